@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# One entry point for a developer or CI on Debian 12:
+#   installers/dev.sh run [ARGS]   install what is missing, build, start tcpscope [ARGS]
+#   installers/dev.sh test         install what is missing, build the normal and the
+#                                  ASan+UBSan builds (warnings are errors), check formatting,
+#                                  and run every test in both; exits non-zero on any failure
+#   installers/dev.sh build        install what is missing and build (preset "default")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+build() { # preset [extra cmake args...]
+  local preset=$1; shift
+  cmake --preset "$preset" -Wno-dev "$@" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+}
+
+cmd=${1:-run}
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  run)
+    installers/install-deps.sh
+    build default
+    if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
+      echo
+      echo "tcpscope is built, but this machine has no display (DISPLAY and WAYLAND_DISPLAY are unset)."
+      echo "Start it in a desktop session, over 'ssh -X', or on a virtual display:"
+      echo "  xvfb-run -a $PWD/build/app/tcpscope"
+      echo "The command-line companion needs no display: $PWD/build/app/tcpscope-cli --help"
+      exit 0
+    fi
+    exec build/app/tcpscope "$@"
+    ;;
+  build)
+    installers/install-deps.sh
+    build default
+    ;;
+  test)
+    installers/install-deps.sh
+    echo "== format check (.clang-format)"
+    git ls-files -- '*.cpp' '*.h' | xargs -r clang-format --dry-run --Werror
+    echo "== build: default (RelWithDebInfo, warnings as errors)"
+    build default -DTCPSCOPE_WERROR=ON
+    echo "== build: asan (ASan + UBSan, warnings as errors)"
+    build asan -DTCPSCOPE_WERROR=ON
+    status=0
+    echo "== tests: asan build"
+    ctest --preset asan -j "$jobs" || status=1
+    echo "== tests: default build"
+    ctest --preset default -j "$jobs" || status=1
+    exit $status
+    ;;
+  *)
+    echo "usage: installers/dev.sh run|test|build" >&2
+    exit 2
+    ;;
+esac

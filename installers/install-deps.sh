@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package tcpscope needs to build, run and test.
+# Idempotent: when everything is present it only checks (about a second) and exits.
+#   installers/install-deps.sh           build + run + test dependencies
+#   installers/install-deps.sh --runtime only what the application needs to run
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config clang-format
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-svg-dev libqcustomplot-dev libpcap-dev
+)
+runtime_pkgs=(
+  libqt6widgets6 libqt6svg6 libqt6printsupport6 libqcustomplot2.1 libpcap0.8
+  qt6-qpa-plugins libcap2-bin iproute2
+)
+test_pkgs=(
+  xvfb xauth tcpdump tshark nftables iproute2 procps python3
+)
+
+want=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}")
+if [[ "${1:-}" == "--runtime" ]]; then
+  want=("${runtime_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: apt-get not found; this script is for Debian 12 (bookworm)." >&2
+  echo "install-deps: install these packages by hand: ${missing[*]}" >&2
+  exit 1
+fi
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || [[ -t 0 ]] && command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "install-deps: these packages are missing: ${missing[*]}" >&2
+    echo "install-deps: installing them needs root. Run as root, or install sudo, or run:" >&2
+    echo "  apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | "${SUDO[@]}" debconf-set-selections 2>/dev/null || true
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
