@@ -1,4 +1,5 @@
 // tcpscope-cli: the command-line companion. Links no Gui or Widgets.
+#include "cli_kernel.h"
 #include "versions.h"
 
 #include <QCoreApplication>
@@ -10,9 +11,18 @@ namespace {
 
 void printUsage(FILE *to)
 {
-    std::fputs("usage: tcpscope-cli [--version] [--help] COMMAND [ARGS]\n"
+    std::fputs("usage: tcpscope-cli [--version] [--help] COMMAND [OPTIONS]\n"
                "\n"
-               "  --version   print the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
+               "The kernel's socket table (needs no privileges):\n"
+               "  snapshot [--format json|text] [--state S[,S...]] [--no-process] [--proc]\n"
+               "      every TCP socket now, with its process, timer and queues, and the count per\n"
+               "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
+               "      close-wait, ESTAB...). --proc reads /proc/net/tcp instead of netlink.\n"
+               "  watch [--interval MS] [--format text|json] [--no-process] [--proc]\n"
+               "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
+               "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
+               "\n"
+               "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
                "  --help      this text\n",
                to);
 }
@@ -36,6 +46,10 @@ int main(int argc, char *argv[])
         printUsage(stdout);
         return 0;
     }
+    if (cmd == u"snapshot")
+        return runSnapshot(args.mid(1));
+    if (cmd == u"watch")
+        return runWatch(args.mid(1));
     std::fprintf(stderr, "tcpscope-cli: unknown command '%s' (see tcpscope-cli --help)\n",
                  qPrintable(cmd));
     return 2;

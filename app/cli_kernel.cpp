@@ -1,0 +1,189 @@
+#include "cli_kernel.h"
+
+#include "kerneltable.h"
+#include "snapshotformat.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+#include <unordered_map>
+
+using namespace tcpscope;
+
+namespace {
+
+struct CommonOptions
+{
+    bool json = false;
+    bool processes = true;
+    std::uint32_t stateMask = kAllLinuxStates;
+    int intervalMs = 1000;
+    bool forceProc = false;
+    QString procRoot = QStringLiteral("/proc");
+};
+
+int usageError(const char *command, const QString &message)
+{
+    std::fprintf(stderr, "tcpscope-cli %s: %s (see tcpscope-cli --help)\n", command,
+                 qPrintable(message));
+    return 2;
+}
+
+// Parses the options both commands share; returns an empty string or the error.
+QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
+{
+    o.json = !isWatch; // snapshot defaults to JSON, watch to text
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        auto next = [&](QString *v) {
+            if (i + 1 >= args.size())
+                return false;
+            *v = args[++i];
+            return true;
+        };
+        QString v;
+        if (a == u"--format") {
+            if (!next(&v) || (v != u"json" && v != u"text"))
+                return QStringLiteral("--format takes json or text");
+            o.json = v == u"json";
+        } else if (a.startsWith(u"--format=")) {
+            v = a.mid(9);
+            if (v != u"json" && v != u"text")
+                return QStringLiteral("--format takes json or text");
+            o.json = v == u"json";
+        } else if (a == u"--no-process") {
+            o.processes = false;
+        } else if (a == u"--state" && !isWatch) {
+            if (!next(&v))
+                return QStringLiteral("--state takes a state name or a comma-separated list");
+            std::vector<TcpState> states;
+            for (const QString &name : v.split(u',', Qt::SkipEmptyParts)) {
+                const auto s = parseTcpState(name);
+                if (!s)
+                    return QStringLiteral("unknown state '%1' (use names like TIME_WAIT, "
+                                          "established, close-wait)")
+                        .arg(name);
+                states.push_back(*s);
+            }
+            if (states.empty())
+                return QStringLiteral("--state needs at least one state");
+            o.stateMask = linuxStateMask(states);
+        } else if (a == u"--interval" && isWatch) {
+            bool ok = false;
+            if (!next(&v) || (o.intervalMs = v.toInt(&ok), !ok) || o.intervalMs < 100
+                || o.intervalMs > 10000)
+                return QStringLiteral("--interval takes milliseconds from 100 to 10000");
+        } else if (a == u"--proc") {
+            o.forceProc = true; // read /proc/net/tcp even though netlink works
+        } else {
+            return QStringLiteral("unknown option '%1'").arg(a);
+        }
+    }
+    if (const QByteArray root = qgetenv("TCPSCOPE_PROC_ROOT"); !root.isEmpty())
+        o.procRoot = QString::fromLocal8Bit(root); // tests: a /proc without net/tcp
+    return {};
+}
+
+void writeAll(const std::string &s)
+{
+    std::fwrite(s.data(), 1, s.size(), stdout);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int runSnapshot(const QStringList &args)
+{
+    CommonOptions o;
+    if (const QString err = parseOptions(args, o, false); !err.isEmpty())
+        return usageError("snapshot", err);
+
+    KernelTableOptions ko;
+    ko.stateMask = o.stateMask;
+    ko.processes = o.processes;
+    ko.forceProc = o.forceProc;
+    ko.procRoot = o.procRoot;
+    KernelTable table(ko);
+    std::vector<SocketRecord> records;
+    const bool ok = table.read(records);
+    if (!table.notice().isEmpty())
+        std::fprintf(stderr, "tcpscope-cli snapshot: %s\n", qPrintable(table.notice()));
+    if (!ok)
+        return 1;
+    ProcessMap processes(o.procRoot);
+    if (o.processes)
+        processes.update(records);
+    std::string out;
+    const char *source = tableSourceName(table.source());
+    if (o.json)
+        writeSnapshotJson(out, records, o.processes ? &processes : nullptr, source, table.notice(),
+                          nowSeconds());
+    else
+        writeSnapshotText(out, records, o.processes ? &processes : nullptr, source, table.notice());
+    writeAll(out);
+    return 0;
+}
+
+int runWatch(const QStringList &args)
+{
+    CommonOptions o;
+    if (const QString err = parseOptions(args, o, true); !err.isEmpty())
+        return usageError("watch", err);
+
+    KernelTableOptions ko;
+    ko.processes = o.processes;
+    ko.forceProc = o.forceProc;
+    ko.procRoot = o.procRoot;
+    KernelTable table(ko);
+    std::fprintf(stderr, "tcpscope-cli watch: polling %s every %d ms; Ctrl-C stops\n",
+                 tableSourceName(table.source()), o.intervalMs);
+    QString lastNotice;
+
+    auto pollOnce = [&] {
+        const std::vector<Transition> ts = table.poll();
+        if (table.notice() != lastNotice) {
+            lastNotice = table.notice();
+            std::fprintf(stderr, "tcpscope-cli watch: %s\n", qPrintable(lastNotice));
+        }
+        if (ts.empty())
+            return;
+        std::unordered_map<std::uint64_t, const SocketRecord *> byKey;
+        byKey.reserve(table.table().rows().size());
+        for (const SocketRow &row : table.table().rows())
+            byKey.emplace(row.key, &row.record);
+        std::string out;
+        for (const Transition &t : ts) {
+            const auto it = byKey.find(t.connection);
+            const SocketRecord *rec = it == byKey.end() ? nullptr : it->second;
+            if (o.json)
+                writeTransitionJson(out, t, o.processes ? &table.processes() : nullptr, rec);
+            else
+                writeTransitionText(out, t, o.processes ? &table.processes() : nullptr, rec);
+        }
+        writeAll(out);
+    };
+    pollOnce();
+
+    // Stop cleanly on SIGINT/SIGTERM (and when stdout's reader goes away: SIGPIPE).
+    static int pipeFds[2];
+    if (::pipe(pipeFds) != 0)
+        return 1;
+    auto onSignal = [](int) {
+        const char c = 1;
+        [[maybe_unused]] auto n = ::write(pipeFds[1], &c, 1);
+    };
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGPIPE, onSignal);
+    QSocketNotifier stop(pipeFds[0], QSocketNotifier::Read);
+    QObject::connect(&stop, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
+
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, pollOnce);
+    timer.start(o.intervalMs);
+    return QCoreApplication::exec();
+}

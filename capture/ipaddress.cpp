@@ -1,0 +1,41 @@
+#include "ipaddress.h"
+
+#include <arpa/inet.h>
+
+namespace tcpscope {
+
+int IpAddress::format(char *out) const
+{
+    if (family != AF_INET && family != AF_INET6) {
+        out[0] = '\0';
+        return 0;
+    }
+    if (!inet_ntop(family, bytes.data(), out, INET6_ADDRSTRLEN)) {
+        out[0] = '\0';
+        return 0;
+    }
+    return static_cast<int>(std::strlen(out));
+}
+
+QString IpAddress::toString() const
+{
+    char buf[INET6_ADDRSTRLEN];
+    const int n = format(buf);
+    return QString::fromLatin1(buf, n);
+}
+
+IpAddress IpAddress::parse(const QString &text)
+{
+    const QByteArray latin = text.trimmed().toLatin1();
+    IpAddress a;
+    if (inet_pton(AF_INET, latin.constData(), a.bytes.data()) == 1) {
+        a.family = AF_INET;
+    } else if (inet_pton(AF_INET6, latin.constData(), a.bytes.data()) == 1) {
+        a.family = AF_INET6;
+    } else {
+        a = IpAddress{};
+    }
+    return a;
+}
+
+} // namespace tcpscope

@@ -1,0 +1,224 @@
+#include "snapshotformat.h"
+
+#include "jsonwriter.h"
+
+#include <QDateTime>
+
+#include <cstdio>
+
+namespace tcpscope {
+
+namespace {
+
+void writeProcesses(JsonWriter &w, const SocketRecord &r, const ProcessMap *processes)
+{
+    w.key("processes");
+    if (!processes) {
+        w.null();
+        return;
+    }
+    w.beginArray();
+    for (int pid : processes->owners(r.inode)) {
+        w.beginObject();
+        w.field("pid", pid);
+        if (const ProcessInfo *p = processes->process(pid))
+            w.field("name", std::string_view(p->name.toStdString()));
+        w.endObject();
+    }
+    w.endArray();
+    const Ownership o = processes->ownership(r);
+    w.key("process_note");
+    if (o == Ownership::Owned)
+        w.null();
+    else
+        w.value(std::string_view(ownershipText(o)));
+}
+
+std::string endpointText(const IpAddress &a, std::uint16_t port)
+{
+    char buf[64];
+    const int n = a.format(buf);
+    std::string s;
+    if (a.isV6())
+        s = "[" + std::string(buf, std::size_t(n)) + "]";
+    else
+        s.assign(buf, std::size_t(n));
+    return s + ":" + (port ? std::to_string(port) : std::string("*"));
+}
+
+} // namespace
+
+StateCounts countStates(const std::vector<SocketRecord> &records)
+{
+    StateCounts c{};
+    for (const SocketRecord &r : records)
+        ++c[std::size_t(index(r.state))];
+    return c;
+}
+
+std::string processText(const SocketRecord &r, const ProcessMap &processes)
+{
+    const Ownership o = processes.ownership(r);
+    if (o != Ownership::Owned)
+        return std::string("(") + ownershipText(o) + ")";
+    std::string s;
+    for (int pid : processes.owners(r.inode)) {
+        const ProcessInfo *p = processes.process(pid);
+        if (!s.empty())
+            s += ',';
+        s += (p ? p->name.toStdString() : std::string("?")) + "/" + std::to_string(pid);
+    }
+    return s;
+}
+
+void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes)
+{
+    JsonWriter w(out);
+    char addr[64];
+    w.beginObject();
+    w.field("local_address", std::string_view(addr, std::size_t(r.localAddress.format(addr))));
+    w.field("local_port", unsigned(r.localPort));
+    w.field("remote_address", std::string_view(addr, std::size_t(r.remoteAddress.format(addr))));
+    w.field("remote_port", unsigned(r.remotePort));
+    w.field("state", std::string_view(names(r.state).rfc));
+    w.field("recv_q", unsigned(r.recvQ));
+    w.field("send_q", unsigned(r.sendQ));
+    w.field("uid", unsigned(r.uid));
+    w.field("inode", std::uint64_t(r.inode));
+    w.field("cookie", std::uint64_t(r.cookie));
+    w.key("timer");
+    if (r.timer == TimerKind::None) {
+        w.null();
+    } else {
+        w.beginObject();
+        w.field("kind", std::string_view(timerKindName(r.timer)));
+        w.field("expires_ms", unsigned(r.timerExpiresMs));
+        w.field("retrans", unsigned(r.retrans));
+        w.endObject();
+    }
+    if (r.info) {
+        w.key("tcp_info");
+        w.beginObject();
+        w.field("rtt_us", unsigned(r.info->rttUs));
+        w.field("rttvar_us", unsigned(r.info->rttVarUs));
+        w.field("total_retrans", unsigned(r.info->totalRetrans));
+        w.endObject();
+    }
+    writeProcesses(w, r, processes);
+    w.endObject();
+}
+
+void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &records,
+                       const ProcessMap *processes, const char *source, const QString &notice,
+                       double time)
+{
+    out.reserve(out.size() + records.size() * 260 + 512);
+    JsonWriter w(out);
+    w.beginObject();
+    w.field("source", std::string_view(source));
+    w.key("notice");
+    if (notice.isEmpty())
+        w.null();
+    else
+        w.value(notice);
+    w.key("time");
+    w.value(time, 3);
+    w.key("sockets");
+    w.beginArray();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (i)
+            out += ',';
+        out += "\n  ";
+        writeSocketJson(out, records[i], processes);
+    }
+    out += '\n';
+    w.endArray();
+    w.key("counts");
+    w.beginObject();
+    const StateCounts c = countStates(records);
+    for (int i = 0; i < kTcpStateCount; ++i)
+        w.field(names(stateAt(i)).rfc, c[std::size_t(i)]);
+    w.endObject();
+    w.field("total", int(records.size()));
+    w.endObject();
+    out += '\n';
+}
+
+void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &records,
+                       const ProcessMap *processes, const char *source, const QString &notice)
+{
+    char line[512];
+    std::snprintf(line, sizeof line, "# source: %s\n", source);
+    out += line;
+    if (!notice.isEmpty())
+        out += "# notice: " + notice.toStdString() + "\n";
+    std::snprintf(line, sizeof line, "%-12s %7s %7s %-30s %-30s %-22s %s\n", "State", "Recv-Q",
+                  "Send-Q", "Local Address:Port", "Peer Address:Port", "Timer", "Process");
+    out += line;
+    for (const SocketRecord &r : records) {
+        char timer[48] = "";
+        if (r.timer != TimerKind::None)
+            std::snprintf(timer, sizeof timer, "%s,%.3fs,%u", timerKindName(r.timer),
+                          r.timerExpiresMs / 1000.0, unsigned(r.retrans));
+        const std::string proc = processes ? processText(r, *processes) : std::string();
+        std::snprintf(line, sizeof line, "%-12s %7u %7u %-30s %-30s %-22s %s\n",
+                      names(r.state).ssColumn, r.recvQ, r.sendQ,
+                      endpointText(r.localAddress, r.localPort).c_str(),
+                      endpointText(r.remoteAddress, r.remotePort).c_str(), timer, proc.c_str());
+        out += line;
+    }
+    out += "# counts:";
+    const StateCounts c = countStates(records);
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        if (c[std::size_t(i)]) {
+            std::snprintf(line, sizeof line, " %s=%d", names(stateAt(i)).rfc, c[std::size_t(i)]);
+            out += line;
+        }
+    }
+    std::snprintf(line, sizeof line, " total=%zu\n", records.size());
+    out += line;
+}
+
+void writeTransitionText(std::string &out, const Transition &t, const ProcessMap *processes,
+                         const SocketRecord *record)
+{
+    const QString when = QDateTime::fromMSecsSinceEpoch(qint64(t.time * 1000))
+                             .toString(QStringLiteral("HH:mm:ss.zzz"));
+    char line[512];
+    std::snprintf(line, sizeof line, "%s %-12s -> %-12s %s %s (within %.2fs)", qPrintable(when),
+                  t.firstSeen ? "(new)" : names(t.from).rfc, names(t.to).rfc,
+                  endpointText(t.localAddress, t.localPort).c_str(),
+                  endpointText(t.remoteAddress, t.remotePort).c_str(), t.time - t.earliest);
+    out += line;
+    if (processes && record) {
+        out += ' ';
+        out += processText(*record, *processes);
+    }
+    out += '\n';
+}
+
+void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap *processes,
+                         const SocketRecord *record)
+{
+    JsonWriter w(out);
+    char addr[64];
+    w.beginObject();
+    w.key("time");
+    w.value(t.time, 3);
+    w.key("earliest");
+    w.value(t.earliest, 3);
+    w.field("from", std::string_view(names(t.from).rfc));
+    w.field("to", std::string_view(names(t.to).rfc));
+    w.field("first_seen", t.firstSeen);
+    w.field("local_address", std::string_view(addr, std::size_t(t.localAddress.format(addr))));
+    w.field("local_port", unsigned(t.localPort));
+    w.field("remote_address", std::string_view(addr, std::size_t(t.remoteAddress.format(addr))));
+    w.field("remote_port", unsigned(t.remotePort));
+    w.field("connection", std::uint64_t(t.connection));
+    if (processes && record)
+        writeProcesses(w, *record, processes);
+    w.endObject();
+    out += '\n';
+}
+
+} // namespace tcpscope
