@@ -7,6 +7,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -90,8 +91,19 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
 
 void writeAll(const std::string &s)
 {
-    std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fflush(stdout);
+    // Unbuffered: the chunks are already large.
+    const char *p = s.data();
+    std::size_t left = s.size();
+    while (left > 0) {
+        const ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            return; // the reader went away: nothing more to say
+        }
+        p += n;
+        left -= std::size_t(n);
+    }
 }
 
 } // namespace
@@ -139,8 +151,6 @@ int runWatch(const QStringList &args)
     ko.forceProc = o.forceProc;
     ko.procRoot = o.procRoot;
     KernelTable table(ko);
-    std::fprintf(stderr, "tcpscope-cli watch: polling %s every %d ms; Ctrl-C stops\n",
-                 tableSourceName(table.source()), o.intervalMs);
     QString lastNotice;
 
     auto pollOnce = [&] {
@@ -166,7 +176,10 @@ int runWatch(const QStringList &args)
         }
         writeAll(out);
     };
-    pollOnce();
+    pollOnce(); // the baseline: what exists now is not a transition
+    std::fprintf(stderr,
+                 "tcpscope-cli watch: %d sockets now; polling %s every %d ms; Ctrl-C stops\n",
+                 table.table().aliveCount(), tableSourceName(table.source()), o.intervalMs);
 
     // Stop cleanly on SIGINT/SIGTERM (and when stdout's reader goes away: SIGPIPE).
     static int pipeFds[2];

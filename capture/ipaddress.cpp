@@ -6,7 +6,25 @@ namespace tcpscope {
 
 int IpAddress::format(char *out) const
 {
-    if (family != AF_INET && family != AF_INET6) {
+    if (family == AF_INET) { // as inet_ntop prints it, without its sprintf
+        char *p = out;
+        for (int i = 0; i < 4; ++i) {
+            unsigned v = bytes[std::size_t(i)];
+            if (v >= 100) {
+                *p++ = char('0' + v / 100);
+                v %= 100;
+                *p++ = char('0' + v / 10);
+            } else if (v >= 10) {
+                *p++ = char('0' + v / 10);
+            }
+            *p++ = char('0' + v % 10);
+            if (i < 3)
+                *p++ = '.';
+        }
+        *p = '\0';
+        return int(p - out);
+    }
+    if (family != AF_INET6) {
         out[0] = '\0';
         return 0;
     }

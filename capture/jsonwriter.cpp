@@ -37,6 +37,14 @@ void JsonWriter::value(double v, int decimals)
 void JsonWriter::appendString(std::string_view s)
 {
     m_out += '"';
+    bool plain = true; // the common case: nothing to escape, append in one go
+    for (char c : s)
+        plain &= static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+    if (plain) {
+        m_out.append(s);
+        m_out += '"';
+        return;
+    }
     for (char c : s) {
         switch (c) {
         case '"':

@@ -13,8 +13,11 @@ namespace tcpscope {
 class JsonWriter
 {
 public:
-    explicit JsonWriter(std::string &out)
+    // continuing: the buffer already holds a value or field at this level, so the next one
+    // needs a comma.
+    explicit JsonWriter(std::string &out, bool continuing = false)
         : m_out(out)
+        , m_first(!continuing)
     {}
 
     void beginObject()
@@ -40,19 +43,38 @@ public:
         m_first = false;
     }
 
+    // Keys are the program's own literals: written as they are, without escaping.
     void key(std::string_view k)
     {
         separate();
-        appendString(k);
-        m_out += ':';
+        m_out += '"';
+        m_out.append(k);
+        m_out += "\":";
         m_first = true; // the value follows without a comma
+    }
+    // Text that never needs escaping (addresses, state names): written as it is.
+    void plainValue(std::string_view s)
+    {
+        separate();
+        m_out += '"';
+        m_out.append(s);
+        m_out += '"';
+    }
+    void plainField(std::string_view k, std::string_view v)
+    {
+        key(k);
+        plainValue(v);
     }
     void value(std::string_view s)
     {
         separate();
         appendString(s);
     }
-    void value(const QString &s) { value(std::string_view(s.toUtf8().toStdString())); }
+    void value(const QString &s)
+    {
+        const QByteArray utf8 = s.toUtf8();
+        value(std::string_view(utf8.constData(), std::size_t(utf8.size())));
+    }
     void value(std::uint64_t v);
     void value(std::int64_t v);
     void value(int v) { value(std::int64_t(v)); }
@@ -86,7 +108,7 @@ private:
     void appendString(std::string_view s);
 
     std::string &m_out;
-    bool m_first = true;
+    bool m_first;
 };
 
 } // namespace tcpscope

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace tcpscope {
@@ -62,6 +63,7 @@ const char *ownershipText(Ownership o)
 
 ProcessMap::ProcessMap(QString procRoot)
     : m_procRoot(std::move(procRoot))
+    , m_procRootLocal(m_procRoot.toLocal8Bit())
     , m_euid(::geteuid())
 {}
 
@@ -106,6 +108,9 @@ void ProcessMap::scan(int pid, Entry &e)
         return;
     }
     e.denied = false;
+    struct stat fdst
+    {};
+    e.fdCount = ::fstat(fdfd, &fdst) == 0 ? fdst.st_size : -1;
     DIR *d = ::fdopendir(fdfd);
     if (!d) {
         ::close(fdfd);
@@ -127,6 +132,16 @@ void ProcessMap::scan(int pid, Entry &e)
     ::closedir(d);
 }
 
+// Linux 6.2 and later report the number of open descriptors as the size of /proc/PID/fd.
+long ProcessMap::fdCount(int pid) const
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "%s/%d/fd", m_procRootLocal.constData(), pid);
+    struct stat st
+    {};
+    return ::stat(path, &st) == 0 ? long(st.st_size) : -1;
+}
+
 void ProcessMap::update(const std::vector<SocketRecord> &records)
 {
     m_stats.scannedLastUpdate = 0;
@@ -136,8 +151,7 @@ void ProcessMap::update(const std::vector<SocketRecord> &records)
     for (auto &[pid, e] : m_pids)
         e.seen = false;
     std::vector<int> fresh;
-    const QByteArray root = m_procRoot.toLocal8Bit();
-    if (DIR *d = ::opendir(root.constData())) {
+    if (DIR *d = ::opendir(m_procRootLocal.constData())) {
         while (dirent *de = ::readdir(d)) {
             char *endp = nullptr;
             const long pid = std::strtol(de->d_name, &endp, 10);
@@ -161,17 +175,28 @@ void ProcessMap::update(const std::vector<SocketRecord> &records)
     for (int pid : fresh)
         scan(pid, m_pids[pid]);
 
-    // Owners still missing for sockets that have a descriptor: existing processes opened
-    // new sockets. Rescan everything readable, but keep rescans under 10% of the time.
-    bool missing = false;
-    for (const SocketRecord &r : records) {
-        if (r.inode != 0 && !m_owners.contains(r.inode)) {
-            missing = true;
-            break;
+    // Owners still missing for sockets that have a descriptor (and were not already missing
+    // after the last full rescan: another user's process, or one we cannot see): some
+    // existing process opened new sockets. First rescan only the processes whose number of
+    // descriptors changed (st_size of /proc/PID/fd, a stat each); then, if still missing,
+    // everything readable, keeping full rescans under 10% of the time.
+    auto missingOwners = [&] {
+        std::vector<std::uint64_t> missing;
+        for (const SocketRecord &r : records) {
+            if (r.inode != 0 && !m_owners.contains(r.inode) && !m_unresolved.contains(r.inode))
+                missing.push_back(r.inode);
         }
+        return missing;
+    };
+    if (missingOwners().empty())
+        return finishUpdate();
+    for (auto &[pid, e] : m_pids) {
+        if (!e.denied && fdCount(pid) != e.fdCount)
+            scan(pid, e);
     }
+    std::vector<std::uint64_t> missing = missingOwners();
     const auto now = std::chrono::steady_clock::now();
-    if (missing && now - m_lastFullScanEnd >= 10 * m_lastFullScanCost) {
+    if (!missing.empty() && now - m_lastFullScanEnd >= 10 * m_lastFullScanCost) {
         const auto start = now;
         for (auto &[pid, e] : m_pids) {
             if (!e.denied)
@@ -180,8 +205,15 @@ void ProcessMap::update(const std::vector<SocketRecord> &records)
         m_lastFullScanEnd = std::chrono::steady_clock::now();
         m_lastFullScanCost = m_lastFullScanEnd - start;
         m_stats.fullRescanLastUpdate = true;
+        m_unresolved.clear();
+        for (std::uint64_t ino : missingOwners())
+            m_unresolved.insert(ino);
     }
+    finishUpdate();
+}
 
+void ProcessMap::finishUpdate()
+{
     m_stats.processes = int(m_pids.size());
     m_stats.deniedProcesses = 0;
     for (const auto &[pid, e] : m_pids)

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace tcpscope {
@@ -62,15 +63,20 @@ private:
         ProcessInfo info;
         std::vector<std::uint64_t> inodes;
         std::uint32_t uid = 0;
+        long fdCount = -1; // descriptors at the last scan (-1: unknown)
         bool denied = false;
         bool seen = false;
     };
     void scan(int pid, Entry &e);
+    void finishUpdate();
+    long fdCount(int pid) const;
     void forgetInodes(int pid, Entry &e);
 
     QString m_procRoot;
+    QByteArray m_procRootLocal;
     std::unordered_map<int, Entry> m_pids;
     std::unordered_map<std::uint64_t, std::vector<int>> m_owners;
+    std::unordered_set<std::uint64_t> m_unresolved; // missing after the last full rescan
     std::chrono::steady_clock::time_point m_lastFullScanEnd{};
     std::chrono::steady_clock::duration m_lastFullScanCost{};
     std::uint32_t m_euid;

@@ -4,7 +4,9 @@
 
 #include <QDateTime>
 
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace tcpscope {
 
@@ -71,51 +73,103 @@ std::string processText(const SocketRecord &r, const ProcessMap &processes)
     return s;
 }
 
+// The per-socket part of a snapshot is written into reserved space with plain copies: at
+// 100k sockets this loop is most of what the command does besides the kernel's dump.
+namespace {
+
+class Cursor
+{
+public:
+    explicit Cursor(char *p)
+        : m_p(p)
+    {}
+    template<std::size_t N>
+    void lit(const char (&s)[N])
+    {
+        std::memcpy(m_p, s, N - 1);
+        m_p += N - 1;
+    }
+    void text(std::string_view s)
+    {
+        std::memcpy(m_p, s.data(), s.size());
+        m_p += s.size();
+    }
+    void num(std::uint64_t v) { m_p = std::to_chars(m_p, m_p + 24, v).ptr; }
+    void address(const IpAddress &a) { m_p += a.format(m_p); }
+    char *end() const { return m_p; }
+
+private:
+    char *m_p;
+};
+
+} // namespace
+
 void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes)
 {
-    JsonWriter w(out);
-    char addr[64];
-    w.beginObject();
-    w.field("local_address", std::string_view(addr, std::size_t(r.localAddress.format(addr))));
-    w.field("local_port", unsigned(r.localPort));
-    w.field("remote_address", std::string_view(addr, std::size_t(r.remoteAddress.format(addr))));
-    w.field("remote_port", unsigned(r.remotePort));
-    w.field("state", std::string_view(names(r.state).rfc));
-    w.field("recv_q", unsigned(r.recvQ));
-    w.field("send_q", unsigned(r.sendQ));
-    w.field("uid", unsigned(r.uid));
-    w.field("inode", std::uint64_t(r.inode));
-    w.field("cookie", std::uint64_t(r.cookie));
-    w.key("timer");
+    constexpr std::size_t kMaxFixedPart = 640; // everything up to "processes"
+    const std::size_t start = out.size();
+    out.resize(start + kMaxFixedPart);
+    Cursor c(out.data() + start);
+    c.lit("{\"local_address\":\"");
+    c.address(r.localAddress);
+    c.lit("\",\"local_port\":");
+    c.num(r.localPort);
+    c.lit(",\"remote_address\":\"");
+    c.address(r.remoteAddress);
+    c.lit("\",\"remote_port\":");
+    c.num(r.remotePort);
+    c.lit(",\"state\":\"");
+    c.text(names(r.state).rfc);
+    c.lit("\",\"recv_q\":");
+    c.num(r.recvQ);
+    c.lit(",\"send_q\":");
+    c.num(r.sendQ);
+    c.lit(",\"uid\":");
+    c.num(r.uid);
+    c.lit(",\"inode\":");
+    c.num(r.inode);
+    c.lit(",\"cookie\":");
+    c.num(r.cookie);
     if (r.timer == TimerKind::None) {
-        w.null();
+        c.lit(",\"timer\":null");
     } else {
-        w.beginObject();
-        w.field("kind", std::string_view(timerKindName(r.timer)));
-        w.field("expires_ms", unsigned(r.timerExpiresMs));
-        w.field("retrans", unsigned(r.retrans));
-        w.endObject();
+        c.lit(",\"timer\":{\"kind\":\"");
+        c.text(timerKindName(r.timer));
+        c.lit("\",\"expires_ms\":");
+        c.num(r.timerExpiresMs);
+        c.lit(",\"retrans\":");
+        c.num(r.retrans);
+        c.lit("}");
     }
     if (r.info) {
-        w.key("tcp_info");
-        w.beginObject();
-        w.field("rtt_us", unsigned(r.info->rttUs));
-        w.field("rttvar_us", unsigned(r.info->rttVarUs));
-        w.field("total_retrans", unsigned(r.info->totalRetrans));
-        w.endObject();
+        c.lit(",\"tcp_info\":{\"rtt_us\":");
+        c.num(r.info->rttUs);
+        c.lit(",\"rttvar_us\":");
+        c.num(r.info->rttVarUs);
+        c.lit(",\"total_retrans\":");
+        c.num(r.info->totalRetrans);
+        c.lit("}");
     }
+    if (!processes) {
+        c.lit(",\"processes\":null}");
+        out.resize(std::size_t(c.end() - out.data()));
+        return;
+    }
+    out.resize(std::size_t(c.end() - out.data()));
+    JsonWriter w(out, true);
     writeProcesses(w, r, processes);
-    w.endObject();
+    out += '}';
 }
 
 void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &records,
                        const ProcessMap *processes, const char *source, const QString &notice,
-                       double time)
+                       double time, const std::function<void(std::string &)> &flush)
 {
-    out.reserve(out.size() + records.size() * 260 + 512);
+    constexpr std::size_t kChunk = 1 << 20;
+    out.reserve(out.size() + (flush ? kChunk + 4096 : records.size() * 260 + 512));
     JsonWriter w(out);
     w.beginObject();
-    w.field("source", std::string_view(source));
+    w.plainField("source", std::string_view(source));
     w.key("notice");
     if (notice.isEmpty())
         w.null();
@@ -130,6 +184,8 @@ void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &record
             out += ',';
         out += "\n  ";
         writeSocketJson(out, records[i], processes);
+        if (flush && out.size() >= kChunk)
+            flush(out);
     }
     out += '\n';
     w.endArray();
@@ -207,12 +263,13 @@ void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap
     w.value(t.time, 3);
     w.key("earliest");
     w.value(t.earliest, 3);
-    w.field("from", std::string_view(names(t.from).rfc));
-    w.field("to", std::string_view(names(t.to).rfc));
+    w.plainField("from", std::string_view(names(t.from).rfc));
+    w.plainField("to", std::string_view(names(t.to).rfc));
     w.field("first_seen", t.firstSeen);
-    w.field("local_address", std::string_view(addr, std::size_t(t.localAddress.format(addr))));
+    w.plainField("local_address", std::string_view(addr, std::size_t(t.localAddress.format(addr))));
     w.field("local_port", unsigned(t.localPort));
-    w.field("remote_address", std::string_view(addr, std::size_t(t.remoteAddress.format(addr))));
+    w.plainField("remote_address",
+                 std::string_view(addr, std::size_t(t.remoteAddress.format(addr))));
     w.field("remote_port", unsigned(t.remotePort));
     w.field("connection", std::uint64_t(t.connection));
     if (processes && record)

@@ -6,6 +6,7 @@
 #include "sockettable.h"
 #include "systemsettings.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,12 @@ namespace tcpscope {
 // processes may be null (--no-process): then "processes" is null for every socket.
 void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes);
 
-// The whole `snapshot --format json` document.
+// The whole `snapshot --format json` document. With flush, it is handed over in pieces of
+// about 1 MiB (flush writes and empties the buffer), so 100k sockets never sit in memory
+// as one 25 MB string.
 void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &records,
                        const ProcessMap *processes, const char *source, const QString &notice,
-                       double time);
+                       double time, const std::function<void(std::string &)> &flush = {});
 
 // `snapshot --format text`: a header, one line per socket (like `ss -tanop`), the counts.
 void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &records,

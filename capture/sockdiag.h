@@ -45,12 +45,14 @@ public:
               QString *error, QByteArray *raw = nullptr);
 
 private:
-    bool dumpFamily(std::uint8_t family, std::uint32_t stateMask, bool withTcpInfo,
-                    std::vector<SocketRecord> &out, QString *error, QByteArray *raw);
+    // family 0: both families in one walk of the kernel's tables (TCPDIAG_GETSOCK).
+    bool dumpRequest(std::uint8_t family, std::uint32_t stateMask, bool withTcpInfo,
+                     std::vector<SocketRecord> &out, QString *error, QByteArray *raw);
 
     int m_fd = -1;
     QString m_openError;
     std::uint32_t m_seq = 0;
+    bool m_singleWalk = true;
     std::vector<std::uint8_t> m_buffer;
 };
 

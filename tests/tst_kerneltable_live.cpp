@@ -32,7 +32,6 @@ private slots:
     void ownPidIsAttributed();
     void pollsBecomeTransitions();
     void stateMaskFiltersInKernel();
-    void recordFixtures();
 
 private:
     bool ours(const QString &addr, quint16 lport, quint16 rport) const;
@@ -40,6 +39,7 @@ private:
     void compareWithSs(const std::vector<SocketRecord> &records, bool fromProc);
     template<typename Pred>
     bool waitFor(Pred pred, int ms = 3000);
+    void recordFixtures();
 
     std::unique_ptr<TestNetns> m_ns;
     LoopSockets m_sockets;
@@ -142,7 +142,12 @@ void TestKernelTableLive::initTestCase()
     }));
 }
 
-void TestKernelTableLive::cleanupTestCase() { m_ns.reset(); }
+void TestKernelTableLive::cleanupTestCase()
+{
+    if (!qEnvironmentVariableIsEmpty("TCPSCOPE_RECORD_FIXTURES"))
+        recordFixtures();
+    m_ns.reset();
+}
 
 void TestKernelTableLive::compareWithSs(const std::vector<SocketRecord> &all, bool fromProc)
 {
@@ -320,15 +325,13 @@ void TestKernelTableLive::stateMaskFiltersInKernel()
         QVERIFY(r.state == TcpState::TimeWait || r.state == TcpState::CloseWait);
 }
 
-// With TCPSCOPE_RECORD_FIXTURES=DIR, saves what this test's sockets look like to every reader
-// (raw sock_diag replies, /proc/net/tcp{,6}, `ss -tanoeH`) for tst_kernelparsers.
+// With TCPSCOPE_RECORD_FIXTURES=DIR set, cleanupTestCase saves what this test's sockets look like
+// to every reader (raw sock_diag replies, /proc/net/tcp{,6}, `ss -tanoeH`) for tst_kernelparsers.
 void TestKernelTableLive::recordFixtures()
 {
     const QString dir = qEnvironmentVariable("TCPSCOPE_RECORD_FIXTURES");
-    if (dir.isEmpty())
-        QSKIP("set TCPSCOPE_RECORD_FIXTURES=DIR to record parser fixtures");
-    if (!m_ns)
-        QSKIP("fixtures are recorded as root, in a namespace that holds only the test's sockets");
+    QVERIFY2(m_ns,
+             "fixtures are recorded as root, in a namespace that holds only the test's sockets");
     QVERIFY(QDir().mkpath(dir));
     SockDiagSocket diag;
     std::vector<SocketRecord> records;
