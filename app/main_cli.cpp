@@ -1,5 +1,6 @@
 // tcpscope-cli: the command-line companion. Links no Gui or Widgets.
 #include "cli_kernel.h"
+#include "cli_packets.h"
 #include "versions.h"
 
 #include <QCoreApplication>
@@ -50,6 +51,8 @@ int main(int argc, char *argv[])
         return runSnapshot(args.mid(1));
     if (cmd == u"watch")
         return runWatch(args.mid(1));
+    if (cmd == u"summarize")
+        return runSummarize(args.mid(1));
     std::fprintf(stderr, "tcpscope-cli: unknown command '%s' (see tcpscope-cli --help)\n",
                  qPrintable(cmd));
     return 2;

@@ -60,6 +60,12 @@ public:
         m_out.append(s);
         m_out += '"';
     }
+    // A number already formatted (times with their capture's precision).
+    void rawValue(std::string_view s)
+    {
+        separate();
+        m_out.append(s);
+    }
     void plainField(std::string_view k, std::string_view v)
     {
         key(k);

@@ -1,0 +1,212 @@
+#include "summaryformat.h"
+
+#include "jsonwriter.h"
+
+#include <QDateTime>
+
+namespace tcpscope {
+
+namespace {
+
+// Indices of the tracker's changes grouped by connection, in time order within each.
+struct ChangesByConnection
+{
+    std::vector<std::uint32_t> start; // per connection, into order; size connections + 1
+    std::vector<std::uint32_t> order;
+
+    explicit ChangesByConnection(const TcpTracker &t)
+    {
+        const auto &changes = t.changes();
+        start.assign(t.connections().size() + 1, 0);
+        for (const StateChange &c : changes)
+            ++start[c.connection + 1];
+        for (std::size_t i = 1; i < start.size(); ++i)
+            start[i] += start[i - 1];
+        order.resize(changes.size());
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        for (std::uint32_t i = 0; i < changes.size(); ++i)
+            order[fill[changes[i].connection]++] = i;
+    }
+};
+
+std::string addressText(const IpAddress &a)
+{
+    char buf[64];
+    return std::string(buf, std::size_t(a.format(buf)));
+}
+
+std::string endpointText(const IpAddress &a, std::uint16_t port)
+{
+    return (a.isV6() ? "[" + addressText(a) + "]" : addressText(a)) + ":" + std::to_string(port);
+}
+
+} // namespace
+
+void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadStats &stats,
+                      const std::function<void(std::string &)> &flush)
+{
+    const int digits = stats.precisionDigits;
+    const ChangesByConnection byConn(tracker);
+    const auto &changes = tracker.changes();
+    JsonWriter w(out);
+    w.beginObject();
+    w.field("packets", std::uint64_t(stats.packets));
+    w.field("tcp_packets", std::uint64_t(stats.tcpPackets));
+    w.key("skipped");
+    w.beginObject();
+    for (int r = 1; r < kSkipReasonCount; ++r) {
+        if (stats.skipped[std::size_t(r)])
+            w.field(skipReasonName(SkipReason(r)), std::uint64_t(stats.skipped[std::size_t(r)]));
+    }
+    w.endObject();
+    w.field("ignored_rst", std::uint64_t(tracker.stats().ignoredRst));
+    w.key("connections");
+    w.beginArray();
+    const auto &conns = tracker.connections();
+    char flagBuf[32];
+    for (std::uint32_t id = 0; id < conns.size(); ++id) {
+        const Connection &c = conns[id];
+        if (id)
+            out += ',';
+        out += "\n  ";
+        JsonWriter cw(out);
+        cw.beginObject();
+        cw.key("first_seen");
+        cw.rawValue(formatTime(c.firstSeenNs, digits));
+        cw.key("last_seen");
+        cw.rawValue(formatTime(c.lastSeenNs, digits));
+        cw.field("mid_stream", c.midStream);
+        cw.field("refused", c.refused);
+        cw.key("endpoints");
+        cw.beginArray();
+        for (int e = 0; e < 2; ++e) {
+            const TrackedEndpoint &ep = c.ep[std::size_t(e)];
+            cw.beginObject();
+            cw.plainField("address", addressText(c.address[std::size_t(e)]));
+            cw.field("port", unsigned(c.port[std::size_t(e)]));
+            cw.plainField("role", roleName(ep.role));
+            cw.plainField("state", names(ep.state).rfc);
+            cw.key("history");
+            cw.beginArray();
+            for (std::uint32_t k = byConn.start[id]; k < byConn.start[id + 1]; ++k) {
+                const StateChange &ch = changes[byConn.order[k]];
+                if (ch.endpoint != e)
+                    continue;
+                cw.beginObject();
+                cw.key("time");
+                cw.rawValue(formatTime(ch.timeNs, digits));
+                cw.plainField("state", names(ch.to).rfc);
+                cw.key("packet");
+                if (ch.packet) {
+                    cw.value(unsigned(ch.packet));
+                    cw.plainField("flags", flagsText(ch.flags, flagBuf));
+                } else {
+                    cw.null();
+                    cw.plainField("cause", "2MSL timer");
+                }
+                if (ch.inferred)
+                    cw.field("inferred", true);
+                cw.endObject();
+            }
+            cw.endArray();
+            cw.endObject();
+        }
+        cw.endArray();
+        cw.endObject();
+        if (flush && out.size() >= (1u << 20))
+            flush(out);
+    }
+    out += '\n';
+    w.endArray();
+    w.endObject();
+    out += '\n';
+}
+
+void writeSummaryText(std::string &out, const TcpTracker &tracker, const ReadStats &stats)
+{
+    const int digits = stats.precisionDigits;
+    const ChangesByConnection byConn(tracker);
+    const auto &changes = tracker.changes();
+    char line[512];
+    std::snprintf(line, sizeof line, "# %llu packets, %llu TCP", (unsigned long long)stats.packets,
+                  (unsigned long long)stats.tcpPackets);
+    out += line;
+    for (int r = 1; r < kSkipReasonCount; ++r) {
+        if (stats.skipped[std::size_t(r)]) {
+            std::snprintf(line, sizeof line, ", %s %llu", skipReasonName(SkipReason(r)),
+                          (unsigned long long)stats.skipped[std::size_t(r)]);
+            out += line;
+        }
+    }
+    std::snprintf(line, sizeof line, "; %zu connections\n", tracker.connections().size());
+    out += line;
+    char flagBuf[32];
+    const auto &conns = tracker.connections();
+    for (std::uint32_t id = 0; id < conns.size(); ++id) {
+        const Connection &c = conns[id];
+        std::snprintf(line, sizeof line, "%s <-> %s  %s %s, %s %s%s%s\n",
+                      endpointText(c.address[0], c.port[0]).c_str(),
+                      endpointText(c.address[1], c.port[1]).c_str(), roleName(c.ep[0].role),
+                      names(c.ep[0].state).rfc, roleName(c.ep[1].role), names(c.ep[1].state).rfc,
+                      c.midStream ? "  [joined mid-stream]" : "", c.refused ? "  [refused]" : "");
+        out += line;
+        for (std::uint32_t k = byConn.start[id]; k < byConn.start[id + 1]; ++k) {
+            const StateChange &ch = changes[byConn.order[k]];
+            const std::string cause =
+                ch.packet ? "#" + std::to_string(ch.packet) + " " + flagsText(ch.flags, flagBuf)
+                          : std::string("2MSL timer");
+            std::snprintf(line, sizeof line, "    %s  %-7s %-12s -> %-12s %s%s\n",
+                          formatTime(ch.timeNs, digits).c_str(), roleName(c.ep[ch.endpoint].role),
+                          names(ch.from).rfc, names(ch.to).rfc, cause.c_str(),
+                          ch.inferred ? " (inferred)" : "");
+            out += line;
+        }
+    }
+}
+
+void writeChangeText(std::string &out, const TcpTracker &tracker, const StateChange &ch, int digits)
+{
+    const Connection &c = tracker.connections()[ch.connection];
+    const int e = ch.endpoint;
+    char flagBuf[32];
+    const QString clock = QDateTime::fromMSecsSinceEpoch(ch.timeNs / 1'000'000)
+                              .toString(QStringLiteral("HH:mm:ss.zzz"));
+    char line[512];
+    std::snprintf(line, sizeof line, "%s %s (%s, peer %s) %s -> %s  %s\n", qPrintable(clock),
+                  endpointText(c.address[std::size_t(e)], c.port[std::size_t(e)]).c_str(),
+                  roleName(c.ep[std::size_t(e)].role),
+                  endpointText(c.address[std::size_t(1 - e)], c.port[std::size_t(1 - e)]).c_str(),
+                  names(ch.from).rfc, names(ch.to).rfc,
+                  ch.packet ? flagsText(ch.flags, flagBuf) : "2MSL timer");
+    out += line;
+    (void)digits;
+}
+
+void writeChangeJson(std::string &out, const TcpTracker &tracker, const StateChange &ch, int digits)
+{
+    const Connection &c = tracker.connections()[ch.connection];
+    const auto e = std::size_t(ch.endpoint);
+    char flagBuf[32];
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("time");
+    w.rawValue(formatTime(ch.timeNs, digits));
+    w.plainField("address", addressText(c.address[e]));
+    w.field("port", unsigned(c.port[e]));
+    w.plainField("peer_address", addressText(c.address[1 - e]));
+    w.field("peer_port", unsigned(c.port[1 - e]));
+    w.plainField("role", roleName(c.ep[e].role));
+    w.plainField("from", names(ch.from).rfc);
+    w.plainField("to", names(ch.to).rfc);
+    w.key("packet");
+    if (ch.packet)
+        w.value(unsigned(ch.packet));
+    else
+        w.null();
+    w.plainField("flags", ch.packet ? flagsText(ch.flags, flagBuf) : "");
+    w.field("connection", unsigned(ch.connection));
+    w.endObject();
+    out += '\n';
+}
+
+} // namespace tcpscope
