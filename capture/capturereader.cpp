@@ -1,5 +1,9 @@
 #include "capturereader.h"
 
+#include "pcapngfile.h"
+
+#include <QFile>
+
 #include <pcap/pcap.h>
 
 namespace tcpscope {
@@ -16,6 +20,19 @@ bool CaptureReader::open(const QString &path, QString *error)
 {
     m_name = path == u"-" ? QStringLiteral("standard input") : path;
     char errbuf[PCAP_ERRBUF_SIZE] = "";
+    if (path != u"-") {
+        // libpcap 1.10 reads a pcapng file only if all its interfaces share one link type
+        // and snap length; others (a capture on several interfaces) get our own reader.
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly) && PcapngFile::looksLikePcapng(f.peek(4))) {
+            QByteArray contents = f.readAll();
+            if (PcapngFile::needsOwnReader(contents)) {
+                m_ng = std::make_unique<PcapngFile>(std::move(contents));
+                m_linkType = -2; // several
+                return true;
+            }
+        }
+    }
     if (path == u"-") {
         m_pcap =
             pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -68,18 +85,66 @@ bool CaptureReader::finishOpen(QString *error)
     return true;
 }
 
+void CaptureReader::take(const std::uint8_t *data, std::size_t caplen, int linkType,
+                         std::int64_t ns, TcpTracker *tracker, std::vector<Segment> *segments)
+{
+    if (ns % 1000 != 0)
+        m_stats.precisionDigits = 9;
+    if (m_stats.packets == 0)
+        m_stats.firstTimeNs = ns;
+    m_stats.lastTimeNs = ns;
+    ++m_stats.packets;
+    Segment seg;
+    const SkipReason why = decodePacket(linkType, data, caplen, seg);
+    if (why != SkipReason::None) {
+        ++m_stats.skipped[std::size_t(why)];
+        return;
+    }
+    ++m_stats.tcpPackets;
+    seg.timeNs = ns;
+    seg.packet = std::int64_t(m_stats.packets);
+    if (tracker)
+        tracker->process(seg);
+    if (segments)
+        segments->push_back(seg);
+    if (m_observer)
+        m_observer(seg);
+}
+
+bool CaptureReader::readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments,
+                                  QString *error, std::uint64_t maxPackets)
+{
+    PcapngFile::Packet p;
+    QString why;
+    for (std::uint64_t n = 0; !maxPackets || n < maxPackets; ++n) {
+        if (!m_ng->next(p, &why)) {
+            m_atEnd = true;
+            if (why.isEmpty())
+                return true;
+            *error = QStringLiteral("%1: cut off after packet %2 (%3); the %2 packets before it "
+                                    "are kept")
+                         .arg(m_name)
+                         .arg(m_stats.packets)
+                         .arg(why);
+            return false;
+        }
+        take(p.data, p.caplen, p.linkType, p.timeNs, tracker, segments);
+    }
+    return true;
+}
+
 bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
                          std::uint64_t maxPackets)
 {
-    if (!m_pcap || m_atEnd)
-        return !m_atEnd ? false : true;
+    if (m_atEnd)
+        return true;
+    if (m_ng)
+        return readOwnPcapng(tracker, segments, error, maxPackets);
+    if (!m_pcap)
+        return false;
     pcap_pkthdr *h = nullptr;
     const u_char *data = nullptr;
-    Segment seg;
-    std::uint64_t n = 0;
-    for (;;) {
-        if (maxPackets && n >= maxPackets)
-            return true;
+    for (std::uint64_t n = 0; !maxPackets || n < maxPackets; ++n) {
         const int r = pcap_next_ex(m_pcap, &h, &data);
         if (r == PCAP_ERROR_BREAK) { // end of file
             m_atEnd = true;
@@ -94,29 +159,10 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
                          .arg(QString::fromLocal8Bit(pcap_geterr(m_pcap)));
             return false;
         }
-        ++n;
-        const std::int64_t ns = std::int64_t(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec;
-        if (ns % 1000 != 0)
-            m_stats.precisionDigits = 9;
-        if (m_stats.packets == 0)
-            m_stats.firstTimeNs = ns;
-        m_stats.lastTimeNs = ns;
-        ++m_stats.packets;
-        const SkipReason why = decodePacket(m_linkType, data, h->caplen, seg);
-        if (why != SkipReason::None) {
-            ++m_stats.skipped[std::size_t(why)];
-            continue;
-        }
-        ++m_stats.tcpPackets;
-        seg.timeNs = ns;
-        seg.packet = std::int64_t(m_stats.packets);
-        if (tracker)
-            tracker->process(seg);
-        if (segments)
-            segments->push_back(seg);
-        if (m_observer)
-            m_observer(seg);
+        take(data, h->caplen, m_linkType,
+             std::int64_t(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec, tracker, segments);
     }
+    return true;
 }
 
 std::string formatTime(std::int64_t ns, int digits)

@@ -15,6 +15,10 @@
 struct pcap;
 
 namespace tcpscope {
+class PcapngFile;
+}
+
+namespace tcpscope {
 
 struct ReadStats
 {
@@ -61,7 +65,13 @@ public:
 private:
     bool finishOpen(QString *error);
 
+    bool readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
+                       std::uint64_t maxPackets);
+    void take(const std::uint8_t *data, std::size_t caplen, int linkType, std::int64_t ns,
+              TcpTracker *tracker, std::vector<Segment> *segments);
+
     pcap *m_pcap = nullptr;
+    std::unique_ptr<PcapngFile> m_ng; // for pcapng files libpcap cannot read
     QString m_name;
     int m_linkType = -1;
     bool m_atEnd = false;

@@ -1,5 +1,6 @@
 #include "packetdecoder.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tcpscope {
@@ -9,10 +10,10 @@ namespace {
 // Link-layer numbers (pcap-linktype(7)); DLT_RAW is 12 on Linux builds of libpcap, 14 on
 // some BSDs, and LINKTYPE_RAW (101) in files.
 constexpr int kNull = 0, kEthernet = 1, kRaw12 = 12, kRaw14 = 14, kRaw = 101, kLoop = 108,
-              kSll = 113, kIpv4 = 228, kIpv6 = 229, kSll2 = 276;
+              kSll = 113, kIpv4 = 228, kIpv6 = 229, kNflog = 239, kSll2 = 276;
 
 constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100,
-                        kEtherQinQ = 0x88a8, kEtherQinQOld = 0x9100;
+                        kEtherQinQ = 0x88a8, kEtherQinQOld = 0x9100, kEtherPppoeSession = 0x8864;
 
 inline std::uint16_t be16(const std::uint8_t *p) { return std::uint16_t(p[0] << 8 | p[1]); }
 inline std::uint32_t be32(const std::uint8_t *p)
@@ -77,14 +78,19 @@ SkipReason decodeIpv4(const std::uint8_t *p, std::size_t len, Segment &seg)
         return SkipReason::IpFragment;
     seg.src = IpAddress::v4(p + 12);
     seg.dst = IpAddress::v4(p + 16);
-    const std::size_t avail = len - ihl;
+    const bool moreFragments = frag & 0x2000;
+    // What the packet holds after its header: the captured bytes, or less if the header says
+    // so (Ethernet padding).
+    const std::size_t avail = std::min(len - ihl, total - ihl);
     const SkipReason r = decodeTcp(p + ihl, avail, seg);
+    if (r == SkipReason::TruncatedTcp && moreFragments && len - ihl >= total - ihl)
+        return SkipReason::IpFragment; // a first fragment too short to hold the TCP header
     if (r != SkipReason::None)
         return r;
     const std::size_t tcpHeader = std::size_t(p[ihl + 12] >> 4) * 4;
     const std::size_t tcpLen = total - ihl;
     if (tcpLen < tcpHeader) // a first fragment cut inside the TCP header, or a lie
-        return (frag & 0x2000) ? SkipReason::IpFragment : SkipReason::BadTcpHeader;
+        return moreFragments ? SkipReason::IpFragment : SkipReason::BadTcpHeader;
     seg.payload = std::uint32_t(tcpLen - tcpHeader);
     return SkipReason::None;
 }
@@ -154,7 +160,40 @@ SkipReason decodeByEtherType(std::uint16_t type, const std::uint8_t *p, std::siz
         return decodeIpv4(p, len, seg);
     if (type == kEtherIpv6)
         return decodeIpv6(p, len, seg);
+    if (type == kEtherPppoeSession) { // PPPoE header (6), then the PPP protocol (2)
+        if (len < 8)
+            return SkipReason::TruncatedLink;
+        const std::uint16_t ppp = be16(p + 6);
+        if (ppp == 0x0021)
+            return decodeIpv4(p + 8, len - 8, seg);
+        if (ppp == 0x0057)
+            return decodeIpv6(p + 8, len - 8, seg);
+        return SkipReason::NotIp;
+    }
     return SkipReason::NotIp;
+}
+
+// NFLOG: a 4-byte header (family, version, resource id), then TLVs with little-endian length
+// and type, each padded to 4 bytes; the packet is the NFULA_PAYLOAD (type 9).
+SkipReason decodeNflog(const std::uint8_t *p, std::size_t len, Segment &seg)
+{
+    if (len < 4)
+        return SkipReason::TruncatedLink;
+    const std::uint8_t family = p[0];
+    std::size_t off = 4;
+    while (off + 4 <= len) {
+        const std::size_t tlvLen = std::size_t(p[off] | p[off + 1] << 8);
+        const std::uint16_t type = std::uint16_t(p[off + 2] | p[off + 3] << 8);
+        if (tlvLen < 4 || off + tlvLen > len)
+            return SkipReason::TruncatedLink;
+        if (type == 9) {
+            const std::uint8_t *ip = p + off + 4;
+            const std::size_t ipLen = tlvLen - 4;
+            return family == 10 ? decodeIpv6(ip, ipLen, seg) : decodeIpv4(ip, ipLen, seg);
+        }
+        off += (tlvLen + 3) & ~std::size_t(3);
+    }
+    return SkipReason::NotIp; // no payload: a log entry of metadata only
 }
 
 SkipReason decodeByFamily(std::uint32_t family, const std::uint8_t *p, std::size_t len,
@@ -210,6 +249,7 @@ bool isSupportedLinkType(int t)
     case kSll:
     case kIpv4:
     case kIpv6:
+    case kNflog:
     case kSll2:
         return true;
     default:
@@ -238,6 +278,8 @@ const char *linkTypeName(int t)
         return "IPV6";
     case kSll2:
         return "Linux cooked v2 (SLL2)";
+    case kNflog:
+        return "NFLOG";
     default:
         return "unknown";
     }
@@ -293,6 +335,8 @@ SkipReason decodePacket(int linkType, const std::uint8_t *p, std::size_t len, Se
         return decodeIpv4(p, len, seg);
     case kIpv6:
         return decodeIpv6(p, len, seg);
+    case kNflog:
+        return decodeNflog(p, len, seg);
     default:
         return SkipReason::UnsupportedLink;
     }

@@ -283,9 +283,15 @@ void TcpTracker::expire(std::int64_t nowNs)
 
 void TcpTracker::finish(std::int64_t nowNs)
 {
+    // What is still pending is assumed to have arrived, except a SYN that no listener ever
+    // answered: the receiver stays as it was.
     for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
-        for (int e = 0; e < 2; ++e)
+        for (int e = 0; e < 2; ++e) {
+            TrackedEndpoint &ep = m_connections[id].ep[std::size_t(e)];
+            if (ep.pending.syn && ep.state == TcpState::Listen)
+                ep.pending = {};
             deliverPending(id, e);
+        }
     }
     expire(nowNs);
 }
@@ -328,9 +334,14 @@ void TcpTracker::process(const Segment &s)
             const bool retransmission = snd.synSent && s.seq == snd.iss;
             const bool simultaneousOpen = !snd.synSent && rcv.state == TcpState::SynSent;
             if (!retransmission && !simultaneousOpen) {
-                for (int e = 0; e < 2; ++e) { // a SYN reopening TIME_WAIT closes it
-                    if (c.ep[std::size_t(e)].state == TcpState::TimeWait)
+                // The old incarnation ends here: a SYN reopening TIME_WAIT closes it, and an
+                // attempt abandoned for a new one (a new ISN from the same port) is gone.
+                for (int e = 0; e < 2; ++e) {
+                    const TcpState st = c.ep[std::size_t(e)].state;
+                    if (st != TcpState::Closed && st != TcpState::Listen) {
+                        c.ep[std::size_t(e)].pending = {};
                         setState(id, e, TcpState::Closed, s.timeNs, packet, s.seq, s.ack, s.flags);
+                    }
                 }
                 id = UINT32_MAX;
             }
