@@ -1,7 +1,10 @@
 #include "cli_packets.h"
 
+#include "capturehelper.h"
 #include "capturereader.h"
 #include "summaryformat.h"
+
+#include <QCoreApplication>
 
 #include <cerrno>
 #include <cstdio>
@@ -85,6 +88,100 @@ int runSummarize(const QStringList &args)
     writeOut(out);
     if (!complete) {
         std::fprintf(stderr, "tcpscope-cli summarize: %s\n", qPrintable(error));
+        return 1;
+    }
+    return 0;
+}
+
+// tcpscope-cli capture: starts the capture helper, reads its pcap stream with the same reader
+// as files, and prints each transition as it happens.
+int runCapture(const QStringList &args)
+{
+    QString iface, filter = QStringLiteral("tcp"), saveTo;
+    double duration = 0;
+    bool json = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        const bool hasValue = i + 1 < args.size();
+        if ((a == u"-i" || a == u"--interface") && hasValue) {
+            iface = args[++i];
+        } else if ((a == u"-f" || a == u"--filter") && hasValue) {
+            filter = args[++i];
+        } else if ((a == u"-w" || a == u"--write") && hasValue) {
+            saveTo = args[++i];
+        } else if (a == u"--duration" && hasValue) {
+            bool ok = false;
+            duration = args[++i].toDouble(&ok);
+            if (!ok || duration <= 0)
+                return usageError("capture", QStringLiteral("--duration takes seconds"));
+        } else if (a == u"--format" && hasValue) {
+            const QString v = args[++i];
+            if (v != u"json" && v != u"text")
+                return usageError("capture", QStringLiteral("--format takes json or text"));
+            json = v == u"json";
+        } else {
+            return usageError("capture", QStringLiteral("unknown option '%1'").arg(a));
+        }
+    }
+    if (iface.isEmpty())
+        return usageError("capture", QStringLiteral("-i INTERFACE is required (lo, any, eth0...)"));
+
+    QString helper = qEnvironmentVariable("TCPSCOPE_CAPTURE_HELPER");
+    if (helper.isEmpty())
+        helper = QCoreApplication::applicationDirPath() + QStringLiteral("/tcpscope-capture");
+    CaptureHelper proc;
+    QString error;
+    if (!proc.start(helper, {QStringLiteral("-i"), iface, QStringLiteral("-f"), filter}, &error)) {
+        std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
+        return 1;
+    }
+    CaptureReader reader;
+    if (!reader.open(proc.takeOutput(), QStringLiteral("the capture on ") + iface, &error)) {
+        const int code = proc.wait();
+        const QString why = proc.errorText().trimmed();
+        std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(why.isEmpty() ? error : why));
+        return code == 0 ? 1 : code;
+    }
+    if (!saveTo.isEmpty() && !reader.saveTo(saveTo, &error)) {
+        std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
+        proc.stop();
+        return 1;
+    }
+    std::fprintf(stderr, "tcpscope-cli capture: capturing on %s (filter \"%s\")%s; Ctrl-C stops\n",
+                 qPrintable(iface), qPrintable(filter),
+                 duration > 0 ? qPrintable(QStringLiteral(" for %1 s").arg(duration)) : "");
+
+    TcpTracker tracker;
+    std::size_t printed = 0;
+    std::string out;
+    auto printNew = [&] {
+        const auto &changes = tracker.changes();
+        for (; printed < changes.size(); ++printed) {
+            if (json)
+                writeChangeJson(out, tracker, changes[printed], 6);
+            else
+                writeChangeText(out, tracker, changes[printed], 6);
+        }
+        tracker.markPublished(printed);
+        if (!out.empty())
+            writeOut(out);
+    };
+    reader.setSegmentObserver([&](const Segment &) { printNew(); });
+    proc.stopAfter(duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends
+    const bool clean = reader.read(tracker, &error);
+    printNew();
+    const int code = proc.wait();
+    const QString stats = proc.lastStats();
+    if (!stats.isEmpty())
+        std::fprintf(stderr, "tcpscope-cli capture: %llu packets, %s\n",
+                     (unsigned long long)reader.stats().packets, qPrintable(stats));
+    const QString why = proc.errorText().trimmed();
+    if (code != 0 && !why.isEmpty()) {
+        std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(why));
+        return code;
+    }
+    if (!clean && !proc.stoppedByUs()) {
+        std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
         return 1;
     }
     return 0;

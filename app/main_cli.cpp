@@ -53,6 +53,8 @@ int main(int argc, char *argv[])
         return runWatch(args.mid(1));
     if (cmd == u"summarize")
         return runSummarize(args.mid(1));
+    if (cmd == u"capture")
+        return runCapture(args.mid(1));
     std::fprintf(stderr, "tcpscope-cli: unknown command '%s' (see tcpscope-cli --help)\n",
                  qPrintable(cmd));
     return 2;

@@ -12,6 +12,8 @@ CaptureReader::CaptureReader() = default;
 
 CaptureReader::~CaptureReader()
 {
+    if (m_dumper)
+        pcap_dump_close(m_dumper);
     if (m_pcap)
         pcap_close(m_pcap);
 }
@@ -66,6 +68,21 @@ bool CaptureReader::open(FILE *f, const QString &name, QString *error)
         return false;
     }
     return finishOpen(error);
+}
+
+bool CaptureReader::saveTo(const QString &path, QString *error)
+{
+    if (!m_pcap) {
+        *error = QStringLiteral("%1: only a libpcap stream can be saved").arg(m_name);
+        return false;
+    }
+    m_dumper = pcap_dump_open(m_pcap, path.toLocal8Bit().constData());
+    if (!m_dumper) {
+        *error = QStringLiteral("cannot write %1: %2")
+                     .arg(path, QString::fromLocal8Bit(pcap_geterr(m_pcap)));
+        return false;
+    }
+    return true;
 }
 
 bool CaptureReader::finishOpen(QString *error)
@@ -158,6 +175,10 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
                          .arg(m_stats.packets)
                          .arg(QString::fromLocal8Bit(pcap_geterr(m_pcap)));
             return false;
+        }
+        if (m_dumper) {
+            pcap_dump(reinterpret_cast<u_char *>(m_dumper), h, data);
+            pcap_dump_flush(m_dumper);
         }
         take(data, h->caplen, m_linkType,
              std::int64_t(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec, tracker, segments);

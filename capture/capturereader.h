@@ -13,6 +13,7 @@
 #include <memory>
 
 struct pcap;
+struct pcap_dumper;
 
 namespace tcpscope {
 class PcapngFile;
@@ -59,6 +60,8 @@ public:
     bool atEnd() const { return m_atEnd; }
     const ReadStats &stats() const { return m_stats; }
 
+    // Also writes every packet read from now on to a pcap file (libpcap streams only).
+    bool saveTo(const QString &path, QString *error);
     // Called for each TCP segment after the tracker took it (the live printer).
     void setSegmentObserver(std::function<void(const Segment &)> f) { m_observer = std::move(f); }
 
@@ -71,6 +74,7 @@ private:
               TcpTracker *tracker, std::vector<Segment> *segments);
 
     pcap *m_pcap = nullptr;
+    ::pcap_dumper *m_dumper = nullptr;
     std::unique_ptr<PcapngFile> m_ng; // for pcapng files libpcap cannot read
     QString m_name;
     int m_linkType = -1;

@@ -190,7 +190,7 @@ void TcpTracker::setState(std::uint32_t conn, int e, TcpState to, std::int64_t t
     ++m_counts[index(to)];
     // One segment that moves an endpoint twice (FIN_WAIT_1 receiving FIN,ACK: the ACK, then
     // the FIN) is one transition, as the kernel makes it: FIN_WAIT_1 → TIME_WAIT.
-    if (ep.lastChange != UINT32_MAX) {
+    if (ep.lastChange != UINT32_MAX && ep.lastChange >= m_published) {
         StateChange &last = m_changes[ep.lastChange];
         if (packet != 0 && last.packet == packet && last.timeNs == timeNs) {
             last.to = to;

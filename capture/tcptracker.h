@@ -101,6 +101,11 @@ public:
     // Expires TIME_WAITs due by nowNs (a live capture's clock).
     void expire(std::int64_t nowNs);
 
+    // Changes before index n have been shown to someone (a live printer): they are no longer
+    // rewritten, so a FIN_WAIT_1 → FIN_WAIT_2 already printed is followed by its own
+    // FIN_WAIT_2 → TIME_WAIT instead of becoming FIN_WAIT_1 → TIME_WAIT.
+    void markPublished(std::size_t n) { m_published = n; }
+
     const std::vector<Connection> &connections() const { return m_connections; }
     const std::vector<StateChange> &changes() const { return m_changes; }
     std::array<int, kTcpStateCount> counts() const { return m_counts; }
@@ -128,6 +133,7 @@ private:
     std::vector<std::uint64_t> m_slotHash;
     std::vector<std::uint32_t> m_slotConn;
     std::size_t m_used = 0;
+    std::size_t m_published = 0;
     std::vector<std::uint32_t> m_timeWait; // connections with an endpoint in TIME_WAIT
 };
 

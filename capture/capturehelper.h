@@ -1,0 +1,51 @@
+// Runs the privileged capture helper (tcpscope-capture) as a child process: its standard
+// output is the pcap stream to read, its standard error carries drop statistics and, when
+// it cannot capture, the one message that says why and how to grant the capability.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <sys/types.h>
+#include <thread>
+
+namespace tcpscope {
+
+class CaptureHelper
+{
+public:
+    CaptureHelper() = default;
+    ~CaptureHelper();
+    CaptureHelper(const CaptureHelper &) = delete;
+    CaptureHelper &operator=(const CaptureHelper &) = delete;
+
+    bool start(const QString &program, const QStringList &args, QString *error);
+    // The pcap stream; the caller owns the FILE* from now on.
+    FILE *takeOutput();
+    // Stops the helper after `seconds` (0: never), and on SIGINT/SIGTERM to this process.
+    void stopAfter(double seconds);
+    void stop();
+    int wait(); // the helper's exit code
+    bool stoppedByUs() const { return m_stopped; }
+
+    QString errorText() const; // what it said besides statistics
+    QString lastStats() const; // "received=N dropped=N ifdropped=N"
+
+private:
+    pid_t m_pid = -1;
+    FILE *m_out = nullptr;
+    int m_errFd = -1;
+    std::thread m_errReader;
+    std::thread m_timer;
+    std::atomic<bool> m_stopped{false};
+    std::atomic<bool> m_exited{false};
+    mutable std::mutex m_mutex;
+    QString m_errorText;
+    QString m_lastStats;
+    int m_status = -1;
+};
+
+} // namespace tcpscope
