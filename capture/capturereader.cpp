@@ -4,6 +4,8 @@
 
 #include <QFile>
 
+#include <charconv>
+
 #include <pcap/pcap.h>
 
 namespace tcpscope {
@@ -186,16 +188,34 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
     return true;
 }
 
+int formatTime(char *out, std::int64_t ns, int digits)
+{
+    // Without printf: summarize prints a million of these.
+    const bool negative = ns < 0;
+    std::uint64_t v = negative ? std::uint64_t(-ns) : std::uint64_t(ns);
+    std::uint64_t frac = v % 1'000'000'000;
+    const std::uint64_t sec = v / 1'000'000'000;
+    char *p = out;
+    if (negative)
+        *p++ = '-';
+    p = std::to_chars(p, p + 24, sec).ptr;
+    *p++ = '.';
+    if (digits != 9)
+        frac /= 1000;
+    const int width = digits == 9 ? 9 : 6;
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = char('0' + frac % 10);
+        frac /= 10;
+    }
+    p += width;
+    *p = '\0';
+    return int(p - out);
+}
+
 std::string formatTime(std::int64_t ns, int digits)
 {
     char buf[40];
-    const std::int64_t sec = ns / 1'000'000'000;
-    const std::int64_t frac = ns % 1'000'000'000;
-    if (digits == 9)
-        std::snprintf(buf, sizeof buf, "%lld.%09lld", (long long)sec, (long long)frac);
-    else
-        std::snprintf(buf, sizeof buf, "%lld.%06lld", (long long)sec, (long long)(frac / 1000));
-    return buf;
+    return std::string(buf, std::size_t(formatTime(buf, ns, digits)));
 }
 
 } // namespace tcpscope

@@ -83,7 +83,9 @@ private:
     std::function<void(const Segment &)> m_observer;
 };
 
-// "1732440000.123456" with 6 or 9 digits.
+// "1732440000.123456" with 6 or 9 digits; the char* form writes at most 32 bytes and returns
+// the length.
 std::string formatTime(std::int64_t ns, int digits);
+int formatTime(char *out, std::int64_t ns, int digits);
 
 } // namespace tcpscope

@@ -4,11 +4,44 @@
 
 #include <QString>
 
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace tcpscope {
+
+// Writes JSON text into space the caller reserved (no capacity checks): for the loops that
+// print a hundred thousand objects. The caller resizes the string to end() afterwards.
+class JsonCursor
+{
+public:
+    explicit JsonCursor(char *p)
+        : m_p(p)
+    {}
+    template<std::size_t N>
+    void lit(const char (&s)[N])
+    {
+        std::memcpy(m_p, s, N - 1);
+        m_p += N - 1;
+    }
+    void text(std::string_view s)
+    {
+        std::memcpy(m_p, s.data(), s.size());
+        m_p += s.size();
+    }
+    void num(std::uint64_t v) { m_p = std::to_chars(m_p, m_p + 24, v).ptr; }
+    template<typename F>
+    void with(F &&write) // write(char*) returns the number of bytes it wrote
+    {
+        m_p += write(m_p);
+    }
+    char *end() const { return m_p; }
+
+private:
+    char *m_p;
+};
 
 class JsonWriter
 {

@@ -344,23 +344,31 @@ SkipReason decodePacket(int linkType, const std::uint8_t *p, std::size_t len, Se
 
 const char *flagsText(std::uint8_t flags, char *buf)
 {
-    buf[0] = '\0';
-    static constexpr struct
-    {
-        std::uint8_t bit;
-        const char *name;
-    } kNames[] = {{tcpflag::Syn, "SYN"},
-                  {tcpflag::Fin, "FIN"},
-                  {tcpflag::Rst, "RST"},
-                  {tcpflag::Psh, "PSH"},
-                  {tcpflag::Ack, "ACK"}};
-    for (const auto &n : kNames) {
-        if (flags & n.bit) {
-            if (buf[0])
-                std::strcat(buf, ",");
-            std::strcat(buf, n.name);
+    // Built once for all 256 combinations: summarize names the flags of every transition.
+    static const auto table = [] {
+        std::array<std::array<char, 32>, 256> t{};
+        static constexpr struct
+        {
+            std::uint8_t bit;
+            const char *name;
+        } kNames[] = {{tcpflag::Syn, "SYN"},
+                      {tcpflag::Fin, "FIN"},
+                      {tcpflag::Rst, "RST"},
+                      {tcpflag::Psh, "PSH"},
+                      {tcpflag::Ack, "ACK"}};
+        for (int f = 0; f < 256; ++f) {
+            char *out = t[std::size_t(f)].data();
+            for (const auto &n : kNames) {
+                if (f & n.bit) {
+                    if (out[0])
+                        std::strcat(out, ",");
+                    std::strcat(out, n.name);
+                }
+            }
         }
-    }
+        return t;
+    }();
+    std::memcpy(buf, table[flags].data(), 32);
     return buf;
 }
 

@@ -75,47 +75,18 @@ std::string processText(const SocketRecord &r, const ProcessMap &processes)
 
 // The per-socket part of a snapshot is written into reserved space with plain copies: at
 // 100k sockets this loop is most of what the command does besides the kernel's dump.
-namespace {
-
-class Cursor
-{
-public:
-    explicit Cursor(char *p)
-        : m_p(p)
-    {}
-    template<std::size_t N>
-    void lit(const char (&s)[N])
-    {
-        std::memcpy(m_p, s, N - 1);
-        m_p += N - 1;
-    }
-    void text(std::string_view s)
-    {
-        std::memcpy(m_p, s.data(), s.size());
-        m_p += s.size();
-    }
-    void num(std::uint64_t v) { m_p = std::to_chars(m_p, m_p + 24, v).ptr; }
-    void address(const IpAddress &a) { m_p += a.format(m_p); }
-    char *end() const { return m_p; }
-
-private:
-    char *m_p;
-};
-
-} // namespace
-
 void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes)
 {
     constexpr std::size_t kMaxFixedPart = 640; // everything up to "processes"
     const std::size_t start = out.size();
     out.resize(start + kMaxFixedPart);
-    Cursor c(out.data() + start);
+    JsonCursor c(out.data() + start);
     c.lit("{\"local_address\":\"");
-    c.address(r.localAddress);
+    c.with([&](char *p) { return r.localAddress.format(p); });
     c.lit("\",\"local_port\":");
     c.num(r.localPort);
     c.lit(",\"remote_address\":\"");
-    c.address(r.remoteAddress);
+    c.with([&](char *p) { return r.remoteAddress.format(p); });
     c.lit("\",\"remote_port\":");
     c.num(r.remotePort);
     c.lit(",\"state\":\"");

@@ -66,53 +66,59 @@ void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadSta
     char flagBuf[32];
     for (std::uint32_t id = 0; id < conns.size(); ++id) {
         const Connection &c = conns[id];
+        // Written into reserved space: a connection is at most ~600 bytes plus ~110 per
+        // history entry.
+        const std::size_t entries = byConn.start[id + 1] - byConn.start[id];
+        const std::size_t at = out.size();
+        out.resize(at + 1024 + 128 * entries);
+        JsonCursor j(out.data() + at);
         if (id)
-            out += ',';
-        out += "\n  ";
-        JsonWriter cw(out);
-        cw.beginObject();
-        cw.key("first_seen");
-        cw.rawValue(formatTime(c.firstSeenNs, digits));
-        cw.key("last_seen");
-        cw.rawValue(formatTime(c.lastSeenNs, digits));
-        cw.field("mid_stream", c.midStream);
-        cw.field("refused", c.refused);
-        cw.key("endpoints");
-        cw.beginArray();
+            j.lit(",");
+        j.lit("\n  {\"first_seen\":");
+        j.with([&](char *p) { return formatTime(p, c.firstSeenNs, digits); });
+        j.lit(",\"last_seen\":");
+        j.with([&](char *p) { return formatTime(p, c.lastSeenNs, digits); });
+        j.text(c.midStream ? ",\"mid_stream\":true" : ",\"mid_stream\":false");
+        j.text(c.refused ? ",\"refused\":true" : ",\"refused\":false");
+        j.lit(",\"endpoints\":[");
         for (int e = 0; e < 2; ++e) {
             const TrackedEndpoint &ep = c.ep[std::size_t(e)];
-            cw.beginObject();
-            cw.plainField("address", addressText(c.address[std::size_t(e)]));
-            cw.field("port", unsigned(c.port[std::size_t(e)]));
-            cw.plainField("role", roleName(ep.role));
-            cw.plainField("state", names(ep.state).rfc);
-            cw.key("history");
-            cw.beginArray();
+            j.text(e ? ",{\"address\":\"" : "{\"address\":\"");
+            j.with([&](char *p) { return c.address[std::size_t(e)].format(p); });
+            j.lit("\",\"port\":");
+            j.num(c.port[std::size_t(e)]);
+            j.lit(",\"role\":\"");
+            j.text(roleName(ep.role));
+            j.lit("\",\"state\":\"");
+            j.text(names(ep.state).rfc);
+            j.lit("\",\"history\":[");
+            bool first = true;
             for (std::uint32_t k = byConn.start[id]; k < byConn.start[id + 1]; ++k) {
                 const StateChange &ch = changes[byConn.order[k]];
                 if (ch.endpoint != e)
                     continue;
-                cw.beginObject();
-                cw.key("time");
-                cw.rawValue(formatTime(ch.timeNs, digits));
-                cw.plainField("state", names(ch.to).rfc);
-                cw.key("packet");
+                j.text(first ? "{\"time\":" : ",{\"time\":");
+                first = false;
+                j.with([&](char *p) { return formatTime(p, ch.timeNs, digits); });
+                j.lit(",\"state\":\"");
+                j.text(names(ch.to).rfc);
                 if (ch.packet) {
-                    cw.value(unsigned(ch.packet));
-                    cw.plainField("flags", flagsText(ch.flags, flagBuf));
+                    j.lit("\",\"packet\":");
+                    j.num(ch.packet);
+                    j.lit(",\"flags\":\"");
+                    j.text(flagsText(ch.flags, flagBuf));
+                    j.lit("\"");
                 } else {
-                    cw.null();
-                    cw.plainField("cause", "2MSL timer");
+                    j.lit("\",\"packet\":null,\"cause\":\"2MSL timer\"");
                 }
                 if (ch.inferred)
-                    cw.field("inferred", true);
-                cw.endObject();
+                    j.lit(",\"inferred\":true");
+                j.lit("}");
             }
-            cw.endArray();
-            cw.endObject();
+            j.lit("]}");
         }
-        cw.endArray();
-        cw.endObject();
+        j.lit("]}");
+        out.resize(std::size_t(j.end() - out.data()));
         if (flush && out.size() >= (1u << 20))
             flush(out);
     }

@@ -20,16 +20,29 @@ inline std::uint64_t mix(std::uint64_t h)
     return h ^ (h >> 33);
 }
 
-// The same hash for both directions of a connection.
+inline std::uint64_t endpointHash(const IpAddress &a, std::uint16_t port)
+{
+    std::uint64_t w[2];
+    std::memcpy(w, a.bytes.data(), 16);
+    return (w[0] * 0x9e3779b97f4a7c15ull) ^ (w[1] * 0xc2b2ae3d27d4eb4full)
+           ^ ((std::uint64_t(port) << 8 | a.family) * 0x165667b19e3779f9ull);
+}
+
+// The same hash for both directions of a connection: a symmetric combination, mixed once.
 std::uint64_t tupleHash(const IpAddress &a, std::uint16_t pa, const IpAddress &b, std::uint16_t pb)
 {
-    std::uint64_t wa[2], wb[2];
-    std::memcpy(wa, a.bytes.data(), 16);
-    std::memcpy(wb, b.bytes.data(), 16);
-    const std::uint64_t ha = mix(wa[0] ^ mix(wa[1] ^ (std::uint64_t(pa) << 1 | a.family)));
-    const std::uint64_t hb = mix(wb[0] ^ mix(wb[1] ^ (std::uint64_t(pb) << 1 | b.family)));
-    const std::uint64_t h = mix(ha + hb) ^ mix(ha ^ hb);
+    const std::uint64_t ha = endpointHash(a, pa), hb = endpointHash(b, pb);
+    const std::uint64_t h = mix(ha + hb);
     return h ? h : 1;
+}
+
+// IpAddress equality as two word compares (the hot path compares several per packet).
+inline bool sameAddress(const IpAddress &x, const IpAddress &y)
+{
+    std::uint64_t a[2], b[2];
+    std::memcpy(a, x.bytes.data(), 16);
+    std::memcpy(b, y.bytes.data(), 16);
+    return a[0] == b[0] && a[1] == b[1] && x.family == y.family;
 }
 
 inline bool isClosedOrTimeWait(TcpState s)
@@ -107,13 +120,13 @@ std::uint32_t TcpTracker::lookup(const Segment &s, int *senderIndex)
             continue;
         const std::uint32_t id = m_slotConn[i] - 1;
         const Connection &c = m_connections[id];
-        if (c.port[0] == s.srcPort && c.port[1] == s.dstPort && c.address[0] == s.src
-            && c.address[1] == s.dst) {
+        if (c.port[0] == s.srcPort && c.port[1] == s.dstPort && sameAddress(c.address[0], s.src)
+            && sameAddress(c.address[1], s.dst)) {
             *senderIndex = 0;
             return id;
         }
-        if (c.port[1] == s.srcPort && c.port[0] == s.dstPort && c.address[1] == s.src
-            && c.address[0] == s.dst) {
+        if (c.port[1] == s.srcPort && c.port[0] == s.dstPort && sameAddress(c.address[1], s.src)
+            && sameAddress(c.address[0], s.dst)) {
             *senderIndex = 1;
             return id;
         }
