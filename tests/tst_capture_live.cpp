@@ -23,6 +23,7 @@ private slots:
     void transitionsArriveThroughThePipe();
     void withoutPrivilegeSaysHowToGrantIt();
     void vanishedInterfaceIsReported();
+    void stopsWhenItsReaderGoesAway();
 };
 
 void TestCaptureLive::transitionsArriveThroughThePipe()
@@ -140,6 +141,23 @@ void TestCaptureLive::vanishedInterfaceIsReported()
     err += cli.readAllStandardError();
     QCOMPARE(cli.exitCode(), 6);
     QVERIFY2(err.contains("capture on v0 stopped"), err.constData());
+}
+
+void TestCaptureLive::stopsWhenItsReaderGoesAway()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    // `head` reads the 24-byte pcap file header and exits; with no traffic on the filter, the
+    // helper must still notice that its reader is gone and stop cleanly.
+    QProcess pipeline;
+    pipeline.start(
+        QStringLiteral("bash"),
+        {QStringLiteral("-c"),
+         QStringLiteral("set -o pipefail; '%1' -i lo -f 'tcp port 9' | head -c 24 >/dev/null")
+             .arg(kHelper)});
+    QVERIFY(pipeline.waitForFinished(5000));
+    QCOMPARE(pipeline.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(pipeline.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureLive)
