@@ -1,7 +1,9 @@
 #include "cli_kernel.h"
 
+#include "jsonwriter.h"
 #include "kerneltable.h"
 #include "snapshotformat.h"
+#include "systemsettings.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -24,6 +26,7 @@ struct CommonOptions
     std::uint32_t stateMask = kAllLinuxStates;
     int intervalMs = 1000;
     bool forceProc = false;
+    bool tcpInfo = false;
     QString procRoot = QStringLiteral("/proc");
 };
 
@@ -78,6 +81,8 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
             if (!next(&v) || (o.intervalMs = v.toInt(&ok), !ok) || o.intervalMs < 100
                 || o.intervalMs > 10000)
                 return QStringLiteral("--interval takes milliseconds from 100 to 10000");
+        } else if (a == u"--tcp-info" && !isWatch) {
+            o.tcpInfo = true; // RTT and retransmissions per socket (sock_diag only)
         } else if (a == u"--proc") {
             o.forceProc = true; // read /proc/net/tcp even though netlink works
         } else {
@@ -118,6 +123,7 @@ int runSnapshot(const QStringList &args)
     ko.stateMask = o.stateMask;
     ko.processes = o.processes;
     ko.forceProc = o.forceProc;
+    ko.tcpInfo = o.tcpInfo;
     ko.procRoot = o.procRoot;
     KernelTable table(ko);
     std::vector<SocketRecord> records;
@@ -199,4 +205,56 @@ int runWatch(const QStringList &args)
     QObject::connect(&timer, &QTimer::timeout, pollOnce);
     timer.start(o.intervalMs);
     return QCoreApplication::exec();
+}
+
+int runSettings(const QStringList &args)
+{
+    bool json = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == u"--format" && i + 1 < args.size()
+            && (args[i + 1] == u"json" || args[i + 1] == u"text"))
+            json = args[++i] == u"json";
+        else
+            return usageError("settings", QStringLiteral("unknown option '%1'").arg(args[i]));
+    }
+    QString root = QStringLiteral("/proc");
+    if (const QByteArray r = qgetenv("TCPSCOPE_PROC_ROOT"); !r.isEmpty())
+        root = QString::fromLocal8Bit(r);
+    const std::vector<SettingValue> sysctls = readSysctls(root);
+    const std::vector<SettingValue> counters = readNetstatCounters(root);
+    std::string out;
+    if (json) {
+        JsonWriter w(out);
+        w.beginObject();
+        for (const auto &[key, list] :
+             {std::pair{"sysctls", &sysctls}, std::pair{"counters", &counters}}) {
+            w.key(key);
+            w.beginObject();
+            for (const SettingValue &v : *list) {
+                const QByteArray name = v.name.toUtf8();
+                w.key(std::string_view(name.constData(), std::size_t(name.size())));
+                if (v.value)
+                    w.value(*v.value);
+                else
+                    w.null(); // missing on this kernel, or unreadable
+            }
+            w.endObject();
+        }
+        w.endObject();
+        out += '\n';
+    } else {
+        for (const auto &[title, list] : {std::pair{"# sysctls", &sysctls},
+                                          std::pair{"# counters (/proc/net/netstat)", &counters}}) {
+            out += title;
+            out += '\n';
+            for (const SettingValue &v : *list) {
+                char line[256];
+                std::snprintf(line, sizeof line, "%-34s %s\n", qPrintable(v.name),
+                              v.value ? qPrintable(*v.value) : "(missing)");
+                out += line;
+            }
+        }
+    }
+    writeAll(out);
+    return 0;
 }

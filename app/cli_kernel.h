@@ -5,3 +5,4 @@
 
 int runSnapshot(const QStringList &args);
 int runWatch(const QStringList &args);
+int runSettings(const QStringList &args);

@@ -12,20 +12,25 @@ namespace {
 
 void printUsage(FILE *to)
 {
-    std::fputs("usage: tcpscope-cli [--version] [--help] COMMAND [OPTIONS]\n"
-               "\n"
-               "The kernel's socket table (needs no privileges):\n"
-               "  snapshot [--format json|text] [--state S[,S...]] [--no-process] [--proc]\n"
-               "      every TCP socket now, with its process, timer and queues, and the count per\n"
-               "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
-               "      close-wait, ESTAB...). --proc reads /proc/net/tcp instead of netlink.\n"
-               "  watch [--interval MS] [--format text|json] [--no-process] [--proc]\n"
-               "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
-               "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
-               "\n"
-               "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
-               "  --help      this text\n",
-               to);
+    std::fputs(
+        "usage: tcpscope-cli [--version] [--help] COMMAND [OPTIONS]\n"
+        "\n"
+        "The kernel's socket table (needs no privileges):\n"
+        "  snapshot [--format json|text] [--state S[,S...]] [--no-process] [--tcp-info] [--proc]\n"
+        "      every TCP socket now, with its process, timer and queues, and the count per\n"
+        "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
+        "      close-wait, ESTAB...). --proc reads /proc/net/tcp instead of netlink.\n"
+        "  watch [--interval MS] [--format text|json] [--no-process] [--proc]\n"
+        "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
+        "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
+        "  settings [--format text|json]\n"
+        "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"
+        "      ip_local_port_range, somaxconn...) and the counters that confirm a diagnosis\n"
+        "      (ListenOverflows, TCPTimeWaitOverflow...); missing ones say so.\n"
+        "\n"
+        "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
+        "  --help      this text\n",
+        to);
 }
 
 } // namespace
@@ -51,6 +56,8 @@ int main(int argc, char *argv[])
         return runSnapshot(args.mid(1));
     if (cmd == u"watch")
         return runWatch(args.mid(1));
+    if (cmd == u"settings")
+        return runSettings(args.mid(1));
     if (cmd == u"summarize")
         return runSummarize(args.mid(1));
     if (cmd == u"capture")

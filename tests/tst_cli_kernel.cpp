@@ -1,6 +1,7 @@
 // tcpscope-cli snapshot and watch, run as a user runs them, against real loopback sockets.
 #include "support/loopsockets.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,9 @@ private slots:
     void netlinkRefusedFallsBackToProc();
     void noTableAtAll();
     void watchPrintsTransitions();
+    void otherUsersSocketsSaySo();
+    void tcpInfoOnRequest();
+    void settingsReportMissingOnes();
 
 private:
     struct Run
@@ -257,6 +261,77 @@ void TestCliKernel::watchPrintsTransitions()
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
+}
+
+void TestCliKernel::otherUsersSocketsSaySo()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root: the snapshot runs as nobody against the test's (root's) sockets");
+    QProcess p;
+    p.start(QStringLiteral("setpriv"),
+            {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+             QStringLiteral("--clear-groups"), QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli"),
+             QStringLiteral("snapshot")});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 0);
+    const QJsonArray mine = ourSockets(QJsonDocument::fromJson(p.readAllStandardOutput()).object());
+    QCOMPARE(mine.size(), 4);
+    for (const QJsonValue &v : mine) {
+        const QJsonObject s = v.toObject();
+        QVERIFY(s[u"processes"].toArray().isEmpty());
+        const QString note = s[u"process_note"].toString();
+        if (s[u"state"].toString() == u"TIME_WAIT")
+            QVERIFY2(note.contains(u"no descriptor"), qPrintable(note));
+        else
+            QVERIFY2(note.contains(u"another user's process"), qPrintable(note));
+    }
+}
+
+void TestCliKernel::tcpInfoOnRequest()
+{
+    const Run r = cli({QStringLiteral("snapshot"), QStringLiteral("--tcp-info")});
+    QCOMPARE(r.code, 0);
+    int established = 0;
+    for (const QJsonValue &v : ourSockets(QJsonDocument::fromJson(r.out).object())) {
+        const QJsonObject s = v.toObject();
+        if (s[u"state"].toString() != u"ESTABLISHED")
+            continue;
+        ++established;
+        QVERIFY(s[u"tcp_info"].isObject());
+        QVERIFY(s[u"tcp_info"].toObject()[u"rtt_us"].toInt() > 0); // a handshake measured it
+    }
+    QCOMPARE(established, 2);
+    const Run plain = cli({QStringLiteral("snapshot")});
+    QVERIFY(!plain.out.contains("tcp_info"));
+}
+
+void TestCliKernel::settingsReportMissingOnes()
+{
+    const Run r =
+        cli({QStringLiteral("settings"), QStringLiteral("--format"), QStringLiteral("json")});
+    QCOMPARE(r.code, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    const QJsonObject sysctls = doc[u"sysctls"].toObject();
+    QVERIFY(sysctls.size() >= 12);
+    QFile fin(QStringLiteral("/proc/sys/net/ipv4/tcp_fin_timeout"));
+    QVERIFY(fin.open(QIODevice::ReadOnly));
+    QCOMPARE(sysctls[u"net.ipv4.tcp_fin_timeout"].toString(),
+             QString::fromLatin1(fin.readAll()).trimmed());
+    QVERIFY(doc[u"counters"].toObject().contains(u"TcpExt.ListenOverflows"));
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TCPSCOPE_PROC_ROOT"), QStringLiteral("/nonexistent"));
+    const Run missing =
+        cli({QStringLiteral("settings"), QStringLiteral("--format"), QStringLiteral("json")}, false,
+            env);
+    QCOMPARE(missing.code, 0);
+    const QJsonObject none = QJsonDocument::fromJson(missing.out).object();
+    for (const QString &group : {u"sysctls"_qs, u"counters"_qs}) {
+        const QJsonObject o = none[group].toObject();
+        QVERIFY(!o.isEmpty());
+        for (auto it = o.begin(); it != o.end(); ++it)
+            QVERIFY2(it.value().isNull(), qPrintable(it.key()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCliKernel)
