@@ -1,10 +1,18 @@
 // The main window opens, is titled, and its About box names the library versions in use.
+#include "kernelsocketmodel.h"
 #include "mainwindow.h"
+#include "statecountchart.h"
+#include "support/loopsockets.h"
 #include "versions.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QSettings>
+#include <QTableView>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <pcap/pcap.h>
 #include <qcustomplot.h>
@@ -18,6 +26,7 @@ private slots:
     void opensTitled();
     void aboutNamesVersions();
     void versionTextMatchesLibraries();
+    void liveConnectionAppearsWithOurPid();
 };
 
 void TestMainWindow::opensTitled()
@@ -53,9 +62,82 @@ void TestMainWindow::versionTextMatchesLibraries()
     QVERIFY(v.contains(QStringLiteral("QCustomPlot " QCUSTOMPLOT_VERSION_STR)));
 }
 
+void TestMainWindow::liveConnectionAppearsWithOurPid()
+{
+    QSettings().clear(); // no filters remembered from an earlier run
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int port = LoopSockets::port(l);
+    const QString portText = u':' + QString::number(port);
+    const int c = s.connect("127.0.0.1", port);
+    const int a = s.accept(l);
+    QVERIFY(c >= 0 && a >= 0);
+
+    auto findRow = [&](const QString &state) {
+        const QAbstractItemModel *m = w.table()->model();
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, KernelSocketModel::Remote).data().toString().endsWith(portText)
+                && m->index(r, KernelSocketModel::State).data().toString() == state)
+                return r;
+        }
+        return -1;
+    };
+    const QString me = QStringLiteral("(%1)").arg(QCoreApplication::applicationPid());
+    QTRY_VERIFY_WITH_TIMEOUT(findRow(u"ESTABLISHED"_qs) >= 0, 5000);
+    const int est = findRow(u"ESTABLISHED"_qs);
+    QVERIFY2(
+        w.table()->model()->index(est, KernelSocketModel::Process).data().toString().contains(me),
+        qPrintable(w.table()->model()->index(est, KernelSocketModel::Process).data().toString()));
+
+    s.close(c); // the client closes first: its socket goes to TIME_WAIT
+    QVERIFY(LoopSockets::drainToEof(a));
+    s.close(a);
+    QTRY_VERIFY_WITH_TIMEOUT(findRow(u"TIME_WAIT"_qs) >= 0, 5000);
+
+    // Filter to TIME_WAIT: only TIME_WAIT rows remain, ours among them.
+    w.stateFilter()->setCurrentIndex(index(TcpState::TimeWait) + 1);
+    const QAbstractItemModel *m = w.table()->model();
+    QVERIFY(m->rowCount() >= 1);
+    for (int r = 0; r < m->rowCount(); ++r)
+        QCOMPARE(m->index(r, KernelSocketModel::State).data().toString(), u"TIME_WAIT"_qs);
+    // Free text narrows further, to our port.
+    w.filterEdit()->setText(portText.mid(1));
+    QTRY_COMPARE(m->rowCount(), 1);
+
+    // Selecting it shows its history: it was ESTABLISHED, it is TIME_WAIT now.
+    w.table()->selectRow(0);
+    QTRY_VERIFY(w.historyView()->topLevelItemCount() >= 1);
+    const QTreeWidgetItem *last =
+        w.historyView()->topLevelItem(w.historyView()->topLevelItemCount() - 1);
+    QCOMPARE(last->text(2), u"TIME_WAIT"_qs);
+
+    // Sorting uses raw values: Recv-Q sorts numerically.
+    w.filterEdit()->clear();
+    w.stateFilter()->setCurrentIndex(0);
+    w.table()->sortByColumn(KernelSocketModel::Age, Qt::DescendingOrder);
+    double previous = 1e18;
+    for (int r = 0; r < m->rowCount(); ++r) {
+        const double age =
+            m->index(r, KernelSocketModel::Age).data(KernelSocketModel::SortRole).toDouble();
+        QVERIFY(age <= previous);
+        previous = age;
+    }
+
+    // A series toggles, and the chart has been fed by the polls.
+    QVERIFY(w.chart()->sampleCount() >= 2);
+    QVERIFY(w.chart()->isSeriesVisible(TcpState::TimeWait));
+    w.chart()->setSeriesVisible(TcpState::TimeWait, false);
+    QVERIFY(!w.chart()->isSeriesVisible(TcpState::TimeWait));
+}
+
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("tcpscope-tests"));
+    QApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     Q_INIT_RESOURCE(resources);
     TestMainWindow t;
     return QTest::qExec(&t, argc, argv);

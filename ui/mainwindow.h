@@ -1,24 +1,75 @@
-// The tcpscope main window: menus, the central views and the status bar.
+// The tcpscope main window: the kernel's socket table (on by default: it needs no
+// privilege), the count of sockets per state over time, and the history of the selected
+// socket.
 #pragma once
+
+#include "kernelpoller.h"
 
 #include <QMainWindow>
 
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableView;
+class QTreeWidget;
+
 namespace tcpscope {
+
+class KernelSocketModel;
+class SocketFilterProxy;
+class StateCountChart;
 
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    // startPolling false: no poller (tests feed batches with applyBatch()).
+    explicit MainWindow(bool startPolling = true, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     // The text of Help ▸ About: the versions of tcpscope, Qt, libpcap and QCustomPlot.
     static QString aboutText();
 
+    void applyBatch(const KernelPollBatch &batch);
+    KernelSocketModel *socketModel() const { return m_model; }
+    SocketFilterProxy *proxy() const { return m_proxy; }
+    QTableView *table() const { return m_table; }
+    StateCountChart *chart() const { return m_chart; }
+    QTreeWidget *historyView() const { return m_history; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QComboBox *stateFilter() const { return m_stateFilter; }
+
 public slots:
     void showAbout();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void createMenus();
+    QWidget *createFilterBar();
+    void showHistoryOfSelection();
+    void showContextMenu(const QPoint &pos);
+    void copySelectedRows();
+    void setPaused(bool paused);
+    void saveSettings() const;
+    void restoreSettings();
+
+    KernelPoller *m_poller = nullptr;
+    KernelSocketModel *m_model = nullptr;
+    SocketFilterProxy *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    StateCountChart *m_chart = nullptr;
+    QTreeWidget *m_history = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QComboBox *m_stateFilter = nullptr;
+    QComboBox *m_window = nullptr;
+    QSpinBox *m_interval = nullptr;
+    QLabel *m_status = nullptr;
+    bool m_paused = false;
+    bool m_pendingBatch = false;
+    KernelPollBatch m_latest;
 };
 
 } // namespace tcpscope

@@ -1,0 +1,276 @@
+#include "kernelsocketmodel.h"
+
+#include "statepalette.h"
+
+#include <QBrush>
+#include <QGuiApplication>
+#include <QPalette>
+
+namespace tcpscope {
+
+QString endpointText(const IpAddress &a, std::uint16_t port)
+{
+    const QString p = port ? QString::number(port) : QStringLiteral("*");
+    return a.isV6() ? u'[' + a.toString() + QStringLiteral("]:") + p : a.toString() + u':' + p;
+}
+
+namespace {
+
+QString duration(double seconds)
+{
+    if (seconds < 0)
+        seconds = 0;
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(int(seconds));
+    if (seconds < 3600)
+        return QStringLiteral("%1 min %2 s").arg(int(seconds) / 60).arg(int(seconds) % 60);
+    return QStringLiteral("%1 h %2 min").arg(int(seconds) / 3600).arg((int(seconds) % 3600) / 60);
+}
+
+constexpr double kNewSeconds = 3.0;
+
+} // namespace
+
+KernelSocketModel::KernelSocketModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+int KernelSocketModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_order.size());
+}
+
+int KernelSocketModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const KernelPollBatch::Row *KernelSocketModel::rowAt(int row) const
+{
+    if (row < 0 || row >= int(m_order.size()))
+        return nullptr;
+    return &m_pool[std::size_t(m_order[std::size_t(row)])].row;
+}
+
+QString KernelSocketModel::text(const Slot &s, int column) const
+{
+    const SocketRow &r = s.row.row;
+    const SocketRecord &rec = r.record;
+    switch (column) {
+    case Family:
+        return rec.localAddress.isV6() ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
+    case Local:
+        return endpointText(rec.localAddress, rec.localPort);
+    case Remote:
+        return endpointText(rec.remoteAddress, rec.remotePort);
+    case State:
+        return r.alive() ? rfcName(rec.state) : tr("closed (was %1)").arg(rfcName(rec.state));
+    case Process: {
+        if (!s.row.processes.empty()) {
+            QStringList names;
+            for (const ProcessInfo &p : s.row.processes)
+                names << QStringLiteral("%1 (%2)").arg(p.name).arg(p.pid);
+            return names.join(QStringLiteral(", "));
+        }
+        switch (s.row.ownership) {
+        case Ownership::NoDescriptor:
+            return tr("— no descriptor in this state");
+        case Ownership::Orphaned:
+            return tr("— closed by its application");
+        case Ownership::NotPermitted:
+            return tr("another user's (run as root to see)");
+        default:
+            return QString();
+        }
+    }
+    case InState:
+        return duration(m_now - r.stateSince);
+    case Age:
+        return duration(m_now - r.firstSeen);
+    case RecvQ:
+        return QString::number(rec.recvQ);
+    case SendQ:
+        return QString::number(rec.sendQ);
+    case Timer:
+        if (rec.timer == TimerKind::None)
+            return QString();
+        return QStringLiteral("%1 %2 s")
+            .arg(QLatin1String(timerKindName(rec.timer)))
+            .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
+    case Source:
+        return tr("kernel");
+    }
+    return QString();
+}
+
+QVariant KernelSocketModel::sortValue(const Slot &s, int column) const
+{
+    const SocketRow &r = s.row.row;
+    const SocketRecord &rec = r.record;
+    switch (column) {
+    case Local:
+        return QString::fromLatin1(
+                   QByteArray(reinterpret_cast<const char *>(rec.localAddress.bytes.data()), 16)
+                       .toHex())
+               + QStringLiteral("%1").arg(rec.localPort, 5, 10, QLatin1Char('0'));
+    case Remote:
+        return QString::fromLatin1(
+                   QByteArray(reinterpret_cast<const char *>(rec.remoteAddress.bytes.data()), 16)
+                       .toHex())
+               + QStringLiteral("%1").arg(rec.remotePort, 5, 10, QLatin1Char('0'));
+    case State:
+        return tcpscope::index(rec.state);
+    case InState:
+        return m_now - r.stateSince;
+    case Age:
+        return m_now - r.firstSeen;
+    case RecvQ:
+        return rec.recvQ;
+    case SendQ:
+        return rec.sendQ;
+    case Timer:
+        return rec.timer == TimerKind::None ? -1.0 : double(rec.timerExpiresMs);
+    default:
+        return text(s, column);
+    }
+}
+
+QVariant KernelSocketModel::data(const QModelIndex &idx, int role) const
+{
+    if (!idx.isValid() || idx.row() >= int(m_order.size()))
+        return {};
+    const Slot &s = m_pool[std::size_t(m_order[std::size_t(idx.row())])];
+    const SocketRow &r = s.row.row;
+    switch (role) {
+    case Qt::DisplayRole:
+        return text(s, idx.column());
+    case SortRole:
+        return sortValue(s, idx.column());
+    case StateRole:
+        return tcpscope::index(r.record.state);
+    case KeyRole:
+        return quint64(r.key);
+    case GoneRole:
+        return !r.alive();
+    case Qt::TextAlignmentRole:
+        if (idx.column() == RecvQ || idx.column() == SendQ)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::DecorationRole:
+        if (idx.column() == State)
+            return stateColor(r.record.state);
+        return {};
+    case Qt::ForegroundRole:
+        if (!r.alive()) // fading out: muted text, in either theme
+            return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        return {};
+    case Qt::BackgroundRole: {
+        // TCPView's green for new and red for closing, as translucent tints that keep text
+        // readable on light and dark palettes.
+        if (!r.alive()) {
+            const double age = m_now - r.goneAt;
+            QColor c(213, 94, 0);
+            c.setAlphaF(float(std::max(0.0, 0.35 * (1.0 - age / 3.0))));
+            return QBrush(c);
+        }
+        if (m_now - s.seenAt < kNewSeconds && s.seenAt > 0) {
+            QColor c(0, 158, 115);
+            c.setAlphaF(float(0.35 * (1.0 - (m_now - s.seenAt) / kNewSeconds)));
+            return QBrush(c);
+        }
+        return {};
+    }
+    case Qt::ToolTipRole:
+        if (idx.column() == Process && !s.row.processes.empty())
+            return s.row.processes.front().cmdline;
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char *const names[ColumnCount] = {
+        QT_TR_NOOP("Family"),  QT_TR_NOOP("Local"),    QT_TR_NOOP("Remote"), QT_TR_NOOP("State"),
+        QT_TR_NOOP("Process"), QT_TR_NOOP("In state"), QT_TR_NOOP("Age"),    QT_TR_NOOP("Recv-Q"),
+        QT_TR_NOOP("Send-Q"),  QT_TR_NOOP("Timer"),    QT_TR_NOOP("Source")};
+    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+void KernelSocketModel::apply(const KernelPollBatch &batch)
+{
+    const bool first = m_now == 0;
+    m_now = batch.stats.time;
+    for (const Transition &t : batch.transitions)
+        m_history[t.connection].push_back(t);
+
+    // Rows whose key is no longer in the batch have finished fading: remove them, in runs.
+    QHash<quint64, int> inBatch;
+    inBatch.reserve(qsizetype(batch.rows->size()));
+    for (std::size_t i = 0; i < batch.rows->size(); ++i)
+        inBatch.insert((*batch.rows)[i].row.key, int(i));
+    for (int row = int(m_order.size()) - 1; row >= 0;) {
+        const quint64 key = m_pool[std::size_t(m_order[std::size_t(row)])].row.row.key;
+        if (inBatch.contains(key)) {
+            --row;
+            continue;
+        }
+        int start = row;
+        while (
+            start > 0
+            && !inBatch.contains(m_pool[std::size_t(m_order[std::size_t(start - 1)])].row.row.key))
+            --start;
+        beginRemoveRows({}, start, row);
+        for (int r = start; r <= row; ++r) {
+            const int slot = m_order[std::size_t(r)];
+            m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
+            m_history.remove(m_pool[std::size_t(slot)].row.row.key);
+            m_free.push_back(slot);
+        }
+        m_order.erase(m_order.begin() + start, m_order.begin() + row + 1);
+        endRemoveRows();
+        row = start - 1;
+    }
+
+    // Update the rows that remain; every row's times move on, so the whole range changes.
+    std::vector<const KernelPollBatch::Row *> fresh;
+    for (const KernelPollBatch::Row &r : *batch.rows) {
+        const auto it = m_slotOf.constFind(r.row.key);
+        if (it == m_slotOf.constEnd()) {
+            fresh.push_back(&r);
+            continue;
+        }
+        m_pool[std::size_t(*it)].row = r;
+    }
+    if (!m_order.empty())
+        Q_EMIT dataChanged(index(0, 0), index(int(m_order.size()) - 1, ColumnCount - 1));
+
+    if (!fresh.empty()) {
+        const int at = int(m_order.size());
+        beginInsertRows({}, at, at + int(fresh.size()) - 1);
+        for (const KernelPollBatch::Row *r : fresh) {
+            int slot;
+            if (!m_free.empty()) {
+                slot = m_free.back();
+                m_free.pop_back();
+            } else {
+                slot = int(m_pool.size());
+                m_pool.emplace_back();
+            }
+            m_pool[std::size_t(slot)] = Slot{*r, first ? 0.0 : m_now};
+            m_slotOf.insert(r->row.key, slot);
+            m_order.push_back(slot);
+        }
+        endInsertRows();
+    }
+}
+
+std::vector<Transition> KernelSocketModel::history(quint64 key) const
+{
+    return m_history.value(key);
+}
+
+} // namespace tcpscope

@@ -1,0 +1,68 @@
+// The kernel's socket table as a Qt model: one row per socket, updated incrementally from
+// each poll (rows inserted, removed, dataChanged; never a reset), with raw values for sorting
+// (SortRole) separate from the text shown.
+#pragma once
+
+#include "kernelpoller.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+#include <vector>
+
+namespace tcpscope {
+
+class KernelSocketModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        Family,
+        Local,
+        Remote,
+        State,
+        Process,
+        InState,
+        Age,
+        RecvQ,
+        SendQ,
+        Timer,
+        Source,
+        ColumnCount
+    };
+    enum Role { SortRole = Qt::UserRole + 1, StateRole, KeyRole, GoneRole };
+
+    explicit KernelSocketModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
+
+    // Applies one poll: new sockets are inserted, vanished ones (gone from the batch after
+    // their fade) removed, the rest updated in place.
+    void apply(const KernelPollBatch &batch);
+    // The transitions seen for one socket (by key), oldest first.
+    std::vector<Transition> history(quint64 key) const;
+    const KernelPollBatch::Row *rowAt(int row) const;
+
+private:
+    struct Slot
+    {
+        KernelPollBatch::Row row;
+        double seenAt = 0; // when this model first saw it (for the "new" highlight)
+    };
+    QString text(const Slot &s, int column) const;
+    QVariant sortValue(const Slot &s, int column) const;
+
+    std::vector<Slot> m_pool;     // stable storage
+    std::vector<int> m_free;      // free slots in m_pool
+    std::vector<int> m_order;     // row → slot
+    QHash<quint64, int> m_slotOf; // key → slot
+    QHash<quint64, std::vector<Transition>> m_history;
+    double m_now = 0;
+};
+
+QString endpointText(const IpAddress &a, std::uint16_t port);
+
+} // namespace tcpscope

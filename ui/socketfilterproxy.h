@@ -1,0 +1,33 @@
+// Filters and sorts the socket table: by state(s) and by free text matched against the
+// addresses, ports and process; sorts on raw values (KernelSocketModel::SortRole).
+#pragma once
+
+#include "tcpstate.h"
+
+#include <QSortFilterProxyModel>
+
+namespace tcpscope {
+
+class SocketFilterProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    explicit SocketFilterProxy(QObject *parent = nullptr);
+
+    void setStates(const QList<TcpState> &states); // empty: all
+    QList<TcpState> states() const { return m_states; }
+    // Free text: every word must match the local or remote address:port or the process.
+    void setText(const QString &text);
+    QString text() const { return m_text; }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override;
+    bool lessThan(const QModelIndex &a, const QModelIndex &b) const override;
+
+private:
+    QList<TcpState> m_states;
+    QString m_text;
+    QStringList m_words;
+};
+
+} // namespace tcpscope
