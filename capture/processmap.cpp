@@ -93,7 +93,8 @@ void ProcessMap::scan(int pid, Entry &e)
     if (::fstat(pidfd, &st) == 0)
         e.uid = st.st_uid;
     e.info.pid = pid;
-    if (e.info.name.isEmpty()) {
+    {
+        // Read again at every scan: a process seen between fork() and exec() changes name.
         e.info.name = QString::fromLocal8Bit(readSmallFile(pidfd, "comm")).trimmed();
         QByteArray cmd = readSmallFile(pidfd, "cmdline");
         while (cmd.endsWith('\0'))

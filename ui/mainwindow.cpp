@@ -55,7 +55,7 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setWordWrap(false);
     const int charW = fontMetrics().averageCharWidth();
-    const int widths[] = {5, 22, 22, 17, 22, 9, 9, 7, 7, 15, 7};
+    const int widths[] = {6, 22, 22, 17, 22, 9, 9, 7, 7, 15, 7};
     for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, widths[c] * charW + 12);
     connect(m_table, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
@@ -68,8 +68,8 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     m_history = new QTreeWidget;
     m_history->setRootIsDecorated(false);
     m_history->setHeaderLabels({tr("Time"), tr("From"), tr("To"), tr("Observed")});
-    m_history->setColumnWidth(0, 14 * charW);
-    m_history->setColumnWidth(1, 16 * charW);
+    m_history->setColumnWidth(0, 15 * charW);
+    m_history->setColumnWidth(1, 14 * charW);
     m_history->setColumnWidth(2, 16 * charW);
 
     auto *tablePane = new QWidget;
@@ -90,8 +90,9 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     auto *lower = new QSplitter(Qt::Horizontal);
     lower->addWidget(tablePane);
     lower->addWidget(historyPane);
-    lower->setStretchFactor(0, 4);
+    lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 1);
+    lower->setSizes({900, 380});
 
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_chart);
@@ -238,7 +239,10 @@ void MainWindow::showHistoryOfSelection()
                              .toString(QStringLiteral("HH:mm:ss.zzz")));
         item->setText(1, t.firstSeen ? tr("(appeared)") : rfcName(t.from));
         item->setText(2, rfcName(t.to));
-        item->setText(3, tr("by polling, within %1 s").arg(t.time - t.earliest, 0, 'f', 2));
+        item->setText(3, tr("poll, ≤ %1 s").arg(t.time - t.earliest, 0, 'f', 2));
+        item->setToolTip(3, tr("Seen by polling the kernel's table: the change happened within the "
+                               "%1 s before this poll")
+                                .arg(t.time - t.earliest, 0, 'f', 2));
         item->setIcon(2, [&] {
             QPixmap p(10, 10);
             p.fill(stateColor(t.to));
