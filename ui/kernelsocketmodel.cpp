@@ -207,35 +207,8 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
     for (const Transition &t : batch.transitions)
         m_history[t.connection].push_back(t);
 
-    // Rows whose key is no longer in the batch have finished fading: remove them, in runs.
-    QHash<quint64, int> inBatch;
-    inBatch.reserve(qsizetype(batch.rows->size()));
-    for (std::size_t i = 0; i < batch.rows->size(); ++i)
-        inBatch.insert((*batch.rows)[i].row.key, int(i));
-    for (int row = int(m_order.size()) - 1; row >= 0;) {
-        const quint64 key = m_pool[std::size_t(m_order[std::size_t(row)])].row.row.key;
-        if (inBatch.contains(key)) {
-            --row;
-            continue;
-        }
-        int start = row;
-        while (
-            start > 0
-            && !inBatch.contains(m_pool[std::size_t(m_order[std::size_t(start - 1)])].row.row.key))
-            --start;
-        beginRemoveRows({}, start, row);
-        for (int r = start; r <= row; ++r) {
-            const int slot = m_order[std::size_t(r)];
-            m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
-            m_history.remove(m_pool[std::size_t(slot)].row.row.key);
-            m_free.push_back(slot);
-        }
-        m_order.erase(m_order.begin() + start, m_order.begin() + row + 1);
-        endRemoveRows();
-        row = start - 1;
-    }
-
-    // Update the rows that remain; every row's times move on, so the whole range changes.
+    // Update the rows this poll still has, and stamp them; new ones are inserted below.
+    const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
     for (const KernelPollBatch::Row &r : *batch.rows) {
         const auto it = m_slotOf.constFind(r.row.key);
@@ -243,8 +216,36 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
             fresh.push_back(&r);
             continue;
         }
-        m_pool[std::size_t(*it)].row = r;
+        Slot &slot = m_pool[std::size_t(*it)];
+        slot.row = r;
+        slot.generation = gen;
     }
+
+    // Rows the poll no longer has have finished fading: remove them, in runs.
+    auto stale = [&](int row) {
+        return m_pool[std::size_t(m_order[std::size_t(row)])].generation != gen;
+    };
+    for (int row = int(m_order.size()) - 1; row >= 0;) {
+        if (!stale(row)) {
+            --row;
+            continue;
+        }
+        int start = row;
+        while (start > 0 && stale(start - 1))
+            --start;
+        beginRemoveRows({}, start, row);
+        for (int r = start; r <= row; ++r) {
+            const int slot = m_order[std::size_t(r)];
+            m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
+            m_history.remove(m_pool[std::size_t(slot)].row.row.key);
+            m_pool[std::size_t(slot)].row = {};
+            m_free.push_back(slot);
+        }
+        m_order.erase(m_order.begin() + start, m_order.begin() + row + 1);
+        endRemoveRows();
+        row = start - 1;
+    }
+    // Every row's times move on with each poll: the whole range changes.
     if (!m_order.empty())
         Q_EMIT dataChanged(index(0, 0), index(int(m_order.size()) - 1, ColumnCount - 1));
 
@@ -260,7 +261,7 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
                 slot = int(m_pool.size());
                 m_pool.emplace_back();
             }
-            m_pool[std::size_t(slot)] = Slot{*r, first ? 0.0 : m_now};
+            m_pool[std::size_t(slot)] = Slot{*r, first ? 0.0 : m_now, gen};
             m_slotOf.insert(r->row.key, slot);
             m_order.push_back(slot);
         }

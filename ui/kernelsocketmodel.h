@@ -50,7 +50,8 @@ private:
     struct Slot
     {
         KernelPollBatch::Row row;
-        double seenAt = 0; // when this model first saw it (for the "new" highlight)
+        double seenAt = 0;            // when this model first saw it (for the "new" highlight)
+        std::uint32_t generation = 0; // the last poll that had it
     };
     QString text(const Slot &s, int column) const;
     QVariant sortValue(const Slot &s, int column) const;
@@ -61,6 +62,7 @@ private:
     QHash<quint64, int> m_slotOf; // key → slot
     QHash<quint64, std::vector<Transition>> m_history;
     double m_now = 0;
+    std::uint32_t m_generation = 0;
 };
 
 QString endpointText(const IpAddress &a, std::uint16_t port);

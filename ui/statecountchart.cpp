@@ -10,6 +10,10 @@ StateCountChart::StateCountChart(QWidget *parent)
     : QCustomPlot(parent)
 {
     setNoAntialiasingOnDrag(true);
+    // Step lines are axis-aligned: no antialiasing needed, and fast polylines for 24 h of
+    // samples.
+    setNotAntialiasedElements(QCP::aePlottables);
+    setPlottingHint(QCP::phFastPolylines, true);
     auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
     ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
     ticker->setDateTimeSpec(Qt::LocalTime);

@@ -1,0 +1,110 @@
+// bench_gui: the window under a big kernel table (run it where the sockets are: see
+// gui_bench.sh). Reports the time to apply one poll to the table model (with its sorted,
+// filtered view), one replot of a 24-hour chart at 1-second resolution, and the GUI thread's
+// longest stall while the real poller runs for ten seconds.
+#include "kernelsocketmodel.h"
+#include "mainwindow.h"
+#include "statecountchart.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTableView>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace tcpscope;
+
+namespace {
+KernelPollBatch pollOnce(KernelTable &table)
+{
+    KernelPollBatch b;
+    b.transitions = table.poll(&b.stats);
+    b.source = table.source();
+    b.counts = table.table().counts();
+    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
+    rows->reserve(table.table().rows().size());
+    for (const SocketRow &r : table.table().rows())
+        rows->push_back({r, table.processes().ownership(r.record), {}});
+    b.rows = rows;
+    return b;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    Q_INIT_RESOURCE(resources);
+    {
+        MainWindow w(false);
+        w.resize(1280, 820);
+        w.show();
+        KernelTable table;
+        std::vector<double> applyMs;
+        for (int i = 0; i < 6; ++i) {
+            const KernelPollBatch b = pollOnce(table);
+            QElapsedTimer t;
+            t.start();
+            w.applyBatch(b);
+            QCoreApplication::processEvents(); // the view's own work on the update
+            applyMs.push_back(t.nsecsElapsed() / 1e6);
+        }
+        std::printf("sockets in the table: %d\n", w.socketModel()->rowCount());
+        std::printf(
+            "apply one poll to the model + view: first %.1f ms, then median %.1f ms, max %.1f ms\n",
+            applyMs[0],
+            [&] {
+                std::vector<double> v(applyMs.begin() + 1, applyMs.end());
+                std::sort(v.begin(), v.end());
+                return v[v.size() / 2];
+            }(),
+            *std::max_element(applyMs.begin() + 1, applyMs.end()));
+    }
+    {
+        StateCountChart chart;
+        chart.resize(1280, 300);
+        chart.show();
+        StateCounts c{};
+        const double start = 1.7e9;
+        for (int s = 0; s < 86400; ++s) {
+            for (int i = 0; i < kTcpStateCount; ++i)
+                c[std::size_t(i)] = (s / (i + 1)) % 5000;
+            chart.addSample(start + s, c);
+        }
+        chart.setWindow(0); // the whole 24 hours
+        std::vector<double> ms;
+        for (int i = 0; i < 5; ++i) {
+            QElapsedTimer t;
+            t.start();
+            chart.replot(QCustomPlot::rpImmediateRefresh);
+            ms.push_back(t.nsecsElapsed() / 1e6);
+        }
+        std::sort(ms.begin(), ms.end());
+        std::printf("replot of a 24 h, 1 s chart (86,400 samples x 11 series): median %.1f ms\n",
+                    ms[2]);
+    }
+    {
+        MainWindow w(true); // the real poller, on its thread
+        w.show();
+        QElapsedTimer clock, sinceTick;
+        clock.start();
+        sinceTick.start();
+        double worst = 0;
+        QTimer tick;
+        QObject::connect(&tick, &QTimer::timeout, [&] {
+            worst = std::max(worst, sinceTick.nsecsElapsed() / 1e6 - 5.0);
+            sinceTick.restart();
+            if (clock.elapsed() > 10000)
+                QCoreApplication::quit();
+        });
+        QTimer::singleShot(2000, [&] { // after the first, cold poll
+            sinceTick.restart();
+            worst = 0;
+            tick.start(5);
+        });
+        QApplication::exec();
+        std::printf("GUI thread's longest stall over 8 s of 1 s polls: %.1f ms\n", worst);
+    }
+    return 0;
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# GUI benchmark (issue: "Main window", Quality).
+#   sudo tests/bench/gui_bench.sh [BUILD_DIR] [N]        (default: build, 100000 sockets)
+# Holds N sockets on loopback (half ESTABLISHED pairs, half TIME_WAIT) in a network namespace
+# of its own and runs bench_gui there, offscreen.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+N=${2:-100000}
+[[ $(id -u) -eq 0 ]] || { echo "needs root (it makes a network namespace)" >&2; exit 1; }
+ns=tcpscope-guibench-$$
+ip netns add "$ns"
+trap 'kill ${pids[*]:-} 2>/dev/null || true; ip netns del "$ns"' EXIT
+ip -n "$ns" link set lo up
+pairs=$((N / 4)); tw=$((N / 2)); holders=$(( (pairs + 7999) / 8000 ))
+pids=()
+for ((h = 0; h < holders; h++)); do
+  log=$(mktemp)
+  ip netns exec "$ns" "$build/tests/bench/socket_holder" $((pairs / holders)) $((tw / holders)) $((h + 1)) >"$log" &
+  pids+=($!)
+  until grep -q ready "$log"; do sleep 0.2; done
+  rm -f "$log"
+done
+QT_QPA_PLATFORM=offscreen ip netns exec "$ns" "$build/tests/bench/bench_gui"
