@@ -37,5 +37,10 @@ int main(int argc, char *argv[])
 
     tcpscope::MainWindow window;
     window.show();
+    // `tcpscope capture.pcapng ...`: each file opens in a tab of its own.
+    for (const QString &arg : QApplication::arguments().mid(1)) {
+        if (!arg.startsWith(u'-'))
+            window.openCapture(arg);
+    }
     return app.exec();
 }

@@ -1,4 +1,6 @@
 // The main window opens, is titled, and its About box names the library versions in use.
+#include "capturepage.h"
+#include "capturereader.h"
 #include "kernelsocketmodel.h"
 #include "mainwindow.h"
 #include "statecountchart.h"
@@ -9,7 +11,10 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTreeWidget>
@@ -27,6 +32,8 @@ private slots:
     void aboutNamesVersions();
     void versionTextMatchesLibraries();
     void liveConnectionAppearsWithOurPid();
+    void captureFileOpensInATab();
+    void badCaptureSaysSoAndChangesNothing();
 };
 
 void TestMainWindow::opensTitled()
@@ -131,6 +138,61 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     QVERIFY(w.chart()->isSeriesVisible(TcpState::TimeWait));
     w.chart()->setSeriesVisible(TcpState::TimeWait, false);
     QVERIFY(!w.chart()->isSeriesVisible(TcpState::TimeWait));
+}
+
+void TestMainWindow::captureFileOpensInATab()
+{
+    const QString path = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/many_short.lo.pcap");
+    MainWindow w(false);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::captureOpened);
+    w.openCapture(path);
+    QTRY_COMPARE(opened.count(), 1);
+    QCOMPARE(w.tabs()->count(), 2);
+    auto *page = qobject_cast<CapturePage *>(w.tabs()->currentWidget());
+    QVERIFY(page);
+
+    // The table holds the engine's connections, one row each, with their final states.
+    CaptureReader reader;
+    QString error;
+    TcpTracker tracker;
+    QVERIFY(reader.open(path, &error) && reader.read(tracker, &error));
+    tracker.finish(reader.stats().lastTimeNs);
+    const QAbstractItemModel *m = page->table()->model();
+    QCOMPARE(m->rowCount(), int(tracker.connections().size()));
+    for (int r = 0; r < m->rowCount(); ++r) {
+        const int conn = m->index(r, 0).data(PacketConnectionModel::ConnectionRole).toInt();
+        const Connection &c = tracker.connections()[std::size_t(conn)];
+        QCOMPARE(m->index(r, PacketConnectionModel::ClientState).data().toString(),
+                 rfcName(c.ep[0].state));
+        QCOMPARE(m->index(r, PacketConnectionModel::ServerState).data().toString(),
+                 rfcName(c.ep[1].state));
+    }
+    // Selecting one lists its history, step by step.
+    page->table()->selectRow(0);
+    const int conn = m->index(0, 0).data(PacketConnectionModel::ConnectionRole).toInt();
+    int changes = 0;
+    for (const StateChange &c : tracker.changes())
+        changes += int(c.connection) == conn;
+    QCOMPARE(page->historyView()->topLevelItemCount(), changes);
+    QVERIFY(page->chart()->sampleCount() >= 2);
+    // And it is remembered among the recent files.
+    QVERIFY(QSettings().value(QStringLiteral("files/recent")).toStringList().contains(path));
+}
+
+void TestMainWindow::badCaptureSaysSoAndChangesNothing()
+{
+    MainWindow w(false);
+    w.show();
+    const QString path =
+        QStringLiteral(TCPSCOPE_TEST_DATA "/kernel/loopback/ss.txt"); // not a capture
+    w.openCapture(path);
+    QTRY_VERIFY(w.findChild<QMessageBox *>());
+    auto *box = w.findChild<QMessageBox *>();
+    QVERIFY2(box->text().contains(path) && box->text().contains(u"not a pcap or pcapng capture"),
+             qPrintable(box->text()));
+    box->accept();
+    QCOMPARE(w.tabs()->count(), 1); // the live table is still there, nothing else opened
 }
 
 int main(int argc, char **argv)

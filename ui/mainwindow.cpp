@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "capturepage.h"
 #include "kernelsocketmodel.h"
 #include "socketfilterproxy.h"
 #include "statecountchart.h"
@@ -12,6 +13,10 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,11 +24,15 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QThread>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -69,8 +78,8 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     m_history->setRootIsDecorated(false);
     m_history->setHeaderLabels({tr("Time"), tr("From"), tr("To"), tr("Observed")});
     m_history->setColumnWidth(0, 15 * charW);
-    m_history->setColumnWidth(1, 14 * charW);
-    m_history->setColumnWidth(2, 16 * charW);
+    m_history->setColumnWidth(1, 16 * charW);
+    m_history->setColumnWidth(2, 18 * charW);
 
     auto *tablePane = new QWidget;
     auto *tableLayout = new QVBoxLayout(tablePane);
@@ -92,14 +101,24 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     lower->addWidget(historyPane);
     lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 1);
-    lower->setSizes({900, 380});
+    lower->setSizes({860, 420});
 
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_chart);
     split->addWidget(lower);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
-    setCentralWidget(split);
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->addTab(split, tr("Kernel table (live)"));
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr); // the live table stays
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
+        if (i > 0)
+            delete m_tabs->widget(i);
+    });
+    setCentralWidget(m_tabs);
+    setAcceptDrops(true);
 
     createMenus();
     m_status = new QLabel;
@@ -151,6 +170,11 @@ QWidget *MainWindow::createFilterBar()
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open capture…"), this, &MainWindow::openCaptureDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recent = file->addMenu(tr("Open &recent"));
+    fillRecentMenu();
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -326,6 +350,78 @@ void MainWindow::restoreSettings()
     m_window->setCurrentIndex(s.value(QStringLiteral("chart/window"), 1).toInt());
     if (s.contains(QStringLiteral("window/geometry")))
         restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+}
+
+void MainWindow::openCaptureDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open a capture"), QString(),
+                                     tr("Captures (*.pcap *.pcapng *.cap *.dmp);;All files (*)"));
+    if (!path.isEmpty())
+        openCapture(path);
+}
+
+void MainWindow::openCapture(const QString &path)
+{
+    statusBar()->showMessage(tr("Reading %1…").arg(path));
+    // Read off the GUI thread: a million packets take a fraction of a second, but a slow disk
+    // must not freeze the window.
+    auto *worker = QThread::create([this, path] {
+        CaptureResult result = readCapture(path);
+        QMetaObject::invokeMethod(this, [this, result = std::move(result)]() mutable {
+            statusBar()->clearMessage();
+            if (!result.tracker) {
+                // Window-modal, not blocking: polling and the views go on behind it.
+                auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the capture"),
+                                            result.error, QMessageBox::Ok, this);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+                return;
+            }
+            const QString opened = result.path;
+            auto *page = new CapturePage(std::move(result));
+            const int i = m_tabs->addTab(page, QFileInfo(opened).fileName());
+            m_tabs->setTabToolTip(i, opened);
+            m_tabs->setCurrentIndex(i);
+            rememberRecent(opened);
+            Q_EMIT captureOpened(opened);
+        });
+    });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    worker->start();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("files/recent")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    s.setValue(QStringLiteral("files/recent"), recent.mid(0, 8));
+    fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recent->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("files/recent")).toStringList();
+    for (const QString &p : recent)
+        m_recent->addAction(p, this, [this, p] { openCapture(p); });
+    m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            openCapture(url.toLocalFile());
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

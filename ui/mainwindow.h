@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 class QComboBox;
+class QTabWidget;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -40,11 +41,21 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     QComboBox *stateFilter() const { return m_stateFilter; }
 
+    QTabWidget *tabs() const { return m_tabs; }
+
 public slots:
     void showAbout();
+    // Opens a capture file in a tab of its own (read on a worker thread). A file that cannot
+    // be read gets one message and changes nothing else.
+    void openCapture(const QString &path);
+
+signals:
+    void captureOpened(const QString &path);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createMenus();
@@ -55,6 +66,9 @@ private:
     void setPaused(bool paused);
     void saveSettings() const;
     void restoreSettings();
+    void openCaptureDialog();
+    void rememberRecent(const QString &path);
+    void fillRecentMenu();
 
     KernelPoller *m_poller = nullptr;
     KernelSocketModel *m_model = nullptr;
@@ -67,6 +81,8 @@ private:
     QComboBox *m_window = nullptr;
     QSpinBox *m_interval = nullptr;
     QLabel *m_status = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QMenu *m_recent = nullptr;
     bool m_paused = false;
     bool m_pendingBatch = false;
     KernelPollBatch m_latest;

@@ -19,6 +19,10 @@ StateCountChart::StateCountChart(QWidget *parent)
     ticker->setDateTimeSpec(Qt::LocalTime);
     xAxis->setTicker(ticker);
     yAxis->setLabel(tr("connections"));
+    auto counts = QSharedPointer<QCPAxisTickerFixed>::create(); // whole connections only
+    counts->setTickStep(1.0);
+    counts->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    yAxis->setTicker(counts);
     yAxis->setRangeLower(0);
     // The legend sits in its own row under the plot, never over the data.
     legend->setVisible(true);
@@ -98,10 +102,15 @@ void StateCountChart::setWindow(double seconds)
 
 void StateCountChart::followLatest()
 {
-    // Until the session is as long as the window, show the session from its start.
-    const double end = std::max(m_last, m_first + 10);
+    // Until the session is as long as the window, show the session from its start; a whole
+    // (recorded) session fills the width.
+    const double end = std::max(m_last, m_first + (m_window > 0 ? 10.0 : 0.001));
     const double start = m_window > 0 ? std::max(end - m_window, m_first) : m_first;
     xAxis->setRange(start, end + (end - start) * 0.02);
+    // Milliseconds on the axis when the span is short (a capture of a second or two).
+    if (auto t = xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>())
+        t->setDateTimeFormat(end - start < 20 ? QStringLiteral("HH:mm:ss.zzz")
+                                              : QStringLiteral("HH:mm:ss"));
     yAxis->setRange(0, m_max * 1.1 + 1);
 }
 

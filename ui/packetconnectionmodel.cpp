@@ -1,0 +1,144 @@
+#include "packetconnectionmodel.h"
+
+#include "capturereader.h"
+#include "kernelsocketmodel.h"
+#include "statepalette.h"
+
+#include <QDateTime>
+
+namespace tcpscope {
+
+CaptureResult readCapture(const QString &path)
+{
+    CaptureResult r;
+    r.path = path;
+    CaptureReader reader;
+    auto tracker = std::make_shared<TcpTracker>();
+    QString error;
+    if (!reader.open(path, &error)) {
+        r.error = error;
+        return r;
+    }
+    if (!reader.read(*tracker, &error))
+        r.error = error;
+    tracker->finish(reader.stats().lastTimeNs);
+    r.packets = reader.stats().packets;
+    r.tcpPackets = reader.stats().tcpPackets;
+    r.digits = reader.stats().precisionDigits;
+    r.lastTimeNs = reader.stats().lastTimeNs;
+    r.tracker = std::move(tracker);
+    return r;
+}
+
+PacketConnectionModel::PacketConnectionModel(CaptureResult result, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_result(std::move(result))
+{
+    if (!m_result.tracker)
+        return;
+    m_changesByConnection.resize(m_result.tracker->connections().size());
+    const auto &changes = m_result.tracker->changes();
+    for (std::uint32_t i = 0; i < changes.size(); ++i)
+        m_changesByConnection[changes[i].connection].push_back(i);
+}
+
+int PacketConnectionModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_result.tracker ? 0 : int(m_result.tracker->connections().size());
+}
+
+int PacketConnectionModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+std::vector<StateChange> PacketConnectionModel::history(std::uint32_t connection) const
+{
+    std::vector<StateChange> out;
+    if (connection < m_changesByConnection.size()) {
+        for (std::uint32_t i : m_changesByConnection[connection])
+            out.push_back(m_result.tracker->changes()[i]);
+    }
+    return out;
+}
+
+QVariant PacketConnectionModel::data(const QModelIndex &idx, int role) const
+{
+    if (!idx.isValid() || !m_result.tracker)
+        return {};
+    const Connection &c = m_result.tracker->connections()[std::size_t(idx.row())];
+    const auto ci = std::size_t(clientIndex(c)), si = 1 - ci;
+    const auto seconds = [](std::int64_t ns) {
+        return double(ns) / 1e9;
+    };
+    if (role == ConnectionRole)
+        return idx.row();
+    if (role == Qt::DecorationRole) {
+        if (idx.column() == ClientState)
+            return stateColor(c.ep[ci].state);
+        if (idx.column() == ServerState)
+            return stateColor(c.ep[si].state);
+        return {};
+    }
+    if (role == SortRole) {
+        switch (idx.column()) {
+        case ClientState:
+            return tcpscope::index(c.ep[ci].state);
+        case ServerState:
+            return tcpscope::index(c.ep[si].state);
+        case FirstSeen:
+            return qlonglong(c.firstSeenNs);
+        case Duration:
+            return qlonglong(c.lastSeenNs - c.firstSeenNs);
+        case Client:
+            return c.port[ci];
+        case Server:
+            return c.port[si];
+        default:
+            return data(idx, Qt::DisplayRole);
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (idx.column()) {
+    case Family:
+        return c.address[0].isV6() ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
+    case Client:
+        return endpointText(c.address[ci], c.port[ci]);
+    case Server:
+        return endpointText(c.address[si], c.port[si]);
+    case ClientState:
+        return rfcName(c.ep[ci].state);
+    case ServerState:
+        return rfcName(c.ep[si].state);
+    case FirstSeen:
+        return QDateTime::fromMSecsSinceEpoch(c.firstSeenNs / 1'000'000)
+            .toString(QStringLiteral("HH:mm:ss.zzz"));
+    case Duration:
+        return QStringLiteral("%1 s").arg(seconds(c.lastSeenNs - c.firstSeenNs), 0, 'f', 3);
+    case Notes: {
+        QStringList notes;
+        if (c.midStream)
+            notes << tr("joined mid-stream (first states inferred)");
+        if (c.refused)
+            notes << tr("refused");
+        if (c.ep[0].role == Role::Unknown)
+            notes << tr("roles unknown");
+        return notes.join(QStringLiteral("; "));
+    }
+    }
+    return {};
+}
+
+QVariant PacketConnectionModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char *const names[ColumnCount] = {
+        QT_TR_NOOP("Family"),       QT_TR_NOOP("Client"),       QT_TR_NOOP("Server"),
+        QT_TR_NOOP("Client state"), QT_TR_NOOP("Server state"), QT_TR_NOOP("First seen"),
+        QT_TR_NOOP("Duration"),     QT_TR_NOOP("Notes")};
+    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+} // namespace tcpscope
