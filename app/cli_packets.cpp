@@ -2,6 +2,7 @@
 
 #include "capturehelper.h"
 #include "capturereader.h"
+#include "interfaces.h"
 #include "summaryformat.h"
 
 #include <QCoreApplication>
@@ -126,9 +127,7 @@ int runCapture(const QStringList &args)
     if (iface.isEmpty())
         return usageError("capture", QStringLiteral("-i INTERFACE is required (lo, any, eth0...)"));
 
-    QString helper = qEnvironmentVariable("TCPSCOPE_CAPTURE_HELPER");
-    if (helper.isEmpty())
-        helper = QCoreApplication::applicationDirPath() + QStringLiteral("/tcpscope-capture");
+    const QString helper = captureHelperPath();
     CaptureHelper proc;
     QString error;
     if (!proc.start(helper, {QStringLiteral("-i"), iface, QStringLiteral("-f"), filter}, &error)) {

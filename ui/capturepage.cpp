@@ -14,7 +14,7 @@
 
 namespace tcpscope {
 
-CapturePage::CapturePage(CaptureResult result, QWidget *parent)
+CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     : QWidget(parent)
 {
     const QString error = result.error;
@@ -26,13 +26,13 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *summary =
-        new QLabel(tr("%1 packets, %2 TCP, %3 connections. States are inferred for both "
-                      "endpoints from the packets; times are the capture's.")
-                       .arg(packets)
-                       .arg(tcp)
-                       .arg(m_model->rowCount()));
-    layout->addWidget(summary);
+    m_summary = new QLabel(tr("%1 packets, %2 TCP, %3 connections. States are inferred for both "
+                              "endpoints from the packets; times are the capture's.")
+                               .arg(packets)
+                               .arg(tcp)
+                               .arg(m_model->rowCount()));
+    layout->addWidget(m_summary);
+    m_summary->setVisible(!live);
     if (!error.isEmpty()) {
         auto *warning = new QLabel(error);
         warning->setWordWrap(true);
@@ -75,7 +75,23 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent)
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
     layout->addWidget(split, 1);
-    fillChart();
+    if (!live)
+        fillChart();
+    else
+        m_chart->setWindow(300);
+}
+
+void CapturePage::updateLive(CaptureResult result)
+{
+    if (result.tracker) {
+        // Endpoints per state now, as the chart's next sample.
+        StateCounts counts = result.tracker->counts();
+        counts[std::size_t(index(TcpState::Closed))] = 0;
+        counts[std::size_t(index(TcpState::Listen))] = 0;
+        m_chart->addSample(double(result.lastTimeNs) / 1e9, counts);
+    }
+    m_model->update(std::move(result));
+    showHistoryOfSelection();
 }
 
 void CapturePage::fillChart()

@@ -19,7 +19,9 @@ class CapturePage : public QWidget
 {
     Q_OBJECT
 public:
-    explicit CapturePage(CaptureResult result, QWidget *parent = nullptr);
+    // live: the picture grows with updateLive() instead of being drawn once.
+    explicit CapturePage(CaptureResult result, QWidget *parent = nullptr, bool live = false);
+    void updateLive(CaptureResult result);
 
     PacketConnectionModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
@@ -35,6 +37,7 @@ private:
     QTableView *m_table;
     QTreeWidget *m_history;
     StateCountChart *m_chart;
+    QLabel *m_summary;
 };
 
 } // namespace tcpscope

@@ -2,6 +2,7 @@
 
 #include "capturepage.h"
 #include "kernelsocketmodel.h"
+#include "livecapture.h"
 #include "socketfilterproxy.h"
 #include "statecountchart.h"
 #include "statepalette.h"
@@ -174,6 +175,8 @@ void MainWindow::createMenus()
     open->setShortcut(QKeySequence::Open);
     m_recent = file->addMenu(tr("Open &recent"));
     fillRecentMenu();
+    QAction *live = file->addAction(tr("&Live capture…"), this, &MainWindow::openLiveCapture);
+    live->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -389,6 +392,14 @@ void MainWindow::openCapture(const QString &path)
     });
     connect(worker, &QThread::finished, worker, &QObject::deleteLater);
     worker->start();
+}
+
+LiveCapturePage *MainWindow::openLiveCapture()
+{
+    auto *page = new LiveCapturePage;
+    const int i = m_tabs->addTab(page, tr("Live capture"));
+    m_tabs->setCurrentIndex(i);
+    return page;
 }
 
 void MainWindow::rememberRecent(const QString &path)

@@ -48,6 +48,8 @@ public slots:
     // Opens a capture file in a tab of its own (read on a worker thread). A file that cannot
     // be read gets one message and changes nothing else.
     void openCapture(const QString &path);
+    // Opens a live-capture tab (started from its own controls).
+    class LiveCapturePage *openLiveCapture();
 
 signals:
     void captureOpened(const QString &path);

@@ -32,14 +32,33 @@ CaptureResult readCapture(const QString &path)
 
 PacketConnectionModel::PacketConnectionModel(CaptureResult result, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_result(std::move(result))
 {
-    if (!m_result.tracker)
-        return;
-    m_changesByConnection.resize(m_result.tracker->connections().size());
-    const auto &changes = m_result.tracker->changes();
-    for (std::uint32_t i = 0; i < changes.size(); ++i)
-        m_changesByConnection[changes[i].connection].push_back(i);
+    update(std::move(result));
+}
+
+void PacketConnectionModel::update(CaptureResult newer)
+{
+    const int before = rowCount();
+    const int after = newer.tracker ? int(newer.tracker->connections().size()) : 0;
+    if (after < before) { // not the same capture growing: cannot happen from our sources
+        beginResetModel();
+        m_result = std::move(newer);
+        endResetModel();
+    } else {
+        if (after > before)
+            beginInsertRows({}, before, after - 1);
+        m_result = std::move(newer);
+        if (after > before)
+            endInsertRows();
+        if (before > 0)
+            Q_EMIT dataChanged(index(0, 0), index(before - 1, ColumnCount - 1));
+    }
+    m_changesByConnection.assign(std::size_t(after), {});
+    if (m_result.tracker) {
+        const auto &changes = m_result.tracker->changes();
+        for (std::uint32_t i = 0; i < changes.size(); ++i)
+            m_changesByConnection[changes[i].connection].push_back(i);
+    }
 }
 
 int PacketConnectionModel::rowCount(const QModelIndex &parent) const

@@ -48,6 +48,9 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
     const CaptureResult &result() const { return m_result; }
+    // A newer picture of the same capture (live): connections only ever get added, so new
+    // ones are inserted and the others updated in place.
+    void update(CaptureResult newer);
     // The transitions of one connection, in time order.
     std::vector<StateChange> history(std::uint32_t connection) const;
 

@@ -1,0 +1,76 @@
+// Live capture in the window (offscreen): as root, the helper on lo while the test opens
+// and closes a connection, and the tab's table fills with it; without the capability, the
+// message with the command that grants it, and the window goes on.
+#include "capturepage.h"
+#include "livecapture.h"
+#include "mainwindow.h"
+#include "support/loopsockets.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace tcpscope;
+
+class TestLiveCaptureGui : public QObject
+{
+    Q_OBJECT
+private slots:
+    void connectionShowsUp();
+    void withoutCapabilitySaysHow();
+};
+
+void TestLiveCaptureGui::connectionShowsUp()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    MainWindow w(false);
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int port = LoopSockets::port(l);
+    live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
+    QTest::qWait(800); // the helper opens the interface
+    const int c = s.connect("127.0.0.1", port);
+    const int a = s.accept(l);
+    QVERIFY(c >= 0 && a >= 0);
+    s.close(c);
+    QVERIFY(LoopSockets::drainToEof(a));
+    s.close(a);
+    QTest::qWait(500);
+    QSignalSpy stopped(live, &LiveCapturePage::stopped);
+    live->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 5000);
+    QVERIFY2(live->message().isEmpty(), qPrintable(live->message()));
+    const QAbstractItemModel *m = live->page()->table()->model();
+    QCOMPARE(m->rowCount(), 1);
+    QCOMPARE(m->index(0, PacketConnectionModel::ClientState).data().toString(), u"TIME_WAIT"_qs);
+    QCOMPARE(m->index(0, PacketConnectionModel::ServerState).data().toString(), u"CLOSED"_qs);
+}
+
+void TestLiveCaptureGui::withoutCapabilitySaysHow()
+{
+    if (::geteuid() == 0) { // the real helper, run as nobody without capabilities
+        qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_SOURCE_DIR "/tests/tools/helper_as_nobody.sh");
+        qputenv("TCPSCOPE_REAL_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    } else {
+        qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    }
+    MainWindow w(false);
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    QSignalSpy stopped(live, &LiveCapturePage::stopped);
+    live->start(QStringLiteral("lo"), QStringLiteral("tcp"));
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+    QVERIFY2(live->message().contains(u"setcap cap_net_raw,cap_net_admin=eip"),
+             qPrintable(live->message()));
+    QVERIFY(!live->isRunning());
+    QCOMPARE(w.tabs()->count(), 2); // the kernel table and this tab: nothing else broke
+}
+
+QTEST_MAIN(TestLiveCaptureGui)
+#include "tst_livecapture_gui.moc"
