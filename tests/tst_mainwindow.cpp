@@ -176,6 +176,27 @@ void TestMainWindow::captureFileOpensInATab()
         changes += int(c.connection) == conn;
     QCOMPARE(page->historyView()->topLevelItemCount(), changes);
     QVERIFY(page->chart()->sampleCount() >= 2);
+    // A click on the chart shows the connections as they were at that moment.
+    const StateChange &mid = tracker.changes()[tracker.changes().size() / 2];
+    const double t = double(mid.timeNs) / 1e9;
+    Q_EMIT page->chart()->momentClicked(t);
+    for (int r = 0; r < m->rowCount(); ++r) {
+        const int id = m->index(r, 0).data(PacketConnectionModel::ConnectionRole).toInt();
+        const Connection &c = tracker.connections()[std::size_t(id)];
+        QString expected = u"(not yet)"_qs;
+        if (c.firstSeenNs <= mid.timeNs) {
+            TcpState client = c.ep[0].role == Role::Server ? TcpState::Listen : TcpState::Closed;
+            for (const StateChange &ch : tracker.changes()) {
+                if (int(ch.connection) == id && ch.endpoint == (c.ep[0].role == Role::Server ? 1 : 0)
+                    && ch.timeNs <= mid.timeNs)
+                    client = ch.to;
+            }
+            expected = rfcName(client);
+        }
+        QCOMPARE(m->index(r, PacketConnectionModel::ClientState).data().toString(), expected);
+    }
+    page->chart()->setStacked(true);
+    QVERIFY(page->chart()->isStacked());
     // And it is remembered among the recent files.
     QVERIFY(QSettings().value(QStringLiteral("files/recent")).toStringList().contains(path));
 }

@@ -4,6 +4,8 @@
 #include "statepalette.h"
 
 #include <QDateTime>
+
+#include <cmath>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSortFilterProxyModel>
@@ -43,6 +45,13 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
 
     m_chart = new StateCountChart;
     m_chart->setMinimumHeight(160);
+    m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
+    m_momentLabel = new QLabel;
+    m_momentLabel->setTextFormat(Qt::RichText);
+    m_momentLabel->hide();
+    connect(m_momentLabel, &QLabel::linkActivated, this, [this] { showMoment(std::nan("")); });
+    if (!live)
+        connect(m_chart, &StateCountChart::momentClicked, this, &CapturePage::showMoment);
     m_table = new QTableView;
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
@@ -74,11 +83,28 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     split->addWidget(lower);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    layout->addWidget(m_momentLabel);
     layout->addWidget(split, 1);
     if (!live)
         fillChart();
     else
         m_chart->setWindow(300);
+}
+
+void CapturePage::showMoment(double time)
+{
+    m_chart->markMoment(time);
+    if (std::isnan(time)) {
+        m_model->setMoment(std::nullopt);
+        m_momentLabel->hide();
+        return;
+    }
+    m_model->setMoment(std::int64_t(time * 1e9));
+    m_momentLabel->setText(tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
+                              "of the capture</a>")
+                               .arg(QDateTime::fromMSecsSinceEpoch(qint64(time * 1000))
+                                        .toString(QStringLiteral("HH:mm:ss.zzz"))));
+    m_momentLabel->show();
 }
 
 void CapturePage::updateLive(CaptureResult result)

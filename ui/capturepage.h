@@ -31,6 +31,7 @@ public:
 private:
     void fillChart();
     void showHistoryOfSelection();
+    void showMoment(double time);
 
     PacketConnectionModel *m_model;
     QSortFilterProxyModel *m_proxy;
@@ -38,6 +39,7 @@ private:
     QTreeWidget *m_history;
     StateCountChart *m_chart;
     QLabel *m_summary;
+    QLabel *m_momentLabel;
 };
 
 } // namespace tcpscope

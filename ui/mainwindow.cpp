@@ -212,6 +212,10 @@ void MainWindow::createMenus()
     connect(m_window, &QComboBox::currentIndexChanged, this,
             [this] { m_chart->setWindow(m_window->currentData().toDouble()); });
     tools->addWidget(m_window);
+    QAction *stacked = tools->addAction(tr("Stacked"));
+    stacked->setCheckable(true);
+    stacked->setToolTip(tr("Stack the states' areas instead of drawing lines"));
+    connect(stacked, &QAction::toggled, m_chart, &StateCountChart::setStacked);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About tcpscope"), this, &MainWindow::showAbout);

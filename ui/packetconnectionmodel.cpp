@@ -71,6 +71,33 @@ int PacketConnectionModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+void PacketConnectionModel::setMoment(std::optional<std::int64_t> timeNs)
+{
+    m_moment = timeNs;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+std::optional<TcpState> PacketConnectionModel::stateAt(const Connection &c, int row, int e) const
+{
+    if (!m_moment)
+        return c.ep[std::size_t(e)].state;
+    if (c.firstSeenNs > *m_moment)
+        return std::nullopt;
+    // The endpoint's state then: where its last change at or before the moment took it, or
+    // where it started (CLOSED; the server side LISTEN).
+    std::optional<TcpState> state;
+    for (std::uint32_t i : m_changesByConnection[std::size_t(row)]) {
+        const StateChange &ch = m_result.tracker->changes()[i];
+        if (ch.endpoint != e)
+            continue;
+        if (ch.timeNs > *m_moment)
+            return state ? state : ch.from;
+        state = ch.to;
+    }
+    return state ? state : c.ep[std::size_t(e)].state;
+}
+
 std::vector<StateChange> PacketConnectionModel::history(std::uint32_t connection) const
 {
     std::vector<StateChange> out;
@@ -87,24 +114,26 @@ QVariant PacketConnectionModel::data(const QModelIndex &idx, int role) const
         return {};
     const Connection &c = m_result.tracker->connections()[std::size_t(idx.row())];
     const auto ci = std::size_t(clientIndex(c)), si = 1 - ci;
+    const std::optional<TcpState> clientState = stateAt(c, idx.row(), int(ci));
+    const std::optional<TcpState> serverState = stateAt(c, idx.row(), int(si));
     const auto seconds = [](std::int64_t ns) {
         return double(ns) / 1e9;
     };
     if (role == ConnectionRole)
         return idx.row();
     if (role == Qt::DecorationRole) {
-        if (idx.column() == ClientState)
-            return stateColor(c.ep[ci].state);
-        if (idx.column() == ServerState)
-            return stateColor(c.ep[si].state);
+        if (idx.column() == ClientState && clientState)
+            return stateColor(*clientState);
+        if (idx.column() == ServerState && serverState)
+            return stateColor(*serverState);
         return {};
     }
     if (role == SortRole) {
         switch (idx.column()) {
         case ClientState:
-            return tcpscope::index(c.ep[ci].state);
+            return clientState ? tcpscope::index(*clientState) : -1;
         case ServerState:
-            return tcpscope::index(c.ep[si].state);
+            return serverState ? tcpscope::index(*serverState) : -1;
         case FirstSeen:
             return qlonglong(c.firstSeenNs);
         case Duration:
@@ -127,9 +156,9 @@ QVariant PacketConnectionModel::data(const QModelIndex &idx, int role) const
     case Server:
         return endpointText(c.address[si], c.port[si]);
     case ClientState:
-        return rfcName(c.ep[ci].state);
+        return clientState ? rfcName(*clientState) : tr("(not yet)");
     case ServerState:
-        return rfcName(c.ep[si].state);
+        return serverState ? rfcName(*serverState) : tr("(not yet)");
     case FirstSeen:
         return QDateTime::fromMSecsSinceEpoch(c.firstSeenNs / 1'000'000)
             .toString(QStringLiteral("HH:mm:ss.zzz"));

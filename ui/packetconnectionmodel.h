@@ -7,6 +7,7 @@
 #include <QAbstractTableModel>
 
 #include <memory>
+#include <optional>
 
 namespace tcpscope {
 
@@ -51,13 +52,19 @@ public:
     // A newer picture of the same capture (live): connections only ever get added, so new
     // ones are inserted and the others updated in place.
     void update(CaptureResult newer);
+    // Shows the states as they were at a moment of the capture (nullopt: at its end).
+    void setMoment(std::optional<std::int64_t> timeNs);
+    std::optional<std::int64_t> moment() const { return m_moment; }
     // The transitions of one connection, in time order.
     std::vector<StateChange> history(std::uint32_t connection) const;
 
 private:
     int clientIndex(const Connection &c) const { return c.ep[0].role == Role::Server ? 1 : 0; }
     CaptureResult m_result;
+    // The state of endpoint e of a connection at the moment shown; nullopt: not yet seen.
+    std::optional<TcpState> stateAt(const Connection &c, int row, int e) const;
     std::vector<std::vector<std::uint32_t>> m_changesByConnection;
+    std::optional<std::int64_t> m_moment;
 };
 
 } // namespace tcpscope

@@ -4,6 +4,8 @@
 
 #include <QToolTip>
 
+#include <cmath>
+
 namespace tcpscope {
 
 StateCountChart::StateCountChart(QWidget *parent)
@@ -65,7 +67,10 @@ void StateCountChart::setSeriesVisible(TcpState s, bool visible)
     g->setVisible(visible);
     if (QCPPlottableLegendItem *item = legend->itemWithPlottable(g))
         item->setTextColor(visible ? Qt::black : Qt::gray);
-    replot(QCustomPlot::rpQueuedReplot);
+    if (m_stacked)
+        rebuildGraphs(); // the stack changes with what is shown
+    else
+        replot(QCustomPlot::rpQueuedReplot);
 }
 
 void StateCountChart::onLegendClick(QCPLegend *, QCPAbstractLegendItem *item, QMouseEvent *)
@@ -83,14 +88,87 @@ void StateCountChart::addSample(double time, const StateCounts &counts)
     if (sampleCount() == 0)
         m_first = time;
     m_last = time;
+    m_samples.emplace_back(time, counts);
+    int below = 0;
     for (int i = 0; i < kTcpStateCount; ++i) {
-        m_graphs[i]->addData(time, counts[std::size_t(i)]);
+        int v = counts[std::size_t(i)];
+        if (m_stacked && m_graphs[i]->visible()) {
+            below += v;
+            v = below;
+        }
+        m_graphs[i]->addData(time, v);
         if (m_graphs[i]->visible())
-            m_max = std::max(m_max, counts[std::size_t(i)]);
+            m_max = std::max(m_max, v);
     }
     followLatest();
     if (isVisible())
         replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::rebuildGraphs()
+{
+    m_max = 1;
+    QCPGraph *previous = nullptr;
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        QCPGraph *g = m_graphs[i];
+        QVector<double> keys, values;
+        keys.reserve(qsizetype(m_samples.size()));
+        values.reserve(qsizetype(m_samples.size()));
+        for (const auto &[t, counts] : m_samples) {
+            int v = counts[std::size_t(i)];
+            if (m_stacked && g->visible()) {
+                for (int k = 0; k < i; ++k)
+                    v += m_graphs[k]->visible() ? counts[std::size_t(k)] : 0;
+            }
+            keys << t;
+            values << v;
+            if (g->visible())
+                m_max = std::max(m_max, v);
+        }
+        g->setData(keys, values, true);
+        QColor fill = stateColor(stateAt(i));
+        fill.setAlpha(m_stacked ? 150 : 0);
+        g->setBrush(m_stacked ? QBrush(fill) : Qt::NoBrush);
+        g->setChannelFillGraph(m_stacked && g->visible() ? previous : nullptr);
+        if (g->visible())
+            previous = g;
+    }
+    followLatest();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::setStacked(bool stacked)
+{
+    m_stacked = stacked;
+    rebuildGraphs();
+}
+
+void StateCountChart::markMoment(double time)
+{
+    if (!m_moment) {
+        m_moment = new QCPItemStraightLine(this);
+        m_moment->setPen(QPen(Qt::black, 1, Qt::DashLine));
+    }
+    m_moment->setVisible(!std::isnan(time));
+    if (!std::isnan(time)) {
+        m_moment->point1->setCoords(time, 0);
+        m_moment->point2->setCoords(time, 1);
+    }
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::mousePressEvent(QMouseEvent *event)
+{
+    m_pressPos = event->pos();
+    QCustomPlot::mousePressEvent(event);
+}
+
+void StateCountChart::mouseReleaseEvent(QMouseEvent *event)
+{
+    QCustomPlot::mouseReleaseEvent(event);
+    const bool click = (event->pos() - m_pressPos).manhattanLength() < 4;
+    if (click && event->button() == Qt::LeftButton && axisRect()->rect().contains(event->pos()))
+        Q_EMIT momentClicked(xAxis->pixelToCoord(event->pos().x()));
 }
 
 void StateCountChart::setWindow(double seconds)
@@ -122,17 +200,16 @@ void StateCountChart::mouseMoveEvent(QMouseEvent *event)
         return;
     }
     const double t = xAxis->pixelToCoord(event->pos().x());
-    QStringList lines{
-        QDateTime::fromMSecsSinceEpoch(qint64(t * 1000)).toString(QStringLiteral("HH:mm:ss"))};
-    for (int i = 0; i < kTcpStateCount; ++i) {
-        if (!m_graphs[i]->visible())
-            continue;
-        auto it = m_graphs[i]->data()->findBegin(t, false);
-        if (it != m_graphs[i]->data()->constEnd() && it->key > t
-            && it != m_graphs[i]->data()->constBegin())
-            --it;
-        if (it != m_graphs[i]->data()->constEnd() && it->value > 0)
-            lines << QStringLiteral("%1: %2").arg(rfcName(stateAt(i))).arg(int(it->value));
+    // The counts in force at t: the last sample at or before it (raw, even when stacked).
+    auto it = std::upper_bound(m_samples.begin(), m_samples.end(), t,
+                               [](double v, const auto &s) { return v < s.first; });
+    QStringList lines{QDateTime::fromMSecsSinceEpoch(qint64(t * 1000)).toString(QStringLiteral("HH:mm:ss.zzz"))};
+    if (it != m_samples.begin()) {
+        const StateCounts &c = std::prev(it)->second;
+        for (int i = 0; i < kTcpStateCount; ++i) {
+            if (m_graphs[i]->visible() && c[std::size_t(i)] > 0)
+                lines << QStringLiteral("%1: %2").arg(rfcName(stateAt(i))).arg(c[std::size_t(i)]);
+        }
     }
     QToolTip::showText(event->globalPosition().toPoint(), lines.join(u'\n'), this);
 }

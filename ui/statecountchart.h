@@ -22,18 +22,34 @@ public:
     bool isSeriesVisible(TcpState s) const;
     void setSeriesVisible(TcpState s, bool visible);
     int sampleCount() const;
+    // Stacked areas (each state on top of the ones before it) instead of lines.
+    void setStacked(bool stacked);
+    bool isStacked() const { return m_stacked; }
+    // Marks a moment with a vertical line (NaN: none).
+    void markMoment(double time);
+
+signals:
+    // A click (not a drag) on the plot: the moment under the mouse.
+    void momentClicked(double time);
 
 protected:
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void followLatest();
+    void rebuildGraphs();
 
     QCPGraph *m_graphs[kTcpStateCount] = {};
     double m_window = 300;
     double m_first = 0, m_last = 0;
     int m_max = 1;
+    bool m_stacked = false;
+    std::vector<std::pair<double, StateCounts>> m_samples; // raw, for restacking
+    QCPItemStraightLine *m_moment = nullptr;
+    QPoint m_pressPos;
 };
 
 } // namespace tcpscope
