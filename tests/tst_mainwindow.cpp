@@ -195,6 +195,15 @@ void TestMainWindow::captureFileOpensInATab()
         }
         QCOMPARE(m->index(r, PacketConnectionModel::ClientState).data().toString(), expected);
     }
+    // Replay as fast as possible: the moment moves through the capture and ends on its final
+    // picture.
+    QSignalSpy finished(page, &CapturePage::replayFinished);
+    page->startReplay(0);
+    QVERIFY(page->isReplaying());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+    QVERIFY(!page->model()->moment().has_value());
+    QCOMPARE(m->index(0, PacketConnectionModel::ClientState).data().toString(),
+             rfcName(tracker.connections()[std::size_t(m->index(0, 0).data(PacketConnectionModel::ConnectionRole).toInt())].ep[0].state));
     page->chart()->setStacked(true);
     QVERIFY(page->chart()->isStacked());
     // And it is remembered among the recent files.

@@ -6,7 +6,11 @@
 #include <QDateTime>
 
 #include <cmath>
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QPushButton>
+#include <QTimer>
 #include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -83,6 +87,28 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     split->addWidget(lower);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    m_replayTimer = new QTimer(this);
+    m_replayTimer->setInterval(50);
+    connect(m_replayTimer, &QTimer::timeout, this, &CapturePage::stepReplay);
+    if (!live) {
+        auto *bar = new QHBoxLayout;
+        m_play = new QPushButton(tr("Replay"));
+        m_speed = new QComboBox;
+        m_speed->addItem(tr("1×"), 1.0);
+        m_speed->addItem(tr("10×"), 10.0);
+        m_speed->addItem(tr("100×"), 100.0);
+        m_speed->addItem(tr("as fast as possible"), 0.0);
+        connect(m_play, &QPushButton::clicked, this, [this] {
+            if (isReplaying())
+                pauseReplay();
+            else
+                startReplay(m_speed->currentData().toDouble());
+        });
+        bar->addWidget(m_play);
+        bar->addWidget(m_speed);
+        bar->addWidget(new QLabel(tr("Replay the capture in time, or click the chart for a moment")), 1);
+        layout->addLayout(bar);
+    }
     layout->addWidget(m_momentLabel);
     layout->addWidget(split, 1);
     if (!live)
@@ -105,6 +131,46 @@ void CapturePage::showMoment(double time)
                                .arg(QDateTime::fromMSecsSinceEpoch(qint64(time * 1000))
                                         .toString(QStringLiteral("HH:mm:ss.zzz"))));
     m_momentLabel->show();
+}
+
+bool CapturePage::isReplaying() const { return m_replayTimer->isActive(); }
+
+void CapturePage::startReplay(double speed)
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker || tracker->connections().empty())
+        return;
+    const double first = double(tracker->connections().front().firstSeenNs) / 1e9;
+    const double end = double(m_model->result().lastTimeNs) / 1e9;
+    if (!m_model->moment() || m_replayAt >= end || m_replayAt < first)
+        m_replayAt = first; // from the start, unless resuming a paused replay
+    m_replaySpeed = speed;
+    m_fastStep = std::max(1e-6, (end - first) / 20.0);
+    if (m_play)
+        m_play->setText(tr("Pause"));
+    showMoment(m_replayAt);
+    m_replayTimer->start();
+}
+
+void CapturePage::pauseReplay()
+{
+    m_replayTimer->stop();
+    if (m_play)
+        m_play->setText(tr("Replay"));
+}
+
+void CapturePage::stepReplay()
+{
+    const double end = double(m_model->result().lastTimeNs) / 1e9;
+    // As fast as possible: a twentieth of the capture per step, a second in all.
+    const double step = m_replaySpeed > 0 ? m_replayTimer->interval() / 1000.0 * m_replaySpeed : m_fastStep;
+    m_replayAt = std::min(end, m_replayAt + step);
+    showMoment(m_replayAt);
+    if (m_replayAt >= end) {
+        pauseReplay();
+        showMoment(std::nan("")); // the final picture
+        Q_EMIT replayFinished();
+    }
 }
 
 void CapturePage::updateLive(CaptureResult result)

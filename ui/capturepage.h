@@ -6,7 +6,10 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
+class QPushButton;
+class QTimer;
 class QSortFilterProxyModel;
 class QTableView;
 class QTreeWidget;
@@ -32,7 +35,20 @@ private:
     void fillChart();
     void showHistoryOfSelection();
     void showMoment(double time);
+    void stepReplay();
 
+public:
+    // Replays the capture in time: the states move as they did, `speed` times faster
+    // (0: as fast as possible). The picture shows the moment reached.
+    void startReplay(double speed);
+    void pauseReplay();
+    bool isReplaying() const;
+    double replayPosition() const { return m_replayAt; }
+
+signals:
+    void replayFinished();
+
+private:
     PacketConnectionModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;
@@ -40,6 +56,12 @@ private:
     StateCountChart *m_chart;
     QLabel *m_summary;
     QLabel *m_momentLabel;
+    QTimer *m_replayTimer;
+    QComboBox *m_speed = nullptr;
+    QPushButton *m_play = nullptr;
+    double m_replayAt = 0;  // seconds since the epoch
+    double m_replaySpeed = 1;
+    double m_fastStep = 0;
 };
 
 } // namespace tcpscope
