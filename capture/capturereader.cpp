@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
 namespace tcpscope {
 
@@ -62,6 +63,7 @@ bool CaptureReader::open(const QString &path, QString *error)
 bool CaptureReader::open(FILE *f, const QString &name, QString *error)
 {
     m_name = name;
+    std::setvbuf(f, nullptr, _IONBF, 0);
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     m_pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!m_pcap) {
@@ -70,6 +72,14 @@ bool CaptureReader::open(FILE *f, const QString &name, QString *error)
         return false;
     }
     return finishOpen(error);
+}
+
+bool CaptureReader::waitForData(int timeoutMs) const
+{
+    if (!m_pcap)
+        return false;
+    pollfd p{fileno(pcap_file(m_pcap)), POLLIN, 0};
+    return ::poll(&p, 1, timeoutMs) > 0;
 }
 
 bool CaptureReader::saveTo(const QString &path, QString *error)

@@ -41,8 +41,11 @@ public:
 
     // path "-" reads standard input. False with a one-line error naming the file otherwise.
     bool open(const QString &path, QString *error);
-    // Reads from an open stream (a pipe); name is used in messages. Takes ownership of f.
+    // Reads from an open stream (a pipe); name is used in messages. Takes ownership of f,
+    // and reads it unbuffered so that waitForData() sees every byte not yet read.
     bool open(FILE *f, const QString &name, QString *error);
+    // Waits up to timeoutMs for more of a stream to read; false on a timeout.
+    bool waitForData(int timeoutMs) const;
 
     int linkType() const { return m_linkType; }
     QString name() const { return m_name; }

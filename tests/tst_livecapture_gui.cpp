@@ -2,6 +2,7 @@
 // and closes a connection, and the tab's table fills with it; without the capability, the
 // message with the command that grants it, and the window goes on.
 #include "capturepage.h"
+#include "kernelsocketmodel.h"
 #include "livecapture.h"
 #include "mainwindow.h"
 #include "support/loopsockets.h"
@@ -20,6 +21,7 @@ class TestLiveCaptureGui : public QObject
 private slots:
     void connectionShowsUp();
     void withoutCapabilitySaysHow();
+    void bothSourcesOneRow();
 };
 
 void TestLiveCaptureGui::connectionShowsUp()
@@ -70,6 +72,41 @@ void TestLiveCaptureGui::withoutCapabilitySaysHow()
              qPrintable(live->message()));
     QVERIFY(!live->isRunning());
     QCOMPARE(w.tabs()->count(), 2); // the kernel table and this tab: nothing else broke
+}
+
+void TestLiveCaptureGui::bothSourcesOneRow()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    MainWindow w; // the kernel table polls too
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int port = LoopSockets::port(l);
+    live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
+    QTest::qWait(800);
+    const int c = s.connect("127.0.0.1", port);
+    QVERIFY(c >= 0 && s.accept(l) >= 0);
+    QVERIFY(::write(c, "x", 1) == 1); // a packet after the handshake makes the capture publish
+    const QString clientPort = QStringLiteral(":%1").arg(port);
+    auto mergedRows = [&] {
+        const QAbstractItemModel *m = w.socketModel();
+        int n = 0;
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, KernelSocketModel::Local).data().toString().endsWith(clientPort)
+                || m->index(r, KernelSocketModel::Remote).data().toString().endsWith(clientPort)) {
+                if (m->index(r, KernelSocketModel::Source).data().toString() == u"kernel + packets"
+                    && m->index(r, KernelSocketModel::State).data().toString()
+                           == u"ESTABLISHED · packets: ESTABLISHED")
+                    ++n;
+            }
+        }
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(mergedRows(), 2, 8000); // both ends of the connection, one row each
+    live->stop();
 }
 
 QTEST_MAIN(TestLiveCaptureGui)

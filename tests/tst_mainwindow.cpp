@@ -187,7 +187,8 @@ void TestMainWindow::captureFileOpensInATab()
         if (c.firstSeenNs <= mid.timeNs) {
             TcpState client = c.ep[0].role == Role::Server ? TcpState::Listen : TcpState::Closed;
             for (const StateChange &ch : tracker.changes()) {
-                if (int(ch.connection) == id && ch.endpoint == (c.ep[0].role == Role::Server ? 1 : 0)
+                if (int(ch.connection) == id
+                    && ch.endpoint == (c.ep[0].role == Role::Server ? 1 : 0)
                     && ch.timeNs <= mid.timeNs)
                     client = ch.to;
             }
@@ -203,7 +204,11 @@ void TestMainWindow::captureFileOpensInATab()
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
     QVERIFY(!page->model()->moment().has_value());
     QCOMPARE(m->index(0, PacketConnectionModel::ClientState).data().toString(),
-             rfcName(tracker.connections()[std::size_t(m->index(0, 0).data(PacketConnectionModel::ConnectionRole).toInt())].ep[0].state));
+             rfcName(tracker
+                         .connections()[std::size_t(
+                             m->index(0, 0).data(PacketConnectionModel::ConnectionRole).toInt())]
+                         .ep[0]
+                         .state));
     page->chart()->setStacked(true);
     QVERIFY(page->chart()->isStacked());
     // And it is remembered among the recent files.

@@ -5,18 +5,18 @@
 
 #include <QDateTime>
 
-#include <cmath>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QPushButton>
-#include <QTimer>
 #include <QLabel>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace tcpscope {
 
@@ -106,7 +106,8 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
         });
         bar->addWidget(m_play);
         bar->addWidget(m_speed);
-        bar->addWidget(new QLabel(tr("Replay the capture in time, or click the chart for a moment")), 1);
+        bar->addWidget(
+            new QLabel(tr("Replay the capture in time, or click the chart for a moment")), 1);
         layout->addLayout(bar);
     }
     layout->addWidget(m_momentLabel);
@@ -126,10 +127,11 @@ void CapturePage::showMoment(double time)
         return;
     }
     m_model->setMoment(std::int64_t(time * 1e9));
-    m_momentLabel->setText(tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
-                              "of the capture</a>")
-                               .arg(QDateTime::fromMSecsSinceEpoch(qint64(time * 1000))
-                                        .toString(QStringLiteral("HH:mm:ss.zzz"))));
+    m_momentLabel->setText(
+        tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
+           "of the capture</a>")
+            .arg(QDateTime::fromMSecsSinceEpoch(qint64(time * 1000))
+                     .toString(QStringLiteral("HH:mm:ss.zzz"))));
     m_momentLabel->show();
 }
 
@@ -163,7 +165,8 @@ void CapturePage::stepReplay()
 {
     const double end = double(m_model->result().lastTimeNs) / 1e9;
     // As fast as possible: a twentieth of the capture per step, a second in all.
-    const double step = m_replaySpeed > 0 ? m_replayTimer->interval() / 1000.0 * m_replaySpeed : m_fastStep;
+    const double step =
+        m_replaySpeed > 0 ? m_replayTimer->interval() / 1000.0 * m_replaySpeed : m_fastStep;
     m_replayAt = std::min(end, m_replayAt + step);
     showMoment(m_replayAt);
     if (m_replayAt >= end) {

@@ -59,7 +59,7 @@ private:
     QTimer *m_replayTimer;
     QComboBox *m_speed = nullptr;
     QPushButton *m_play = nullptr;
-    double m_replayAt = 0;  // seconds since the epoch
+    double m_replayAt = 0; // seconds since the epoch
     double m_replaySpeed = 1;
     double m_fastStep = 0;
 };

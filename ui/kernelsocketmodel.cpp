@@ -63,8 +63,12 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         return endpointText(rec.localAddress, rec.localPort);
     case Remote:
         return endpointText(rec.remoteAddress, rec.remotePort);
-    case State:
-        return r.alive() ? rfcName(rec.state) : tr("closed (was %1)").arg(rfcName(rec.state));
+    case State: {
+        const QString kernel =
+            r.alive() ? rfcName(rec.state) : tr("closed (was %1)").arg(rfcName(rec.state));
+        const auto packets = packetState(rec);
+        return packets ? tr("%1 · packets: %2").arg(kernel, rfcName(*packets)) : kernel;
+    }
     case Process: {
         if (!s.row.processes.empty()) {
             QStringList names;
@@ -98,7 +102,7 @@ QString KernelSocketModel::text(const Slot &s, int column) const
             .arg(QLatin1String(timerKindName(rec.timer)))
             .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
     case Source:
-        return tr("kernel");
+        return packetState(rec) ? tr("kernel + packets") : tr("kernel");
     }
     return QString();
 }
@@ -267,6 +271,44 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         }
         endInsertRows();
     }
+}
+
+namespace {
+quint64 tupleKey(const IpAddress &local, std::uint16_t lport, const IpAddress &remote,
+                 std::uint16_t rport)
+{
+    SocketRecord r;
+    r.localAddress = local;
+    r.localPort = lport;
+    r.remoteAddress = remote;
+    r.remotePort = rport;
+    return SocketTable::identity(r); // no cookie: a hash of the 4-tuple
+}
+} // namespace
+
+void KernelSocketModel::setPacketView(std::shared_ptr<const TcpTracker> tracker)
+{
+    m_packets = std::move(tracker);
+    m_packetStates.clear();
+    if (m_packets) {
+        for (const Connection &c : m_packets->connections()) { // later incarnations win
+            for (std::size_t e = 0; e < 2; ++e)
+                m_packetStates.insert(
+                    tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]),
+                    c.ep[e].state);
+        }
+    }
+    if (!m_order.empty())
+        Q_EMIT dataChanged(index(0, State), index(int(m_order.size()) - 1, Source));
+}
+
+std::optional<TcpState> KernelSocketModel::packetState(const SocketRecord &r) const
+{
+    if (m_packetStates.isEmpty())
+        return std::nullopt;
+    const auto it = m_packetStates.constFind(
+        tupleKey(r.localAddress, r.localPort, r.remoteAddress, r.remotePort));
+    return it == m_packetStates.constEnd() ? std::nullopt : std::optional(*it);
 }
 
 std::vector<Transition> KernelSocketModel::history(quint64 key) const

@@ -4,10 +4,13 @@
 #pragma once
 
 #include "kernelpoller.h"
+#include "tcptracker.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace tcpscope {
@@ -42,6 +45,12 @@ public:
     // Applies one poll: new sockets are inserted, vanished ones (gone from the batch after
     // their fade) removed, the rest updated in place.
     void apply(const KernelPollBatch &batch);
+    // What a live packet capture says of the same connections: the socket whose 4-tuple the
+    // capture has seen shows both views in one row (null: no capture).
+    void setPacketView(std::shared_ptr<const TcpTracker> tracker);
+    // The packet engine's state for a socket's local endpoint, if the capture saw it.
+    std::optional<TcpState> packetState(const SocketRecord &r) const;
+
     // The transitions seen for one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
     const KernelPollBatch::Row *rowAt(int row) const;
@@ -63,6 +72,8 @@ private:
     QHash<quint64, std::vector<Transition>> m_history;
     double m_now = 0;
     std::uint32_t m_generation = 0;
+    std::shared_ptr<const TcpTracker> m_packets;
+    QHash<quint64, TcpState> m_packetStates; // 4-tuple (local → remote) → the local end's state
 };
 
 QString endpointText(const IpAddress &a, std::uint16_t port);

@@ -119,14 +119,22 @@ void LiveCapturePage::start(const QString &interface, const QString &filter)
                 p->show(std::move(r), stats, final);
             });
         };
-        reader.setSegmentObserver([&](const Segment &) {
+        // Read as packets come; four times a second, hand over a fresh picture if anything
+        // changed (also when the traffic stops: the last packets must show).
+        std::uint64_t shown = 0;
+        bool more = true;
+        while (more) {
+            const bool ready = reader.waitForData(250);
+            if (ready)
+                more = reader.read(tracker, &error, 1) && !reader.atEnd();
             const auto now = std::chrono::steady_clock::now();
-            if (now - lastPublish >= std::chrono::milliseconds(250)) {
+            if (reader.stats().packets != shown
+                && (!ready || now - lastPublish >= std::chrono::milliseconds(250))) {
+                shown = reader.stats().packets;
                 lastPublish = now;
                 publish(false);
             }
-        });
-        reader.read(tracker, &error); // until the helper ends
+        }
         helper->wait();
         publish(true);
         const QString why = helper->errorText().trimmed();

@@ -203,7 +203,8 @@ void StateCountChart::mouseMoveEvent(QMouseEvent *event)
     // The counts in force at t: the last sample at or before it (raw, even when stacked).
     auto it = std::upper_bound(m_samples.begin(), m_samples.end(), t,
                                [](double v, const auto &s) { return v < s.first; });
-    QStringList lines{QDateTime::fromMSecsSinceEpoch(qint64(t * 1000)).toString(QStringLiteral("HH:mm:ss.zzz"))};
+    QStringList lines{
+        QDateTime::fromMSecsSinceEpoch(qint64(t * 1000)).toString(QStringLiteral("HH:mm:ss.zzz"))};
     if (it != m_samples.begin()) {
         const StateCounts &c = std::prev(it)->second;
         for (int i = 0; i < kTcpStateCount; ++i) {
