@@ -97,9 +97,9 @@ void TestLiveCaptureGui::bothSourcesOneRow()
         for (int r = 0; r < m->rowCount(); ++r) {
             if (m->index(r, KernelSocketModel::Local).data().toString().endsWith(clientPort)
                 || m->index(r, KernelSocketModel::Remote).data().toString().endsWith(clientPort)) {
-                if (m->index(r, KernelSocketModel::Source).data().toString() == u"kernel + packets"
-                    && m->index(r, KernelSocketModel::State).data().toString()
-                           == u"ESTABLISHED · packets: ESTABLISHED")
+                if (m->index(r, KernelSocketModel::Source).data().toString()
+                        == u"kernel + packets: ESTABLISHED (peer ESTABLISHED)"
+                    && m->index(r, KernelSocketModel::State).data().toString() == u"ESTABLISHED")
                     ++n;
             }
         }

@@ -138,6 +138,8 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     QVERIFY(w.chart()->isSeriesVisible(TcpState::TimeWait));
     w.chart()->setSeriesVisible(TcpState::TimeWait, false);
     QVERIFY(!w.chart()->isSeriesVisible(TcpState::TimeWait));
+    w.chart()->clear();
+    QCOMPARE(w.chart()->sampleCount(), 0);
 }
 
 void TestMainWindow::captureFileOpensInATab()

@@ -63,12 +63,8 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         return endpointText(rec.localAddress, rec.localPort);
     case Remote:
         return endpointText(rec.remoteAddress, rec.remotePort);
-    case State: {
-        const QString kernel =
-            r.alive() ? rfcName(rec.state) : tr("closed (was %1)").arg(rfcName(rec.state));
-        const auto packets = packetState(rec);
-        return packets ? tr("%1 · packets: %2").arg(kernel, rfcName(*packets)) : kernel;
-    }
+    case State:
+        return r.alive() ? rfcName(rec.state) : tr("closed (was %1)").arg(rfcName(rec.state));
     case Process: {
         if (!s.row.processes.empty()) {
             QStringList names;
@@ -102,7 +98,9 @@ QString KernelSocketModel::text(const Slot &s, int column) const
             .arg(QLatin1String(timerKindName(rec.timer)))
             .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
     case Source:
-        return packetState(rec) ? tr("kernel + packets") : tr("kernel");
+        if (const auto p = packetState(rec))
+            return tr("kernel + packets: %1 (peer %2)").arg(rfcName(p->first), rfcName(p->second));
+        return tr("kernel");
     }
     return QString();
 }
@@ -295,14 +293,15 @@ void KernelSocketModel::setPacketView(std::shared_ptr<const TcpTracker> tracker)
             for (std::size_t e = 0; e < 2; ++e)
                 m_packetStates.insert(
                     tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]),
-                    c.ep[e].state);
+                    {c.ep[e].state, c.ep[1 - e].state});
         }
     }
     if (!m_order.empty())
         Q_EMIT dataChanged(index(0, State), index(int(m_order.size()) - 1, Source));
 }
 
-std::optional<TcpState> KernelSocketModel::packetState(const SocketRecord &r) const
+std::optional<std::pair<TcpState, TcpState>>
+KernelSocketModel::packetState(const SocketRecord &r) const
 {
     if (m_packetStates.isEmpty())
         return std::nullopt;

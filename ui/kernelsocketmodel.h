@@ -48,8 +48,12 @@ public:
     // What a live packet capture says of the same connections: the socket whose 4-tuple the
     // capture has seen shows both views in one row (null: no capture).
     void setPacketView(std::shared_ptr<const TcpTracker> tracker);
-    // The packet engine's state for a socket's local endpoint, if the capture saw it.
-    std::optional<TcpState> packetState(const SocketRecord &r) const;
+    // The packet engine's states for a socket's local endpoint and its peer, if the capture
+    // saw the connection.
+    std::optional<std::pair<TcpState, TcpState>> packetState(const SocketRecord &r) const;
+
+    // Forgets the transitions seen so far (the rows stay: they are what the kernel has now).
+    void clearHistory() { m_history.clear(); }
 
     // The transitions seen for one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
@@ -73,7 +77,8 @@ private:
     double m_now = 0;
     std::uint32_t m_generation = 0;
     std::shared_ptr<const TcpTracker> m_packets;
-    QHash<quint64, TcpState> m_packetStates; // 4-tuple (local → remote) → the local end's state
+    // 4-tuple (local → remote) → the local end's state and its peer's
+    QHash<quint64, std::pair<TcpState, TcpState>> m_packetStates;
 };
 
 QString endpointText(const IpAddress &a, std::uint16_t port);

@@ -189,6 +189,13 @@ void MainWindow::createMenus()
     pause->setShortcut(Qt::Key_Space);
     pause->setToolTip(tr("Freeze the picture; polling goes on and the chart catches up on resume"));
     connect(pause, &QAction::toggled, this, &MainWindow::setPaused);
+    QAction *clear = tools->addAction(tr("Clear"));
+    clear->setToolTip(tr("Start the chart and the histories afresh"));
+    connect(clear, &QAction::triggered, this, [this] {
+        m_chart->clear();
+        m_model->clearHistory();
+        showHistoryOfSelection();
+    });
     tools->addSeparator();
     tools->addWidget(new QLabel(tr(" Poll every ")));
     m_interval = new QSpinBox;

@@ -48,6 +48,9 @@ StateCountChart::StateCountChart(QWidget *parent)
         g->setLineStyle(QCPGraph::lsStepLeft);
         m_graphs[i] = g;
     }
+    // Until the first sample: the last minute, so that the axis shows today's clock.
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    xAxis->setRange(now - 60, now);
     // CLOSED sockets are not in the kernel's table: its series starts hidden.
     setSeriesVisible(TcpState::Closed, false);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectLegend);
@@ -134,6 +137,16 @@ void StateCountChart::rebuildGraphs()
             previous = g;
     }
     followLatest();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::clear()
+{
+    m_samples.clear();
+    for (QCPGraph *g : m_graphs)
+        g->data()->clear();
+    m_first = m_last = 0;
+    m_max = 1;
     replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -22,6 +22,7 @@ public:
     bool isSeriesVisible(TcpState s) const;
     void setSeriesVisible(TcpState s, bool visible);
     int sampleCount() const;
+    void clear(); // forget every sample
     // Stacked areas (each state on top of the ones before it) instead of lines.
     void setStacked(bool stacked);
     bool isStacked() const { return m_stacked; }
