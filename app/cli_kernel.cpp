@@ -1,4 +1,5 @@
 #include "cli_kernel.h"
+#include "cli_output.h"
 
 #include "jsonwriter.h"
 #include "kerneltable.h"
@@ -94,23 +95,6 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
     return {};
 }
 
-void writeAll(const std::string &s)
-{
-    // Unbuffered: the chunks are already large.
-    const char *p = s.data();
-    std::size_t left = s.size();
-    while (left > 0) {
-        const ssize_t n = ::write(STDOUT_FILENO, p, left);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            return; // the reader went away: nothing more to say
-        }
-        p += n;
-        left -= std::size_t(n);
-    }
-}
-
 } // namespace
 
 int runSnapshot(const QStringList &args)
@@ -139,10 +123,10 @@ int runSnapshot(const QStringList &args)
     const char *source = tableSourceName(table.source());
     if (o.json)
         writeSnapshotJson(out, records, o.processes ? &processes : nullptr, source, table.notice(),
-                          nowSeconds());
+                          nowSeconds(), writeStdout); // streamed, a MiB at a time
     else
         writeSnapshotText(out, records, o.processes ? &processes : nullptr, source, table.notice());
-    writeAll(out);
+    writeStdout(out);
     return 0;
 }
 
@@ -180,7 +164,7 @@ int runWatch(const QStringList &args)
             else
                 writeTransitionText(out, t, o.processes ? &table.processes() : nullptr, rec);
         }
-        writeAll(out);
+        writeStdout(out);
     };
     pollOnce(); // the baseline: what exists now is not a transition
     std::fprintf(stderr,
@@ -255,6 +239,6 @@ int runSettings(const QStringList &args)
             }
         }
     }
-    writeAll(out);
+    writeStdout(out);
     return 0;
 }

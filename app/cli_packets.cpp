@@ -1,4 +1,5 @@
 #include "cli_packets.h"
+#include "cli_output.h"
 
 #include "capturehelper.h"
 #include "capturereader.h"
@@ -20,23 +21,6 @@ int usageError(const char *command, const QString &message)
     std::fprintf(stderr, "tcpscope-cli %s: %s (see tcpscope-cli --help)\n", command,
                  qPrintable(message));
     return 2;
-}
-
-void writeOut(std::string &s)
-{
-    const char *p = s.data();
-    std::size_t left = s.size();
-    while (left > 0) {
-        const ssize_t n = ::write(STDOUT_FILENO, p, left);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            break;
-        }
-        p += n;
-        left -= std::size_t(n);
-    }
-    s.clear();
 }
 
 } // namespace
@@ -82,11 +66,11 @@ int runSummarize(const QStringList &args)
     tracker.finish(reader.stats().lastTimeNs);
     std::string out;
     if (json) {
-        writeSummaryJson(out, tracker, reader.stats(), writeOut);
+        writeSummaryJson(out, tracker, reader.stats(), writeStdout);
     } else {
         writeSummaryText(out, tracker, reader.stats());
     }
-    writeOut(out);
+    writeStdout(out);
     if (!complete) {
         std::fprintf(stderr, "tcpscope-cli summarize: %s\n", qPrintable(error));
         return 1;
@@ -163,7 +147,7 @@ int runCapture(const QStringList &args)
         }
         tracker.markPublished(printed);
         if (!out.empty())
-            writeOut(out);
+            writeStdout(out);
     };
     reader.setSegmentObserver([&](const Segment &) { printNew(); });
     proc.stopAfter(duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends

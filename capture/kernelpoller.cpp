@@ -4,6 +4,33 @@
 
 namespace tcpscope {
 
+KernelPollBatch pollBatch(KernelTable &table)
+{
+    KernelPollBatch batch;
+    batch.transitions = table.poll(&batch.stats);
+    batch.source = table.source();
+    batch.notice = table.notice();
+    batch.counts = table.table().counts();
+    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
+    const ProcessMap &pm = table.processes();
+    const bool processes = table.options().processes;
+    rows->reserve(table.table().rows().size());
+    for (const SocketRow &r : table.table().rows()) {
+        KernelPollBatch::Row out;
+        out.row = r;
+        if (processes) {
+            out.ownership = pm.ownership(r.record);
+            for (int pid : pm.owners(r.record.inode)) {
+                if (const ProcessInfo *p = pm.process(pid))
+                    out.processes.push_back(*p);
+            }
+        }
+        rows->push_back(std::move(out));
+    }
+    batch.rows = std::move(rows);
+    return batch;
+}
+
 class KernelPoller::Worker : public QObject
 {
 public:
@@ -33,31 +60,7 @@ public:
     }
 
 private:
-    void pollOnce()
-    {
-        KernelPollBatch batch;
-        batch.transitions = m_table->poll(&batch.stats);
-        batch.source = m_table->source();
-        batch.notice = m_table->notice();
-        batch.counts = m_table->table().counts();
-        auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
-        const ProcessMap &pm = m_table->processes();
-        rows->reserve(m_table->table().rows().size());
-        for (const SocketRow &r : m_table->table().rows()) {
-            KernelPollBatch::Row out;
-            out.row = r;
-            if (m_options.processes) {
-                out.ownership = pm.ownership(r.record);
-                for (int pid : pm.owners(r.record.inode)) {
-                    if (const ProcessInfo *p = pm.process(pid))
-                        out.processes.push_back(*p);
-                }
-            }
-            rows->push_back(std::move(out));
-        }
-        batch.rows = std::move(rows);
-        Q_EMIT m_owner->polled(batch);
-    }
+    void pollOnce() { Q_EMIT m_owner->polled(pollBatch(*m_table)); }
 
     KernelPoller *m_owner;
     KernelTableOptions m_options;

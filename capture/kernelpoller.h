@@ -29,6 +29,9 @@ struct KernelPollBatch
     std::shared_ptr<const std::vector<Row>> rows;
 };
 
+// Polls `table` once and packages the result (what the poller's thread does each interval).
+KernelPollBatch pollBatch(KernelTable &table);
+
 class KernelPoller : public QObject
 {
     Q_OBJECT

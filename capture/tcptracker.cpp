@@ -309,6 +309,15 @@ void TcpTracker::finish(std::int64_t nowNs)
     expire(nowNs);
 }
 
+// The LISTEN we assumed for a SYN's receiver was wrong (nobody listened, or it was opening
+// too): it was CLOSED all along, so no transition is recorded.
+void TcpTracker::dropAssumedListener(TrackedEndpoint &ep)
+{
+    --m_counts[index(TcpState::Listen)];
+    ++m_counts[index(TcpState::Closed)];
+    ep.state = TcpState::Closed;
+}
+
 bool TcpTracker::rstAcceptable(const Connection &c, int sender, const Segment &s) const
 {
     const TrackedEndpoint &from = c.ep[std::size_t(sender)];
@@ -390,9 +399,7 @@ void TcpTracker::process(const Segment &s)
             // The sender aborts; the receiver drops the connection. A "server" that answers
             // a SYN with RST never had a socket: the connection was refused.
             if (snd.state == TcpState::Listen && !snd.synSent) {
-                --m_counts[index(TcpState::Listen)];
-                ++m_counts[index(TcpState::Closed)];
-                snd.state = TcpState::Closed;
+                dropAssumedListener(snd);
                 c.refused = true;
             } else {
                 setState(id, i, TcpState::Closed, s.timeNs, packet, s.seq, s.ack, s.flags);
@@ -413,9 +420,7 @@ void TcpTracker::process(const Segment &s)
             snd.windowScale = s.windowScale;
             if (!ack && snd.state == TcpState::Listen) {
                 // The "server" sends a SYN of its own: a simultaneous open, both are clients.
-                --m_counts[index(TcpState::Listen)];
-                ++m_counts[index(TcpState::Closed)];
-                snd.state = TcpState::Closed;
+                dropAssumedListener(snd);
                 snd.role = Role::Client;
             }
             if (!ack && snd.state == TcpState::Closed)

@@ -119,6 +119,7 @@ private:
     void setState(std::uint32_t conn, int e, TcpState to, std::int64_t timeNs, std::uint32_t packet,
                   std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, bool inferred = false);
     void deliverPending(std::uint32_t conn, int e);
+    void dropAssumedListener(TrackedEndpoint &ep);
     void expireConnection(std::uint32_t conn, std::int64_t nowNs);
     bool rstAcceptable(const Connection &c, int sender, const Segment &s) const;
     void insertIndex(std::uint64_t hash, std::uint32_t conn);

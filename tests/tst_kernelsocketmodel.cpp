@@ -20,18 +20,6 @@ private slots:
 };
 
 namespace {
-KernelPollBatch pollOnce(KernelTable &table)
-{
-    KernelPollBatch b;
-    b.transitions = table.poll(&b.stats);
-    b.source = table.source();
-    b.counts = table.table().counts();
-    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
-    for (const SocketRow &r : table.table().rows())
-        rows->push_back({r, table.processes().ownership(r.record), {}});
-    b.rows = rows;
-    return b;
-}
 
 int rowOfPort(const QAbstractItemModel &m, int port, int column)
 {
@@ -56,12 +44,11 @@ void TestKernelSocketModel::incrementalUnderTester()
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
 
-    KernelTable table(
-        KernelTableOptions{kAllLinuxStates, false, false, false, QStringLiteral("/proc")});
+    KernelTable table; // with process attribution, as the window polls
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     const int port = LoopSockets::port(l);
-    model.apply(pollOnce(table));
+    model.apply(pollBatch(table));
     QVERIFY(rowOfPort(model, port, KernelSocketModel::Local) >= 0);
 
     // A selection the user holds must survive every poll.
@@ -72,7 +59,7 @@ void TestKernelSocketModel::incrementalUnderTester()
 
     const int c = s.connect("127.0.0.1", port);
     const int a = s.accept(l);
-    model.apply(pollOnce(table));
+    model.apply(pollBatch(table));
     QVERIFY(inserted.count() >= 1);
     QVERIFY(rowOfPort(model, port, KernelSocketModel::Remote) >= 0);
 
@@ -82,7 +69,7 @@ void TestKernelSocketModel::incrementalUnderTester()
     // The server socket vanishes: it stays (gone, fading) for the linger time, then goes.
     bool sawGone = false;
     for (int i = 0; i < 50 && removed.isEmpty(); ++i) {
-        model.apply(pollOnce(table));
+        model.apply(pollBatch(table));
         for (int r = 0; r < model.rowCount(); ++r)
             sawGone |= model.index(r, 0).data(KernelSocketModel::GoneRole).toBool();
         QTest::qWait(100);

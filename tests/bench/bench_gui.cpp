@@ -16,22 +16,6 @@
 
 using namespace tcpscope;
 
-namespace {
-KernelPollBatch pollOnce(KernelTable &table)
-{
-    KernelPollBatch b;
-    b.transitions = table.poll(&b.stats);
-    b.source = table.source();
-    b.counts = table.table().counts();
-    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
-    rows->reserve(table.table().rows().size());
-    for (const SocketRow &r : table.table().rows())
-        rows->push_back({r, table.processes().ownership(r.record), {}});
-    b.rows = rows;
-    return b;
-}
-} // namespace
-
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -43,7 +27,7 @@ int main(int argc, char *argv[])
         KernelTable table;
         std::vector<double> applyMs;
         for (int i = 0; i < 6; ++i) {
-            const KernelPollBatch b = pollOnce(table);
+            const KernelPollBatch b = pollBatch(table);
             QElapsedTimer t;
             t.start();
             w.applyBatch(b);
