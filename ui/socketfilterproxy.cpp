@@ -28,9 +28,11 @@ bool SocketFilterProxy::filterAcceptsRow(int row, const QModelIndex &parent) con
 {
     const QAbstractItemModel *m = sourceModel();
     if (!m_states.isEmpty()) {
-        const auto state =
-            stateAt(m->index(row, 0, parent).data(KernelSocketModel::StateRole).toInt());
-        if (!m_states.contains(state))
+        // Sockets in those states now: a vanished one, still fading out, is in none.
+        const QModelIndex first = m->index(row, 0, parent);
+        if (first.data(KernelSocketModel::GoneRole).toBool())
+            return false;
+        if (!m_states.contains(stateAt(first.data(KernelSocketModel::StateRole).toInt())))
             return false;
     }
     for (const QString &w : m_words) {
