@@ -6,6 +6,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include <tuple>
+
 namespace tcpscope {
 
 QString endpointText(const IpAddress &a, std::uint16_t port)
@@ -134,6 +136,43 @@ QVariant KernelSocketModel::sortValue(const Slot &s, int column) const
         return rec.timer == TimerKind::None ? -1.0 : double(rec.timerExpiresMs);
     default:
         return text(s, column);
+    }
+}
+
+bool KernelSocketModel::lessThan(int rowA, int rowB, int column) const
+{
+    // The raw values compared directly, without QVariant or text: sorting 100k rows calls
+    // this a couple of million times.
+    const Slot &a = m_pool[std::size_t(m_order[std::size_t(rowA)])];
+    const Slot &b = m_pool[std::size_t(m_order[std::size_t(rowB)])];
+    const SocketRecord &x = a.row.row.record, &y = b.row.row.record;
+    const auto endpoint = [](const IpAddress &addr, std::uint16_t port) {
+        return std::tuple(addr.family, addr.bytes, port);
+    };
+    switch (column) {
+    case Family:
+        return x.localAddress.family < y.localAddress.family;
+    case Local:
+        return endpoint(x.localAddress, x.localPort) < endpoint(y.localAddress, y.localPort);
+    case Remote:
+        return endpoint(x.remoteAddress, x.remotePort) < endpoint(y.remoteAddress, y.remotePort);
+    case State:
+        return tcpscope::index(x.state) < tcpscope::index(y.state);
+    case InState: // longer in the state sorts higher: earlier stateSince
+        return a.row.row.stateSince > b.row.row.stateSince;
+    case Age:
+        return a.row.row.firstSeen > b.row.row.firstSeen;
+    case RecvQ:
+        return x.recvQ < y.recvQ;
+    case SendQ:
+        return x.sendQ < y.sendQ;
+    case Timer: {
+        const double tx = x.timer == TimerKind::None ? -1.0 : double(x.timerExpiresMs);
+        const double ty = y.timer == TimerKind::None ? -1.0 : double(y.timerExpiresMs);
+        return tx < ty;
+    }
+    default:
+        return text(a, column) < text(b, column);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -108,6 +109,9 @@ void LiveCapturePage::start(const QString &interface, const QString &filter)
         TcpTracker tracker;
         auto lastPublish = std::chrono::steady_clock::now();
         auto publish = [&](bool final) {
+            // TIME_WAITs end on the clock, packets or not.
+            tracker.expire(std::max<std::int64_t>(reader.stats().lastTimeNs,
+                                                  QDateTime::currentMSecsSinceEpoch() * 1'000'000));
             CaptureResult r;
             r.path = interface;
             r.tracker = std::make_shared<TcpTracker>(tracker); // a copy the GUI can keep

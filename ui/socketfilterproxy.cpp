@@ -52,6 +52,8 @@ bool SocketFilterProxy::filterAcceptsRow(int row, const QModelIndex &parent) con
 
 bool SocketFilterProxy::lessThan(const QModelIndex &a, const QModelIndex &b) const
 {
+    if (const auto *m = qobject_cast<const KernelSocketModel *>(sourceModel()))
+        return m->lessThan(a.row(), b.row(), a.column());
     const QVariant va = a.data(KernelSocketModel::SortRole),
                    vb = b.data(KernelSocketModel::SortRole);
     return QVariant::compare(va, vb) == QPartialOrdering::Less;
