@@ -44,11 +44,15 @@ void TestKernelSocketModel::incrementalUnderTester()
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
 
-    KernelTable table; // with process attribution, as the window polls
+    KernelTable table;                          // with process attribution, as the window polls
+    auto feed = [&](const KernelPollBatch &b) { // what the window does with each poll
+        model.recordTransitions(b.transitions);
+        model.apply(b);
+    };
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     const int port = LoopSockets::port(l);
-    model.apply(pollBatch(table));
+    feed(pollBatch(table));
     QVERIFY(rowOfPort(model, port, KernelSocketModel::Local) >= 0);
 
     // A selection the user holds must survive every poll.
@@ -59,7 +63,7 @@ void TestKernelSocketModel::incrementalUnderTester()
 
     const int c = s.connect("127.0.0.1", port);
     const int a = s.accept(l);
-    model.apply(pollBatch(table));
+    feed(pollBatch(table));
     QVERIFY(inserted.count() >= 1);
     QVERIFY(rowOfPort(model, port, KernelSocketModel::Remote) >= 0);
 
@@ -69,7 +73,7 @@ void TestKernelSocketModel::incrementalUnderTester()
     // The server socket vanishes: it stays (gone, fading) for the linger time, then goes.
     bool sawGone = false;
     for (int i = 0; i < 50 && removed.isEmpty(); ++i) {
-        model.apply(pollBatch(table));
+        feed(pollBatch(table));
         for (int r = 0; r < model.rowCount(); ++r)
             sawGone |= model.index(r, 0).data(KernelSocketModel::GoneRole).toBool();
         QTest::qWait(100);

@@ -241,12 +241,16 @@ QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role)
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
+void KernelSocketModel::recordTransitions(const std::vector<Transition> &transitions)
+{
+    for (const Transition &t : transitions)
+        m_history[t.connection].push_back(t);
+}
+
 void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
     const bool first = m_now == 0;
     m_now = batch.stats.time;
-    for (const Transition &t : batch.transitions)
-        m_history[t.connection].push_back(t);
 
     // Update the rows this poll still has, and stamp them; new ones are inserted below.
     const std::uint32_t gen = ++m_generation;

@@ -43,8 +43,10 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
     // Applies one poll: new sockets are inserted, vanished ones (gone from the batch after
-    // their fade) removed, the rest updated in place.
+    // their fade) removed, the rest updated in place. Its transitions go to recordTransitions().
     void apply(const KernelPollBatch &batch);
+    // Keeps each socket's transitions for its history (also while the picture is paused).
+    void recordTransitions(const std::vector<Transition> &transitions);
     // What a live packet capture says of the same connections: the socket whose 4-tuple the
     // capture has seen shows both views in one row (null: no capture).
     void setPacketView(std::shared_ptr<const TcpTracker> tracker);

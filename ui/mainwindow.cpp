@@ -232,9 +232,10 @@ void MainWindow::createMenus()
 void MainWindow::applyBatch(const KernelPollBatch &batch)
 {
     m_latest = batch;
+    m_model->recordTransitions(batch.transitions); // the record goes on, paused or not
     if (m_paused) {
         m_pendingBatch = true;
-        m_chart->addSample(batch.stats.time, batch.counts); // the record goes on
+        m_chart->addSample(batch.stats.time, batch.counts);
         return;
     }
     m_model->apply(batch);
