@@ -1,6 +1,7 @@
 // The main window opens, is titled, and its About box names the library versions in use.
 #include "capturepage.h"
 #include "capturereader.h"
+#include "kernelpoller.h"
 #include "kernelsocketmodel.h"
 #include "mainwindow.h"
 #include "statecountchart.h"
@@ -33,6 +34,7 @@ private slots:
     void versionTextMatchesLibraries();
     void liveConnectionAppearsWithOurPid();
     void captureFileOpensInATab();
+    void pauseFreezesThePictureNotTheRecord();
     void badCaptureSaysSoAndChangesNothing();
 };
 
@@ -140,6 +142,37 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     QVERIFY(!w.chart()->isSeriesVisible(TcpState::TimeWait));
     w.chart()->clear();
     QCOMPARE(w.chart()->sampleCount(), 0);
+}
+
+void TestMainWindow::pauseFreezesThePictureNotTheRecord()
+{
+    MainWindow w(false);
+    w.show();
+    KernelTable table;
+    auto feedOne = [&] {
+        w.applyBatch(pollBatch(table));
+        QCoreApplication::processEvents(); // queued row inserts
+    };
+    LoopSockets s;
+    auto listenerShown = [&](int port) {
+        const QAbstractItemModel *m = w.socketModel();
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, KernelSocketModel::Local).data().toString()
+                == QStringLiteral("127.0.0.1:%1").arg(port))
+                return true;
+        }
+        return false;
+    };
+    feedOne();
+    const int samples = w.chart()->sampleCount();
+    w.setPaused(true);
+    const int port = LoopSockets::port(s.listen("127.0.0.1"));
+    feedOne();
+    QVERIFY(!listenerShown(port));                   // the picture is frozen
+    QCOMPARE(w.chart()->sampleCount(), samples + 1); // the record goes on
+    w.setPaused(false);
+    QCoreApplication::processEvents();
+    QVERIFY(listenerShown(port)); // and catches up on resume
 }
 
 void TestMainWindow::captureFileOpensInATab()

@@ -5,6 +5,7 @@
 #include <QBrush>
 #include <QGuiApplication>
 #include <QPalette>
+#include <QTimer>
 
 #include <tuple>
 
@@ -262,7 +263,18 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
             continue;
         }
         Slot &slot = m_pool[std::size_t(*it)];
-        slot.row = r;
+        slot.row.row = r.row;
+        slot.row.ownership = r.ownership;
+        // The owners rarely change: copy them (strings and all) only when they do.
+        const auto sameOwners = [](const std::vector<ProcessInfo> &a,
+                                   const std::vector<ProcessInfo> &b) {
+            return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                              [](const ProcessInfo &x, const ProcessInfo &y) {
+                                  return x.pid == y.pid && x.name == y.name;
+                              });
+        };
+        if (!sameOwners(slot.row.processes, r.processes))
+            slot.row.processes = r.processes;
         slot.generation = gen;
     }
 
@@ -294,24 +306,41 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
     if (!m_order.empty())
         Q_EMIT dataChanged(index(0, 0), index(int(m_order.size()) - 1, ColumnCount - 1));
 
-    if (!fresh.empty()) {
-        const int at = int(m_order.size());
-        beginInsertRows({}, at, at + int(fresh.size()) - 1);
-        for (const KernelPollBatch::Row *r : fresh) {
-            int slot;
-            if (!m_free.empty()) {
-                slot = m_free.back();
-                m_free.pop_back();
-            } else {
-                slot = int(m_pool.size());
-                m_pool.emplace_back();
-            }
-            m_pool[std::size_t(slot)] = Slot{*r, first ? 0.0 : m_now, gen};
-            m_slotOf.insert(r->row.key, slot);
-            m_order.push_back(slot);
+    // New rows are inserted a chunk at a time, one chunk per turn of the event loop, so that a
+    // first poll of 100k sockets does not hold the GUI thread for its whole length.
+    m_fresh.clear();
+    m_fresh.reserve(fresh.size());
+    for (const KernelPollBatch::Row *r : fresh)
+        m_fresh.push_back(*r);
+    m_freshSeenAt = first ? 0.0 : m_now;
+    insertFresh();
+}
+
+void KernelSocketModel::insertFresh()
+{
+    if (m_fresh.empty())
+        return;
+    const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
+    const int at = int(m_order.size());
+    beginInsertRows({}, at, at + int(n) - 1);
+    for (std::size_t k = 0; k < n; ++k) {
+        int slot;
+        if (!m_free.empty()) {
+            slot = m_free.back();
+            m_free.pop_back();
+        } else {
+            slot = int(m_pool.size());
+            m_pool.emplace_back();
         }
-        endInsertRows();
+        KernelPollBatch::Row &r = m_fresh[m_fresh.size() - 1 - k]; // from the back: cheap to drop
+        m_slotOf.insert(r.row.key, slot);
+        m_pool[std::size_t(slot)] = Slot{std::move(r), m_freshSeenAt, m_generation};
+        m_order.push_back(slot);
     }
+    m_fresh.resize(m_fresh.size() - n);
+    endInsertRows();
+    if (!m_fresh.empty())
+        QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
 }
 
 namespace {

@@ -80,6 +80,10 @@ private:
     QHash<quint64, std::vector<Transition>> m_history;
     double m_now = 0;
     std::uint32_t m_generation = 0;
+    void insertFresh(); // inserts up to kInsertChunk rows of m_fresh
+    static constexpr std::size_t kInsertChunk = 10000;
+    std::vector<KernelPollBatch::Row> m_fresh; // new rows still to insert (a big first poll)
+    double m_freshSeenAt = 0;
     std::shared_ptr<const TcpTracker> m_packets;
     // 4-tuple (local → remote) → the local end's state and its peer's
     QHash<quint64, std::pair<TcpState, TcpState>> m_packetStates;

@@ -40,6 +40,7 @@ public:
     QTreeWidget *historyView() const { return m_history; }
     QLineEdit *filterEdit() const { return m_filter; }
     QComboBox *stateFilter() const { return m_stateFilter; }
+    void setPaused(bool paused);
 
     QTabWidget *tabs() const { return m_tabs; }
 
@@ -65,7 +66,6 @@ private:
     void showHistoryOfSelection();
     void showContextMenu(const QPoint &pos);
     void copySelectedRows();
-    void setPaused(bool paused);
     void saveSettings() const;
     void restoreSettings();
     void openCaptureDialog();

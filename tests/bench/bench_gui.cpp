@@ -25,8 +25,28 @@ int main(int argc, char *argv[])
         w.resize(1280, 820);
         w.show();
         KernelTable table;
+        // The first poll: every row new, inserted a chunk per event-loop turn.
+        QElapsedTimer load;
+        load.start();
+        const KernelPollBatch first = pollBatch(table);
+        double longestTurn = 0;
+        {
+            QElapsedTimer t;
+            t.start();
+            w.applyBatch(first);
+            longestTurn = t.nsecsElapsed() / 1e6;
+        }
+        while (w.socketModel()->rowCount() < int(first.rows->size())) {
+            QElapsedTimer t;
+            t.start();
+            QCoreApplication::processEvents();
+            longestTurn = std::max(longestTurn, t.nsecsElapsed() / 1e6);
+        }
+        std::printf(
+            "first poll: %d rows in the table after %.0f ms, longest event-loop turn %.1f ms\n",
+            w.socketModel()->rowCount(), load.nsecsElapsed() / 1e6, longestTurn);
         std::vector<double> applyMs;
-        for (int i = 0; i < 6; ++i) {
+        for (int i = 0; i < 5; ++i) {
             const KernelPollBatch b = pollBatch(table);
             QElapsedTimer t;
             t.start();
@@ -34,16 +54,9 @@ int main(int argc, char *argv[])
             QCoreApplication::processEvents(); // the view's own work on the update
             applyMs.push_back(t.nsecsElapsed() / 1e6);
         }
-        std::printf("sockets in the table: %d\n", w.socketModel()->rowCount());
-        std::printf(
-            "apply one poll to the model + view: first %.1f ms, then median %.1f ms, max %.1f ms\n",
-            applyMs[0],
-            [&] {
-                std::vector<double> v(applyMs.begin() + 1, applyMs.end());
-                std::sort(v.begin(), v.end());
-                return v[v.size() / 2];
-            }(),
-            *std::max_element(applyMs.begin() + 1, applyMs.end()));
+        std::sort(applyMs.begin(), applyMs.end());
+        std::printf("apply one poll to the model + view: median %.1f ms, max %.1f ms\n", applyMs[2],
+                    applyMs.back());
     }
     {
         StateCountChart chart;
@@ -82,13 +95,11 @@ int main(int argc, char *argv[])
             if (clock.elapsed() > 10000)
                 QCoreApplication::quit();
         });
-        QTimer::singleShot(2000, [&] { // after the first, cold poll
-            sinceTick.restart();
-            worst = 0;
-            tick.start(5);
-        });
+        tick.start(5); // from the start: the first poll, with every row new, counts too
         QApplication::exec();
-        std::printf("GUI thread's longest stall over 8 s of 1 s polls: %.1f ms\n", worst);
+        std::printf(
+            "GUI thread's longest stall over 10 s of 1 s polls, the first included: %.1f ms\n",
+            worst);
     }
     return 0;
 }
