@@ -35,8 +35,9 @@ void TestLiveCaptureGui::connectionShowsUp()
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     const int port = LoopSockets::port(l);
+    QSignalSpy started(live, &LiveCapturePage::started);
     live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
-    QTest::qWait(800); // the helper opens the interface
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000); // the helper has the interface open
     const int c = s.connect("127.0.0.1", port);
     const int a = s.accept(l);
     QVERIFY(c >= 0 && a >= 0);
@@ -85,8 +86,9 @@ void TestLiveCaptureGui::bothSourcesOneRow()
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     const int port = LoopSockets::port(l);
+    QSignalSpy started(live, &LiveCapturePage::started);
     live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
-    QTest::qWait(800);
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
     const int c = s.connect("127.0.0.1", port);
     QVERIFY(c >= 0 && s.accept(l) >= 0);
     QVERIFY(::write(c, "x", 1) == 1); // a packet after the handshake makes the capture publish

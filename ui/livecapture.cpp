@@ -106,6 +106,11 @@ void LiveCapturePage::start(const QString &interface, const QString &filter)
             post([why, error](LiveCapturePage *p) { p->fail(why.isEmpty() ? error : why); });
             return;
         }
+        // The helper has written its file header: the interface is open and filtering.
+        post([interface](LiveCapturePage *p) {
+            p->m_stats->setText(tr("Capturing on %1: no packet yet").arg(interface));
+            Q_EMIT p->started();
+        });
         TcpTracker tracker;
         auto lastPublish = std::chrono::steady_clock::now();
         auto publish = [&](bool final) {

@@ -35,6 +35,7 @@ public:
     QString message() const;
 
 signals:
+    void started(); // the helper captures: packets from now on are seen
     void snapshotShown();
     void stopped();
 
