@@ -45,14 +45,6 @@ bool PcapngFile::needsOwnReader(const QByteArray &contents)
     return false;
 }
 
-std::vector<int> PcapngFile::linkTypes() const
-{
-    std::vector<int> out;
-    for (const Interface &i : m_interfaces)
-        out.push_back(i.linkType);
-    return out;
-}
-
 bool PcapngFile::next(Packet &p, QString *error)
 {
     const std::size_t size = std::size_t(m_data.size());

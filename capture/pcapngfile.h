@@ -34,7 +34,6 @@ public:
 
     // The next packet; false at the end (error empty) or on a malformed block (error set).
     bool next(Packet &p, QString *error);
-    std::vector<int> linkTypes() const;
 
 private:
     struct Interface

@@ -15,6 +15,16 @@
 
 using namespace tcpscope;
 
+namespace {
+// Starts a live capture of `port` on lo and waits until the helper has the interface open.
+bool startCapture(LiveCapturePage *live, int port)
+{
+    QSignalSpy started(live, &LiveCapturePage::started);
+    live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
+    return QTest::qWaitFor([&] { return started.count() == 1; }, 10000);
+}
+} // namespace
+
 class TestLiveCaptureGui : public QObject
 {
     Q_OBJECT
@@ -35,9 +45,7 @@ void TestLiveCaptureGui::connectionShowsUp()
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     const int port = LoopSockets::port(l);
-    QSignalSpy started(live, &LiveCapturePage::started);
-    live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
-    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000); // the helper has the interface open
+    QVERIFY(startCapture(live, port));
     const int c = s.connect("127.0.0.1", port);
     const int a = s.accept(l);
     QVERIFY(c >= 0 && a >= 0);
@@ -86,9 +94,7 @@ void TestLiveCaptureGui::bothSourcesOneRow()
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     const int port = LoopSockets::port(l);
-    QSignalSpy started(live, &LiveCapturePage::started);
-    live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
-    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
+    QVERIFY(startCapture(live, port));
     const int c = s.connect("127.0.0.1", port);
     QVERIFY(c >= 0 && s.accept(l) >= 0);
     QVERIFY(::write(c, "x", 1) == 1); // a packet after the handshake makes the capture publish

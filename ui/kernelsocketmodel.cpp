@@ -48,13 +48,6 @@ int KernelSocketModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-const KernelPollBatch::Row *KernelSocketModel::rowAt(int row) const
-{
-    if (row < 0 || row >= int(m_order.size()))
-        return nullptr;
-    return &m_pool[std::size_t(m_order[std::size_t(row)])].row;
-}
-
 QString KernelSocketModel::text(const Slot &s, int column) const
 {
     const SocketRow &r = s.row.row;

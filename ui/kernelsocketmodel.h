@@ -59,7 +59,6 @@ public:
 
     // The transitions seen for one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
-    const KernelPollBatch::Row *rowAt(int row) const;
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
     bool lessThan(int rowA, int rowB, int column) const;
 
