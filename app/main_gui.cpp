@@ -1,9 +1,12 @@
 // tcpscope: the desktop application.
 #include "mainwindow.h"
+#include "theme.h"
+#include "uilanguage.h"
 #include "versions.h"
 
 #include <QApplication>
 #include <QGuiApplication>
+#include <QSettings>
 
 #include <cstdio>
 #include <cstring>
@@ -34,6 +37,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("tcpscope"));
     QApplication::setOrganizationName(QStringLiteral("tcpscope"));
     QApplication::setApplicationVersion(tcpscope::tcpscopeVersion());
+
+    tcpscope::applyTheme(
+        QSettings().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString());
+    tcpscope::UiLanguage::instance().set(tcpscope::UiLanguage::preferred());
 
     tcpscope::MainWindow window;
     window.show();

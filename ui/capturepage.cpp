@@ -1,11 +1,16 @@
 #include "capturepage.h"
 
 #include "statecountchart.h"
+#include "statediagramview.h"
 #include "statepalette.h"
+#include "teachingpanel.h"
+#include "teachingtext.h"
 
 #include <QDateTime>
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -24,7 +29,6 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     : QWidget(parent)
 {
     const QString error = result.error;
-    const auto packets = result.packets, tcp = result.tcpPackets;
     m_model = new PacketConnectionModel(std::move(result), this);
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
@@ -32,11 +36,7 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_summary = new QLabel(tr("%1 packets, %2 TCP, %3 connections. States are inferred for both "
-                              "endpoints from the packets; times are the capture's.")
-                               .arg(packets)
-                               .arg(tcp)
-                               .arg(m_model->rowCount()));
+    m_summary = new QLabel;
     layout->addWidget(m_summary);
     m_summary->setVisible(!live);
     if (!error.isEmpty()) {
@@ -78,15 +78,27 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &CapturePage::showHistoryOfSelection);
 
-    auto *lower = new QSplitter(Qt::Horizontal);
-    lower->addWidget(m_table);
-    lower->addWidget(m_history);
-    lower->setSizes({700, 580});
-    auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_chart);
-    split->addWidget(lower);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    m_views = SourceViews::build(m_table, m_chart, m_history);
+    m_stepBack = new QPushButton;
+    m_stepForward = new QPushButton;
+    m_views.diagramBar->insertWidget(m_views.diagramBar->count() - 1, m_stepBack);
+    m_views.diagramBar->insertWidget(m_views.diagramBar->count() - 1, m_stepForward);
+    connect(m_stepBack, &QPushButton::clicked, this, [this] { step(-1); });
+    connect(m_stepForward, &QPushButton::clicked, this, [this] { step(+1); });
+    connect(m_views.diagram, &StateDiagramView::statePointed, m_views.teaching,
+            &TeachingPanel::showState);
+    connect(m_views.diagram, &StateDiagramView::transitionPointed, m_views.teaching,
+            &TeachingPanel::showTransition);
+    connect(m_views.diagram, &StateDiagramView::stateClicked, this, [this](TcpState s) {
+        m_views.teaching->showState(s);
+        m_views.showExplanation();
+    });
+    connect(m_views.diagram, &StateDiagramView::transitionClicked, this, [this](const QString &id) {
+        m_views.teaching->showTransition(id);
+        m_views.showExplanation();
+    });
+    connect(m_views.follow, &QCheckBox::toggled, this, &CapturePage::showHistoryOfSelection);
+    auto *split = m_views.root;
     m_replayTimer = new QTimer(this);
     m_replayTimer->setInterval(50);
     connect(m_replayTimer, &QTimer::timeout, this, &CapturePage::stepReplay);
@@ -106,16 +118,159 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
         });
         bar->addWidget(m_play);
         bar->addWidget(m_speed);
-        bar->addWidget(
-            new QLabel(tr("Replay the capture in time, or click the chart for a moment")), 1);
+        m_replayHint = new QLabel;
+        bar->addWidget(m_replayHint, 1);
         layout->addLayout(bar);
     }
     layout->addWidget(m_momentLabel);
     layout->addWidget(split, 1);
+    sortChanges();
     if (!live)
         fillChart();
     else
         m_chart->setWindow(300);
+    showCountsAt(std::nullopt);
+    retranslate();
+}
+
+void CapturePage::retranslate()
+{
+    m_views.retranslate();
+    m_stepBack->setText(tr("◀ Step"));
+    m_stepForward->setText(tr("Step ▶"));
+    m_stepBack->setToolTip(tr("The selected connection's previous transition"));
+    m_stepForward->setToolTip(tr("The selected connection's next transition"));
+    m_history->setHeaderLabels({tr("Time"), tr("Endpoint"), tr("From"), tr("To"), tr("Packet")});
+    if (m_play)
+        m_play->setText(isReplaying() ? tr("Pause") : tr("Replay"));
+    if (m_speed) {
+        const QStringList speeds{tr("1×"), tr("10×"), tr("100×"), tr("as fast as possible")};
+        for (int i = 0; i < speeds.size(); ++i)
+            m_speed->setItemText(i, speeds[i]);
+    }
+    if (m_replayHint)
+        m_replayHint->setText(tr("Replay the capture in time, or click the chart for a moment"));
+    m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
+    updateSummary();
+}
+
+void CapturePage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void CapturePage::updateSummary()
+{
+    m_summary->setText(tr("%1 packets, %2 TCP, %3 connections. States are inferred for both "
+                          "endpoints from the packets; times are the capture's.")
+                           .arg(m_model->result().packets)
+                           .arg(m_model->result().tcpPackets)
+                           .arg(m_model->rowCount()));
+}
+
+void CapturePage::sortChanges()
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker)
+        return;
+    const auto &changes = tracker->changes();
+    const std::size_t known = m_order.size();
+    for (std::uint32_t i = std::uint32_t(known); i < changes.size(); ++i)
+        m_order.push_back(i);
+    std::stable_sort(m_order.begin(), m_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return changes[a].timeNs < changes[b].timeNs;
+    });
+}
+
+namespace {
+
+// Endpoints per state as the chart and the diagram count them: CLOSED and the listener's
+// LISTEN are not connections' states here.
+bool counted(TcpState s) { return s != TcpState::Closed && s != TcpState::Listen; }
+
+StateCounts shownCounts(StateCounts c)
+{
+    c[std::size_t(index(TcpState::Closed))] = -1;
+    c[std::size_t(index(TcpState::Listen))] = -1;
+    return c;
+}
+
+} // namespace
+
+void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker)
+        return;
+    const auto &changes = tracker->changes();
+    if (!timeNs) {
+        m_views.diagram->setCounts(shownCounts(tracker->counts()));
+        m_cursor = m_order.size();
+        m_running = tracker->counts();
+        for (TcpState s : {TcpState::Closed, TcpState::Listen})
+            m_running[std::size_t(index(s))] = 0;
+        return;
+    }
+    if (m_cursor > 0 && m_cursor <= m_order.size()
+        && changes[m_order[m_cursor - 1]].timeNs > *timeNs) { // back in time: from the start
+        m_cursor = 0;
+        m_running = {};
+    }
+    while (m_cursor < m_order.size() && changes[m_order[m_cursor]].timeNs <= *timeNs) {
+        const StateChange &c = changes[m_order[m_cursor++]];
+        if (counted(c.from))
+            --m_running[std::size_t(index(c.from))];
+        if (counted(c.to))
+            ++m_running[std::size_t(index(c.to))];
+        if (animate)
+            m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,
+                                           c.connection);
+    }
+    m_views.diagram->setCounts(shownCounts(m_running));
+}
+
+void CapturePage::step(int direction)
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const auto conn =
+        std::uint32_t(rows.first().data(PacketConnectionModel::ConnectionRole).toInt());
+    const std::vector<StateChange> history = m_model->history(conn);
+    if (history.empty())
+        return;
+    m_step = std::clamp(m_step + direction, 0, int(history.size()) - 1);
+    const StateChange &c = history[std::size_t(m_step)];
+    pauseReplay();
+    m_cursor = 0; // the table and counts as they were just after this step
+    m_running = {};
+    showMoment(double(c.timeNs) / 1e9);
+    std::vector<int> path;
+    for (int k = 0; k <= m_step; ++k) {
+        const StateChange &h = history[std::size_t(k)];
+        for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
+            path.push_back(e);
+    }
+    const Connection &connection = m_model->result().tracker->connections()[conn];
+    QList<TcpState> now;
+    for (int e = 0; e < 2; ++e) {
+        TcpState at = connection.ep[e].role == Role::Server ? TcpState::Listen : TcpState::Closed;
+        for (int k = 0; k <= m_step; ++k) {
+            if (history[std::size_t(k)].endpoint == e)
+                at = history[std::size_t(k)].to;
+        }
+        now << at;
+    }
+    m_views.diagram->setFollowed(conn, std::move(path), now);
+    m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, conn);
+    m_views.teaching->showTransition(c.flags & tcpflag::Rst && c.to == TcpState::Closed
+                                         ? QStringLiteral("ANY>CLOSED")
+                                         : transitionId(c.from, c.to));
+    m_views.showExplanation();
+    if (QTreeWidgetItem *item = m_history->topLevelItem(m_step))
+        m_history->setCurrentItem(item);
 }
 
 void CapturePage::showMoment(double time)
@@ -124,9 +279,11 @@ void CapturePage::showMoment(double time)
     if (std::isnan(time)) {
         m_model->setMoment(std::nullopt);
         m_momentLabel->hide();
+        showCountsAt(std::nullopt);
         return;
     }
     m_model->setMoment(std::int64_t(time * 1e9));
+    showCountsAt(std::int64_t(time * 1e9), isReplaying());
     m_momentLabel->setText(
         tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
            "of the capture</a>")
@@ -144,14 +301,18 @@ void CapturePage::startReplay(double speed)
         return;
     const double first = double(tracker->connections().front().firstSeenNs) / 1e9;
     const double end = double(m_model->result().lastTimeNs) / 1e9;
-    if (!m_model->moment() || m_replayAt >= end || m_replayAt < first)
+    if (!m_model->moment() || m_replayAt >= end || m_replayAt < first) {
         m_replayAt = first; // from the start, unless resuming a paused replay
+        m_cursor = 0;
+        m_running = {};
+        m_views.diagram->animator().clear();
+    }
     m_replaySpeed = speed;
     m_fastStep = std::max(1e-6, (end - first) / 20.0);
     if (m_play)
         m_play->setText(tr("Pause"));
-    showMoment(m_replayAt);
     m_replayTimer->start();
+    showMoment(m_replayAt);
 }
 
 void CapturePage::pauseReplay()
@@ -186,6 +347,9 @@ void CapturePage::updateLive(CaptureResult result)
         m_chart->addSample(double(result.lastTimeNs) / 1e9, counts);
     }
     m_model->update(std::move(result));
+    sortChanges();
+    // The newest moment: animate what happened since the last picture.
+    showCountsAt(m_model->result().lastTimeNs, true);
     showHistoryOfSelection();
 }
 
@@ -198,20 +362,15 @@ void CapturePage::fillChart()
     // connections' states here). At most ~20,000 samples, whatever the capture's length.
     StateCounts counts{};
     const auto &changes = tracker->changes();
-    std::vector<std::uint32_t> order(changes.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return changes[a].timeNs < changes[b].timeNs;
-    });
+    const std::vector<std::uint32_t> &order = m_order;
     const std::int64_t first = changes[order.front()].timeNs, last = changes[order.back()].timeNs;
     const std::int64_t bucket = std::max<std::int64_t>(1, (last - first) / 20000);
     // A sample closes each bucket, with the counts after all of that bucket's changes.
     for (std::size_t k = 0; k < order.size(); ++k) {
         const StateChange &c = changes[order[k]];
-        if (c.from != TcpState::Closed && c.from != TcpState::Listen)
+        if (counted(c.from))
             --counts[std::size_t(index(c.from))];
-        if (c.to != TcpState::Closed && c.to != TcpState::Listen)
+        if (counted(c.to))
             ++counts[std::size_t(index(c.to))];
         const bool lastOfBucket =
             k + 1 == order.size()
@@ -226,10 +385,17 @@ void CapturePage::showHistoryOfSelection()
 {
     m_history->clear();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    if (rows.isEmpty()) {
+        m_views.diagram->setFollowed(std::nullopt);
+        m_selected.reset();
         return;
+    }
     const auto conn =
         std::uint32_t(rows.first().data(PacketConnectionModel::ConnectionRole).toInt());
+    if (m_selected != conn)
+        m_step = -1; // stepping starts again for another connection
+    m_selected = conn;
+    followSelection(conn);
     const Connection &c = m_model->result().tracker->connections()[conn];
     char flags[32];
     for (const StateChange &ch : m_model->history(conn)) {
@@ -248,6 +414,38 @@ void CapturePage::showHistoryOfSelection()
         if (ch.inferred)
             item->setToolTip(3, tr("inferred: the capture joined this connection mid-stream"));
     }
+}
+
+} // namespace tcpscope
+
+namespace tcpscope {
+
+void CapturePage::followSelection(std::uint32_t conn)
+{
+    const Connection &c = m_model->result().tracker->connections()[conn];
+    // The states its endpoints are in at the moment shown, for the explanation.
+    QList<TcpState> now;
+    for (int e = 0; e < 2; ++e) {
+        const QModelIndex i =
+            m_model->index(int(conn), e == clientEndpoint(c) ? PacketConnectionModel::ClientState
+                                                             : PacketConnectionModel::ServerState);
+        if (const auto s = parseTcpState(i.data().toString().section(u' ', 0, 0)))
+            now << *s;
+    }
+    if (!m_views.follow->isChecked()) {
+        m_views.diagram->setFollowed(std::nullopt);
+        return;
+    }
+    if (m_step >= 0)
+        return; // stepping shows its own picture
+    std::vector<int> path;
+    for (const StateChange &h : m_model->history(conn)) {
+        if (m_model->moment() && h.timeNs > *m_model->moment())
+            break;
+        for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
+            path.push_back(e);
+    }
+    m_views.diagram->setFollowed(conn, std::move(path), now);
 }
 
 } // namespace tcpscope

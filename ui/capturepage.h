@@ -3,6 +3,8 @@
 #pragma once
 
 #include "packetconnectionmodel.h"
+#include "sockettable.h"
+#include "sourceviews.h"
 
 #include <QWidget>
 
@@ -30,8 +32,24 @@ public:
     QTableView *table() const { return m_table; }
     QTreeWidget *historyView() const { return m_history; }
     StateCountChart *chart() const { return m_chart; }
+    const SourceViews &views() const { return m_views; }
+    // Steps the selected connection one transition forward (+1) or back (-1): the table and
+    // the counts as they were just after it, its arrow animated and explained.
+    void step(int direction);
+    int currentStep() const { return m_step; }
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
+    void retranslate();
+    void updateSummary();
+    void sortChanges();
+    // The diagram's counts at a moment of the capture (nullopt: its end); animate: the
+    // transitions since the last moment shown travel the diagram.
+    void showCountsAt(std::optional<std::int64_t> timeNs, bool animate = false);
+    void followSelection(std::uint32_t conn);
+    static int clientEndpoint(const Connection &c) { return c.ep[0].role == Role::Server ? 1 : 0; }
     void fillChart();
     void showHistoryOfSelection();
     void showMoment(double time);
@@ -62,6 +80,15 @@ private:
     double m_replayAt = 0; // seconds since the epoch
     double m_replaySpeed = 1;
     double m_fastStep = 0;
+    SourceViews m_views;
+    QLabel *m_replayHint = nullptr;
+    QPushButton *m_stepBack = nullptr;
+    QPushButton *m_stepForward = nullptr;
+    std::vector<std::uint32_t> m_order; // the tracker's changes in time order
+    std::size_t m_cursor = 0;           // changes of m_order applied to m_running
+    StateCounts m_running{};
+    std::optional<std::uint32_t> m_selected;
+    int m_step = -1;
 };
 
 } // namespace tcpscope

@@ -1,6 +1,7 @@
 #include "kernelsocketmodel.h"
 
 #include "statepalette.h"
+#include "uilanguage.h"
 
 #include <QBrush>
 #include <QGuiApplication>
@@ -36,7 +37,14 @@ constexpr double kNewSeconds = 3.0;
 
 KernelSocketModel::KernelSocketModel(QObject *parent)
     : QAbstractTableModel(parent)
-{}
+{
+    // The header and the texts follow the interface language.
+    connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this] {
+        Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    });
+}
 
 int KernelSocketModel::rowCount(const QModelIndex &parent) const
 {
@@ -131,6 +139,26 @@ QVariant KernelSocketModel::sortValue(const Slot &s, int column) const
     default:
         return text(s, column);
     }
+}
+
+std::optional<SocketSituation> KernelSocketModel::situation(quint64 key) const
+{
+    const auto it = m_slotOf.find(key);
+    if (it == m_slotOf.end())
+        return std::nullopt;
+    const Slot &slot = m_pool[std::size_t(*it)];
+    const SocketRow &r = slot.row.row;
+    SocketSituation s;
+    s.state = r.alive() ? r.record.state : TcpState::Closed;
+    s.secondsInState = m_now - r.stateSince;
+    s.local = text(slot, Local);
+    s.remote = text(slot, Remote);
+    s.process = text(slot, Process);
+    s.recvQ = r.record.recvQ;
+    s.sendQ = r.record.sendQ;
+    s.timer = text(slot, Timer);
+    s.source = text(slot, Source);
+    return s;
 }
 
 bool KernelSocketModel::lessThan(int rowA, int rowB, int column) const

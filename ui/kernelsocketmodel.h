@@ -5,6 +5,7 @@
 
 #include "kernelpoller.h"
 #include "tcptracker.h"
+#include "teachingpanel.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -56,6 +57,9 @@ public:
 
     // Forgets the transitions seen so far (the rows stay: they are what the kernel has now).
     void clearHistory() { m_history.clear(); }
+
+    // Where one socket (by key) is now, for the explanation panel; nullopt if not in the table.
+    std::optional<SocketSituation> situation(quint64 key) const;
 
     // The transitions seen for one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;

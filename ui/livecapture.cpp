@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -38,9 +39,11 @@ LiveCapturePage::LiveCapturePage(QWidget *parent)
         else
             start(m_interface->currentText(), m_filter->text());
     });
-    bar->addWidget(new QLabel(tr("Interface")));
+    m_interfaceLabel = new QLabel(tr("Interface"));
+    m_filterLabel = new QLabel(tr("Filter"));
+    bar->addWidget(m_interfaceLabel);
     bar->addWidget(m_interface);
-    bar->addWidget(new QLabel(tr("Filter")));
+    bar->addWidget(m_filterLabel);
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_startStop);
     layout->addLayout(bar);
@@ -56,6 +59,17 @@ LiveCapturePage::LiveCapturePage(QWidget *parent)
     layout->addWidget(m_stats);
     m_page = new CapturePage(CaptureResult{}, this, true);
     layout->addWidget(m_page, 1);
+}
+
+void LiveCapturePage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_interfaceLabel->setText(tr("Interface"));
+        m_filterLabel->setText(tr("Filter"));
+        m_filter->setPlaceholderText(tr("BPF filter, e.g. tcp port 8080"));
+        m_startStop->setText(m_running ? tr("Stop") : tr("Start"));
+    }
+    QWidget::changeEvent(event);
 }
 
 LiveCapturePage::~LiveCapturePage()

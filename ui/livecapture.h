@@ -39,10 +39,15 @@ signals:
     void snapshotShown();
     void stopped();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void show(CaptureResult result, const QString &stats, bool final);
     void fail(const QString &message);
 
+    QLabel *m_interfaceLabel = nullptr;
+    QLabel *m_filterLabel = nullptr;
     QComboBox *m_interface;
     QLineEdit *m_filter;
     QPushButton *m_startStop;

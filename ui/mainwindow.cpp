@@ -4,12 +4,19 @@
 #include "kernelsocketmodel.h"
 #include "livecapture.h"
 #include "socketfilterproxy.h"
+#include "sourceviews.h"
 #include "statecountchart.h"
+#include "statediagramview.h"
 #include "statepalette.h"
+#include "teachingpanel.h"
+#include "theme.h"
+#include "uilanguage.h"
 #include "versions.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -45,7 +52,6 @@ namespace tcpscope {
 MainWindow::MainWindow(bool startPolling, QWidget *parent)
     : QMainWindow(parent)
 {
-    setWindowTitle(tr("tcpscope — TCP connections through the state diagram"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/tcpscope.svg")));
 
     m_model = new KernelSocketModel(this);
@@ -77,7 +83,6 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
 
     m_history = new QTreeWidget;
     m_history->setRootIsDecorated(false);
-    m_history->setHeaderLabels({tr("Time"), tr("From"), tr("To"), tr("Observed")});
     m_history->setColumnWidth(0, 15 * charW);
     m_history->setColumnWidth(1, 16 * charW);
     m_history->setColumnWidth(2, 18 * charW);
@@ -89,30 +94,22 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     tableLayout->addWidget(createFilterBar());
     tableLayout->addWidget(m_table);
 
-    auto *historyPane = new QWidget;
-    auto *historyLayout = new QVBoxLayout(historyPane);
-    historyLayout->setContentsMargins(0, 0, 0, 0);
-    auto *historyTitle = new QLabel(tr("History of the selected socket"));
-    historyTitle->setStyleSheet(QStringLiteral("font-weight: bold"));
-    historyLayout->addWidget(historyTitle);
-    historyLayout->addWidget(m_history);
+    m_views = SourceViews::build(tablePane, m_chart, m_history);
+    connect(m_views.diagram, &StateDiagramView::stateClicked, this, &MainWindow::showState);
+    connect(m_views.diagram, &StateDiagramView::statePointed, m_views.teaching,
+            &TeachingPanel::showState);
+    connect(m_views.diagram, &StateDiagramView::transitionPointed, m_views.teaching,
+            &TeachingPanel::showTransition);
+    connect(m_views.diagram, &StateDiagramView::transitionClicked, this, [this](const QString &id) {
+        m_views.teaching->showTransition(id);
+        m_views.showExplanation();
+    });
+    connect(m_views.follow, &QCheckBox::toggled, this, &MainWindow::showHistoryOfSelection);
 
-    auto *lower = new QSplitter(Qt::Horizontal);
-    lower->addWidget(tablePane);
-    lower->addWidget(historyPane);
-    lower->setStretchFactor(0, 3);
-    lower->setStretchFactor(1, 1);
-    lower->setSizes({860, 420});
-
-    auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_chart);
-    split->addWidget(lower);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
     m_tabs->setTabsClosable(true);
-    m_tabs->addTab(split, tr("Kernel table (live)"));
+    m_tabs->addTab(m_views.root, QString());
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr); // the live table stays
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
         if (i > 0)
@@ -122,6 +119,7 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     setAcceptDrops(true);
 
     createMenus();
+    retranslate();
     m_status = new QLabel;
     statusBar()->addWidget(m_status, 1);
     resize(1280, 820);
@@ -147,12 +145,10 @@ QWidget *MainWindow::createFilterBar()
     auto *h = new QHBoxLayout(bar);
     h->setContentsMargins(0, 0, 0, 0);
     m_filter = new QLineEdit;
-    m_filter->setPlaceholderText(
-        tr("Filter: address, port, process, state (words must all match)"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setText);
     m_stateFilter = new QComboBox;
-    m_stateFilter->addItem(tr("All states"), -1);
+    m_stateFilter->addItem(QString(), -1);
     for (int i = 0; i < kTcpStateCount; ++i) {
         QPixmap swatch(12, 12);
         swatch.fill(stateColor(stateAt(i)));
@@ -162,7 +158,8 @@ QWidget *MainWindow::createFilterBar()
         const int s = m_stateFilter->currentData().toInt();
         m_proxy->setStates(s < 0 ? QList<TcpState>{} : QList<TcpState>{stateAt(s)});
     });
-    h->addWidget(new QLabel(tr("Show")));
+    m_showLabel = new QLabel;
+    h->addWidget(m_showLabel);
     h->addWidget(m_stateFilter);
     h->addWidget(m_filter, 1);
     return bar;
@@ -170,63 +167,145 @@ QWidget *MainWindow::createFilterBar()
 
 void MainWindow::createMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open capture…"), this, &MainWindow::openCaptureDialog);
-    open->setShortcut(QKeySequence::Open);
-    m_recent = file->addMenu(tr("Open &recent"));
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_openAction = m_fileMenu->addAction(QString(), this, &MainWindow::openCaptureDialog);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_recent = m_fileMenu->addMenu(QString());
     fillRecentMenu();
-    QAction *live = file->addAction(tr("&Live capture…"), this, &MainWindow::openLiveCapture);
-    live->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
+    m_liveAction = m_fileMenu->addAction(QString(), this, &MainWindow::openLiveCapture);
+    m_liveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), qApp, &QApplication::quit);
+    m_quitAction->setShortcut(QKeySequence::Quit);
 
-    QToolBar *tools = addToolBar(tr("Kernel table"));
-    tools->setObjectName(QStringLiteral("kernelToolbar"));
-    tools->setMovable(false);
-    QAction *pause = tools->addAction(tr("Pause"));
-    pause->setCheckable(true);
-    pause->setShortcut(Qt::Key_Space);
-    pause->setToolTip(tr("Freeze the picture; polling goes on and the chart catches up on resume"));
-    connect(pause, &QAction::toggled, this, &MainWindow::setPaused);
-    QAction *clear = tools->addAction(tr("Clear"));
-    clear->setToolTip(tr("Start the chart and the histories afresh"));
-    connect(clear, &QAction::triggered, this, [this] {
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_languageMenu = m_viewMenu->addMenu(QString());
+    auto *languages = new QActionGroup(this);
+    for (const auto &[code, name] : {std::pair{"en", "English"}, std::pair{"zh", "简体中文"}}) {
+        QAction *a = m_languageMenu->addAction(QString::fromUtf8(name));
+        a->setCheckable(true);
+        a->setData(QString::fromLatin1(code));
+        a->setChecked(UiLanguage::instance().current() == QLatin1String(code));
+        languages->addAction(a);
+        connect(a, &QAction::triggered, this,
+                [code] { UiLanguage::instance().set(QString::fromLatin1(code)); });
+    }
+    connect(&UiLanguage::instance(), &UiLanguage::changed, this, [languages](const QString &l) {
+        for (QAction *a : languages->actions())
+            a->setChecked(a->data().toString() == l);
+    });
+    m_themeMenu = m_viewMenu->addMenu(QString());
+    auto *themes = new QActionGroup(this);
+    for (const char *theme : {"system", "light", "dark"}) {
+        QAction *a = m_themeMenu->addAction(QString());
+        a->setCheckable(true);
+        a->setData(QString::fromLatin1(theme));
+        a->setChecked(currentTheme() == QLatin1String(theme));
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [theme] { applyTheme(QString::fromLatin1(theme)); });
+    }
+
+    m_toolbar = addToolBar(QString());
+    m_toolbar->setObjectName(QStringLiteral("kernelToolbar"));
+    m_toolbar->setMovable(false);
+    m_pauseAction = m_toolbar->addAction(QString());
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(Qt::Key_Space);
+    connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
+    m_clearAction = m_toolbar->addAction(QString());
+    connect(m_clearAction, &QAction::triggered, this, [this] {
         m_chart->clear();
         m_model->clearHistory();
+        m_views.diagram->animator().clear();
         showHistoryOfSelection();
     });
-    tools->addSeparator();
-    tools->addWidget(new QLabel(tr(" Poll every ")));
+    m_toolbar->addSeparator();
+    m_pollLabel = new QLabel;
+    m_toolbar->addWidget(m_pollLabel);
     m_interval = new QSpinBox;
     m_interval->setRange(KernelPoller::kMinIntervalMs, KernelPoller::kMaxIntervalMs);
     m_interval->setSingleStep(100);
-    m_interval->setSuffix(tr(" ms"));
     m_interval->setValue(1000);
     connect(m_interval, &QSpinBox::valueChanged, this, [this](int ms) {
         if (m_poller)
             m_poller->setInterval(ms);
     });
-    tools->addWidget(m_interval);
-    tools->addSeparator();
-    tools->addWidget(new QLabel(tr(" Chart shows ")));
+    m_toolbar->addWidget(m_interval);
+    m_toolbar->addSeparator();
+    m_windowLabel = new QLabel;
+    m_toolbar->addWidget(m_windowLabel);
     m_window = new QComboBox;
-    m_window->addItem(tr("last minute"), 60);
-    m_window->addItem(tr("last 5 minutes"), 300);
-    m_window->addItem(tr("last 15 minutes"), 900);
-    m_window->addItem(tr("whole session"), 0);
+    for (int seconds : {60, 300, 900, 0})
+        m_window->addItem(QString(), seconds);
     m_window->setCurrentIndex(1);
     connect(m_window, &QComboBox::currentIndexChanged, this,
             [this] { m_chart->setWindow(m_window->currentData().toDouble()); });
-    tools->addWidget(m_window);
-    QAction *stacked = tools->addAction(tr("Stacked"));
-    stacked->setCheckable(true);
-    stacked->setToolTip(tr("Stack the states' areas instead of drawing lines"));
-    connect(stacked, &QAction::toggled, m_chart, &StateCountChart::setStacked);
+    m_toolbar->addWidget(m_window);
+    m_stackedAction = m_toolbar->addAction(QString());
+    m_stackedAction->setCheckable(true);
+    connect(m_stackedAction, &QAction::toggled, m_chart, &StateCountChart::setStacked);
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About tcpscope"), this, &MainWindow::showAbout);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString(), this, &MainWindow::showAbout);
+    m_aboutQtAction = m_helpMenu->addAction(QString(), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::retranslate()
+{
+    setWindowTitle(tr("tcpscope — TCP connections through the state diagram"));
+    m_history->setHeaderLabels({tr("Time"), tr("From"), tr("To"), tr("Observed")});
+    m_tabs->setTabText(0, tr("Kernel table (live)"));
+    m_views.retranslate();
+    m_filter->setPlaceholderText(
+        tr("Filter: address, port, process, state (words must all match)"));
+    m_stateFilter->setItemText(0, tr("All states"));
+    m_showLabel->setText(tr("Show"));
+
+    m_fileMenu->setTitle(tr("&File"));
+    m_openAction->setText(tr("&Open capture…"));
+    m_recent->setTitle(tr("Open &recent"));
+    m_liveAction->setText(tr("&Live capture…"));
+    m_quitAction->setText(tr("&Quit"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_themeMenu->setTitle(tr("&Theme"));
+    const QStringList themeNames{tr("System"), tr("Light"), tr("Dark")};
+    for (int i = 0; i < m_themeMenu->actions().size() && i < themeNames.size(); ++i)
+        m_themeMenu->actions()[i]->setText(themeNames[i]);
+
+    m_toolbar->setWindowTitle(tr("Kernel table"));
+    m_pauseAction->setText(tr("Pause"));
+    m_pauseAction->setToolTip(
+        tr("Freeze the picture; polling goes on and the chart catches up on resume"));
+    m_clearAction->setText(tr("Clear"));
+    m_clearAction->setToolTip(tr("Start the chart and the histories afresh"));
+    m_pollLabel->setText(tr(" Poll every "));
+    m_interval->setSuffix(tr(" ms"));
+    m_windowLabel->setText(tr(" Chart shows "));
+    const QStringList windows{tr("last minute"), tr("last 5 minutes"), tr("last 15 minutes"),
+                              tr("whole session")};
+    for (int i = 0; i < windows.size(); ++i)
+        m_window->setItemText(i, windows[i]);
+    m_stackedAction->setText(tr("Stacked"));
+    m_stackedAction->setToolTip(tr("Stack the states' areas instead of drawing lines"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About tcpscope"));
+    m_aboutQtAction->setText(tr("About &Qt"));
+    showHistoryOfSelection();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange && m_fileMenu)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::showState(TcpState state)
+{
+    m_stateFilter->setCurrentIndex(index(state) + 1);
+    m_views.teaching->showState(state);
+    m_views.showExplanation();
 }
 
 void MainWindow::applyBatch(const KernelPollBatch &batch)
@@ -240,6 +319,11 @@ void MainWindow::applyBatch(const KernelPollBatch &batch)
     }
     m_model->apply(batch);
     m_chart->addSample(batch.stats.time, batch.counts);
+    StateCounts shown = batch.counts;
+    shown[std::size_t(index(TcpState::Closed))] = -1; // the kernel keeps no CLOSED sockets
+    m_views.diagram->setCounts(shown);
+    for (const Transition &t : batch.transitions)
+        m_views.diagram->addTransition(t.from, t.to, false, t.firstSeen, t.connection);
     showHistoryOfSelection();
     QString text =
         tr("Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)")
@@ -269,10 +353,32 @@ void MainWindow::showHistoryOfSelection()
 {
     m_history->clear();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    if (rows.isEmpty()) {
+        if (m_followedKey) {
+            m_followedKey.reset();
+            m_views.diagram->setFollowed(std::nullopt);
+        }
         return;
+    }
     const quint64 key = rows.first().data(KernelSocketModel::KeyRole).toULongLong();
-    for (const Transition &t : m_model->history(key)) {
+    const std::vector<Transition> history = m_model->history(key);
+    const std::optional<SocketSituation> situation = m_model->situation(key);
+    if (situation && (m_followedKey != key || m_views.teaching->topic().startsWith(u"socket:")))
+        m_views.teaching->showSocket(*situation); // a new selection, or the same one updated
+    if (m_views.follow->isChecked()) {
+        std::vector<int> path;
+        for (const Transition &t : history) {
+            for (int e : diagramPath(t.from, t.to, false, t.firstSeen))
+                path.push_back(e);
+        }
+        m_views.diagram->setFollowed(key, std::move(path),
+                                     situation ? QList<TcpState>{situation->state}
+                                               : QList<TcpState>{});
+    } else {
+        m_views.diagram->setFollowed(std::nullopt);
+    }
+    m_followedKey = key;
+    for (const Transition &t : history) {
         auto *item = new QTreeWidgetItem(m_history);
         item->setText(0, QDateTime::fromMSecsSinceEpoch(qint64(t.time * 1000))
                              .toString(QStringLiteral("HH:mm:ss.zzz")));

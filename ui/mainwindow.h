@@ -4,10 +4,14 @@
 #pragma once
 
 #include "kernelpoller.h"
+#include "sourceviews.h"
 
 #include <QMainWindow>
 
+class QAction;
 class QComboBox;
+class QMenu;
+class QToolBar;
 class QTabWidget;
 class QLabel;
 class QLineEdit;
@@ -43,6 +47,9 @@ public:
     void setPaused(bool paused);
 
     QTabWidget *tabs() const { return m_tabs; }
+    const SourceViews &views() const { return m_views; }
+    // A state chosen on the diagram: the table shows its sockets, the panel explains it.
+    void showState(TcpState state);
 
 public slots:
     void showAbout();
@@ -56,12 +63,14 @@ signals:
     void captureOpened(const QString &path);
 
 protected:
+    void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
     void createMenus();
+    void retranslate();
     QWidget *createFilterBar();
     void showHistoryOfSelection();
     void showContextMenu(const QPoint &pos);
@@ -85,6 +94,25 @@ private:
     QLabel *m_status = nullptr;
     QTabWidget *m_tabs = nullptr;
     QMenu *m_recent = nullptr;
+    SourceViews m_views;
+    QLabel *m_showLabel = nullptr;
+    QLabel *m_pollLabel = nullptr;
+    QLabel *m_windowLabel = nullptr;
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_languageMenu = nullptr;
+    QMenu *m_themeMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QToolBar *m_toolbar = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_liveAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QAction *m_stackedAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QAction *m_aboutQtAction = nullptr;
+    std::optional<quint64> m_followedKey; // the selected socket
     bool m_paused = false;
     bool m_pendingBatch = false;
     KernelPollBatch m_latest;

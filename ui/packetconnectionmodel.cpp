@@ -3,6 +3,7 @@
 #include "capturereader.h"
 #include "kernelsocketmodel.h"
 #include "statepalette.h"
+#include "uilanguage.h"
 
 #include <QDateTime>
 
@@ -33,6 +34,12 @@ CaptureResult readCapture(const QString &path)
 PacketConnectionModel::PacketConnectionModel(CaptureResult result, QObject *parent)
     : QAbstractTableModel(parent)
 {
+    // The header and the texts follow the interface language.
+    connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this] {
+        Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    });
     update(std::move(result));
 }
 

@@ -58,6 +58,39 @@ StateCountChart::StateCountChart(QWidget *parent)
     axisRect()->setRangeZoom(Qt::Horizontal);
     connect(this, &QCustomPlot::legendClick, this, &StateCountChart::onLegendClick);
     setMouseTracking(true);
+    applyPalette();
+}
+
+void StateCountChart::applyPalette()
+{
+    const QPalette pal = palette();
+    const QColor ink = pal.color(QPalette::Text), base = pal.color(QPalette::Base);
+    QColor grid = ink;
+    grid.setAlphaF(0.18f);
+    setBackground(base);
+    for (QCPAxis *axis : {xAxis, yAxis}) {
+        axis->setBasePen(QPen(ink));
+        axis->setTickPen(QPen(ink));
+        axis->setSubTickPen(QPen(ink));
+        axis->setTickLabelColor(ink);
+        axis->setLabelColor(ink);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+    }
+    legend->setTextColor(ink);
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        if (QCPPlottableLegendItem *item = legend->itemWithPlottable(m_graphs[i]))
+            item->setTextColor(m_graphs[i]->visible() ? ink : QColor(Qt::gray));
+    }
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+    else if (event->type() == QEvent::LanguageChange)
+        yAxis->setLabel(tr("connections"));
+    QCustomPlot::changeEvent(event);
 }
 
 int StateCountChart::sampleCount() const { return m_graphs[0]->dataCount(); }
@@ -69,7 +102,7 @@ void StateCountChart::setSeriesVisible(TcpState s, bool visible)
     QCPGraph *g = m_graphs[index(s)];
     g->setVisible(visible);
     if (QCPPlottableLegendItem *item = legend->itemWithPlottable(g))
-        item->setTextColor(visible ? Qt::black : Qt::gray);
+        item->setTextColor(visible ? palette().color(QPalette::Text) : QColor(Qt::gray));
     if (m_stacked)
         rebuildGraphs(); // the stack changes with what is shown
     else

@@ -34,6 +34,7 @@ signals:
     void momentClicked(double time);
 
 protected:
+    void changeEvent(QEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -41,6 +42,7 @@ protected:
 private:
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void followLatest();
+    void applyPalette(); // axes, grid, legend and background in the widget's palette
     void rebuildGraphs();
 
     QCPGraph *m_graphs[kTcpStateCount] = {};

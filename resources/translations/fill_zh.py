@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Fills tcpscope_zh_CN.ts from the table below (run after `update_translations` adds new
+strings). A source without an entry here is left unfinished, and the translation test names it."""
+import pathlib
+import xml.etree.ElementTree as ET
+
+ZH = {
+    "Animation:": "动画:", "off": "关闭", "slow": "慢", "normal": "正常", "fast": "快",
+    "Follow the selected connection": "跟随选中的连接",
+    "Only the selected connection's tokens move, and the arrows it took are numbered in order":
+        "只有选中连接的标记会移动,它经过的箭头按顺序编号",
+    "Explanation": "讲解", "History": "历史",
+    "Click a moment to see the connections as they were then": "点击某一时刻,查看当时的连接",
+    "Time": "时间", "Endpoint": "端点", "From": "从", "To": "到", "Packet": "报文",
+    "Replay": "回放", "1×": "1×", "10×": "10×", "100×": "100×",
+    "as fast as possible": "尽可能快",
+    "◀ Step": "◀ 上一步", "Step ▶": "下一步 ▶",
+    "The selected connection's previous transition": "选中连接的上一次状态转换",
+    "The selected connection's next transition": "选中连接的下一次状态转换",
+    "Pause": "暂停",
+    "Replay the capture in time, or click the chart for a moment": "按时间回放抓包,或点击图表查看某一时刻",
+    "%1 packets, %2 TCP, %3 connections. States are inferred for both endpoints from the packets; times are the capture's.":
+        "%1 个报文,%2 个 TCP 报文,%3 条连接。双方端点的状态都是从报文推断的;时间取自抓包文件。",
+    "The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end of the capture</a>":
+        "下面的状态是 <b>%1</b> 时的样子。<a href=\"end\">显示抓包结束时的状态</a>",
+    "2MSL timer": "2MSL 计时器",
+    "inferred: the capture joined this connection mid-stream": "推断:抓包从这条连接的中途开始",
+    "closed (was %1)": "已关闭(原为 %1)",
+    "— no descriptor in this state": "— 此状态没有描述符",
+    "— closed by its application": "— 已被其应用程序关闭",
+    "another user's (run as root to see)": "其他用户的(以 root 运行才能看到)",
+    "kernel + packets: %1 (peer %2)": "内核 + 报文:%1(对端 %2)",
+    "kernel": "内核", "Family": "协议族", "Local": "本地", "Remote": "远端", "State": "状态",
+    "Process": "进程", "In state": "处于此状态", "Age": "存在时间", "Recv-Q": "Recv-Q",
+    "Send-Q": "Send-Q", "Timer": "计时器", "Source": "来源",
+    "BPF filter, e.g. tcp port 8080": "BPF 过滤表达式,例如 tcp port 8080",
+    "Start": "开始", "Interface": "接口", "Filter": "过滤",
+    "Not capturing. Live capture runs the tcpscope-capture helper, the only part of tcpscope that needs cap_net_raw,cap_net_admin.":
+        "未在抓包。实时抓包由 tcpscope-capture 辅助程序完成,它是 tcpscope 中唯一需要 cap_net_raw,cap_net_admin 权限的部分。",
+    "Stop": "停止", "Starting the capture on %1…": "正在 %1 上启动抓包…",
+    "Capturing on %1: no packet yet": "正在 %1 上抓包:还没有报文",
+    "%1 on %2: %3 packets, %4 connections · %5": "%1(%2):%3 个报文,%4 条连接 · %5",
+    "Stopped": "已停止", "Capturing": "正在抓包", "no drop report yet": "尚无丢包报告",
+    "Not capturing. The kernel table and open files keep working.": "未在抓包。内核套接字表和已打开的文件照常工作。",
+    "Kernel table: starting…": "内核套接字表:正在启动…",
+    "tcpscope — TCP connections through the state diagram": "tcpscope — 在状态图中观察 TCP 连接",
+    "Observed": "观测方式", "Kernel table (live)": "内核套接字表(实时)",
+    "Filter: address, port, process, state (words must all match)": "过滤:地址、端口、进程、状态(所有词都须匹配)",
+    "All states": "所有状态", "Show": "显示", "&File": "文件(&F)", "&Open capture…": "打开抓包文件(&O)…",
+    "Open &recent": "最近打开(&R)", "&Live capture…": "实时抓包(&L)…", "&Quit": "退出(&Q)",
+    "&View": "视图(&V)", "&Language": "语言(&L)", "&Theme": "主题(&T)", "System": "跟随系统",
+    "Light": "浅色", "Dark": "深色", "Kernel table": "内核套接字表",
+    "Freeze the picture; polling goes on and the chart catches up on resume": "冻结画面;轮询继续进行,恢复后图表会补上",
+    "Clear": "清除", "Start the chart and the histories afresh": "重新开始图表和历史记录",
+    " Poll every ": " 轮询间隔 ", " ms": " 毫秒", " Chart shows ": " 图表显示 ",
+    "last minute": "最近 1 分钟", "last 5 minutes": "最近 5 分钟", "last 15 minutes": "最近 15 分钟",
+    "whole session": "整个会话", "Stacked": "堆叠",
+    "Stack the states' areas instead of drawing lines": "把各状态画成堆叠面积图,而不是折线",
+    "&Help": "帮助(&H)", "&About tcpscope": "关于 tcpscope(&A)", "About &Qt": "关于 &Qt",
+    "Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)":
+        "内核套接字表(%1)· %2 个套接字 · 轮询 %3 毫秒(读取 %4,进程 %5,比较 %6)",
+    " · paused": " · 已暂停", "(appeared)": "(出现)", "poll, ≤ %1 s": "轮询,≤ %1 秒",
+    "Seen by polling the kernel's table: the change happened within the %1 s before this poll":
+        "通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内",
+    "no change seen yet": "尚未观测到变化", "Copy row(s)": "复制行",
+    "Filter to this process": "只看此进程", "Filter to this remote host": "只看此远端主机",
+    "Filter to %1": "只看 %1",
+    "<h3>tcpscope %1</h3><p>Every TCP connection on this machine, moving through the RFC 9293 state diagram.</p><p>Qt %2 (built with %3)<br>libpcap %4<br>QCustomPlot %5</p>":
+        "<h3>tcpscope %1</h3><p>本机的每一条 TCP 连接,在 RFC 9293 状态图中的运动。</p><p>Qt %2(编译时 %3)<br>libpcap %4<br>QCustomPlot %5</p>",
+    "About tcpscope": "关于 tcpscope", "Open a capture": "打开抓包文件",
+    "Captures (*.pcap *.pcapng *.cap *.dmp);;All files (*)": "抓包文件 (*.pcap *.pcapng *.cap *.dmp);;所有文件 (*)",
+    "Reading %1…": "正在读取 %1…", "Cannot open the capture": "无法打开抓包文件",
+    "Live capture": "实时抓包", "(not yet)": "(尚未出现)",
+    "joined mid-stream (first states inferred)": "从中途开始(最初的状态为推断)",
+    "refused": "被拒绝", "roles unknown": "角色未知", "Client": "客户端", "Server": "服务器",
+    "Client state": "客户端状态", "Server state": "服务器状态", "First seen": "首次出现",
+    "Duration": "持续时间", "Notes": "备注", "connections": "连接数",
+    "in RFC 9293's figure": "RFC 9293 状态图中的转换",
+    "happens, not in the figure": "实际会发生,图中未画出",
+    "RST / abort → CLOSED (when seen)": "RST/中止 → CLOSED(出现时画出)",
+    "(connections end)": "(连接结束)", "(start)": "(起点)",
+    "Now: %1. Click to show them in the table and explain the state.": "当前:%1 个。点击可在表格中查看它们并讲解这个状态。",
+    "%1 per second lately": "最近每秒 %1 次",
+    "%1 s": "%1 秒", "%1 min %2 s": "%1 分 %2 秒", "%1 h %2 min": "%1 小时 %2 分", "%1 d %2 h": "%1 天 %2 小时",
+    "The TCP state diagram": "TCP 状态图",
+    "Every box is a state a TCP endpoint can be in; every arrow is what moves it on: an event, and what TCP sends in reply. Point at a state or an arrow to have it explained here; click a state to show its sockets in the table; select a socket to explain where it is and why.":
+        "每个方框是 TCP 端点可能处于的一个状态;每个箭头表示推动它前进的原因:一个事件,以及 TCP 作为回应发送的内容。把鼠标指向状态或箭头,这里就会讲解它;点击状态可在表格中显示处于该状态的套接字;选中一个套接字,可讲解它处于何处以及原因。",
+    "no process": "没有进程", "none": "无", "What it means": "含义", "How it is entered": "如何进入",
+    "What ends it": "如何结束", "How long it lasts on Linux": "在 Linux 上持续多久",
+    "If sockets pile up here": "如果套接字在此堆积", "How to confirm it": "如何确认",
+    "A common claim, and the fact": "常见说法与事实",
+    "Settings that matter (value on this machine)": "相关参数(本机当前值)",
+    "Arrows in and out": "进出的箭头", "not on this kernel": "本内核中不存在", "any state": "任意状态",
+    "not drawn in RFC 9293's figure": "RFC 9293 的图中未画出", "Event": "事件", "Action": "动作",
+    "Why the protocol needs it": "协议为什么需要它", "States": "状态", "Default": "默认值",
+    "What changing it does": "修改它的作用", "What it does not do": "它做不到的事",
+    "States it matters for": "相关的状态",
+}
+
+ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")
+tree = ET.parse(ts)
+missing = []
+for message in tree.getroot().iter("message"):
+    source = message.find("source").text
+    translation = message.find("translation")
+    if source in ZH:
+        translation.text = ZH[source]
+        translation.attrib.pop("type", None)
+    else:
+        missing.append(source)
+tree.write(ts, encoding="utf-8", xml_declaration=True)
+text = ts.read_text(encoding="utf-8")
+ts.write_text(text.replace("<?xml version='1.0' encoding='utf-8'?>",
+                           '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>'), encoding="utf-8")
+for m in missing:
+    print("untranslated:", m)

@@ -1,0 +1,69 @@
+// The explanation panel: what the user points at (a state, an arrow, a sysctl, a socket of
+// the table), explained from the teaching text in the current language. Links inside move
+// between states, arrows and settings; sysctls show the value read on this machine now.
+#pragma once
+
+#include "tcpstate.h"
+
+#include <QTextBrowser>
+
+#include <optional>
+
+namespace tcpscope {
+
+// One socket's situation, for an explanation of where *it* is and why.
+struct SocketSituation
+{
+    TcpState state = TcpState::Closed;
+    double secondsInState = 0;
+    QString local, remote;
+    QString process; // "nginx (pid 412)", or why there is none
+    quint32 recvQ = 0, sendQ = 0;
+    QString timer;  // "timewait 41.2 s", or empty
+    QString source; // where the picture comes from ("kernel table", "packets")
+};
+
+class TeachingPanel : public QTextBrowser
+{
+    Q_OBJECT
+public:
+    explicit TeachingPanel(QWidget *parent = nullptr);
+
+    void setLanguage(const QString &language); // "en" or "zh"; shows the same topic again
+    QString language() const { return m_language; }
+
+    void showOverview();
+    void showState(TcpState s);
+    void showTransition(const QString &teachingId);
+    void showSysctl(const QString &name);
+    void showSocket(const SocketSituation &socket);
+
+    // What is shown: "overview", "state:TIME_WAIT", "transition:A>B", "sysctl:NAME",
+    // "socket:STATE".
+    QString topic() const { return m_topic; }
+
+signals:
+    void stateLinkActivated(tcpscope::TcpState state);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void refresh();
+    void follow(const QUrl &url);
+    QString stateHtml(TcpState s, const SocketSituation *socket) const;
+    QString transitionHtml(const QString &id) const;
+    QString sysctlHtml(const QString &name) const;
+    QString overviewHtml() const;
+    QString sysctlRows(const QStringList &names) const;
+
+    QString m_language = QStringLiteral("en");
+    QString m_topic = QStringLiteral("overview");
+    QString m_shownTopic;
+    std::optional<SocketSituation> m_socket;
+};
+
+// "12 min 5 s", "3 h 2 min"...
+QString durationText(double seconds);
+
+} // namespace tcpscope
