@@ -246,7 +246,7 @@ void CapturePage::step(int direction)
     pauseReplay();
     m_cursor = 0; // the table and counts as they were just after this step
     m_running = {};
-    showMoment(double(c.timeNs) / 1e9);
+    showMomentNs(c.timeNs, double(c.timeNs) / 1e9);
     std::vector<int> path;
     for (int k = 0; k <= m_step; ++k) {
         const StateChange &h = history[std::size_t(k)];
@@ -275,6 +275,19 @@ void CapturePage::step(int direction)
 
 void CapturePage::showMoment(double time)
 {
+    if (std::isnan(time)) {
+        showMomentNs(std::nullopt, time);
+        return;
+    }
+    // Seconds as a double are only good to a few hundred ns today: the capture's own end is
+    // taken exactly, so that its last transitions are not left out.
+    const std::int64_t last = m_model->result().lastTimeNs;
+    const std::int64_t ns = time >= double(last) / 1e9 ? last : std::llround(time * 1e9);
+    showMomentNs(ns, time);
+}
+
+void CapturePage::showMomentNs(std::optional<std::int64_t> ns, double time)
+{
     m_chart->markMoment(time);
     if (std::isnan(time)) {
         m_model->setMoment(std::nullopt);
@@ -282,8 +295,8 @@ void CapturePage::showMoment(double time)
         showCountsAt(std::nullopt);
         return;
     }
-    m_model->setMoment(std::int64_t(time * 1e9));
-    showCountsAt(std::int64_t(time * 1e9), isReplaying());
+    m_model->setMoment(*ns);
+    showCountsAt(*ns, isReplaying());
     m_momentLabel->setText(
         tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
            "of the capture</a>")

@@ -53,6 +53,7 @@ private:
     void fillChart();
     void showHistoryOfSelection();
     void showMoment(double time);
+    void showMomentNs(std::optional<std::int64_t> ns, double time);
     void stepReplay();
 
 public:

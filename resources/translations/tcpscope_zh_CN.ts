@@ -5,679 +5,679 @@
     <name>SourceViews</name>
     <message>
         <source>Animation:</source>
-        <translation type="vanished">动画:</translation>
+        <translation>动画:</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="vanished">关闭</translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>slow</source>
-        <translation type="vanished">慢</translation>
+        <translation>慢</translation>
     </message>
     <message>
         <source>normal</source>
-        <translation type="vanished">正常</translation>
+        <translation>正常</translation>
     </message>
     <message>
         <source>fast</source>
-        <translation type="vanished">快</translation>
+        <translation>快</translation>
     </message>
     <message>
         <source>Follow the selected connection</source>
-        <translation type="vanished">跟随选中的连接</translation>
+        <translation>跟随选中的连接</translation>
     </message>
     <message>
         <source>Only the selected connection&apos;s tokens move, and the arrows it took are numbered in order</source>
-        <translation type="vanished">只有选中连接的标记会移动,它经过的箭头按顺序编号</translation>
+        <translation>只有选中连接的标记会移动,它经过的箭头按顺序编号</translation>
     </message>
     <message>
         <source>Explanation</source>
-        <translation type="vanished">讲解</translation>
+        <translation>讲解</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="vanished">历史</translation>
+        <translation>历史</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::CapturePage</name>
     <message>
         <source>Click a moment to see the connections as they were then</source>
-        <translation type="vanished">点击某一时刻,查看当时的连接</translation>
+        <translation>点击某一时刻,查看当时的连接</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="vanished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Endpoint</source>
-        <translation type="vanished">端点</translation>
+        <translation>端点</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="vanished">从</translation>
+        <translation>从</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="vanished">到</translation>
+        <translation>到</translation>
     </message>
     <message>
         <source>Packet</source>
-        <translation type="vanished">报文</translation>
+        <translation>报文</translation>
     </message>
     <message>
         <source>Replay</source>
-        <translation type="vanished">回放</translation>
+        <translation>回放</translation>
     </message>
     <message>
         <source>1×</source>
-        <translation type="vanished">1×</translation>
+        <translation>1×</translation>
     </message>
     <message>
         <source>10×</source>
-        <translation type="vanished">10×</translation>
+        <translation>10×</translation>
     </message>
     <message>
         <source>100×</source>
-        <translation type="vanished">100×</translation>
+        <translation>100×</translation>
     </message>
     <message>
         <source>as fast as possible</source>
-        <translation type="vanished">尽可能快</translation>
+        <translation>尽可能快</translation>
     </message>
     <message>
         <source>◀ Step</source>
-        <translation type="vanished">◀ 上一步</translation>
+        <translation>◀ 上一步</translation>
     </message>
     <message>
         <source>Step ▶</source>
-        <translation type="vanished">下一步 ▶</translation>
+        <translation>下一步 ▶</translation>
     </message>
     <message>
         <source>The selected connection&apos;s previous transition</source>
-        <translation type="vanished">选中连接的上一次状态转换</translation>
+        <translation>选中连接的上一次状态转换</translation>
     </message>
     <message>
         <source>The selected connection&apos;s next transition</source>
-        <translation type="vanished">选中连接的下一次状态转换</translation>
+        <translation>选中连接的下一次状态转换</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="vanished">暂停</translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Replay the capture in time, or click the chart for a moment</source>
-        <translation type="vanished">按时间回放抓包,或点击图表查看某一时刻</translation>
+        <translation>按时间回放抓包,或点击图表查看某一时刻</translation>
     </message>
     <message>
         <source>%1 packets, %2 TCP, %3 connections. States are inferred for both endpoints from the packets; times are the capture&apos;s.</source>
-        <translation type="vanished">%1 个报文,%2 个 TCP 报文,%3 条连接。双方端点的状态都是从报文推断的;时间取自抓包文件。</translation>
+        <translation>%1 个报文,%2 个 TCP 报文,%3 条连接。双方端点的状态都是从报文推断的;时间取自抓包文件。</translation>
     </message>
     <message>
         <source>The states below are as they were at &lt;b&gt;%1&lt;/b&gt;. &lt;a href=&quot;end&quot;&gt;Show the end of the capture&lt;/a&gt;</source>
-        <translation type="vanished">下面的状态是 &lt;b&gt;%1&lt;/b&gt; 时的样子。&lt;a href=&quot;end&quot;&gt;显示抓包结束时的状态&lt;/a&gt;</translation>
+        <translation>下面的状态是 &lt;b&gt;%1&lt;/b&gt; 时的样子。&lt;a href=&quot;end&quot;&gt;显示抓包结束时的状态&lt;/a&gt;</translation>
     </message>
     <message>
         <source>2MSL timer</source>
-        <translation type="vanished">2MSL 计时器</translation>
+        <translation>2MSL 计时器</translation>
     </message>
     <message>
         <source>inferred: the capture joined this connection mid-stream</source>
-        <translation type="vanished">推断:抓包从这条连接的中途开始</translation>
+        <translation>推断:抓包从这条连接的中途开始</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>
     <message>
         <source>closed (was %1)</source>
-        <translation type="vanished">已关闭(原为 %1)</translation>
+        <translation>已关闭(原为 %1)</translation>
     </message>
     <message>
         <source>— no descriptor in this state</source>
-        <translation type="vanished">— 此状态没有描述符</translation>
+        <translation>— 此状态没有描述符</translation>
     </message>
     <message>
         <source>— closed by its application</source>
-        <translation type="vanished">— 已被其应用程序关闭</translation>
+        <translation>— 已被其应用程序关闭</translation>
     </message>
     <message>
         <source>another user&apos;s (run as root to see)</source>
-        <translation type="vanished">其他用户的(以 root 运行才能看到)</translation>
+        <translation>其他用户的(以 root 运行才能看到)</translation>
     </message>
     <message>
         <source>kernel + packets: %1 (peer %2)</source>
-        <translation type="vanished">内核 + 报文:%1(对端 %2)</translation>
+        <translation>内核 + 报文:%1(对端 %2)</translation>
     </message>
     <message>
         <source>kernel</source>
-        <translation type="vanished">内核</translation>
+        <translation>内核</translation>
     </message>
     <message>
         <source>Family</source>
-        <translation type="vanished">协议族</translation>
+        <translation>协议族</translation>
     </message>
     <message>
         <source>Local</source>
-        <translation type="vanished">本地</translation>
+        <translation>本地</translation>
     </message>
     <message>
         <source>Remote</source>
-        <translation type="vanished">远端</translation>
+        <translation>远端</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="vanished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="vanished">进程</translation>
+        <translation>进程</translation>
     </message>
     <message>
         <source>In state</source>
-        <translation type="vanished">处于此状态</translation>
+        <translation>处于此状态</translation>
     </message>
     <message>
         <source>Age</source>
-        <translation type="vanished">存在时间</translation>
+        <translation>存在时间</translation>
     </message>
     <message>
         <source>Recv-Q</source>
-        <translation type="vanished">Recv-Q</translation>
+        <translation>Recv-Q</translation>
     </message>
     <message>
         <source>Send-Q</source>
-        <translation type="vanished">Send-Q</translation>
+        <translation>Send-Q</translation>
     </message>
     <message>
         <source>Timer</source>
-        <translation type="vanished">计时器</translation>
+        <translation>计时器</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="vanished">来源</translation>
+        <translation>来源</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::LiveCapturePage</name>
     <message>
         <source>BPF filter, e.g. tcp port 8080</source>
-        <translation type="vanished">BPF 过滤表达式,例如 tcp port 8080</translation>
+        <translation>BPF 过滤表达式,例如 tcp port 8080</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="vanished">开始</translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Interface</source>
-        <translation type="vanished">接口</translation>
+        <translation>接口</translation>
     </message>
     <message>
         <source>Filter</source>
-        <translation type="vanished">过滤</translation>
+        <translation>过滤</translation>
     </message>
     <message>
         <source>Not capturing. Live capture runs the tcpscope-capture helper, the only part of tcpscope that needs cap_net_raw,cap_net_admin.</source>
-        <translation type="vanished">未在抓包。实时抓包由 tcpscope-capture 辅助程序完成,它是 tcpscope 中唯一需要 cap_net_raw,cap_net_admin 权限的部分。</translation>
+        <translation>未在抓包。实时抓包由 tcpscope-capture 辅助程序完成,它是 tcpscope 中唯一需要 cap_net_raw,cap_net_admin 权限的部分。</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="vanished">停止</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Starting the capture on %1…</source>
-        <translation type="vanished">正在 %1 上启动抓包…</translation>
+        <translation>正在 %1 上启动抓包…</translation>
     </message>
     <message>
         <source>Capturing on %1: no packet yet</source>
-        <translation type="vanished">正在 %1 上抓包:还没有报文</translation>
+        <translation>正在 %1 上抓包:还没有报文</translation>
     </message>
     <message>
         <source>%1 on %2: %3 packets, %4 connections · %5</source>
-        <translation type="vanished">%1(%2):%3 个报文,%4 条连接 · %5</translation>
+        <translation>%1(%2):%3 个报文,%4 条连接 · %5</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="vanished">已停止</translation>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>Capturing</source>
-        <translation type="vanished">正在抓包</translation>
+        <translation>正在抓包</translation>
     </message>
     <message>
         <source>no drop report yet</source>
-        <translation type="vanished">尚无丢包报告</translation>
+        <translation>尚无丢包报告</translation>
     </message>
     <message>
         <source>Not capturing. The kernel table and open files keep working.</source>
-        <translation type="vanished">未在抓包。内核套接字表和已打开的文件照常工作。</translation>
+        <translation>未在抓包。内核套接字表和已打开的文件照常工作。</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::MainWindow</name>
     <message>
         <source>Kernel table: starting…</source>
-        <translation type="vanished">内核套接字表:正在启动…</translation>
+        <translation>内核套接字表:正在启动…</translation>
     </message>
     <message>
         <source>tcpscope — TCP connections through the state diagram</source>
-        <translation type="vanished">tcpscope — 在状态图中观察 TCP 连接</translation>
+        <translation>tcpscope — 在状态图中观察 TCP 连接</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="vanished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="vanished">从</translation>
+        <translation>从</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="vanished">到</translation>
+        <translation>到</translation>
     </message>
     <message>
         <source>Observed</source>
-        <translation type="vanished">观测方式</translation>
+        <translation>观测方式</translation>
     </message>
     <message>
         <source>Kernel table (live)</source>
-        <translation type="vanished">内核套接字表(实时)</translation>
+        <translation>内核套接字表(实时)</translation>
     </message>
     <message>
         <source>Filter: address, port, process, state (words must all match)</source>
-        <translation type="vanished">过滤:地址、端口、进程、状态(所有词都须匹配)</translation>
+        <translation>过滤:地址、端口、进程、状态(所有词都须匹配)</translation>
     </message>
     <message>
         <source>All states</source>
-        <translation type="vanished">所有状态</translation>
+        <translation>所有状态</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="vanished">显示</translation>
+        <translation>显示</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="vanished">文件(&amp;F)</translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Open capture…</source>
-        <translation type="vanished">打开抓包文件(&amp;O)…</translation>
+        <translation>打开抓包文件(&amp;O)…</translation>
     </message>
     <message>
         <source>Open &amp;recent</source>
-        <translation type="vanished">最近打开(&amp;R)</translation>
+        <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Live capture…</source>
-        <translation type="vanished">实时抓包(&amp;L)…</translation>
+        <translation>实时抓包(&amp;L)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="vanished">退出(&amp;Q)</translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="vanished">视图(&amp;V)</translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="vanished">语言(&amp;L)</translation>
+        <translation>语言(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="vanished">主题(&amp;T)</translation>
+        <translation>主题(&amp;T)</translation>
     </message>
     <message>
         <source>System</source>
-        <translation type="vanished">跟随系统</translation>
+        <translation>跟随系统</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="vanished">浅色</translation>
+        <translation>浅色</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="vanished">深色</translation>
+        <translation>深色</translation>
     </message>
     <message>
         <source>Kernel table</source>
-        <translation type="vanished">内核套接字表</translation>
+        <translation>内核套接字表</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="vanished">暂停</translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Freeze the picture; polling goes on and the chart catches up on resume</source>
-        <translation type="vanished">冻结画面;轮询继续进行,恢复后图表会补上</translation>
+        <translation>冻结画面;轮询继续进行,恢复后图表会补上</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="vanished">清除</translation>
+        <translation>清除</translation>
     </message>
     <message>
         <source>Start the chart and the histories afresh</source>
-        <translation type="vanished">重新开始图表和历史记录</translation>
+        <translation>重新开始图表和历史记录</translation>
     </message>
     <message>
         <source> Poll every </source>
-        <translation type="vanished"> 轮询间隔 </translation>
+        <translation> 轮询间隔 </translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="vanished"> 毫秒</translation>
+        <translation> 毫秒</translation>
     </message>
     <message>
         <source> Chart shows </source>
-        <translation type="vanished"> 图表显示 </translation>
+        <translation> 图表显示 </translation>
     </message>
     <message>
         <source>last minute</source>
-        <translation type="vanished">最近 1 分钟</translation>
+        <translation>最近 1 分钟</translation>
     </message>
     <message>
         <source>last 5 minutes</source>
-        <translation type="vanished">最近 5 分钟</translation>
+        <translation>最近 5 分钟</translation>
     </message>
     <message>
         <source>last 15 minutes</source>
-        <translation type="vanished">最近 15 分钟</translation>
+        <translation>最近 15 分钟</translation>
     </message>
     <message>
         <source>whole session</source>
-        <translation type="vanished">整个会话</translation>
+        <translation>整个会话</translation>
     </message>
     <message>
         <source>Stacked</source>
-        <translation type="vanished">堆叠</translation>
+        <translation>堆叠</translation>
     </message>
     <message>
         <source>Stack the states&apos; areas instead of drawing lines</source>
-        <translation type="vanished">把各状态画成堆叠面积图,而不是折线</translation>
+        <translation>把各状态画成堆叠面积图,而不是折线</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="vanished">帮助(&amp;H)</translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About tcpscope</source>
-        <translation type="vanished">关于 tcpscope(&amp;A)</translation>
+        <translation>关于 tcpscope(&amp;A)</translation>
     </message>
     <message>
         <source>About &amp;Qt</source>
-        <translation type="vanished">关于 &amp;Qt</translation>
+        <translation>关于 &amp;Qt</translation>
     </message>
     <message>
         <source>Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)</source>
-        <translation type="vanished">内核套接字表(%1)· %2 个套接字 · 轮询 %3 毫秒(读取 %4,进程 %5,比较 %6)</translation>
+        <translation>内核套接字表(%1)· %2 个套接字 · 轮询 %3 毫秒(读取 %4,进程 %5,比较 %6)</translation>
     </message>
     <message>
         <source> · paused</source>
-        <translation type="vanished"> · 已暂停</translation>
+        <translation> · 已暂停</translation>
     </message>
     <message>
         <source>(appeared)</source>
-        <translation type="vanished">(出现)</translation>
+        <translation>(出现)</translation>
     </message>
     <message>
         <source>poll, ≤ %1 s</source>
-        <translation type="vanished">轮询,≤ %1 秒</translation>
+        <translation>轮询,≤ %1 秒</translation>
     </message>
     <message>
         <source>Seen by polling the kernel&apos;s table: the change happened within the %1 s before this poll</source>
-        <translation type="vanished">通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内</translation>
+        <translation>通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内</translation>
     </message>
     <message>
         <source>no change seen yet</source>
-        <translation type="vanished">尚未观测到变化</translation>
+        <translation>尚未观测到变化</translation>
     </message>
     <message>
         <source>Copy row(s)</source>
-        <translation type="vanished">复制行</translation>
+        <translation>复制行</translation>
     </message>
     <message>
         <source>Filter to this process</source>
-        <translation type="vanished">只看此进程</translation>
+        <translation>只看此进程</translation>
     </message>
     <message>
         <source>Filter to this remote host</source>
-        <translation type="vanished">只看此远端主机</translation>
+        <translation>只看此远端主机</translation>
     </message>
     <message>
         <source>Filter to %1</source>
-        <translation type="vanished">只看 %1</translation>
+        <translation>只看 %1</translation>
     </message>
     <message>
         <source>&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;Every TCP connection on this machine, moving through the RFC 9293 state diagram.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3)&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</source>
-        <translation type="vanished">&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;本机的每一条 TCP 连接,在 RFC 9293 状态图中的运动。&lt;/p&gt;&lt;p&gt;Qt %2(编译时 %3)&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;本机的每一条 TCP 连接,在 RFC 9293 状态图中的运动。&lt;/p&gt;&lt;p&gt;Qt %2(编译时 %3)&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</translation>
     </message>
     <message>
         <source>About tcpscope</source>
-        <translation type="vanished">关于 tcpscope</translation>
+        <translation>关于 tcpscope</translation>
     </message>
     <message>
         <source>Open a capture</source>
-        <translation type="vanished">打开抓包文件</translation>
+        <translation>打开抓包文件</translation>
     </message>
     <message>
         <source>Captures (*.pcap *.pcapng *.cap *.dmp);;All files (*)</source>
-        <translation type="vanished">抓包文件 (*.pcap *.pcapng *.cap *.dmp);;所有文件 (*)</translation>
+        <translation>抓包文件 (*.pcap *.pcapng *.cap *.dmp);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Reading %1…</source>
-        <translation type="vanished">正在读取 %1…</translation>
+        <translation>正在读取 %1…</translation>
     </message>
     <message>
         <source>Cannot open the capture</source>
-        <translation type="vanished">无法打开抓包文件</translation>
+        <translation>无法打开抓包文件</translation>
     </message>
     <message>
         <source>Live capture</source>
-        <translation type="vanished">实时抓包</translation>
+        <translation>实时抓包</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::PacketConnectionModel</name>
     <message>
         <source>(not yet)</source>
-        <translation type="vanished">(尚未出现)</translation>
+        <translation>(尚未出现)</translation>
     </message>
     <message>
         <source>joined mid-stream (first states inferred)</source>
-        <translation type="vanished">从中途开始(最初的状态为推断)</translation>
+        <translation>从中途开始(最初的状态为推断)</translation>
     </message>
     <message>
         <source>refused</source>
-        <translation type="vanished">被拒绝</translation>
+        <translation>被拒绝</translation>
     </message>
     <message>
         <source>roles unknown</source>
-        <translation type="vanished">角色未知</translation>
+        <translation>角色未知</translation>
     </message>
     <message>
         <source>Family</source>
-        <translation type="vanished">协议族</translation>
+        <translation>协议族</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="vanished">客户端</translation>
+        <translation>客户端</translation>
     </message>
     <message>
         <source>Server</source>
-        <translation type="vanished">服务器</translation>
+        <translation>服务器</translation>
     </message>
     <message>
         <source>Client state</source>
-        <translation type="vanished">客户端状态</translation>
+        <translation>客户端状态</translation>
     </message>
     <message>
         <source>Server state</source>
-        <translation type="vanished">服务器状态</translation>
+        <translation>服务器状态</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="vanished">首次出现</translation>
+        <translation>首次出现</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="vanished">持续时间</translation>
+        <translation>持续时间</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="vanished">备注</translation>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::StateCountChart</name>
     <message>
         <source>connections</source>
-        <translation type="vanished">连接数</translation>
+        <translation>连接数</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::StateDiagramView</name>
     <message>
         <source>in RFC 9293&apos;s figure</source>
-        <translation type="vanished">RFC 9293 状态图中的转换</translation>
+        <translation>RFC 9293 状态图中的转换</translation>
     </message>
     <message>
         <source>happens, not in the figure</source>
-        <translation type="vanished">实际会发生,图中未画出</translation>
+        <translation>实际会发生,图中未画出</translation>
     </message>
     <message>
         <source>RST / abort → CLOSED (when seen)</source>
-        <translation type="vanished">RST/中止 → CLOSED(出现时画出)</translation>
+        <translation>RST/中止 → CLOSED(出现时画出)</translation>
     </message>
     <message>
         <source>(connections end)</source>
-        <translation type="vanished">(连接结束)</translation>
+        <translation>(连接结束)</translation>
     </message>
     <message>
         <source>(start)</source>
-        <translation type="vanished">(起点)</translation>
+        <translation>(起点)</translation>
     </message>
     <message>
         <source>Now: %1. Click to show them in the table and explain the state.</source>
-        <translation type="vanished">当前:%1 个。点击可在表格中查看它们并讲解这个状态。</translation>
+        <translation>当前:%1 个。点击可在表格中查看它们并讲解这个状态。</translation>
     </message>
     <message>
         <source>%1 per second lately</source>
-        <translation type="vanished">最近每秒 %1 次</translation>
+        <translation>最近每秒 %1 次</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::TeachingPanel</name>
     <message>
         <source>%1 s</source>
-        <translation type="vanished">%1 秒</translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="vanished">%1 分 %2 秒</translation>
+        <translation>%1 分 %2 秒</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="vanished">%1 小时 %2 分</translation>
+        <translation>%1 小时 %2 分</translation>
     </message>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="vanished">%1 天 %2 小时</translation>
+        <translation>%1 天 %2 小时</translation>
     </message>
     <message>
         <source>The TCP state diagram</source>
-        <translation type="vanished">TCP 状态图</translation>
+        <translation>TCP 状态图</translation>
     </message>
     <message>
         <source>Every box is a state a TCP endpoint can be in; every arrow is what moves it on: an event, and what TCP sends in reply. Point at a state or an arrow to have it explained here; click a state to show its sockets in the table; select a socket to explain where it is and why.</source>
-        <translation type="vanished">每个方框是 TCP 端点可能处于的一个状态;每个箭头表示推动它前进的原因:一个事件,以及 TCP 作为回应发送的内容。把鼠标指向状态或箭头,这里就会讲解它;点击状态可在表格中显示处于该状态的套接字;选中一个套接字,可讲解它处于何处以及原因。</translation>
+        <translation>每个方框是 TCP 端点可能处于的一个状态;每个箭头表示推动它前进的原因:一个事件,以及 TCP 作为回应发送的内容。把鼠标指向状态或箭头,这里就会讲解它;点击状态可在表格中显示处于该状态的套接字;选中一个套接字,可讲解它处于何处以及原因。</translation>
     </message>
     <message>
         <source>no process</source>
-        <translation type="vanished">没有进程</translation>
+        <translation>没有进程</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="vanished">无</translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>What it means</source>
-        <translation type="vanished">含义</translation>
+        <translation>含义</translation>
     </message>
     <message>
         <source>How it is entered</source>
-        <translation type="vanished">如何进入</translation>
+        <translation>如何进入</translation>
     </message>
     <message>
         <source>What ends it</source>
-        <translation type="vanished">如何结束</translation>
+        <translation>如何结束</translation>
     </message>
     <message>
         <source>How long it lasts on Linux</source>
-        <translation type="vanished">在 Linux 上持续多久</translation>
+        <translation>在 Linux 上持续多久</translation>
     </message>
     <message>
         <source>If sockets pile up here</source>
-        <translation type="vanished">如果套接字在此堆积</translation>
+        <translation>如果套接字在此堆积</translation>
     </message>
     <message>
         <source>How to confirm it</source>
-        <translation type="vanished">如何确认</translation>
+        <translation>如何确认</translation>
     </message>
     <message>
         <source>A common claim, and the fact</source>
-        <translation type="vanished">常见说法与事实</translation>
+        <translation>常见说法与事实</translation>
     </message>
     <message>
         <source>Settings that matter (value on this machine)</source>
-        <translation type="vanished">相关参数(本机当前值)</translation>
+        <translation>相关参数(本机当前值)</translation>
     </message>
     <message>
         <source>Arrows in and out</source>
-        <translation type="vanished">进出的箭头</translation>
+        <translation>进出的箭头</translation>
     </message>
     <message>
         <source>not on this kernel</source>
-        <translation type="vanished">本内核中不存在</translation>
+        <translation>本内核中不存在</translation>
     </message>
     <message>
         <source>any state</source>
-        <translation type="vanished">任意状态</translation>
+        <translation>任意状态</translation>
     </message>
     <message>
         <source>not drawn in RFC 9293&apos;s figure</source>
-        <translation type="vanished">RFC 9293 的图中未画出</translation>
+        <translation>RFC 9293 的图中未画出</translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="vanished">事件</translation>
+        <translation>事件</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="vanished">动作</translation>
+        <translation>动作</translation>
     </message>
     <message>
         <source>Why the protocol needs it</source>
-        <translation type="vanished">协议为什么需要它</translation>
+        <translation>协议为什么需要它</translation>
     </message>
     <message>
         <source>States</source>
-        <translation type="vanished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Default</source>
-        <translation type="vanished">默认值</translation>
+        <translation>默认值</translation>
     </message>
     <message>
         <source>What changing it does</source>
-        <translation type="vanished">修改它的作用</translation>
+        <translation>修改它的作用</translation>
     </message>
     <message>
         <source>What it does not do</source>
-        <translation type="vanished">它做不到的事</translation>
+        <translation>它做不到的事</translation>
     </message>
     <message>
         <source>States it matters for</source>
-        <translation type="vanished">相关的状态</translation>
+        <translation>相关的状态</translation>
     </message>
 </context>
 </TS>
