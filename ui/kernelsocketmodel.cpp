@@ -20,17 +20,6 @@ QString endpointText(const IpAddress &a, std::uint16_t port)
 
 namespace {
 
-QString duration(double seconds)
-{
-    if (seconds < 0)
-        seconds = 0;
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(int(seconds));
-    if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s").arg(int(seconds) / 60).arg(int(seconds) % 60);
-    return QStringLiteral("%1 h %2 min").arg(int(seconds) / 3600).arg((int(seconds) % 3600) / 60);
-}
-
 constexpr double kNewSeconds = 3.0;
 
 } // namespace
@@ -88,9 +77,9 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         }
     }
     case InState:
-        return duration(m_now - r.stateSince);
+        return durationText(m_now - r.stateSince);
     case Age:
-        return duration(m_now - r.firstSeen);
+        return durationText(m_now - r.firstSeen);
     case RecvQ:
         return QString::number(rec.recvQ);
     case SendQ:
