@@ -5,6 +5,7 @@
 #include "kernelsocketmodel.h"
 #include "livecapture.h"
 #include "mainwindow.h"
+#include "statediagramview.h"
 #include "support/loopsockets.h"
 
 #include <QApplication>
@@ -61,6 +62,14 @@ void TestLiveCaptureGui::connectionShowsUp()
     QCOMPARE(m->rowCount(), 1);
     QCOMPARE(m->index(0, PacketConnectionModel::ClientState).data().toString(), u"TIME_WAIT"_qs);
     QCOMPARE(m->index(0, PacketConnectionModel::ServerState).data().toString(), u"CLOSED"_qs);
+    // The diagram saw the same: every transition of the connection sent along its arrow, and
+    // the counts are the engine's (the client's TIME_WAIT).
+    const StateDiagramView *diagram = live->page()->views().diagram;
+    int animated = 0;
+    for (const auto &started : diagram->animator().startedLog())
+        animated += started.count;
+    QCOMPARE(animated, int(live->page()->model()->history(0).size()));
+    QCOMPARE(diagram->counts()[std::size_t(index(TcpState::TimeWait))], 1);
 }
 
 void TestLiveCaptureGui::withoutCapabilitySaysHow()

@@ -176,12 +176,16 @@ void CapturePage::sortChanges()
     if (!tracker)
         return;
     const auto &changes = tracker->changes();
+    // Live captures only ever append: sort the new ones and merge them in.
     const std::size_t known = m_order.size();
     for (std::uint32_t i = std::uint32_t(known); i < changes.size(); ++i)
         m_order.push_back(i);
-    std::stable_sort(m_order.begin(), m_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto earlier = [&](std::uint32_t a, std::uint32_t b) {
         return changes[a].timeNs < changes[b].timeNs;
-    });
+    };
+    const auto middle = m_order.begin() + std::ptrdiff_t(known);
+    std::stable_sort(middle, m_order.end(), earlier);
+    std::inplace_merge(m_order.begin(), middle, m_order.end(), earlier);
 }
 
 namespace {
@@ -361,8 +365,18 @@ void CapturePage::updateLive(CaptureResult result)
     }
     m_model->update(std::move(result));
     sortChanges();
-    // The newest moment: animate what happened since the last picture.
-    showCountsAt(m_model->result().lastTimeNs, true);
+    // What happened since the last picture travels the diagram, in the order the engine
+    // recorded it; the counts are the engine's own.
+    if (const auto &tracker = m_model->result().tracker) {
+        const auto &changes = tracker->changes();
+        for (std::size_t i = m_liveAnimated; i < changes.size(); ++i)
+            m_views.diagram->addTransition(changes[i].from, changes[i].to,
+                                           changes[i].flags & tcpflag::Rst, false,
+                                           changes[i].connection);
+        m_liveAnimated = changes.size();
+        if (!m_model->moment())
+            showCountsAt(std::nullopt);
+    }
     showHistoryOfSelection();
 }
 

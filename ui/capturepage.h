@@ -90,6 +90,7 @@ private:
     StateCounts m_running{};
     std::optional<std::uint32_t> m_selected;
     int m_step = -1;
+    std::size_t m_liveAnimated = 0; // live: changes already sent to the diagram
 };
 
 } // namespace tcpscope

@@ -27,9 +27,8 @@ void DiagramAnimator::push(const std::vector<int> &edges, TcpState landed, std::
         return;
     }
     const std::uint64_t key = pathKey(edges, followed);
-    if (const auto it = m_openBatch.find(key);
-        it != m_openBatch.end() && it->second >= m_tokenBase) {
-        Token &t = m_tokens[std::size_t(it->second - m_tokenBase)];
+    if (const auto it = m_openBatch.find(key); it != m_openBatch.end()) {
+        Token &t = m_tokens[it->second];
         if (now - t.start < kBatchWindow) {
             ++t.count;
             if (t.logSeq >= m_logBase)
@@ -45,7 +44,7 @@ void DiagramAnimator::push(const std::vector<int> &edges, TcpState landed, std::
     t.followed = followed;
     t.logSeq = m_logBase + m_log.size();
     m_tokens.push_back(std::move(t));
-    m_openBatch[key] = m_tokenBase + m_tokens.size() - 1;
+    m_openBatch[key] = m_tokens.size() - 1;
     m_log.push_back({edges, connection, 1});
     if (m_log.size() > kLogLimit) {
         m_log.pop_front();
@@ -55,19 +54,19 @@ void DiagramAnimator::push(const std::vector<int> &edges, TcpState landed, std::
 
 void DiagramAnimator::advance(double now)
 {
-    // Tokens finish in start order only roughly (durations differ with path length): retire
-    // from the front while finished, and let later finished ones wait a frame or two.
-    while (!m_tokens.empty()) {
-        const Token &t = m_tokens.front();
+    // Finished tokens land (their state pulses) and go; the open batches are re-indexed.
+    std::erase_if(m_tokens, [&](const Token &t) {
         if (now < t.start + t.duration)
-            break;
+            return false;
         const int last = t.edges.back();
         m_pulseAt[std::size_t(index(diagramEdges()[std::size_t(last)].to))] = now;
-        m_tokens.pop_front();
-        ++m_tokenBase;
+        return true;
+    });
+    m_openBatch.clear();
+    for (std::size_t i = 0; i < m_tokens.size(); ++i) {
+        if (now - m_tokens[i].start < kBatchWindow)
+            m_openBatch[pathKey(m_tokens[i].edges, m_tokens[i].followed)] = i;
     }
-    if (m_openBatch.size() > 4096)
-        m_openBatch.clear();
     if (m_lastAdvance >= 0 && now > m_lastAdvance) {
         const double dt = now - m_lastAdvance;
         const double keep = std::exp(-dt / 1.0);
@@ -108,7 +107,6 @@ void DiagramAnimator::clear()
 {
     m_tokens.clear();
     m_openBatch.clear();
-    m_tokenBase = 0;
     std::fill(m_rate.begin(), m_rate.end(), 0.0);
     std::fill(m_pending.begin(), m_pending.end(), 0);
     std::fill(m_flashAt.begin(), m_flashAt.end(), -1e9);

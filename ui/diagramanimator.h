@@ -51,7 +51,7 @@ public:
     // Retires finished tokens and updates the traffic rates.
     void advance(double now);
 
-    const std::deque<Token> &tokens() const { return m_tokens; }
+    const std::vector<Token> &tokens() const { return m_tokens; }
     // 0..1 along its path at `now` (eased).
     double progress(const Token &t, double now) const;
     // Transitions per second along an arrow (smoothed over about a second).
@@ -79,9 +79,9 @@ private:
 
     double m_perArrow = 0.45;
     std::optional<std::uint64_t> m_followed;
-    std::deque<Token> m_tokens;
-    std::uint64_t m_tokenBase = 0; // sequence number of m_tokens.front()
-    std::unordered_map<std::uint64_t, std::uint64_t> m_openBatch; // path → token sequence no.
+    std::vector<Token> m_tokens;
+    // Tokens still open to join (started within kBatchWindow): path → index in m_tokens.
+    std::unordered_map<std::uint64_t, std::size_t> m_openBatch;
     std::vector<double> m_rate = std::vector<double>(diagramEdges().size(), 0.0);
     std::vector<int> m_pending = std::vector<int>(diagramEdges().size(), 0);
     std::vector<double> m_flashAt = std::vector<double>(diagramEdges().size(), -1e9);

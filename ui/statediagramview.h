@@ -44,6 +44,7 @@ public:
     const std::vector<int> &followedPath() const { return m_followedPath; }
 
     DiagramAnimator &animator() { return m_animator; }
+    const DiagramAnimator &animator() const { return m_animator; }
     // Seconds on the diagram's clock (what the animator is driven with).
     double now() const { return double(m_clock.nsecsElapsed()) / 1e9; }
 
