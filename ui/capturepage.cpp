@@ -419,10 +419,15 @@ void CapturePage::showHistoryOfSelection()
     }
     const auto conn =
         std::uint32_t(rows.first().data(PacketConnectionModel::ConnectionRole).toInt());
-    if (m_selected != conn)
+    const bool fresh = m_selected != conn;
+    if (fresh)
         m_step = -1; // stepping starts again for another connection
     m_selected = conn;
-    followSelection(conn);
+    const QList<TcpState> now = followSelection(conn);
+    // A new selection: the panel explains where its client is (a capture knows no process
+    // or queues, so the state's own explanation, not a socket's).
+    if (fresh && !now.isEmpty())
+        m_views.teaching->showState(now.front());
     const Connection &c = m_model->result().tracker->connections()[conn];
     char flags[32];
     for (const StateChange &ch : m_model->history(conn)) {
@@ -443,28 +448,23 @@ void CapturePage::showHistoryOfSelection()
     }
 }
 
-} // namespace tcpscope
-
-namespace tcpscope {
-
-void CapturePage::followSelection(std::uint32_t conn)
+QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
 {
-    const Connection &c = m_model->result().tracker->connections()[conn];
-    // The states its endpoints are in at the moment shown, for the explanation.
+    // The states of its client and server at the moment shown (rows are connections, in
+    // order).
     QList<TcpState> now;
-    for (int e = 0; e < 2; ++e) {
-        const QModelIndex i =
-            m_model->index(int(conn), e == clientEndpoint(c) ? PacketConnectionModel::ClientState
-                                                             : PacketConnectionModel::ServerState);
-        if (const auto s = parseTcpState(i.data().toString().section(u' ', 0, 0)))
+    for (const int column :
+         {PacketConnectionModel::ClientState, PacketConnectionModel::ServerState}) {
+        const QString text = m_model->index(int(conn), column).data().toString();
+        if (const auto s = parseTcpState(text.section(u' ', 0, 0)))
             now << *s;
     }
     if (!m_views.follow->isChecked()) {
         m_views.diagram->setFollowed(std::nullopt);
-        return;
+        return now;
     }
     if (m_step >= 0)
-        return; // stepping shows its own picture
+        return now; // stepping shows its own picture
     std::vector<int> path;
     for (const StateChange &h : m_model->history(conn)) {
         if (m_model->moment() && h.timeNs > *m_model->moment())
@@ -473,6 +473,7 @@ void CapturePage::followSelection(std::uint32_t conn)
             path.push_back(e);
     }
     m_views.diagram->setFollowed(conn, std::move(path), now);
+    return now;
 }
 
 } // namespace tcpscope

@@ -48,8 +48,8 @@ private:
     // The diagram's counts at a moment of the capture (nullopt: its end); animate: the
     // transitions since the last moment shown travel the diagram.
     void showCountsAt(std::optional<std::int64_t> timeNs, bool animate = false);
-    void followSelection(std::uint32_t conn);
-    static int clientEndpoint(const Connection &c) { return c.ep[0].role == Role::Server ? 1 : 0; }
+    // Follows a connection on the diagram; returns its endpoints' states (client first).
+    QList<TcpState> followSelection(std::uint32_t conn);
     void fillChart();
     void showHistoryOfSelection();
     void showMoment(double time);
