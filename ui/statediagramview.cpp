@@ -221,7 +221,10 @@ void StateDiagramView::render(QPainter &p, const QRectF &target, const QPalette 
         for (std::size_t k = 0; k < m_followedPath.size(); ++k)
             numbers[m_followedPath[k]] << QString::number(k + 1);
         for (auto it = numbers.begin(); it != numbers.end(); ++it) {
-            const QPointF at = pointAlong({it.key()}, 0.5);
+            // Just before the arrow head: labels sit mid-arrow, the head is clear.
+            const QPainterPath &arrow = edgePath(it.key());
+            const QPointF at =
+                arrow.pointAtPercent(arrow.percentAtLength(std::max(0.0, arrow.length() - 26)));
             const QString text = it.value().join(u',');
             const double w = std::max(18.0, 8.0 + 7.5 * text.size());
             const QRectF r(at.x() - w / 2, at.y() - 9, w, 18);
