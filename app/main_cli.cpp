@@ -1,4 +1,5 @@
 // tcpscope-cli: the command-line companion. Links no Gui or Widgets.
+#include "cli_export.h"
 #include "cli_kernel.h"
 #include "cli_packets.h"
 #include "versions.h"
@@ -27,6 +28,18 @@ void printUsage(FILE *to)
         "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"
         "      ip_local_port_range, somaxconn...) and the counters that confirm a diagnosis\n"
         "      (ListenOverflows, TCPTimeWaitOverflow...); missing ones say so.\n"
+        "\n"
+        "Packets (capture files; live capture through the tcpscope-capture helper):\n"
+        "  summarize FILE [--format json|text] [--time-wait SECONDS]\n"
+        "      every connection of a pcap/pcapng file (- for standard input) with both\n"
+        "      endpoints' states and their full history.\n"
+        "  capture [-i IFACE] [-f FILTER] [-w FILE] [--format text|json]\n"
+        "      a live capture: each transition as it happens; -w also saves the packets.\n"
+        "  export connections|transitions|counts FILE [--format csv|json] [-o OUT]\n"
+        "         [--connection N]\n"
+        "      a capture's connections, their transitions (all, or connection N's), or the\n"
+        "      count of endpoints per state over time, as CSV (header row, ISO-8601 UTC\n"
+        "      times, RFC 4180 quoting) or JSON; the format follows OUT's extension.\n"
         "\n"
         "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
         "  --help      this text\n",
@@ -62,6 +75,8 @@ int main(int argc, char *argv[])
         return runSummarize(args.mid(1));
     if (cmd == u"capture")
         return runCapture(args.mid(1));
+    if (cmd == u"export")
+        return runExport(args.mid(1));
     std::fprintf(stderr, "tcpscope-cli: unknown command '%s' (see tcpscope-cli --help)\n",
                  qPrintable(cmd));
     return 2;

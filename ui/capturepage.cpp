@@ -1,5 +1,6 @@
 #include "capturepage.h"
 
+#include "dataexport.h"
 #include "statecountchart.h"
 #include "statediagramview.h"
 #include "statepalette.h"
@@ -383,28 +384,10 @@ void CapturePage::updateLive(CaptureResult result)
 void CapturePage::fillChart()
 {
     const auto &tracker = m_model->result().tracker;
-    if (!tracker || tracker->changes().empty())
+    if (!tracker)
         return;
-    // Endpoints per state over the capture's time (CLOSED and the listener's LISTEN are not
-    // connections' states here). At most ~20,000 samples, whatever the capture's length.
-    StateCounts counts{};
-    const auto &changes = tracker->changes();
-    const std::vector<std::uint32_t> &order = m_order;
-    const std::int64_t first = changes[order.front()].timeNs, last = changes[order.back()].timeNs;
-    const std::int64_t bucket = std::max<std::int64_t>(1, (last - first) / 20000);
-    // A sample closes each bucket, with the counts after all of that bucket's changes.
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        const StateChange &c = changes[order[k]];
-        if (counted(c.from))
-            --counts[std::size_t(index(c.from))];
-        if (counted(c.to))
-            ++counts[std::size_t(index(c.to))];
-        const bool lastOfBucket =
-            k + 1 == order.size()
-            || (changes[order[k + 1]].timeNs - first) / bucket != (c.timeNs - first) / bucket;
-        if (lastOfBucket)
-            m_chart->addSample(double(c.timeNs) / 1e9, counts);
-    }
+    for (const CountSample &sample : countsOverTime(*tracker))
+        m_chart->addSample(double(sample.timeNs) / 1e9, sample.counts);
     m_chart->setWindow(0);
 }
 
