@@ -162,6 +162,29 @@ DataTable countsTable(const std::vector<CountSample> &samples, int digits)
     return t;
 }
 
+DataTable kernelTransitionsTable(const std::vector<Transition> &transitions)
+{
+    DataTable t;
+    using K = DataTable::Kind;
+    for (const auto &[k, kind] : {std::pair{"time", K::Text},
+                                  {"not_before", K::Text},
+                                  {"socket", K::Text},
+                                  {"local", K::Text},
+                                  {"remote", K::Text},
+                                  {"from", K::Text},
+                                  {"to", K::Text},
+                                  {"appeared", K::Boolean}})
+        t.addColumn(QLatin1String(k), kind);
+    for (const Transition &tr : transitions) {
+        t.rows.push_back({isoTime(std::int64_t(tr.time * 1e9), 3),
+                          isoTime(std::int64_t(tr.earliest * 1e9), 3),
+                          QString::number(tr.connection), endpoint(tr.localAddress, tr.localPort),
+                          endpoint(tr.remoteAddress, tr.remotePort), rfcName(tr.from),
+                          rfcName(tr.to), tr.firstSeen ? u"true"_qs : u"false"_qs});
+    }
+    return t;
+}
+
 QByteArray toCsv(const DataTable &table)
 {
     QString out;

@@ -6,6 +6,7 @@
 
 #include "sockettable.h"
 #include "tcptracker.h"
+#include "transition.h"
 
 #include <QByteArray>
 #include <QStringList>
@@ -48,6 +49,9 @@ struct CountSample
 };
 std::vector<CountSample> countsOverTime(const TcpTracker &tracker, std::size_t maxSamples = 20000);
 DataTable countsTable(const std::vector<CountSample> &samples, int digits = 6);
+
+// Transitions the kernel-table poller saw: each within (earliest, time].
+DataTable kernelTransitionsTable(const std::vector<Transition> &transitions);
 
 QByteArray toCsv(const DataTable &table);
 QByteArray toJson(const DataTable &table);

@@ -459,4 +459,29 @@ QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
     return now;
 }
 
+ExportTarget CapturePage::exportTarget() const
+{
+    ExportTarget t;
+    t.diagram = m_views.diagram;
+    t.chart = m_chart;
+    t.table = m_table;
+    t.history = m_history;
+    const CaptureResult &r = m_model->result();
+    t.source = r.path.isEmpty() ? tr("live capture") : r.path;
+    const auto at = m_model->moment() ? *m_model->moment() : r.lastTimeNs;
+    t.moment = (m_model->moment() ? tr("at %1") : tr("end of the capture, %1"))
+                   .arg(QDateTime::fromMSecsSinceEpoch(at / 1'000'000)
+                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
+    const auto tracker = r.tracker;
+    const int digits = r.digits;
+    t.transitions = [tracker, digits] {
+        return tracker ? transitionsTable(*tracker, std::nullopt, digits) : DataTable{};
+    };
+    const std::optional<std::uint32_t> selected = m_selected;
+    t.selectedTransitions = [tracker, digits, selected] {
+        return tracker && selected ? transitionsTable(*tracker, selected, digits) : DataTable{};
+    };
+    return t;
+}
+
 } // namespace tcpscope

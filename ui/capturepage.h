@@ -5,6 +5,7 @@
 #include "packetconnectionmodel.h"
 #include "sockettable.h"
 #include "sourceviews.h"
+#include "windowexport.h"
 
 #include <QWidget>
 
@@ -37,6 +38,8 @@ public:
     // the counts as they were just after it, its arrow animated and explained.
     void step(int direction);
     int currentStep() const { return m_step; }
+    // The views and data of this tab, for File ▸ Export.
+    ExportTarget exportTarget() const;
 
 protected:
     void changeEvent(QEvent *event) override;

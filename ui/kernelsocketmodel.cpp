@@ -397,4 +397,14 @@ std::vector<Transition> KernelSocketModel::history(quint64 key) const
     return m_history.value(key);
 }
 
+std::vector<Transition> KernelSocketModel::allHistory() const
+{
+    std::vector<Transition> all;
+    for (const auto &h : m_history)
+        all.insert(all.end(), h.begin(), h.end());
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Transition &a, const Transition &b) { return a.time < b.time; });
+    return all;
+}
+
 } // namespace tcpscope

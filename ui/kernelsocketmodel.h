@@ -63,6 +63,8 @@ public:
 
     // The transitions seen for one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
+    // Every socket's transitions seen so far, oldest first.
+    std::vector<Transition> allHistory() const;
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
     bool lessThan(int rowA, int rowB, int column) const;
 

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "exportpicturedialog.h"
+
 #include "capturepage.h"
 #include "kernelsocketmodel.h"
 #include "livecapture.h"
@@ -21,6 +23,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -37,6 +40,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSysInfo>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -175,6 +179,8 @@ void MainWindow::createMenus()
     m_liveAction = m_fileMenu->addAction(QString(), this, &MainWindow::openLiveCapture);
     m_liveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_fileMenu->addSeparator();
+    createExportMenu();
+    m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), qApp, &QApplication::quit);
     m_quitAction->setShortcut(QKeySequence::Quit);
 
@@ -266,6 +272,14 @@ void MainWindow::retranslate()
     m_recent->setTitle(tr("Open &recent"));
     m_liveAction->setText(tr("&Live capture…"));
     m_quitAction->setText(tr("&Quit"));
+    m_exportPictureAction->setText(tr("Export &picture…"));
+    m_copyPictureAction->setText(tr("&Copy picture of the diagram"));
+    m_exportMenu->setTitle(tr("Export &data"));
+    const QStringList dataNames{tr("Connections, as filtered…"), tr("All transitions…"),
+                                tr("Transitions of the selected connection…"),
+                                tr("Counts per state over time…")};
+    for (qsizetype i = 0; i < m_exportDataActions.size(); ++i)
+        m_exportDataActions[i]->setText(dataNames.value(i));
     m_viewMenu->setTitle(tr("&View"));
     m_languageMenu->setTitle(tr("&Language"));
     m_themeMenu->setTitle(tr("&Theme"));
@@ -299,6 +313,88 @@ void MainWindow::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange && m_fileMenu)
         retranslate();
     QMainWindow::changeEvent(event);
+}
+
+void MainWindow::createExportMenu()
+{
+    m_exportPictureAction =
+        m_fileMenu->addAction(QString(), this, &MainWindow::exportPictureDialog);
+    m_exportPictureAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_copyPictureAction = m_fileMenu->addAction(QString(), this, &MainWindow::copyDiagramPicture);
+    m_copyPictureAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_exportMenu = m_fileMenu->addMenu(QString());
+    for (const QString &kind : dataKinds())
+        m_exportDataActions << m_exportMenu->addAction(QString(), this,
+                                                       [this, kind] { exportDataDialog(kind); });
+}
+
+ExportTarget MainWindow::exportTarget() const
+{
+    ExportTarget t;
+    if (auto *page = qobject_cast<CapturePage *>(m_tabs->currentWidget())) {
+        t = page->exportTarget();
+    } else if (auto *live = qobject_cast<LiveCapturePage *>(m_tabs->currentWidget())) {
+        t = live->page()->exportTarget();
+    } else {
+        t.diagram = m_views.diagram;
+        t.chart = m_chart;
+        t.table = m_table;
+        t.history = m_history;
+        t.source = tr("kernel table of %1").arg(QSysInfo::machineHostName());
+        if (m_latest.stats.time > 0)
+            t.moment =
+                tr("at %1").arg(QDateTime::fromMSecsSinceEpoch(qint64(m_latest.stats.time * 1000))
+                                    .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+        const KernelSocketModel *model = m_model;
+        t.transitions = [model] {
+            return kernelTransitionsTable(model->allHistory());
+        };
+        const std::optional<quint64> key = m_followedKey;
+        t.selectedTransitions = [model, key] {
+            return key ? kernelTransitionsTable(model->history(*key)) : DataTable{};
+        };
+    }
+    t.window = const_cast<MainWindow *>(this);
+    return t;
+}
+
+void MainWindow::exportPictureDialog()
+{
+    const ExportTarget target = exportTarget();
+    ExportPictureDialog dialog(pictureKinds(),
+                               {tr("State diagram"), tr("Chart"), tr("Table"),
+                                tr("History of the selected connection"), tr("Whole window")},
+                               this);
+    dialog.setCaptionProvider([target](const QString &kind) { return captionFor(target, kind); });
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (exportPicture(target, dialog.kind(), dialog.path(), dialog.options(), &error))
+        statusBar()->showMessage(tr("Saved %1").arg(dialog.path()), 5000);
+    else
+        QMessageBox::warning(this, tr("Cannot export the picture"), error);
+}
+
+void MainWindow::copyDiagramPicture()
+{
+    PictureOptions o;
+    o.scale = 2;
+    QGuiApplication::clipboard()->setImage(pictureImage(exportTarget(), u"diagram"_qs, o));
+    statusBar()->showMessage(tr("The diagram is on the clipboard"), 3000);
+}
+
+void MainWindow::exportDataDialog(const QString &kind)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export data"), QDir::home().filePath(QStringLiteral("tcpscope-%1.csv").arg(kind)),
+        tr("CSV for spreadsheets (*.csv);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (exportData(exportTarget(), kind, path, &error))
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Cannot export the data"), error);
 }
 
 void MainWindow::showState(TcpState state)
@@ -500,16 +596,33 @@ void MainWindow::openCapture(const QString &path)
                 return;
             }
             const QString opened = result.path;
-            auto *page = new CapturePage(std::move(result));
-            const int i = m_tabs->addTab(page, QFileInfo(opened).fileName());
-            m_tabs->setTabToolTip(i, opened);
-            m_tabs->setCurrentIndex(i);
+            addCapturePage(std::move(result));
             rememberRecent(opened);
             Q_EMIT captureOpened(opened);
         });
     });
     connect(worker, &QThread::finished, worker, &QObject::deleteLater);
     worker->start();
+}
+
+CapturePage *MainWindow::addCapturePage(CaptureResult result)
+{
+    const QString path = result.path;
+    auto *page = new CapturePage(std::move(result));
+    const int i = m_tabs->addTab(page, QFileInfo(path).fileName());
+    m_tabs->setTabToolTip(i, path);
+    m_tabs->setCurrentIndex(i);
+    return page;
+}
+
+CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error)
+{
+    CaptureResult result = readCapture(path);
+    if (!result.tracker) {
+        *error = result.error;
+        return nullptr;
+    }
+    return addCapturePage(std::move(result));
 }
 
 LiveCapturePage *MainWindow::openLiveCapture()

@@ -5,6 +5,7 @@
 
 #include "kernelpoller.h"
 #include "sourceviews.h"
+#include "windowexport.h"
 
 #include <QMainWindow>
 
@@ -51,6 +52,12 @@ public:
     // A state chosen on the diagram: the table shows its sockets, the panel explains it.
     void showState(TcpState state);
 
+    // The current tab's views and data, for exports (the whole window included).
+    ExportTarget exportTarget() const;
+    // Reads a capture now and shows it in a tab (headless exports); nullptr and the reason
+    // when it cannot be read.
+    class CapturePage *openCaptureNow(const QString &path, QString *error);
+
 public slots:
     void showAbout();
     // Opens a capture file in a tab of its own (read on a worker thread). A file that cannot
@@ -78,6 +85,11 @@ private:
     void saveSettings() const;
     void restoreSettings();
     void openCaptureDialog();
+    void exportPictureDialog();
+    void copyDiagramPicture();
+    void exportDataDialog(const QString &kind);
+    void createExportMenu();
+    class CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
     void fillRecentMenu();
 
@@ -107,6 +119,10 @@ private:
     QAction *m_openAction = nullptr;
     QAction *m_liveAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QMenu *m_exportMenu = nullptr;
+    QAction *m_exportPictureAction = nullptr;
+    QAction *m_copyPictureAction = nullptr;
+    QList<QAction *> m_exportDataActions;
     QAction *m_pauseAction = nullptr;
     QAction *m_clearAction = nullptr;
     QAction *m_stackedAction = nullptr;

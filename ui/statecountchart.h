@@ -22,6 +22,8 @@ public:
     bool isSeriesVisible(TcpState s) const;
     void setSeriesVisible(TcpState s, bool visible);
     int sampleCount() const;
+    // Every sample added, in order (seconds since the epoch, counts per state).
+    const std::vector<std::pair<double, StateCounts>> &samples() const { return m_samples; }
     void clear(); // forget every sample
     // Stacked areas (each state on top of the ones before it) instead of lines.
     void setStacked(bool stacked);

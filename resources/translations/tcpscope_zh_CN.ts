@@ -28,7 +28,7 @@
         <translation>跟随选中的连接</translation>
     </message>
     <message>
-        <source>Only the selected connection&apos;s tokens move, and the arrows it took are numbered in order</source>
+        <source>Only the selected connection's tokens move, and the arrows it took are numbered in order</source>
         <translation>只有选中连接的标记会移动,它经过的箭头按顺序编号</translation>
     </message>
     <message>
@@ -95,11 +95,11 @@
         <translation>下一步 ▶</translation>
     </message>
     <message>
-        <source>The selected connection&apos;s previous transition</source>
+        <source>The selected connection's previous transition</source>
         <translation>选中连接的上一次状态转换</translation>
     </message>
     <message>
-        <source>The selected connection&apos;s next transition</source>
+        <source>The selected connection's next transition</source>
         <translation>选中连接的下一次状态转换</translation>
     </message>
     <message>
@@ -111,12 +111,12 @@
         <translation>按时间回放抓包,或点击图表查看某一时刻</translation>
     </message>
     <message>
-        <source>%1 packets, %2 TCP, %3 connections. States are inferred for both endpoints from the packets; times are the capture&apos;s.</source>
+        <source>%1 packets, %2 TCP, %3 connections. States are inferred for both endpoints from the packets; times are the capture's.</source>
         <translation>%1 个报文,%2 个 TCP 报文,%3 条连接。双方端点的状态都是从报文推断的;时间取自抓包文件。</translation>
     </message>
     <message>
-        <source>The states below are as they were at &lt;b&gt;%1&lt;/b&gt;. &lt;a href=&quot;end&quot;&gt;Show the end of the capture&lt;/a&gt;</source>
-        <translation>下面的状态是 &lt;b&gt;%1&lt;/b&gt; 时的样子。&lt;a href=&quot;end&quot;&gt;显示抓包结束时的状态&lt;/a&gt;</translation>
+        <source>The states below are as they were at &lt;b&gt;%1&lt;/b&gt;. &lt;a href="end"&gt;Show the end of the capture&lt;/a&gt;</source>
+        <translation>下面的状态是 &lt;b&gt;%1&lt;/b&gt; 时的样子。&lt;a href="end"&gt;显示抓包结束时的状态&lt;/a&gt;</translation>
     </message>
     <message>
         <source>2MSL timer</source>
@@ -142,7 +142,7 @@
         <translation>— 已被其应用程序关闭</translation>
     </message>
     <message>
-        <source>another user&apos;s (run as root to see)</source>
+        <source>another user's (run as root to see)</source>
         <translation>其他用户的(以 root 运行才能看到)</translation>
     </message>
     <message>
@@ -392,7 +392,7 @@
         <translation>堆叠</translation>
     </message>
     <message>
-        <source>Stack the states&apos; areas instead of drawing lines</source>
+        <source>Stack the states' areas instead of drawing lines</source>
         <translation>把各状态画成堆叠面积图,而不是折线</translation>
     </message>
     <message>
@@ -424,7 +424,7 @@
         <translation>轮询,≤ %1 秒</translation>
     </message>
     <message>
-        <source>Seen by polling the kernel&apos;s table: the change happened within the %1 s before this poll</source>
+        <source>Seen by polling the kernel's table: the change happened within the %1 s before this poll</source>
         <translation>通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内</translation>
     </message>
     <message>
@@ -537,7 +537,7 @@
 <context>
     <name>tcpscope::StateDiagramView</name>
     <message>
-        <source>in RFC 9293&apos;s figure</source>
+        <source>in RFC 9293's figure</source>
         <translation>RFC 9293 状态图中的转换</translation>
     </message>
     <message>
@@ -644,7 +644,7 @@
         <translation>任意状态</translation>
     </message>
     <message>
-        <source>not drawn in RFC 9293&apos;s figure</source>
+        <source>not drawn in RFC 9293's figure</source>
         <translation>RFC 9293 的图中未画出</translation>
     </message>
     <message>
