@@ -85,7 +85,7 @@ int runHeadless(const QStringList &args)
     window.show();
     if (!from.isEmpty()) {
         QString error;
-        if (!window.openCaptureNow(from, &error))
+        if (!window.openCaptureNow(from, &error) && !window.showingSession())
             return fail(1, error);
     } else {
         tcpscope::KernelTable table;

@@ -5,6 +5,7 @@
 #include "kernelsocketmodel.h"
 #include "livecapture.h"
 #include "mainwindow.h"
+#include "packetconnectionmodel.h"
 #include "statediagramview.h"
 #include "support/loopsockets.h"
 
@@ -12,6 +13,7 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace tcpscope;
@@ -70,6 +72,17 @@ void TestLiveCaptureGui::connectionShowsUp()
         animated += started.count;
     QCOMPARE(animated, int(live->page()->model()->history(0).size()));
     QCOMPARE(diagram->counts()[std::size_t(index(TcpState::TimeWait))], 1);
+    // File ▸ Save packets: a pcapng that reads back as the same connection.
+    QTemporaryDir dir;
+    const QString saved = dir.filePath(u"live.pcapng"_qs);
+    w.tabs()->setCurrentWidget(live);
+    QString error;
+    QVERIFY2(w.savePackets(saved, &error), qPrintable(error));
+    const CaptureResult back = readCapture(saved);
+    QVERIFY2(back.tracker, qPrintable(back.error));
+    QCOMPARE(back.packets, live->page()->model()->result().packets);
+    QCOMPARE(back.tracker->connections().size(), std::size_t(1));
+    QCOMPARE(back.tracker->connections()[0].ep[0].state, TcpState::TimeWait);
 }
 
 void TestLiveCaptureGui::withoutCapabilitySaysHow()

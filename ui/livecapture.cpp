@@ -8,12 +8,15 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QEvent>
+#include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QVBoxLayout>
 
 #include <chrono>
@@ -74,6 +77,11 @@ void LiveCapturePage::changeEvent(QEvent *event)
 
 LiveCapturePage::~LiveCapturePage()
 {
+    const QString packets = m_packetsPath;
+    const auto removeKept = qScopeGuard([packets] {
+        if (!packets.isEmpty())
+            QFile::remove(packets);
+    });
     stop();
     if (m_worker.joinable())
         m_worker.join();
@@ -97,7 +105,12 @@ void LiveCapturePage::start(const QString &interface, const QString &filter)
     auto helper = std::make_shared<CaptureHelper>();
     m_helper = helper;
     QPointer<LiveCapturePage> self(this);
-    m_worker = std::thread([self, helper, interface, filter] {
+    // Every packet is also kept, so that the capture can be saved (File ▸ Save packets).
+    if (m_packetsPath.isEmpty())
+        m_packetsPath = QDir::temp().filePath(QStringLiteral("tcpscope-live-%1-%2.pcap")
+                                                  .arg(QCoreApplication::applicationPid())
+                                                  .arg(quintptr(this), 0, 16));
+    m_worker = std::thread([self, helper, interface, filter, keep = m_packetsPath] {
         QString error;
         QStringList args{QStringLiteral("-i"), interface};
         if (!filter.trimmed().isEmpty())
@@ -120,6 +133,9 @@ void LiveCapturePage::start(const QString &interface, const QString &filter)
             post([why, error](LiveCapturePage *p) { p->fail(why.isEmpty() ? error : why); });
             return;
         }
+        QString keepError;
+        if (!reader.saveTo(keep, &keepError))
+            qWarning("tcpscope: the live packets will not be kept: %s", qPrintable(keepError));
         // The helper has written its file header: the interface is open and filtering.
         post([interface](LiveCapturePage *p) {
             p->m_stats->setText(tr("Capturing on %1: no packet yet").arg(interface));

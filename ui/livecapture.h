@@ -33,6 +33,9 @@ public:
     bool isRunning() const { return m_running; }
     CapturePage *page() const { return m_page; }
     QString message() const;
+    // The packets captured so far, kept in a temporary pcap file (empty before the first
+    // start); File ▸ Save packets writes them as pcapng.
+    QString packetsFile() const { return m_packetsPath; }
 
 signals:
     void started(); // the helper captures: packets from now on are seen
@@ -55,6 +58,7 @@ private:
     QLabel *m_stats;
     CapturePage *m_page = nullptr;
     std::thread m_worker;
+    QString m_packetsPath;
     std::shared_ptr<CaptureHelper> m_helper;
     std::atomic<bool> m_running{false};
 };

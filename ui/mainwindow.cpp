@@ -272,6 +272,10 @@ void MainWindow::retranslate()
     m_recent->setTitle(tr("Open &recent"));
     m_liveAction->setText(tr("&Live capture…"));
     m_quitAction->setText(tr("&Quit"));
+    m_savePacketsAction->setText(tr("Save &packets as pcapng…"));
+    m_saveSessionAction->setText(tr("&Save session…"));
+    m_saveSessionAction->setToolTip(tr("The kernel table's timeline and the capture's packets, "
+                                       "in one pcapng file that tcpscope reopens as it was"));
     m_exportPictureAction->setText(tr("Export &picture…"));
     m_copyPictureAction->setText(tr("&Copy picture of the diagram"));
     m_exportMenu->setTitle(tr("Export &data"));
@@ -317,6 +321,29 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::createExportMenu()
 {
+    m_savePacketsAction = m_fileMenu->addAction(QString(), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save the packets"), QDir::home().filePath(QStringLiteral("capture.pcapng")),
+            tr("pcapng capture (*.pcapng)"));
+        QString error;
+        if (!path.isEmpty() && !savePackets(path, &error))
+            QMessageBox::warning(this, tr("Cannot save the packets"), error);
+    });
+    m_saveSessionAction = m_fileMenu->addAction(QString(), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save the session"),
+            QDir::home().filePath(QStringLiteral("tcpscope-session.pcapng")),
+            tr("tcpscope session (*.pcapng)"));
+        QString error;
+        if (path.isEmpty())
+            return;
+        if (saveSession(path, &error))
+            statusBar()->showMessage(tr("Saved the session to %1").arg(path), 5000);
+        else
+            QMessageBox::warning(this, tr("Cannot save the session"), error);
+    });
+    m_saveSessionAction->setShortcut(QKeySequence::Save);
+    m_fileMenu->addSeparator();
     m_exportPictureAction =
         m_fileMenu->addAction(QString(), this, &MainWindow::exportPictureDialog);
     m_exportPictureAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -356,6 +383,73 @@ ExportTarget MainWindow::exportTarget() const
     }
     t.window = const_cast<MainWindow *>(this);
     return t;
+}
+
+QString MainWindow::packetsOfCurrentTab(bool orFirstLive) const
+{
+    QWidget *current = m_tabs->currentWidget();
+    if (auto *live = qobject_cast<LiveCapturePage *>(current))
+        return live->packetsFile();
+    if (auto *page = qobject_cast<CapturePage *>(current))
+        return page->model()->result().path;
+    if (orFirstLive) {
+        for (int i = 1; i < m_tabs->count(); ++i) {
+            if (auto *live = qobject_cast<LiveCapturePage *>(m_tabs->widget(i)))
+                return live->packetsFile();
+        }
+    }
+    return QString();
+}
+
+bool MainWindow::savePackets(const QString &path, QString *error) const
+{
+    const QString packets = packetsOfCurrentTab(false);
+    if (packets.isEmpty() || !QFileInfo::exists(packets)) {
+        *error = tr("This tab has no packets: open a capture or start a live capture first.");
+        return false;
+    }
+    return writeSessionFile(path, packets, nullptr, error);
+}
+
+bool MainWindow::saveSession(const QString &path, QString *error) const
+{
+    KernelTimeline timeline;
+    timeline.host = QSysInfo::machineHostName();
+    timeline.samples = m_chart->samples();
+    timeline.transitions = m_model->allHistory();
+    timeline.latest = m_latest;
+    const QString packets = packetsOfCurrentTab(true);
+    return writeSessionFile(path, QFileInfo::exists(packets) ? packets : QString(), &timeline,
+                            error);
+}
+
+void MainWindow::loadSession(const KernelTimeline &timeline, const QString &path)
+{
+    if (m_poller)
+        m_poller->stop();
+    m_sessionShown = true;
+    m_pauseAction->blockSignals(true);
+    m_pauseAction->setChecked(true);
+    m_pauseAction->blockSignals(false);
+    m_paused = true;
+    m_chart->clear();
+    for (const auto &[time, counts] : timeline.samples)
+        m_chart->addSample(time, counts);
+    m_model->clearHistory();
+    m_model->recordTransitions(timeline.transitions);
+    m_latest = timeline.latest;
+    m_model->apply(m_latest);
+    StateCounts shown = m_latest.counts;
+    shown[std::size_t(index(TcpState::Closed))] = -1;
+    m_views.diagram->setCounts(shown);
+    m_views.diagram->animator().clear();
+    m_tabs->setCurrentIndex(0);
+    m_status->setText(
+        tr("Session of %1 from %2, as it was at %3 · polling stopped: Pause off goes live again")
+            .arg(timeline.host, path,
+                 QDateTime::fromMSecsSinceEpoch(qint64(m_latest.stats.time * 1000))
+                     .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
+    showHistoryOfSelection();
 }
 
 void MainWindow::exportPictureDialog()
@@ -437,6 +531,13 @@ void MainWindow::applyBatch(const KernelPollBatch &batch)
 void MainWindow::setPaused(bool paused)
 {
     m_paused = paused;
+    if (!paused && m_sessionShown) { // back to the live table, from now on
+        m_sessionShown = false;
+        m_pendingBatch = false;
+        if (m_poller)
+            m_poller->start(m_interval->value());
+        return;
+    }
     if (!paused && m_pendingBatch) {
         m_pendingBatch = false;
         m_model->apply(m_latest);
@@ -584,9 +685,23 @@ void MainWindow::openCapture(const QString &path)
     // Read off the GUI thread: a million packets take a fraction of a second, but a slow disk
     // must not freeze the window.
     auto *worker = QThread::create([this, path] {
+        QString sessionError;
+        std::optional<KernelTimeline> session = readSessionTimeline(path, &sessionError);
         CaptureResult result = readCapture(path);
-        QMetaObject::invokeMethod(this, [this, result = std::move(result)]() mutable {
+        QMetaObject::invokeMethod(this, [this, path, result = std::move(result),
+                                         session = std::move(session), sessionError]() mutable {
             statusBar()->clearMessage();
+            if (session)
+                loadSession(*session, path);
+            if (session && (!result.tracker || result.packets == 0)) {
+                rememberRecent(path);
+                Q_EMIT captureOpened(path); // a session without packets: the table is all
+                return;
+            }
+            if (!sessionError.isEmpty()) // the packets are kept; the timeline could not be
+                result.error = result.error.isEmpty()
+                                   ? sessionError
+                                   : result.error + QStringLiteral("; ") + sessionError;
             if (!result.tracker) {
                 // Window-modal, not blocking: polling and the views go on behind it.
                 auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the capture"),
@@ -617,9 +732,13 @@ CapturePage *MainWindow::addCapturePage(CaptureResult result)
 
 CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error)
 {
+    QString sessionError;
+    const std::optional<KernelTimeline> session = readSessionTimeline(path, &sessionError);
+    if (session)
+        loadSession(*session, path);
     CaptureResult result = readCapture(path);
-    if (!result.tracker) {
-        *error = result.error;
+    if (!result.tracker || (session && result.packets == 0)) {
+        *error = session ? QString() : sessionError.isEmpty() ? result.error : sessionError;
         return nullptr;
     }
     return addCapturePage(std::move(result));

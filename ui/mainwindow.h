@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kernelpoller.h"
+#include "sessionfile.h"
 #include "sourceviews.h"
 #include "windowexport.h"
 
@@ -54,9 +55,19 @@ public:
 
     // The current tab's views and data, for exports (the whole window included).
     ExportTarget exportTarget() const;
-    // Reads a capture now and shows it in a tab (headless exports); nullptr and the reason
-    // when it cannot be read.
+    // Reads a capture (or a saved session) now and shows it (headless exports); nullptr and
+    // the reason when it cannot be read (nullptr and no reason: a session without packets,
+    // shown in the kernel tab).
     class CapturePage *openCaptureNow(const QString &path, QString *error);
+    // The session: the kernel table's timeline (chart, transitions, last table) and the
+    // packets of the current capture tab (or of the first live capture), as one pcapng file.
+    bool saveSession(const QString &path, QString *error) const;
+    // The packets of the current capture tab as pcapng.
+    bool savePackets(const QString &path, QString *error) const;
+    // Shows a saved session's kernel timeline in the kernel tab (polling stops; Pause off
+    // resumes it live). Its packets, if any, open in a tab of their own.
+    void loadSession(const KernelTimeline &timeline, const QString &path);
+    bool showingSession() const { return m_sessionShown; }
 
 public slots:
     void showAbout();
@@ -89,6 +100,7 @@ private:
     void copyDiagramPicture();
     void exportDataDialog(const QString &kind);
     void createExportMenu();
+    QString packetsOfCurrentTab(bool orFirstLive) const;
     class CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
     void fillRecentMenu();
@@ -120,6 +132,9 @@ private:
     QAction *m_liveAction = nullptr;
     QAction *m_quitAction = nullptr;
     QMenu *m_exportMenu = nullptr;
+    QAction *m_saveSessionAction = nullptr;
+    QAction *m_savePacketsAction = nullptr;
+    bool m_sessionShown = false;
     QAction *m_exportPictureAction = nullptr;
     QAction *m_copyPictureAction = nullptr;
     QList<QAction *> m_exportDataActions;
