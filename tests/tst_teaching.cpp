@@ -5,10 +5,12 @@
 #include "systemsettings.h"
 #include "teachingtext.h"
 
+#include <QFile>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace tcpscope;
 
@@ -24,6 +26,7 @@ private slots:
     void situationsFillEveryPlaceholder();
     void mythsNamedAndCorrected();
     void brokenDataSaysWhy();
+    void interfaceFullyTranslated();
 };
 
 namespace {
@@ -197,6 +200,32 @@ void TestTeaching::brokenDataSaysWhy()
     states.close();
     QVERIFY(!TeachingText::load(dir.path(), &error));
     QVERIFY2(error.contains(u"not valid JSON") && error.contains(u"offset"), qPrintable(error));
+}
+
+void TestTeaching::interfaceFullyTranslated()
+{
+    // Every interface string of the Linguist file has a Chinese translation, finished.
+    QFile ts(QStringLiteral(TCPSCOPE_SOURCE_DIR "/resources/translations/tcpscope_zh_CN.ts"));
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&ts);
+    int messages = 0;
+    QString source;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (!xml.isStartElement())
+            continue;
+        if (xml.name() == u"source") {
+            source = xml.readElementText();
+        } else if (xml.name() == u"translation") {
+            const QString type = xml.attributes().value(QLatin1String("type")).toString();
+            const QString text = xml.readElementText();
+            QVERIFY2(type.isEmpty() && !text.isEmpty(),
+                     qPrintable(QStringLiteral("not translated: ") + source));
+            ++messages;
+        }
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(messages > 200);
 }
 
 QTEST_GUILESS_MAIN(TestTeaching)

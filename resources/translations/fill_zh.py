@@ -95,6 +95,42 @@ ZH = {
     "Why the protocol needs it": "协议为什么需要它", "States": "状态", "Default": "默认值",
     "What changing it does": "修改它的作用", "What it does not do": "它做不到的事",
     "States it matters for": "相关的状态",
+    "… and %1 more rows: export the data for all of them": "… 另有 %1 行:导出数据可得到全部内容",
+    "TCP state diagram": "TCP 状态图", "Connections per state over time": "各状态连接数随时间变化",
+    "Connections": "连接", "tcpscope": "tcpscope", "%1 to %2": "%1 至 %2",
+    "nothing to draw for \"%1\" here (one of: %2)": "这里没有可绘制的“%1”(可选:%2)",
+    "%1: say .csv or .json": "%1:请使用 .csv 或 .json", "no connection is selected": "没有选中连接",
+    "no data \"%1\" here (one of: %2)": "这里没有数据“%1”(可选:%2)",
+    "cannot write %1: %2": "无法写入 %1:%2", "live capture": "实时抓包", "at %1": "时间 %1",
+    "end of the capture, %1": "抓包结束时,%1", "Export a picture": "导出图片",
+    "1× (screen)": "1×(屏幕)", "2× (print)": "2×(打印)", "3× (large print)": "3×(大幅打印)",
+    "Print-friendly: white background, dark text": "适合打印:白色背景、深色文字",
+    "Caption under the picture": "在图片下方加说明", "Browse…": "浏览…",
+    "PNG image (*.png);;SVG vector drawing (*.svg);;PDF document (*.pdf)":
+        "PNG 图片 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)",
+    "View": "视图", "File (.png, .svg, .pdf)": "文件(.png、.svg、.pdf)", "PNG scale": "PNG 缩放",
+    "Caption": "说明", "Save &packets as pcapng…": "将报文保存为 pcapng(&P)…",
+    "&Save session…": "保存会话(&S)…",
+    "The kernel table's timeline and the capture's packets, in one pcapng file that tcpscope reopens as it was":
+        "内核套接字表的时间线和抓到的报文,保存在一个 pcapng 文件中,tcpscope 可原样重新打开",
+    "Export &picture…": "导出图片(&P)…", "&Copy picture of the diagram": "复制状态图图片(&C)",
+    "Export &data": "导出数据(&D)", "Connections, as filtered…": "连接(按当前过滤)…",
+    "All transitions…": "所有状态转换…", "Transitions of the selected connection…": "选中连接的状态转换…",
+    "Counts per state over time…": "各状态数量随时间变化…", "Save the packets": "保存报文",
+    "pcapng capture (*.pcapng)": "pcapng 抓包文件 (*.pcapng)", "Cannot save the packets": "无法保存报文",
+    "Save the session": "保存会话", "tcpscope session (*.pcapng)": "tcpscope 会话 (*.pcapng)",
+    "Saved the session to %1": "会话已保存到 %1", "Cannot save the session": "无法保存会话",
+    "kernel table of %1": "%1 的内核套接字表",
+    "This tab has no packets: open a capture or start a live capture first.":
+        "此标签页没有报文:请先打开抓包文件或开始实时抓包。",
+    "Session of %1 from %2, as it was at %3 · polling stopped: Pause off goes live again":
+        "%1 的会话,来自 %2,时间为 %3 · 轮询已停止:取消暂停即恢复实时",
+    "State diagram": "状态图", "Chart": "图表", "Table": "表格", "Whole window": "整个窗口",
+    "Saved %1": "已保存 %1", "Cannot export the picture": "无法导出图片",
+    "The diagram is on the clipboard": "状态图已复制到剪贴板", "Export data": "导出数据",
+    "CSV for spreadsheets (*.csv);;JSON (*.json)": "CSV 电子表格 (*.csv);;JSON (*.json)",
+    "Cannot export the data": "无法导出数据",
+    "History of the selected connection": "选中连接的历史",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

@@ -41,6 +41,57 @@
     </message>
 </context>
 <context>
+    <name>tcpscope</name>
+    <message>
+        <source>… and %1 more rows: export the data for all of them</source>
+        <translation>… 另有 %1 行:导出数据可得到全部内容</translation>
+    </message>
+    <message>
+        <source>TCP state diagram</source>
+        <translation>TCP 状态图</translation>
+    </message>
+    <message>
+        <source>Connections per state over time</source>
+        <translation>各状态连接数随时间变化</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>History of the selected connection</source>
+        <translation>选中连接的历史</translation>
+    </message>
+    <message>
+        <source>tcpscope</source>
+        <translation>tcpscope</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>nothing to draw for "%1" here (one of: %2)</source>
+        <translation>这里没有可绘制的“%1”(可选:%2)</translation>
+    </message>
+    <message>
+        <source>%1: say .csv or .json</source>
+        <translation>%1:请使用 .csv 或 .json</translation>
+    </message>
+    <message>
+        <source>no connection is selected</source>
+        <translation>没有选中连接</translation>
+    </message>
+    <message>
+        <source>no data "%1" here (one of: %2)</source>
+        <translation>这里没有数据“%1”(可选:%2)</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1:%2</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::CapturePage</name>
     <message>
         <source>Click a moment to see the connections as they were then</source>
@@ -125,6 +176,69 @@
     <message>
         <source>inferred: the capture joined this connection mid-stream</source>
         <translation>推断:抓包从这条连接的中途开始</translation>
+    </message>
+    <message>
+        <source>live capture</source>
+        <translation>实时抓包</translation>
+    </message>
+    <message>
+        <source>at %1</source>
+        <translation>时间 %1</translation>
+    </message>
+    <message>
+        <source>end of the capture, %1</source>
+        <translation>抓包结束时,%1</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::ExportPictureDialog</name>
+    <message>
+        <source>Export a picture</source>
+        <translation>导出图片</translation>
+    </message>
+    <message>
+        <source>1× (screen)</source>
+        <translation>1×(屏幕)</translation>
+    </message>
+    <message>
+        <source>2× (print)</source>
+        <translation>2×(打印)</translation>
+    </message>
+    <message>
+        <source>3× (large print)</source>
+        <translation>3×(大幅打印)</translation>
+    </message>
+    <message>
+        <source>Print-friendly: white background, dark text</source>
+        <translation>适合打印:白色背景、深色文字</translation>
+    </message>
+    <message>
+        <source>Caption under the picture</source>
+        <translation>在图片下方加说明</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG vector drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <source>File (.png, .svg, .pdf)</source>
+        <translation>文件(.png、.svg、.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG scale</source>
+        <translation>PNG 缩放</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>说明</translation>
     </message>
 </context>
 <context>
@@ -474,6 +588,134 @@
     <message>
         <source>Live capture</source>
         <translation>实时抓包</translation>
+    </message>
+    <message>
+        <source>Save &amp;packets as pcapng…</source>
+        <translation>将报文保存为 pcapng(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save session…</source>
+        <translation>保存会话(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>The kernel table's timeline and the capture's packets, in one pcapng file that tcpscope reopens as it was</source>
+        <translation>内核套接字表的时间线和抓到的报文,保存在一个 pcapng 文件中,tcpscope 可原样重新打开</translation>
+    </message>
+    <message>
+        <source>Export &amp;picture…</source>
+        <translation>导出图片(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy picture of the diagram</source>
+        <translation>复制状态图图片(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Export &amp;data</source>
+        <translation>导出数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Connections, as filtered…</source>
+        <translation>连接(按当前过滤)…</translation>
+    </message>
+    <message>
+        <source>All transitions…</source>
+        <translation>所有状态转换…</translation>
+    </message>
+    <message>
+        <source>Transitions of the selected connection…</source>
+        <translation>选中连接的状态转换…</translation>
+    </message>
+    <message>
+        <source>Counts per state over time…</source>
+        <translation>各状态数量随时间变化…</translation>
+    </message>
+    <message>
+        <source>Save the packets</source>
+        <translation>保存报文</translation>
+    </message>
+    <message>
+        <source>pcapng capture (*.pcapng)</source>
+        <translation>pcapng 抓包文件 (*.pcapng)</translation>
+    </message>
+    <message>
+        <source>Cannot save the packets</source>
+        <translation>无法保存报文</translation>
+    </message>
+    <message>
+        <source>Save the session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>tcpscope session (*.pcapng)</source>
+        <translation>tcpscope 会话 (*.pcapng)</translation>
+    </message>
+    <message>
+        <source>Saved the session to %1</source>
+        <translation>会话已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>无法保存会话</translation>
+    </message>
+    <message>
+        <source>kernel table of %1</source>
+        <translation>%1 的内核套接字表</translation>
+    </message>
+    <message>
+        <source>at %1</source>
+        <translation>时间 %1</translation>
+    </message>
+    <message>
+        <source>This tab has no packets: open a capture or start a live capture first.</source>
+        <translation>此标签页没有报文:请先打开抓包文件或开始实时抓包。</translation>
+    </message>
+    <message>
+        <source>Session of %1 from %2, as it was at %3 · polling stopped: Pause off goes live again</source>
+        <translation>%1 的会话,来自 %2,时间为 %3 · 轮询已停止:取消暂停即恢复实时</translation>
+    </message>
+    <message>
+        <source>State diagram</source>
+        <translation>状态图</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <source>History of the selected connection</source>
+        <translation>选中连接的历史</translation>
+    </message>
+    <message>
+        <source>Whole window</source>
+        <translation>整个窗口</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Cannot export the picture</source>
+        <translation>无法导出图片</translation>
+    </message>
+    <message>
+        <source>The diagram is on the clipboard</source>
+        <translation>状态图已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>CSV for spreadsheets (*.csv);;JSON (*.json)</source>
+        <translation>CSV 电子表格 (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot export the data</source>
+        <translation>无法导出数据</translation>
     </message>
 </context>
 <context>
