@@ -60,6 +60,11 @@ ExportPictureDialog::ExportPictureDialog(const QStringList &kinds, const QString
     form->addRow(QString(), m_caption);
     form->addRow(tr("Caption"), m_captionText);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    QPushButton *copy = buttons->addButton(tr("Copy to clipboard"), QDialogButtonBox::ActionRole);
+    connect(copy, &QPushButton::clicked, this, [this] {
+        m_copy = true;
+        accept();
+    });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     form->addRow(buttons);

@@ -22,6 +22,8 @@ public:
     QString kind() const;
     QString path() const;
     PictureOptions options() const;
+    // Copy to the clipboard was chosen instead of Save.
+    bool copyRequested() const { return m_copy; }
     // The caption proposed for a view (refilled when the view changes).
     void setCaptionProvider(std::function<QString(const QString &kind)> provider);
 
@@ -33,6 +35,7 @@ private:
     QLineEdit *m_captionText;
     QLineEdit *m_path;
     std::function<QString(const QString &)> m_captionFor;
+    bool m_copy = false;
 };
 
 } // namespace tcpscope

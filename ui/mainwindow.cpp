@@ -462,6 +462,12 @@ void MainWindow::exportPictureDialog()
     dialog.setCaptionProvider([target](const QString &kind) { return captionFor(target, kind); });
     if (dialog.exec() != QDialog::Accepted)
         return;
+    if (dialog.copyRequested()) {
+        QGuiApplication::clipboard()->setImage(
+            pictureImage(target, dialog.kind(), dialog.options()));
+        statusBar()->showMessage(tr("The picture is on the clipboard"), 3000);
+        return;
+    }
     QString error;
     if (exportPicture(target, dialog.kind(), dialog.path(), dialog.options(), &error))
         statusBar()->showMessage(tr("Saved %1").arg(dialog.path()), 5000);
@@ -500,6 +506,8 @@ void MainWindow::showState(TcpState state)
 
 void MainWindow::applyBatch(const KernelPollBatch &batch)
 {
+    if (m_sessionShown)
+        return; // a saved session is on show; a poll still in flight must not change it
     m_latest = batch;
     m_model->recordTransitions(batch.transitions); // the record goes on, paused or not
     if (m_paused) {

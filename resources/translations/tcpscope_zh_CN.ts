@@ -240,6 +240,10 @@
         <source>Caption</source>
         <translation>说明</translation>
     </message>
+    <message>
+        <source>Copy to clipboard</source>
+        <translation>复制到剪贴板</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>
@@ -716,6 +720,10 @@
     <message>
         <source>Cannot export the data</source>
         <translation>无法导出数据</translation>
+    </message>
+    <message>
+        <source>The picture is on the clipboard</source>
+        <translation>图片已复制到剪贴板</translation>
     </message>
 </context>
 <context>
