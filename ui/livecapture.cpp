@@ -64,6 +64,14 @@ LiveCapturePage::LiveCapturePage(QWidget *parent)
     layout->addWidget(m_page, 1);
 }
 
+QString LiveCapturePage::sourceText() const
+{
+    const QString filter = m_filter->text().trimmed();
+    return filter.isEmpty()
+               ? tr("live capture on %1").arg(m_interface->currentText())
+               : tr("live capture on %1, filter \"%2\"").arg(m_interface->currentText(), filter);
+}
+
 void LiveCapturePage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {

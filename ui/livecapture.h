@@ -36,6 +36,8 @@ public:
     // The packets captured so far, kept in a temporary pcap file (empty before the first
     // start); File ▸ Save packets writes them as pcapng.
     QString packetsFile() const { return m_packetsPath; }
+    // "live capture on lo, filter \"tcp port 80\"": for captions.
+    QString sourceText() const;
 
 signals:
     void started(); // the helper captures: packets from now on are seen

@@ -362,6 +362,7 @@ ExportTarget MainWindow::exportTarget() const
         t = page->exportTarget();
     } else if (auto *live = qobject_cast<LiveCapturePage *>(m_tabs->currentWidget())) {
         t = live->page()->exportTarget();
+        t.source = live->sourceText();
     } else {
         t.diagram = m_views.diagram;
         t.chart = m_chart;

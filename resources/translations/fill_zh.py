@@ -131,7 +131,8 @@ ZH = {
     "CSV for spreadsheets (*.csv);;JSON (*.json)": "CSV 电子表格 (*.csv);;JSON (*.json)",
     "Cannot export the data": "无法导出数据",
     "History of the selected connection": "选中连接的历史",
-    "Copy to clipboard": "复制到剪贴板", "The picture is on the clipboard": "图片已复制到剪贴板",
+    "Copy to clipboard": "复制到剪贴板", "live capture on %1": "%1 上的实时抓包",
+    "live capture on %1, filter \"%2\"": "%1 上的实时抓包,过滤“%2”", "The picture is on the clipboard": "图片已复制到剪贴板",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

@@ -370,6 +370,14 @@
         <source>Not capturing. The kernel table and open files keep working.</source>
         <translation>未在抓包。内核套接字表和已打开的文件照常工作。</translation>
     </message>
+    <message>
+        <source>live capture on %1</source>
+        <translation>%1 上的实时抓包</translation>
+    </message>
+    <message>
+        <source>live capture on %1, filter "%2"</source>
+        <translation>%1 上的实时抓包,过滤“%2”</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::MainWindow</name>
