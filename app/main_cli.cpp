@@ -1,6 +1,7 @@
 // tcpscope-cli: the command-line companion. Links no Gui or Widgets.
 #include "cli_export.h"
 #include "cli_kernel.h"
+#include "cli_lab.h"
 #include "cli_packets.h"
 #include "versions.h"
 
@@ -41,6 +42,13 @@ void printUsage(FILE *to)
         "      count of endpoints per state over time, as CSV (header row, ISO-8601 UTC\n"
         "      times, RFC 4180 quoting) or JSON; the format follows OUT's extension.\n"
         "\n"
+        "The Lab (textbook situations with real sockets on loopback):\n"
+        "  lab list [--format text|json] [--language en|zh]\n"
+        "  lab run NAME [--step] [--format text|json] [--language en|zh]\n"
+        "      plays a scenario step by step, printing each step and the transitions the\n"
+        "      kernel table shows; --step waits for Enter before each step. Exits 1 when a\n"
+        "      step does not show what it claims, 3 when the scenario needs root.\n"
+        "\n"
         "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
         "  --help      this text\n",
         to);
@@ -77,6 +85,8 @@ int main(int argc, char *argv[])
         return runCapture(args.mid(1));
     if (cmd == u"export")
         return runExport(args.mid(1));
+    if (cmd == u"lab")
+        return runLab(args.mid(1));
     std::fprintf(stderr, "tcpscope-cli: unknown command '%s' (see tcpscope-cli --help)\n",
                  qPrintable(cmd));
     return 2;

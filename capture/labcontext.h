@@ -1,0 +1,93 @@
+// The sockets of a Lab scenario: real TCP sockets on loopback, named ("client", "server",
+// "listener", groups like "clients"), made and driven by plain socket calls, and found again
+// in the kernel's table by their address pairs (a TIME_WAIT has no descriptor, but keeps its
+// ports). Everything it opened is closed, and every process it forked is ended, when it goes.
+#pragma once
+
+#include "socketrecord.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <map>
+#include <vector>
+
+namespace tcpscope {
+
+class LabContext
+{
+public:
+    LabContext() = default;
+    ~LabContext();
+    LabContext(const LabContext &) = delete;
+    LabContext &operator=(const LabContext &) = delete;
+
+    // Each returns false with the reason in error() when the call fails.
+    bool listen(const QString &name, int backlog = 16, quint16 port = 0);
+    bool connect(const QString &name, const QString &listener, bool wait = true);
+    // connect() to a port nobody listens on; true when it was refused (what is expected).
+    bool connectRefused(const QString &name);
+    bool accept(const QString &name, const QString &listener);
+    bool send(const QString &name, const QByteArray &bytes);
+    bool receiveAll(const QString &name, QByteArray *out); // what has arrived, without waiting
+    bool readToEnd(const QString &name);                   // until the peer's FIN (read() = 0)
+    bool close(const QString &name);
+    bool shutdownWrite(const QString &name);
+    bool setLingerZero(const QString &name); // close() will abort: RST, no TIME_WAIT
+    bool setOrphanTimeout(const QString &name, int seconds); // TCP_LINGER2: FIN_WAIT_2 life
+    // A forked child process that holds a copy of the socket's descriptor; the child obeys
+    // childClose() / childShutdownWrite(), and is ended with the context.
+    bool forkHolder(const QString &name);
+    bool childClose(const QString &name);
+    bool childShutdownWrite(const QString &name);
+    // n clients of the listener, each connected, accepted (as "<group>-server"), then closed
+    // by the client first after the server read its end: n TIME_WAITs on the client side.
+    bool shortConnections(const QString &group, const QString &listener, int n);
+    // n clients that connect without waiting (the accept queue may be full).
+    bool connectMany(const QString &group, const QString &listener, int n);
+
+    // Names sockets together as a group (by their ports: it stays valid after they close).
+    void group(const QString &group, const QStringList &names);
+    // Root only: moves this thread into a network namespace of its own, with lo up, deleted
+    // with the context; then nft() adds rules there.
+    bool enterNamespace();
+    bool nft(const QStringList &args);
+    bool inNamespace() const { return !m_namespace.isEmpty(); }
+    // Two sockets bound to fixed ports connecting to each other at once (non-blocking).
+    bool connectEachOther(const QString &a, const QString &b);
+
+    // Does a socket of the kernel's table belong to `name` (a socket or a group)?
+    bool owns(const QString &name, const SocketRecord &r) const;
+    // Every local or remote port the scenario uses (to filter a capture or the table).
+    QList<quint16> ports() const;
+    QString describe(const QString &name) const; // "127.0.0.1:40000 → 127.0.0.1:8080"
+    QString error() const { return m_error; }
+    // A note the step prints (bytes read, ports left...).
+    QString takeNote();
+    void note(const QString &text) { m_notes << text; }
+
+private:
+    struct Endpoint
+    {
+        int fd = -1;
+        quint16 local = 0, remote = 0;
+        bool listener = false;
+    };
+    struct Child
+    {
+        int pid = -1;
+        int control = -1; // the pipe the child reads its orders from
+    };
+    Endpoint *find(const QString &name);
+    bool fail(const QString &what);
+    bool order(const QString &name, char command);
+
+    std::map<QString, Endpoint> m_sockets;
+    std::map<QString, std::vector<Endpoint>> m_groups;
+    std::map<QString, Child> m_children;
+    QString m_namespace;
+    QStringList m_notes;
+    QString m_error;
+};
+
+} // namespace tcpscope
