@@ -158,8 +158,10 @@ int runLab(const QStringList &args)
             else
                 std::printf("[Enter: step %d/%d] ", i + 1, count), std::fflush(stdout);
             std::string reply;
-            if (!std::getline(std::cin, reply) || reply == "stop")
+            if (!std::getline(std::cin, reply) || reply == "stop") {
+                g_stop = true; // stopped by its driver: clean up and say so
                 break;
+            }
         }
         if (json)
             jsonLine([&](JsonWriter &w) {
