@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "exportpicturedialog.h"
+#include "labpanel.h"
 
 #include "capturepage.h"
 #include "kernelsocketmodel.h"
@@ -24,6 +25,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -251,6 +253,7 @@ void MainWindow::createMenus()
     m_stackedAction->setCheckable(true);
     connect(m_stackedAction, &QAction::toggled, m_chart, &StateCountChart::setStacked);
 
+    createLab();
     m_helpMenu = menuBar()->addMenu(QString());
     m_aboutAction = m_helpMenu->addAction(QString(), this, &MainWindow::showAbout);
     m_aboutQtAction = m_helpMenu->addAction(QString(), qApp, &QApplication::aboutQt);
@@ -306,6 +309,9 @@ void MainWindow::retranslate()
         m_window->setItemText(i, windows[i]);
     m_stackedAction->setText(tr("Stacked"));
     m_stackedAction->setToolTip(tr("Stack the states' areas instead of drawing lines"));
+    m_labMenu->setTitle(tr("La&b"));
+    m_labDock->setWindowTitle(tr("Lab"));
+    m_labDock->toggleViewAction()->setText(tr("Show the &Lab panel"));
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About tcpscope"));
     m_aboutQtAction->setText(tr("About &Qt"));
@@ -317,6 +323,43 @@ void MainWindow::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange && m_fileMenu)
         retranslate();
     QMainWindow::changeEvent(event);
+}
+
+void MainWindow::createLab()
+{
+    m_lab = new LabPanel;
+    m_labDock = new QDockWidget(this);
+    m_labDock->setObjectName(QStringLiteral("labDock"));
+    m_labDock->setWidget(m_lab);
+    m_labDock->setMinimumWidth(340);
+    addDockWidget(Qt::RightDockWidgetArea, m_labDock);
+    m_labDock->hide();
+    m_labMenu = menuBar()->addMenu(QString());
+    QAction *toggle = m_labDock->toggleViewAction();
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    m_labMenu->addAction(toggle);
+    // Each step: the kernel tab in front, the explanation on the state the step is about.
+    connect(m_lab, &LabPanel::stepStarted, this, [this](TcpState about) {
+        m_tabs->setCurrentIndex(0);
+        m_views.teaching->showState(about);
+        m_views.showExplanation();
+    });
+    // The table follows the scenario's sockets: they all share the first (listening) port.
+    connect(m_lab, &LabPanel::scenarioPorts, this, [this](const QList<quint16> &ports) {
+        if (!ports.isEmpty())
+            m_filter->setText(QStringLiteral(":%1").arg(ports.first()));
+    });
+    // Poll fast while a scenario runs, so that short states are seen; back afterwards.
+    connect(m_lab, &LabPanel::runningChanged, this, [this](bool running) {
+        if (running) {
+            m_intervalBeforeLab = m_interval->value();
+            m_stateFilter->setCurrentIndex(0);
+            m_interval->setValue(KernelPoller::kMinIntervalMs);
+        } else if (m_intervalBeforeLab > 0) {
+            m_interval->setValue(m_intervalBeforeLab);
+            m_intervalBeforeLab = 0;
+        }
+    });
 }
 
 void MainWindow::createExportMenu()

@@ -50,6 +50,8 @@ public:
 
     QTabWidget *tabs() const { return m_tabs; }
     const SourceViews &views() const { return m_views; }
+    class LabPanel *labPanel() const { return m_lab; }
+    class QDockWidget *labDock() const { return m_labDock; }
     // A state chosen on the diagram: the table shows its sockets, the panel explains it.
     void showState(TcpState state);
 
@@ -100,6 +102,7 @@ private:
     void copyDiagramPicture();
     void exportDataDialog(const QString &kind);
     void createExportMenu();
+    void createLab();
     QString packetsOfCurrentTab(bool orFirstLive) const;
     class CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
@@ -135,6 +138,10 @@ private:
     QAction *m_saveSessionAction = nullptr;
     QAction *m_savePacketsAction = nullptr;
     bool m_sessionShown = false;
+    class LabPanel *m_lab = nullptr;
+    class QDockWidget *m_labDock = nullptr;
+    QMenu *m_labMenu = nullptr;
+    int m_intervalBeforeLab = 0;
     QAction *m_exportPictureAction = nullptr;
     QAction *m_copyPictureAction = nullptr;
     QList<QAction *> m_exportDataActions;
