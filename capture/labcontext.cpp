@@ -456,6 +456,10 @@ QList<quint16> LabContext::ports() const
         if (p && !out.contains(p))
             out << p;
     };
+    for (const auto &[name, e] : m_sockets) { // listeners first: every socket shares that port
+        if (e.listener)
+            add(e.local);
+    }
     for (const auto &[name, e] : m_sockets) {
         add(e.local);
         add(e.remote);

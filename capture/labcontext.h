@@ -58,7 +58,8 @@ public:
 
     // Does a socket of the kernel's table belong to `name` (a socket or a group)?
     bool owns(const QString &name, const SocketRecord &r) const;
-    // Every local or remote port the scenario uses (to filter a capture or the table).
+    // Every local or remote port the scenario uses (to filter a capture or the table),
+    // listening ports first.
     QList<quint16> ports() const;
     QString describe(const QString &name) const; // "127.0.0.1:40000 → 127.0.0.1:8080"
     QString error() const { return m_error; }

@@ -6,7 +6,7 @@
 #include <QCoreApplication>
 #include <QEvent>
 #include <QFileInfo>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +14,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <unistd.h>
@@ -38,6 +39,7 @@ LabPanel::LabPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     m_title = new QLabel;
     m_title->setStyleSheet(QStringLiteral("font-weight: bold"));
+    m_title->setWordWrap(true);
     m_scenarios = new QListWidget;
     m_scenarios->setMaximumHeight(230);
     m_summary = new QLabel;
@@ -46,9 +48,11 @@ LabPanel::LabPanel(QWidget *parent)
     m_next = new QPushButton;
     m_runAllButton = new QPushButton;
     m_stop = new QPushButton;
-    auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {m_start, m_next, m_runAllButton, m_stop})
-        buttons->addWidget(b);
+    auto *buttons = new QGridLayout;
+    buttons->addWidget(m_start, 0, 0);
+    buttons->addWidget(m_next, 0, 1);
+    buttons->addWidget(m_runAllButton, 1, 0);
+    buttons->addWidget(m_stop, 1, 1);
     m_steps = new QListWidget;
     m_steps->setWordWrap(true);
     m_steps->setSelectionMode(QAbstractItemView::NoSelection);
@@ -211,8 +215,10 @@ void LabPanel::handle(const QJsonObject &e)
     const QString event = e.value(u"event").toString();
     if (event == u"waiting") {
         m_waiting = true;
+        // Run all: a pause between steps, long enough to watch the diagram and read the step.
         if (m_runAll)
-            next();
+            QTimer::singleShot(e.value(u"next").toInt() == 1 ? 0 : kRunAllPauseMs, this,
+                               &LabPanel::next);
     } else if (event == u"step") {
         const int i = e.value(u"index").toInt() - 1;
         for (int k = 0; k < m_steps->count(); ++k) {
@@ -228,11 +234,10 @@ void LabPanel::handle(const QJsonObject &e)
             Q_EMIT stepStarted(*s);
     } else if (event == u"observed") {
         const QString from = e.value(u"from").toString(), to = e.value(u"to").toString();
-        m_log->appendPlainText(QStringLiteral("%1  %2").arg(
-            e.value(u"socket").toString(), e.value(u"appeared").toBool()
-                                               ? tr("appeared in %1").arg(to)
-                                           : to == u"CLOSED" ? tr("gone (was %1)").arg(from)
-                                                             : from + QStringLiteral(" → ") + to));
+        const QString change = e.value(u"appeared").toBool() ? tr("appeared in %1").arg(to)
+                               : to == u"CLOSED"             ? tr("gone (was %1)").arg(from)
+                                                             : from + QStringLiteral(" → ") + to;
+        m_log->appendPlainText(change + QStringLiteral(" — ") + e.value(u"socket").toString());
     } else if (event == u"result") {
         const int i = e.value(u"index").toInt() - 1;
         const bool ok = e.value(u"ok").toBool();

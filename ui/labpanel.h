@@ -20,6 +20,9 @@ class LabPanel : public QWidget
 {
     Q_OBJECT
 public:
+    // Run all waits this long between steps (the class watches; the tests set it to 0).
+    static inline int kRunAllPauseMs = 1500;
+
     explicit LabPanel(QWidget *parent = nullptr);
     ~LabPanel() override;
 

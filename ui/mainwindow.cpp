@@ -47,6 +47,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -331,10 +332,19 @@ void MainWindow::createLab()
     m_labDock = new QDockWidget(this);
     m_labDock->setObjectName(QStringLiteral("labDock"));
     m_labDock->setWidget(m_lab);
-    m_labDock->setMinimumWidth(340);
+    m_labDock->setMinimumWidth(320);
     addDockWidget(Qt::RightDockWidgetArea, m_labDock);
     m_labDock->hide();
     m_labMenu = menuBar()->addMenu(QString());
+    // With the panel open the diagram keeps most of what is left: it is what the class watches.
+    connect(m_labDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (!visible)
+            return;
+        QTimer::singleShot(0, this, [this] { // once the dock has taken its width
+            const int width = m_views.top->width();
+            m_views.top->setSizes({width * 62 / 100, width * 38 / 100});
+        });
+    });
     QAction *toggle = m_labDock->toggleViewAction();
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     m_labMenu->addAction(toggle);
@@ -352,6 +362,8 @@ void MainWindow::createLab()
     // Poll fast while a scenario runs, so that short states are seen; back afterwards.
     connect(m_lab, &LabPanel::runningChanged, this, [this](bool running) {
         if (running) {
+            const int width = m_views.top->width();
+            m_views.top->setSizes({width * 62 / 100, width * 38 / 100});
             m_intervalBeforeLab = m_interval->value();
             m_stateFilter->setCurrentIndex(0);
             m_interval->setValue(KernelPoller::kMinIntervalMs);

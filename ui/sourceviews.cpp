@@ -44,7 +44,7 @@ SourceViews SourceViews::build(QWidget *tablePane, StateCountChart *chart, QTree
     v.diagramBar->addStretch(1);
     dl->addLayout(v.diagramBar);
 
-    auto *top = new QSplitter(Qt::Horizontal);
+    auto *top = v.top = new QSplitter(Qt::Horizontal);
     top->addWidget(diagramPane);
     top->addWidget(chart);
     top->setStretchFactor(0, 3);

@@ -31,6 +31,7 @@ public:
     QCheckBox *follow = nullptr;       // follow the selected connection
     QHBoxLayout *diagramBar = nullptr; // the row under the diagram (pages add their buttons)
     QSplitter *root = nullptr;
+    QSplitter *top = nullptr; // diagram | chart
 
     // Builds them around a page's own table pane, chart and history list.
     static SourceViews build(QWidget *tablePane, StateCountChart *chart, QTreeWidget *history);

@@ -58,6 +58,7 @@ StateCountChart::StateCountChart(QWidget *parent)
     axisRect()->setRangeZoom(Qt::Horizontal);
     connect(this, &QCustomPlot::legendClick, this, &StateCountChart::onLegendClick);
     setMouseTracking(true);
+    setMinimumWidth(240); // the legend's row would otherwise hold it at its widest
     applyPalette();
 }
 
@@ -81,6 +82,19 @@ void StateCountChart::applyPalette()
         if (QCPPlottableLegendItem *item = legend->itemWithPlottable(m_graphs[i]))
             item->setTextColor(m_graphs[i]->visible() ? ink : QColor(Qt::gray));
     }
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::resizeEvent(QResizeEvent *event)
+{
+    // As many legend entries per row as fit: a narrow chart (the Lab panel open) stays legible.
+    const int wrap = std::clamp(width() / 118, 2, 6);
+    if (wrap != legend->wrap()) {
+        legend->setWrap(wrap);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flows the entries
+    }
+    xAxis->ticker()->setTickCount(std::clamp(width() / 150, 2, 6)); // time labels never collide
+    QCustomPlot::resizeEvent(event);
     replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -59,7 +59,7 @@ StateDiagramView::StateDiagramView(QWidget *parent)
     , m_ticker(new QTimer(this))
 {
     setMouseTracking(true);
-    setMinimumSize(480, 330);
+    setMinimumSize(360, 250);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     ensureResources();
     m_ticker->setInterval(16);

@@ -131,7 +131,17 @@ ZH = {
     "CSV for spreadsheets (*.csv);;JSON (*.json)": "CSV 电子表格 (*.csv);;JSON (*.json)",
     "Cannot export the data": "无法导出数据",
     "History of the selected connection": "选中连接的历史",
-    "Copy to clipboard": "复制到剪贴板", "live capture on %1": "%1 上的实时抓包",
+    "Copy to clipboard": "复制到剪贴板",
+    "cannot start %1: %2": "无法启动 %1:%2",
+    "Needs root: it makes a network namespace where nftables holds back FINs and SYNs. Start tcpscope-cli lab run %1 as root to play it.":
+        "需要 root 权限:它会创建一个网络命名空间,用 nftables 拦住 FIN 和 SYN。请以 root 身份运行 tcpscope-cli lab run %1。",
+    "appeared in %1": "出现于 %1", "gone (was %1)": "消失(原为 %1)", "✗ not seen: %1": "✗ 未观测到:%1",
+    "Stopped: the scenario's sockets are closed.": "已停止:场景创建的套接字都已关闭。",
+    "Every step showed what it claims.": "每一步都展示了它所说的内容。",
+    "A step did not show what it claims.": "有一步没有展示它所说的内容。",
+    "Lab: real sockets on this machine, step by step": "实验:本机上的真实套接字,一步一步来",
+    "Start the scenario, one step at a time": "开始场景,一次一步", "Next": "下一步", "Run all": "全部运行",
+    "La&b": "实验(&B)", "Lab": "实验", "Show the &Lab panel": "显示实验面板(&L)", "live capture on %1": "%1 上的实时抓包",
     "live capture on %1, filter \"%2\"": "%1 上的实时抓包,过滤“%2”", "The picture is on the clipboard": "图片已复制到剪贴板",
 }
 

@@ -317,6 +317,65 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::LabPanel</name>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>无法启动 %1:%2</translation>
+    </message>
+    <message>
+        <source>Needs root: it makes a network namespace where nftables holds back FINs and SYNs. Start tcpscope-cli lab run %1 as root to play it.</source>
+        <translation>需要 root 权限:它会创建一个网络命名空间,用 nftables 拦住 FIN 和 SYN。请以 root 身份运行 tcpscope-cli lab run %1。</translation>
+    </message>
+    <message>
+        <source>appeared in %1</source>
+        <translation>出现于 %1</translation>
+    </message>
+    <message>
+        <source>gone (was %1)</source>
+        <translation>消失(原为 %1)</translation>
+    </message>
+    <message>
+        <source>✗ not seen: %1</source>
+        <translation>✗ 未观测到:%1</translation>
+    </message>
+    <message>
+        <source>Stopped: the scenario's sockets are closed.</source>
+        <translation>已停止:场景创建的套接字都已关闭。</translation>
+    </message>
+    <message>
+        <source>Every step showed what it claims.</source>
+        <translation>每一步都展示了它所说的内容。</translation>
+    </message>
+    <message>
+        <source>A step did not show what it claims.</source>
+        <translation>有一步没有展示它所说的内容。</translation>
+    </message>
+    <message>
+        <source>Lab: real sockets on this machine, step by step</source>
+        <translation>实验:本机上的真实套接字,一步一步来</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Start the scenario, one step at a time</source>
+        <translation>开始场景,一次一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Run all</source>
+        <translation>全部运行</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::LiveCapturePage</name>
     <message>
         <source>BPF filter, e.g. tcp port 8080</source>
@@ -732,6 +791,18 @@
     <message>
         <source>The picture is on the clipboard</source>
         <translation>图片已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>La&amp;b</source>
+        <translation>实验(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Show the &amp;Lab panel</source>
+        <translation>显示实验面板(&amp;L)</translation>
     </message>
 </context>
 <context>
