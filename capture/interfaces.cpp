@@ -1,5 +1,8 @@
 #include "interfaces.h"
 
+#include <sys/xattr.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 
 #include <pcap/pcap.h>
@@ -28,6 +31,14 @@ QString captureHelperPath()
     return env.isEmpty()
                ? QCoreApplication::applicationDirPath() + QStringLiteral("/tcpscope-capture")
                : env;
+}
+
+bool captureLikelyPermitted()
+{
+    if (::geteuid() == 0)
+        return true;
+    const QByteArray path = captureHelperPath().toLocal8Bit();
+    return ::getxattr(path.constData(), "security.capability", nullptr, 0) > 0;
 }
 
 } // namespace tcpscope

@@ -11,4 +11,8 @@ QStringList captureInterfaces();
 // Where the capture helper is: $TCPSCOPE_CAPTURE_HELPER, else beside this program.
 QString captureHelperPath();
 
+// Can the helper capture without asking? (We are root, or it carries file capabilities.) A
+// guess for starting a capture unasked; the helper itself still says what is wrong.
+bool captureLikelyPermitted();
+
 } // namespace tcpscope

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "exportpicturedialog.h"
+#include "interfaces.h"
 #include "labpanel.h"
 
 #include "capturepage.h"
@@ -356,8 +357,18 @@ void MainWindow::createLab()
     });
     // The table follows the scenario's sockets: they all share the first (listening) port.
     connect(m_lab, &LabPanel::scenarioPorts, this, [this](const QList<quint16> &ports) {
-        if (!ports.isEmpty())
-            m_filter->setText(QStringLiteral(":%1").arg(ports.first()));
+        if (ports.isEmpty())
+            return;
+        m_filter->setText(QStringLiteral(":%1").arg(ports.first()));
+        // When capturing is permitted, the packets on lo too: a live tab on the scenario's
+        // port, started once per run (the kernel tab stays in front).
+        if (!m_labCapture && captureLikelyPermitted()) {
+            m_labCapture = openLiveCapture();
+            m_labCapture->start(QStringLiteral("lo"),
+                                QStringLiteral("tcp port %1").arg(ports.first()));
+            m_tabs->setTabText(m_tabs->indexOf(m_labCapture), tr("Lab packets on lo"));
+            m_tabs->setCurrentIndex(0);
+        }
     });
     // Poll fast while a scenario runs, so that short states are seen; back afterwards.
     connect(m_lab, &LabPanel::runningChanged, this, [this](bool running) {
@@ -367,7 +378,11 @@ void MainWindow::createLab()
             m_intervalBeforeLab = m_interval->value();
             m_stateFilter->setCurrentIndex(0);
             m_interval->setValue(KernelPoller::kMinIntervalMs);
-        } else if (m_intervalBeforeLab > 0) {
+        } else if (m_labCapture) {
+            QTimer::singleShot(500, m_labCapture, &LiveCapturePage::stop); // the last packets
+            m_labCapture = nullptr;
+        }
+        if (!running && m_intervalBeforeLab > 0) {
             m_interval->setValue(m_intervalBeforeLab);
             m_intervalBeforeLab = 0;
         }

@@ -9,6 +9,7 @@
 #include "windowexport.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QComboBox;
@@ -142,6 +143,7 @@ private:
     class QDockWidget *m_labDock = nullptr;
     QMenu *m_labMenu = nullptr;
     int m_intervalBeforeLab = 0;
+    QPointer<class LiveCapturePage> m_labCapture; // the Lab's own capture on lo, if any
     QAction *m_exportPictureAction = nullptr;
     QAction *m_copyPictureAction = nullptr;
     QList<QAction *> m_exportDataActions;

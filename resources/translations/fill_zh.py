@@ -141,7 +141,7 @@ ZH = {
     "A step did not show what it claims.": "有一步没有展示它所说的内容。",
     "Lab: real sockets on this machine, step by step": "实验:本机上的真实套接字,一步一步来",
     "Start the scenario, one step at a time": "开始场景,一次一步", "Next": "下一步", "Run all": "全部运行",
-    "La&b": "实验(&B)", "Lab": "实验", "Show the &Lab panel": "显示实验面板(&L)", "live capture on %1": "%1 上的实时抓包",
+    "La&b": "实验(&B)", "Lab packets on lo": "实验报文(lo)", "Lab": "实验", "Show the &Lab panel": "显示实验面板(&L)", "live capture on %1": "%1 上的实时抓包",
     "live capture on %1, filter \"%2\"": "%1 上的实时抓包,过滤“%2”", "The picture is on the clipboard": "图片已复制到剪贴板",
 }
 
