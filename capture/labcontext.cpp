@@ -135,6 +135,8 @@ bool LabContext::connectRefused(const QString &name)
     const quint16 port = portOf(probe, false);
     ::close(probe);
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(QStringLiteral("socket()"));
     a = loopback(port);
     const int r = ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
     const int err = errno;
