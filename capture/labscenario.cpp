@@ -377,10 +377,11 @@ std::vector<LabScenario> makeScenarios()
            S::FinWait1,
            [](LabContext &c) { return c.close(u"client"_qs) && c.close(u"server"_qs); },
            {in(u"client"_qs, S::FinWait1), in(u"server"_qs, S::FinWait1)}},
-          {u"The FINs are let through: their retransmissions cross, each side receives a FIN "
-           u"while its own is unacknowledged (CLOSING), and both end in TIME_WAIT."_qs,
-           u"放行 FIN:重传的 FIN 交错而过,每一方都在自己的 FIN 未被确认时收到对方的 FIN"
-           u"(CLOSING),最终双方都进入 TIME_WAIT。"_qs,
+          {u"The FINs are let through: the peer's FIN reaches a side whose own FIN is not yet "
+           u"acknowledged (FIN_WAIT_1 → CLOSING, or straight to TIME_WAIT when it carries the "
+           u"ACK) — and, unlike an ordinary close, both sides end in TIME_WAIT."_qs,
+           u"放行 FIN:对方的 FIN 到达时,本方的 FIN 尚未被确认(FIN_WAIT_1 → CLOSING;若它同时"
+           u"携带 ACK 则直接进入 TIME_WAIT)——与普通关闭不同,双方最终都进入 TIME_WAIT。"_qs,
            S::Closing,
            [](LabContext &c) {
                return c.nft({u"flush"_qs, u"chain"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs});
@@ -396,10 +397,11 @@ std::vector<LabScenario> makeScenarios()
                       && c.connectEachOther(u"left"_qs, u"right"_qs);
            },
            {in(u"left"_qs, S::SynSent), in(u"right"_qs, S::SynSent)}},
-          {u"The SYNs are let through: each side receives a SYN in SYN_SENT (SYN_RECEIVED, "
-           u"SYN+ACK), and both become ESTABLISHED: one connection, opened from both ends."_qs,
-           u"放行 SYN:每一方都在 SYN_SENT 中收到 SYN(SYN_RECEIVED,发 SYN+ACK),双方都进入 "
-           u"ESTABLISHED:一条从两端同时打开的连接。"_qs,
+          {u"The SYNs are let through: a side still in SYN_SENT receives the other's SYN "
+           u"(SYN_RECEIVED, it answers SYN+ACK), and both become ESTABLISHED: one connection, "
+           u"opened from both ends, with no listener at all."_qs,
+           u"放行 SYN:仍处于 SYN_SENT 的一方收到对方的 SYN(进入 SYN_RECEIVED,回复 SYN+ACK),"
+           u"双方都进入 ESTABLISHED:一条从两端同时打开的连接,根本没有监听者。"_qs,
            S::SynReceived,
            [](LabContext &c) {
                return c.nft({u"flush"_qs, u"chain"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs});
