@@ -293,19 +293,27 @@ void TestKernelTableLive::pollsBecomeTransitions()
 
     m_sockets.close(client); // the client closes first
     got.clear();
-    QVERIFY(waitFor([&] { // FIN_WAIT_1 may or may not be caught between two polls
-        got += transitionsOn(table.poll());
-        return got.contains(u"server:ESTABLISHED>CLOSE_WAIT"_qs)
-               && (got.contains(u"client:ESTABLISHED>FIN_WAIT_2"_qs)
-                   || got.contains(u"client:FIN_WAIT_1>FIN_WAIT_2"_qs));
-    }));
+    // FIN_WAIT_1 may or may not be caught between two polls. A loaded machine (the sanitizer
+    // build beside other suites) can be slow: wait up to 10 s, and say what was seen.
+    QVERIFY2(waitFor(
+                 [&] {
+                     got += transitionsOn(table.poll());
+                     return got.contains(u"server:ESTABLISHED>CLOSE_WAIT"_qs)
+                            && (got.contains(u"client:ESTABLISHED>FIN_WAIT_2"_qs)
+                                || got.contains(u"client:FIN_WAIT_1>FIN_WAIT_2"_qs));
+                 },
+                 10000),
+             qPrintable(got.join(u", ")));
     m_sockets.close(server); // then the server: LAST_ACK lasts one loopback RTT
     got.clear();
-    QVERIFY(waitFor([&] {
-        got += transitionsOn(table.poll());
-        return got.contains(u"client:FIN_WAIT_2>TIME_WAIT"_qs)
-               && got.contains(u"server:CLOSE_WAIT>CLOSED"_qs);
-    }));
+    QVERIFY2(waitFor(
+                 [&] {
+                     got += transitionsOn(table.poll());
+                     return got.contains(u"client:FIN_WAIT_2>TIME_WAIT"_qs)
+                            && got.contains(u"server:CLOSE_WAIT>CLOSED"_qs);
+                 },
+                 10000),
+             qPrintable(got.join(u", ")));
     // The vanished server socket is kept, marked gone, so that a view can fade it out.
     bool fading = false;
     for (const SocketRow &row : table.table().rows())
