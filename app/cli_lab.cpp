@@ -33,10 +33,8 @@ void line(const std::string &s)
 
 QString endpoints(const Transition &t)
 {
-    return u"%1:%2 → %3:%4"_qs.arg(t.localAddress.toString())
-        .arg(t.localPort)
-        .arg(t.remoteAddress.toString())
-        .arg(t.remotePort);
+    return endpointText(t.localAddress, t.localPort) + u" → "_qs
+           + endpointText(t.remoteAddress, t.remotePort);
 }
 
 int list(bool json, bool zh)

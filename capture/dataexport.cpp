@@ -13,14 +13,6 @@ namespace tcpscope {
 
 namespace {
 
-bool counted(TcpState s) { return s != TcpState::Closed && s != TcpState::Listen; }
-
-QString endpoint(const IpAddress &a, std::uint16_t port)
-{
-    return a.isV6() ? u'[' + a.toString() + QStringLiteral("]:") + QString::number(port)
-                    : a.toString() + u':' + QString::number(port);
-}
-
 std::vector<std::uint32_t> timeOrder(const std::vector<StateChange> &changes)
 {
     std::vector<std::uint32_t> order(changes.size());
@@ -76,10 +68,11 @@ DataTable connectionsTable(const TcpTracker &tracker, int digits)
         const Connection &c = conns[i];
         const int client = c.ep[0].role == Role::Server ? 1 : 0, server = 1 - client;
         t.rows.push_back({QString::number(i), c.address[0].isV6() ? u"IPv6"_qs : u"IPv4"_qs,
-                          endpoint(c.address[client], c.port[client]),
-                          endpoint(c.address[server], c.port[server]), rfcName(c.ep[client].state),
-                          rfcName(c.ep[server].state), isoTime(c.firstSeenNs, digits),
-                          isoTime(c.lastSeenNs, digits), c.midStream ? u"true"_qs : u"false"_qs,
+                          endpointText(c.address[client], c.port[client]),
+                          endpointText(c.address[server], c.port[server]),
+                          rfcName(c.ep[client].state), rfcName(c.ep[server].state),
+                          isoTime(c.firstSeenNs, digits), isoTime(c.lastSeenNs, digits),
+                          c.midStream ? u"true"_qs : u"false"_qs,
                           c.refused ? u"true"_qs : u"false"_qs});
     }
     return t;
@@ -111,13 +104,15 @@ DataTable transitionsTable(const TcpTracker &tracker, std::optional<std::uint32_
         t.rows.push_back({isoTime(c.timeNs, digits), QString::number(c.connection),
                           QString::number(c.endpoint),
                           QLatin1String(roleName(conn.ep[c.endpoint].role)),
-                          endpoint(conn.address[c.endpoint], conn.port[c.endpoint]),
+                          endpointText(conn.address[c.endpoint], conn.port[c.endpoint]),
                           rfcName(c.from), rfcName(c.to), QString::number(c.packet),
                           c.packet ? QLatin1String(flagsText(c.flags, flags)) : u"timer"_qs,
                           c.inferred ? u"true"_qs : u"false"_qs});
     }
     return t;
 }
+
+bool countedInCaptures(TcpState s) { return s != TcpState::Closed && s != TcpState::Listen; }
 
 std::vector<CountSample> countsOverTime(const TcpTracker &tracker, std::size_t maxSamples)
 {
@@ -134,9 +129,9 @@ std::vector<CountSample> countsOverTime(const TcpTracker &tracker, std::size_t m
     // A sample closes each bucket, with the counts after all of that bucket's changes.
     for (std::size_t k = 0; k < order.size(); ++k) {
         const StateChange &c = changes[order[k]];
-        if (counted(c.from))
+        if (countedInCaptures(c.from))
             --counts[std::size_t(index(c.from))];
-        if (counted(c.to))
+        if (countedInCaptures(c.to))
             ++counts[std::size_t(index(c.to))];
         const bool lastOfBucket =
             k + 1 == order.size()
@@ -176,11 +171,11 @@ DataTable kernelTransitionsTable(const std::vector<Transition> &transitions)
                                   {"appeared", K::Boolean}})
         t.addColumn(QLatin1String(k), kind);
     for (const Transition &tr : transitions) {
-        t.rows.push_back({isoTime(std::int64_t(tr.time * 1e9), 3),
-                          isoTime(std::int64_t(tr.earliest * 1e9), 3),
-                          QString::number(tr.connection), endpoint(tr.localAddress, tr.localPort),
-                          endpoint(tr.remoteAddress, tr.remotePort), rfcName(tr.from),
-                          rfcName(tr.to), tr.firstSeen ? u"true"_qs : u"false"_qs});
+        t.rows.push_back(
+            {isoTime(std::int64_t(tr.time * 1e9), 3), isoTime(std::int64_t(tr.earliest * 1e9), 3),
+             QString::number(tr.connection), endpointText(tr.localAddress, tr.localPort),
+             endpointText(tr.remoteAddress, tr.remotePort), rfcName(tr.from), rfcName(tr.to),
+             tr.firstSeen ? u"true"_qs : u"false"_qs});
     }
     return t;
 }

@@ -42,6 +42,10 @@ DataTable transitionsTable(const TcpTracker &tracker, std::optional<std::uint32_
 // Endpoints per state over the capture's time (CLOSED and the listener's LISTEN are not
 // connections' states and are not counted): a sample after each burst of changes, at most
 // maxSamples, whatever the capture's length. What the capture tab's chart draws.
+// CLOSED and the listener's assumed LISTEN are not connections' states: capture charts and
+// the diagram's capture counts leave them out.
+bool countedInCaptures(TcpState s);
+
 struct CountSample
 {
     std::int64_t timeNs;

@@ -35,6 +35,23 @@ int IpAddress::format(char *out) const
     return static_cast<int>(std::strlen(out));
 }
 
+std::string endpointChars(const IpAddress &a, std::uint16_t port)
+{
+    char buf[64];
+    const int n = a.format(buf);
+    std::string s;
+    if (a.isV6())
+        s = "[" + std::string(buf, std::size_t(n)) + "]";
+    else
+        s.assign(buf, std::size_t(n));
+    return s + ":" + (port ? std::to_string(port) : std::string("*"));
+}
+
+QString endpointText(const IpAddress &a, std::uint16_t port)
+{
+    return QString::fromStdString(endpointChars(a, port));
+}
+
 QString IpAddress::toString() const
 {
     char buf[INET6_ADDRSTRLEN];

@@ -3,6 +3,8 @@
 
 #include <QString>
 
+#include <string>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -37,5 +39,9 @@ struct IpAddress
 
     friend bool operator==(const IpAddress &, const IpAddress &) = default;
 };
+
+// "127.0.0.1:8080", "[::1]:8080"; port 0 (a listener's peer) as "*".
+std::string endpointChars(const IpAddress &a, std::uint16_t port);
+QString endpointText(const IpAddress &a, std::uint16_t port);
 
 } // namespace tcpscope

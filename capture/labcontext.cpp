@@ -38,6 +38,25 @@ quint16 portOf(int fd, bool peer)
     return r == 0 ? ntohs(a.sin_port) : 0;
 }
 
+// A TCP socket connecting to 127.0.0.1:port; non-blocking, a connect still in progress
+// counts as made. -1 (errno says why) when socket() or connect() fails.
+int dial(quint16 port, bool nonBlocking)
+{
+    const int fd =
+        ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0), 0);
+    if (fd < 0)
+        return -1;
+    sockaddr_in a = loopback(port);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0
+        && !(nonBlocking && errno == EINPROGRESS)) {
+        const int err = errno;
+        ::close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
 bool waitWritable(int fd, int ms)
 {
     pollfd p{fd, POLLOUT, 0};
@@ -107,14 +126,9 @@ bool LabContext::connect(const QString &name, const QString &listener, bool wait
     const Endpoint *l = find(listener);
     if (!l)
         return false;
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    const int fd = dial(l->local, true);
     if (fd < 0)
-        return fail(QStringLiteral("socket()"));
-    sockaddr_in a = loopback(l->local);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
-        ::close(fd);
         return fail(QStringLiteral("connect()"));
-    }
     if (wait && !waitWritable(fd, 3000)) {
         ::close(fd);
         m_error = QStringLiteral("connect() did not complete in 3 s");
@@ -313,13 +327,9 @@ bool LabContext::shortConnections(const QString &group, const QString &listener,
     const quint16 lport = l->local;
     auto &clients = m_groups[group];
     for (int i = 0; i < n; ++i) {
-        const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a = loopback(lport);
-        if (c < 0 || ::connect(c, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-            if (c >= 0)
-                ::close(c);
+        const int c = dial(lport, false);
+        if (c < 0)
             return fail(QStringLiteral("connect() #%1").arg(i + 1));
-        }
         const int s = ::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
         if (s < 0) {
             ::close(c);
@@ -344,14 +354,9 @@ bool LabContext::connectMany(const QString &group, const QString &listener, int 
         return false;
     auto &clients = m_groups[group];
     for (int i = 0; i < n; ++i) {
-        const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        sockaddr_in a = loopback(l->local);
+        const int c = dial(l->local, true);
         if (c < 0)
-            return fail(QStringLiteral("socket()"));
-        if (::connect(c, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
-            ::close(c);
             return fail(QStringLiteral("connect() #%1").arg(i + 1));
-        }
         clients.push_back({c, portOf(c, false), l->local, false});
     }
     return true;
@@ -417,6 +422,7 @@ bool LabContext::connectEachOther(const QString &a, const QString &b)
     quint16 ports[2];
     for (int i = 0; i < 2; ++i) {
         fds[i] = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        m_sockets[i ? b : a] = {fds[i], 0, 0, false}; // closed with the context, whatever happens
         sockaddr_in addr = loopback(0);
         if (fds[i] < 0 || ::bind(fds[i], reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
             return fail(QStringLiteral("bind()"));

@@ -1,8 +1,9 @@
 #include "labscenario.h"
 
+#include "systemsettings.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QThread>
 
 #include <unistd.h>
@@ -47,10 +48,13 @@ std::vector<LabStep> withOpening(std::vector<LabStep> rest)
     return steps;
 }
 
-QString readSysctl(const char *path)
+QString sysctl(const QString &name)
 {
-    QFile f{QString::fromLatin1(path)};
-    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).simplified() : QString();
+    for (const SettingValue &v : readSysctls()) {
+        if (v.name == name)
+            return v.value.value_or(QString());
+    }
+    return QString();
 }
 
 std::vector<LabScenario> makeScenarios()
@@ -312,14 +316,14 @@ std::vector<LabScenario> makeScenarios()
            [](LabContext &c) {
                if (!c.shortConnections(u"clients"_qs, u"listener"_qs, 200))
                    return false;
-               const QStringList range = readSysctl("/proc/sys/net/ipv4/ip_local_port_range")
-                                             .split(u' ', Qt::SkipEmptyParts);
+               const QStringList range =
+                   sysctl(u"net.ipv4.ip_local_port_range"_qs).split(u' ', Qt::SkipEmptyParts);
                const int size = range.size() == 2 ? range[1].toInt() - range[0].toInt() + 1 : 0;
                c.note(u"ephemeral ports for this destination: %1 in ip_local_port_range, 200 held "
                       u"by TIME_WAIT, %2 left; tcp_tw_reuse = %3 (1, or 2 on loopback: connect() "
                       u"may take over a TIME_WAIT older than 1 s)"_qs.arg(size)
                           .arg(size - 200)
-                          .arg(readSysctl("/proc/sys/net/ipv4/tcp_tw_reuse")));
+                          .arg(sysctl(u"net.ipv4.tcp_tw_reuse"_qs)));
                return true;
            },
            {in(u"clients"_qs, S::TimeWait, 200)}}}});
@@ -493,12 +497,15 @@ LabRun::StepResult LabRun::runStep(std::size_t index)
         return result;
     }
     std::vector<SocketRecord> records;
+    const auto allMet = [&] {
+        return std::all_of(step.expect.begin(), step.expect.end(),
+                           [&](const LabExpect &e) { return met(e, records); });
+    };
     bool all = false;
     const qint64 limit = qint64(step.timeoutSeconds * 1000);
     do {
         records = poll(&result.observed);
-        all = std::all_of(step.expect.begin(), step.expect.end(),
-                          [&](const LabExpect &e) { return met(e, records); });
+        all = allMet();
         if (!all)
             QThread::msleep(10);
     } while (!all && clock.elapsed() < limit && !(m_stop && *m_stop));
@@ -507,8 +514,7 @@ LabRun::StepResult LabRun::runStep(std::size_t index)
     while (steady && all && clock.elapsed() < limit && !(m_stop && *m_stop)) {
         QThread::msleep(20);
         records = poll(&result.observed);
-        all = std::all_of(step.expect.begin(), step.expect.end(),
-                          [&](const LabExpect &e) { return met(e, records); });
+        all = allMet();
     }
     for (const LabExpect &e : step.expect)
         result.expectations.push_back({e, met(e, records)});

@@ -36,18 +36,6 @@ void writeProcesses(JsonWriter &w, const SocketRecord &r, const ProcessMap *proc
         w.value(std::string_view(ownershipText(o)));
 }
 
-std::string endpointText(const IpAddress &a, std::uint16_t port)
-{
-    char buf[64];
-    const int n = a.format(buf);
-    std::string s;
-    if (a.isV6())
-        s = "[" + std::string(buf, std::size_t(n)) + "]";
-    else
-        s.assign(buf, std::size_t(n));
-    return s + ":" + (port ? std::to_string(port) : std::string("*"));
-}
-
 } // namespace
 
 StateCounts countStates(const std::vector<SocketRecord> &records)
@@ -190,8 +178,8 @@ void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &record
         const std::string proc = processes ? processText(r, *processes) : std::string();
         std::snprintf(line, sizeof line, "%-12s %7u %7u %-30s %-30s %-22s %s\n",
                       names(r.state).ssColumn, r.recvQ, r.sendQ,
-                      endpointText(r.localAddress, r.localPort).c_str(),
-                      endpointText(r.remoteAddress, r.remotePort).c_str(), timer, proc.c_str());
+                      endpointChars(r.localAddress, r.localPort).c_str(),
+                      endpointChars(r.remoteAddress, r.remotePort).c_str(), timer, proc.c_str());
         out += line;
     }
     out += "# counts:";
@@ -214,8 +202,8 @@ void writeTransitionText(std::string &out, const Transition &t, const ProcessMap
     char line[512];
     std::snprintf(line, sizeof line, "%s %-12s -> %-12s %s %s (within %.2fs)", qPrintable(when),
                   t.firstSeen ? "(new)" : names(t.from).rfc, names(t.to).rfc,
-                  endpointText(t.localAddress, t.localPort).c_str(),
-                  endpointText(t.remoteAddress, t.remotePort).c_str(), t.time - t.earliest);
+                  endpointChars(t.localAddress, t.localPort).c_str(),
+                  endpointChars(t.remoteAddress, t.remotePort).c_str(), t.time - t.earliest);
     out += line;
     if (processes && record) {
         out += ' ';

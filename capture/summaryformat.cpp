@@ -35,11 +35,6 @@ std::string addressText(const IpAddress &a)
     return std::string(buf, std::size_t(a.format(buf)));
 }
 
-std::string endpointText(const IpAddress &a, std::uint16_t port)
-{
-    return (a.isV6() ? "[" + addressText(a) + "]" : addressText(a)) + ":" + std::to_string(port);
-}
-
 } // namespace
 
 void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadStats &stats,
@@ -151,8 +146,8 @@ void writeSummaryText(std::string &out, const TcpTracker &tracker, const ReadSta
     for (std::uint32_t id = 0; id < conns.size(); ++id) {
         const Connection &c = conns[id];
         std::snprintf(line, sizeof line, "%s <-> %s  %s %s, %s %s%s%s\n",
-                      endpointText(c.address[0], c.port[0]).c_str(),
-                      endpointText(c.address[1], c.port[1]).c_str(), roleName(c.ep[0].role),
+                      endpointChars(c.address[0], c.port[0]).c_str(),
+                      endpointChars(c.address[1], c.port[1]).c_str(), roleName(c.ep[0].role),
                       names(c.ep[0].state).rfc, roleName(c.ep[1].role), names(c.ep[1].state).rfc,
                       c.midStream ? "  [joined mid-stream]" : "", c.refused ? "  [refused]" : "");
         out += line;
@@ -179,9 +174,9 @@ void writeChangeText(std::string &out, const TcpTracker &tracker, const StateCha
                               .toString(QStringLiteral("HH:mm:ss.zzz"));
     char line[512];
     std::snprintf(line, sizeof line, "%s %s (%s, peer %s) %s -> %s  %s\n", qPrintable(clock),
-                  endpointText(c.address[std::size_t(e)], c.port[std::size_t(e)]).c_str(),
+                  endpointChars(c.address[std::size_t(e)], c.port[std::size_t(e)]).c_str(),
                   roleName(c.ep[std::size_t(e)].role),
-                  endpointText(c.address[std::size_t(1 - e)], c.port[std::size_t(1 - e)]).c_str(),
+                  endpointChars(c.address[std::size_t(1 - e)], c.port[std::size_t(1 - e)]).c_str(),
                   names(ch.from).rfc, names(ch.to).rfc,
                   ch.packet ? flagsText(ch.flags, flagBuf) : "2MSL timer");
     out += line;

@@ -12,7 +12,7 @@ build_pkgs=(
 )
 runtime_pkgs=(
   libqt6widgets6 libqt6svg6 libqt6printsupport6 libqcustomplot2.1 libpcap0.8
-  qt6-qpa-plugins libcap2-bin iproute2
+  qt6-qpa-plugins qt6-translations-l10n libcap2-bin iproute2
 )
 test_pkgs=(
   xvfb xauth tcpdump tshark nftables iproute2 procps python3

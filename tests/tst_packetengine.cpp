@@ -20,11 +20,6 @@ namespace {
 
 const QString kDir = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/");
 
-QString endpointText(const IpAddress &a, std::uint16_t port)
-{
-    return (a.isV6() ? u'[' + a.toString() + u']' : a.toString()) + u':' + QString::number(port);
-}
-
 } // namespace
 
 class TestPacketEngine : public QObject

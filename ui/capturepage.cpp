@@ -191,10 +191,6 @@ void CapturePage::sortChanges()
 
 namespace {
 
-// Endpoints per state as the chart and the diagram count them: CLOSED and the listener's
-// LISTEN are not connections' states here.
-bool counted(TcpState s) { return s != TcpState::Closed && s != TcpState::Listen; }
-
 StateCounts shownCounts(StateCounts c)
 {
     c[std::size_t(index(TcpState::Closed))] = -1;
@@ -225,9 +221,9 @@ void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
     }
     while (m_cursor < m_order.size() && changes[m_order[m_cursor]].timeNs <= *timeNs) {
         const StateChange &c = changes[m_order[m_cursor++]];
-        if (counted(c.from))
+        if (countedInCaptures(c.from))
             --m_running[std::size_t(index(c.from))];
-        if (counted(c.to))
+        if (countedInCaptures(c.to))
             ++m_running[std::size_t(index(c.to))];
         if (animate)
             m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,

@@ -12,12 +12,6 @@
 
 namespace tcpscope {
 
-QString endpointText(const IpAddress &a, std::uint16_t port)
-{
-    const QString p = port ? QString::number(port) : QStringLiteral("*");
-    return a.isV6() ? u'[' + a.toString() + QStringLiteral("]:") + p : a.toString() + u':' + p;
-}
-
 namespace {
 
 constexpr double kNewSeconds = 3.0;
@@ -27,12 +21,7 @@ constexpr double kNewSeconds = 3.0;
 KernelSocketModel::KernelSocketModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
-    // The header and the texts follow the interface language.
-    connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this] {
-        Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-        if (rowCount() > 0)
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-    });
+    retranslateOnLanguageChange(this);
 }
 
 int KernelSocketModel::rowCount(const QModelIndex &parent) const

@@ -94,6 +94,4 @@ private:
     QHash<quint64, std::pair<TcpState, TcpState>> m_packetStates;
 };
 
-QString endpointText(const IpAddress &a, std::uint16_t port);
-
 } // namespace tcpscope

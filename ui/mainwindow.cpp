@@ -510,9 +510,7 @@ void MainWindow::loadSession(const KernelTimeline &timeline, const QString &path
     m_model->recordTransitions(timeline.transitions);
     m_latest = timeline.latest;
     m_model->apply(m_latest);
-    StateCounts shown = m_latest.counts;
-    shown[std::size_t(index(TcpState::Closed))] = -1;
-    m_views.diagram->setCounts(shown);
+    showKernelCounts(m_latest.counts);
     m_views.diagram->animator().clear();
     m_tabs->setCurrentIndex(0);
     m_status->setText(
@@ -588,9 +586,7 @@ void MainWindow::applyBatch(const KernelPollBatch &batch)
     }
     m_model->apply(batch);
     m_chart->addSample(batch.stats.time, batch.counts);
-    StateCounts shown = batch.counts;
-    shown[std::size_t(index(TcpState::Closed))] = -1; // the kernel keeps no CLOSED sockets
-    m_views.diagram->setCounts(shown);
+    showKernelCounts(batch.counts);
     for (const Transition &t : batch.transitions)
         m_views.diagram->addTransition(t.from, t.to, false, t.firstSeen, t.connection);
     showHistoryOfSelection();
@@ -605,6 +601,12 @@ void MainWindow::applyBatch(const KernelPollBatch &batch)
     if (!batch.notice.isEmpty())
         text += QStringLiteral(" · ") + batch.notice;
     m_status->setText(text);
+}
+
+void MainWindow::showKernelCounts(StateCounts counts)
+{
+    counts[std::size_t(index(TcpState::Closed))] = -1; // the kernel keeps no CLOSED sockets
+    m_views.diagram->setCounts(counts);
 }
 
 void MainWindow::setPaused(bool paused)

@@ -91,6 +91,7 @@ protected:
 
 private:
     void createMenus();
+    void showKernelCounts(StateCounts counts); // on the diagram
     void retranslate();
     QWidget *createFilterBar();
     void showHistoryOfSelection();

@@ -34,12 +34,7 @@ CaptureResult readCapture(const QString &path)
 PacketConnectionModel::PacketConnectionModel(CaptureResult result, QObject *parent)
     : QAbstractTableModel(parent)
 {
-    // The header and the texts follow the interface language.
-    connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this] {
-        Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-        if (rowCount() > 0)
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-    });
+    retranslateOnLanguageChange(this);
     update(std::move(result));
 }
 

@@ -2,6 +2,7 @@
 
 #include "resourcesinit.h"
 
+#include <QAbstractItemModel>
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -63,6 +64,17 @@ bool UiLanguage::set(const QString &language)
     QSettings().setValue(QStringLiteral("ui/language"), language);
     Q_EMIT changed(language);
     return true;
+}
+
+void retranslateOnLanguageChange(QAbstractItemModel *model)
+{
+    QObject::connect(&UiLanguage::instance(), &UiLanguage::changed, model, [model] {
+        const int columns = model->columnCount();
+        Q_EMIT model->headerDataChanged(Qt::Horizontal, 0, columns - 1);
+        if (model->rowCount() > 0)
+            Q_EMIT model->dataChanged(model->index(0, 0),
+                                      model->index(model->rowCount() - 1, columns - 1));
+    });
 }
 
 } // namespace tcpscope

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+class QAbstractItemModel;
 class QTranslator;
 
 namespace tcpscope {
@@ -32,5 +33,9 @@ private:
     QTranslator *m_app = nullptr;
     QTranslator *m_qt = nullptr;
 };
+
+// A model whose header and texts are translated when shown: on a language change it says that
+// all of them changed (one signal each, whatever the size).
+void retranslateOnLanguageChange(QAbstractItemModel *model);
 
 } // namespace tcpscope
