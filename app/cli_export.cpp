@@ -1,8 +1,8 @@
 #include "cli_export.h"
 #include "cli_output.h"
 
-#include "capturereader.h"
-#include "dataexport.h"
+#include "formats/dataexport.h"
+#include "packets/capturereader.h"
 
 #include <QFile>
 

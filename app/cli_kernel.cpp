@@ -1,10 +1,10 @@
 #include "cli_kernel.h"
 #include "cli_output.h"
 
-#include "jsonwriter.h"
-#include "kerneltable.h"
-#include "snapshotformat.h"
-#include "systemsettings.h"
+#include "formats/jsonwriter.h"
+#include "formats/snapshotformat.h"
+#include "kernel/kerneltable.h"
+#include "kernel/systemsettings.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>

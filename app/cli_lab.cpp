@@ -1,7 +1,7 @@
 #include "cli_lab.h"
 
-#include "jsonwriter.h"
-#include "labscenario.h"
+#include "formats/jsonwriter.h"
+#include "lab/labscenario.h"
 
 #include <atomic>
 #include <csignal>

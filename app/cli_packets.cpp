@@ -1,10 +1,10 @@
 #include "cli_packets.h"
 #include "cli_output.h"
 
-#include "capturehelper.h"
-#include "capturereader.h"
-#include "interfaces.h"
-#include "summaryformat.h"
+#include "formats/summaryformat.h"
+#include "packets/capturehelper.h"
+#include "packets/capturereader.h"
+#include "packets/interfaces.h"
 
 #include <QCoreApplication>
 

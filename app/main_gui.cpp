@@ -1,12 +1,12 @@
 // tcpscope: the desktop application. With --export it draws its pictures and writes its data
 // without a window (the offscreen platform) and exits.
-#include "capturepage.h"
-#include "kernelpoller.h"
+#include "export/windowexport.h"
+#include "kernel/kernelpoller.h"
 #include "mainwindow.h"
+#include "pages/capturepage.h"
 #include "theme.h"
 #include "uilanguage.h"
 #include "versions.h"
-#include "windowexport.h"
 
 #include <QApplication>
 #include <QGuiApplication>

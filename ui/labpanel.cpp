@@ -1,6 +1,6 @@
 #include "labpanel.h"
 
-#include "labscenario.h"
+#include "lab/labscenario.h"
 #include "uilanguage.h"
 
 #include <QCoreApplication>

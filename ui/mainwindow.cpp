@@ -1,21 +1,21 @@
 #include "mainwindow.h"
 
-#include "exportpicturedialog.h"
-#include "interfaces.h"
+#include "export/exportpicturedialog.h"
 #include "labpanel.h"
+#include "packets/interfaces.h"
 
-#include "capturepage.h"
-#include "kernelsocketmodel.h"
-#include "livecapture.h"
-#include "socketfilterproxy.h"
-#include "sourceviews.h"
-#include "statecountchart.h"
-#include "statediagramview.h"
+#include "diagram/statediagramview.h"
+#include "models/kernelsocketmodel.h"
+#include "models/socketfilterproxy.h"
+#include "pages/capturepage.h"
+#include "pages/livecapture.h"
+#include "pages/sourceviews.h"
 #include "statepalette.h"
-#include "teachingpanel.h"
 #include "theme.h"
 #include "uilanguage.h"
 #include "versions.h"
+#include "widgets/statecountchart.h"
+#include "widgets/teachingpanel.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -3,10 +3,10 @@
 // socket.
 #pragma once
 
-#include "kernelpoller.h"
-#include "sessionfile.h"
-#include "sourceviews.h"
-#include "windowexport.h"
+#include "export/windowexport.h"
+#include "formats/sessionfile.h"
+#include "kernel/kernelpoller.h"
+#include "pages/sourceviews.h"
 
 #include <QMainWindow>
 #include <QPointer>

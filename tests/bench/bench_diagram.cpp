@@ -4,7 +4,7 @@
 // advanced, and the diagram repainted.
 //   bench_diagram [RATE] [SECONDS] [WIDTHxHEIGHT]     (default 10000 10 900x620)
 // Run it with QT_QPA_PLATFORM=offscreen, or under xvfb-run for an X11 paint path.
-#include "statediagramview.h"
+#include "diagram/statediagramview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

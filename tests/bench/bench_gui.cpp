@@ -2,9 +2,9 @@
 // gui_bench.sh). Reports the time to apply one poll to the table model (with its sorted,
 // filtered view), one replot of a 24-hour chart at 1-second resolution, and the GUI thread's
 // longest stall while the real poller runs for ten seconds.
-#include "kernelsocketmodel.h"
 #include "mainwindow.h"
-#include "statecountchart.h"
+#include "models/kernelsocketmodel.h"
+#include "widgets/statecountchart.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

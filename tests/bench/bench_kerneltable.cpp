@@ -1,7 +1,7 @@
 // bench_kerneltable ROUNDS: the in-process cost of reading the kernel's socket table, in the
 // same run: a bare sock_diag dump; one poll + diff without process attribution; one with
 // it (cache warm). Prints the median of ROUNDS, in milliseconds.
-#include "kerneltable.h"
+#include "kernel/kerneltable.h"
 
 #include <algorithm>
 #include <chrono>

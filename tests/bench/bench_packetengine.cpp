@@ -1,7 +1,7 @@
 // bench_packetengine FILE: the packet engine's own speed on a capture, in the same run:
 // libpcap's read loop alone; read + decode; the tracker alone on decoded segments (the
 // engine, packets/second); and the memory the tracker holds per connection.
-#include "capturereader.h"
+#include "packets/capturereader.h"
 
 #include <pcap/pcap.h>
 

@@ -1,0 +1,221 @@
+#include "formats/dataexport.h"
+
+#include "ipaddress.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace tcpscope {
+
+namespace {
+
+std::vector<std::uint32_t> timeOrder(const std::vector<StateChange> &changes)
+{
+    std::vector<std::uint32_t> order(changes.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return changes[a].timeNs < changes[b].timeNs;
+    });
+    return order;
+}
+
+QString csvField(const QString &s)
+{
+    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n') && !s.contains(u'\r'))
+        return s;
+    QString quoted = s;
+    quoted.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + quoted + u'"';
+}
+
+} // namespace
+
+QString isoTime(std::int64_t ns, int digits)
+{
+    const std::int64_t sec = ns >= 0 ? ns / 1'000'000'000 : (ns - 999'999'999) / 1'000'000'000;
+    const std::int64_t frac = ns - sec * 1'000'000'000;
+    const QString base =
+        QDateTime::fromSecsSinceEpoch(sec, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+    const int d = digits == 3 || digits == 9 ? digits : 6;
+    std::int64_t f = frac;
+    for (int i = 9; i > d; --i)
+        f /= 10;
+    return base + u'.' + QStringLiteral("%1").arg(f, d, 10, QLatin1Char('0')) + u'Z';
+}
+
+DataTable connectionsTable(const TcpTracker &tracker, int digits)
+{
+    DataTable t;
+    using K = DataTable::Kind;
+    for (const auto &[k, kind] : {std::pair{"connection", K::Number},
+                                  {"family", K::Text},
+                                  {"client", K::Text},
+                                  {"server", K::Text},
+                                  {"client_state", K::Text},
+                                  {"server_state", K::Text},
+                                  {"first_seen", K::Text},
+                                  {"last_seen", K::Text},
+                                  {"mid_stream", K::Boolean},
+                                  {"refused", K::Boolean}})
+        t.addColumn(QLatin1String(k), kind);
+    const auto &conns = tracker.connections();
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        const Connection &c = conns[i];
+        const int client = c.ep[0].role == Role::Server ? 1 : 0, server = 1 - client;
+        t.rows.push_back({QString::number(i), c.address[0].isV6() ? u"IPv6"_qs : u"IPv4"_qs,
+                          endpointText(c.address[client], c.port[client]),
+                          endpointText(c.address[server], c.port[server]),
+                          rfcName(c.ep[client].state), rfcName(c.ep[server].state),
+                          isoTime(c.firstSeenNs, digits), isoTime(c.lastSeenNs, digits),
+                          c.midStream ? u"true"_qs : u"false"_qs,
+                          c.refused ? u"true"_qs : u"false"_qs});
+    }
+    return t;
+}
+
+DataTable transitionsTable(const TcpTracker &tracker, std::optional<std::uint32_t> connection,
+                           int digits)
+{
+    DataTable t;
+    using K = DataTable::Kind;
+    for (const auto &[k, kind] : {std::pair{"time", K::Text},
+                                  {"connection", K::Number},
+                                  {"endpoint", K::Number},
+                                  {"role", K::Text},
+                                  {"address", K::Text},
+                                  {"from", K::Text},
+                                  {"to", K::Text},
+                                  {"packet", K::Number},
+                                  {"cause", K::Text},
+                                  {"inferred", K::Boolean}})
+        t.addColumn(QLatin1String(k), kind);
+    const auto &changes = tracker.changes();
+    char flags[32];
+    for (std::uint32_t i : timeOrder(changes)) {
+        const StateChange &c = changes[i];
+        if (connection && c.connection != *connection)
+            continue;
+        const Connection &conn = tracker.connections()[c.connection];
+        t.rows.push_back({isoTime(c.timeNs, digits), QString::number(c.connection),
+                          QString::number(c.endpoint),
+                          QLatin1String(roleName(conn.ep[c.endpoint].role)),
+                          endpointText(conn.address[c.endpoint], conn.port[c.endpoint]),
+                          rfcName(c.from), rfcName(c.to), QString::number(c.packet),
+                          c.packet ? QLatin1String(flagsText(c.flags, flags)) : u"timer"_qs,
+                          c.inferred ? u"true"_qs : u"false"_qs});
+    }
+    return t;
+}
+
+bool countedInCaptures(TcpState s) { return s != TcpState::Closed && s != TcpState::Listen; }
+
+std::vector<CountSample> countsOverTime(const TcpTracker &tracker, std::size_t maxSamples)
+{
+    std::vector<CountSample> samples;
+    const auto &changes = tracker.changes();
+    if (changes.empty())
+        return samples;
+    const std::vector<std::uint32_t> order = timeOrder(changes);
+    const std::int64_t first = changes[order.front()].timeNs;
+    const std::int64_t last = changes[order.back()].timeNs;
+    const std::int64_t bucket = std::max<std::int64_t>(
+        1, (last - first) / std::int64_t(std::max<std::size_t>(1, maxSamples)));
+    StateCounts counts{};
+    // A sample closes each bucket, with the counts after all of that bucket's changes.
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const StateChange &c = changes[order[k]];
+        if (countedInCaptures(c.from))
+            --counts[std::size_t(index(c.from))];
+        if (countedInCaptures(c.to))
+            ++counts[std::size_t(index(c.to))];
+        const bool lastOfBucket =
+            k + 1 == order.size()
+            || (changes[order[k + 1]].timeNs - first) / bucket != (c.timeNs - first) / bucket;
+        if (lastOfBucket)
+            samples.push_back({c.timeNs, counts});
+    }
+    return samples;
+}
+
+DataTable countsTable(const std::vector<CountSample> &samples, int digits)
+{
+    DataTable t;
+    t.addColumn(u"time"_qs);
+    for (int i = 0; i < kTcpStateCount; ++i)
+        t.addColumn(rfcName(stateAt(i)), DataTable::Number);
+    for (const CountSample &s : samples) {
+        QStringList row{isoTime(s.timeNs, digits)};
+        for (int n : s.counts)
+            row << QString::number(n);
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+DataTable kernelTransitionsTable(const std::vector<Transition> &transitions)
+{
+    DataTable t;
+    using K = DataTable::Kind;
+    for (const auto &[k, kind] : {std::pair{"time", K::Text},
+                                  {"not_before", K::Text},
+                                  {"socket", K::Text},
+                                  {"local", K::Text},
+                                  {"remote", K::Text},
+                                  {"from", K::Text},
+                                  {"to", K::Text},
+                                  {"appeared", K::Boolean}})
+        t.addColumn(QLatin1String(k), kind);
+    for (const Transition &tr : transitions) {
+        t.rows.push_back(
+            {isoTime(std::int64_t(tr.time * 1e9), 3), isoTime(std::int64_t(tr.earliest * 1e9), 3),
+             QString::number(tr.connection), endpointText(tr.localAddress, tr.localPort),
+             endpointText(tr.remoteAddress, tr.remotePort), rfcName(tr.from), rfcName(tr.to),
+             tr.firstSeen ? u"true"_qs : u"false"_qs});
+    }
+    return t;
+}
+
+QByteArray toCsv(const DataTable &table)
+{
+    QString out;
+    const auto line = [&](const QStringList &cells) {
+        for (qsizetype i = 0; i < cells.size(); ++i) {
+            if (i)
+                out += u',';
+            out += csvField(cells[i]);
+        }
+        out += QStringLiteral("\r\n");
+    };
+    line(table.keys);
+    for (const QStringList &r : table.rows)
+        line(r);
+    return out.toUtf8();
+}
+
+QByteArray toJson(const DataTable &table)
+{
+    QJsonArray rows;
+    for (const QStringList &r : table.rows) {
+        QJsonObject o;
+        for (qsizetype i = 0; i < table.keys.size() && i < r.size(); ++i) {
+            bool ok = false;
+            const DataTable::Kind kind = table.kinds.value(i, DataTable::Text);
+            const double v = kind == DataTable::Number ? r[i].toDouble(&ok) : 0;
+            if (ok)
+                o.insert(table.keys[i], v);
+            else if (kind == DataTable::Boolean && (r[i] == u"true" || r[i] == u"false"))
+                o.insert(table.keys[i], r[i] == u"true");
+            else
+                o.insert(table.keys[i], r[i]);
+        }
+        rows.append(o);
+    }
+    return QJsonDocument(rows).toJson(QJsonDocument::Indented);
+}
+
+} // namespace tcpscope

@@ -1,0 +1,353 @@
+#include "formats/sessionfile.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <pcap/pcap.h>
+
+#include <cstring>
+#include <memory>
+
+namespace tcpscope {
+
+namespace {
+
+constexpr std::uint32_t kSectionHeader = 0x0A0D0D0A;
+constexpr std::uint32_t kInterfaceDescription = 1;
+constexpr std::uint32_t kEnhancedPacket = 6;
+constexpr std::uint32_t kCustomCopiable = 0x00000BAD;
+constexpr std::uint32_t kPen = 32473; // RFC 5612's example enterprise number
+constexpr char kMagic[] = "tcpscope-session/1\n";
+
+void put32(QByteArray &b, std::uint32_t v) { b.append(reinterpret_cast<const char *>(&v), 4); }
+void put16(QByteArray &b, std::uint16_t v) { b.append(reinterpret_cast<const char *>(&v), 2); }
+void pad4(QByteArray &b)
+{
+    while (b.size() % 4)
+        b.append('\0');
+}
+
+// A block: type, total length, body (padded), total length. Host byte order, as the section
+// header's byte-order magic says.
+QByteArray block(std::uint32_t type, QByteArray body)
+{
+    pad4(body);
+    QByteArray b;
+    const auto total = std::uint32_t(12 + body.size());
+    put32(b, type);
+    put32(b, total);
+    b.append(body);
+    put32(b, total);
+    return b;
+}
+
+QByteArray sectionHeader()
+{
+    QByteArray body;
+    put32(body, 0x1A2B3C4D);
+    put16(body, 1);
+    put16(body, 0);
+    const std::int64_t unknownLength = -1;
+    body.append(reinterpret_cast<const char *>(&unknownLength), 8);
+    // shb_userappl
+    const QByteArray app = "tcpscope";
+    put16(body, 4);
+    put16(body, std::uint16_t(app.size()));
+    body.append(app);
+    pad4(body);
+    put32(body, 0); // opt_endofopt
+    return block(kSectionHeader, body);
+}
+
+QByteArray interfaceDescription(int linkType, int snaplen)
+{
+    QByteArray body;
+    put16(body, std::uint16_t(linkType));
+    put16(body, 0);
+    put32(body, std::uint32_t(snaplen));
+    put16(body, 9); // if_tsresol: 10^-9 s
+    put16(body, 1);
+    body.append(char(9));
+    pad4(body);
+    put32(body, 0);
+    return block(kInterfaceDescription, body);
+}
+
+QByteArray enhancedPacket(std::uint64_t timeNs, const pcap_pkthdr &h, const u_char *data)
+{
+    QByteArray body;
+    put32(body, 0); // interface 0
+    put32(body, std::uint32_t(timeNs >> 32));
+    put32(body, std::uint32_t(timeNs));
+    put32(body, h.caplen);
+    put32(body, h.len);
+    body.append(reinterpret_cast<const char *>(data), int(h.caplen));
+    return block(kEnhancedPacket, body);
+}
+
+QJsonArray countsJson(const StateCounts &c)
+{
+    QJsonArray a;
+    for (int n : c)
+        a.append(n);
+    return a;
+}
+
+StateCounts countsFrom(const QJsonArray &a)
+{
+    StateCounts c{};
+    for (int i = 0; i < kTcpStateCount && i < a.size(); ++i)
+        c[std::size_t(i)] = a[i].toInt();
+    return c;
+}
+
+QJsonObject transitionJson(const Transition &t)
+{
+    return QJsonObject{{u"time"_qs, t.time},
+                       {u"earliest"_qs, t.earliest},
+                       {u"local"_qs, t.localAddress.toString()},
+                       {u"local_port"_qs, t.localPort},
+                       {u"remote"_qs, t.remoteAddress.toString()},
+                       {u"remote_port"_qs, t.remotePort},
+                       {u"from"_qs, rfcName(t.from)},
+                       {u"to"_qs, rfcName(t.to)},
+                       {u"first_seen"_qs, t.firstSeen},
+                       {u"socket"_qs, QString::number(t.connection)}};
+}
+
+Transition transitionFrom(const QJsonObject &o)
+{
+    Transition t;
+    t.time = o.value(u"time").toDouble();
+    t.earliest = o.value(u"earliest").toDouble();
+    t.localAddress = IpAddress::parse(o.value(u"local").toString());
+    t.localPort = std::uint16_t(o.value(u"local_port").toInt());
+    t.remoteAddress = IpAddress::parse(o.value(u"remote").toString());
+    t.remotePort = std::uint16_t(o.value(u"remote_port").toInt());
+    t.from = parseTcpState(o.value(u"from").toString()).value_or(TcpState::Closed);
+    t.to = parseTcpState(o.value(u"to").toString()).value_or(TcpState::Closed);
+    t.firstSeen = o.value(u"first_seen").toBool();
+    t.connection = o.value(u"socket").toString().toULongLong();
+    return t;
+}
+
+QJsonObject rowJson(const KernelPollBatch::Row &r)
+{
+    const SocketRecord &s = r.row.record;
+    QJsonArray processes;
+    for (const ProcessInfo &p : r.processes)
+        processes.append(
+            QJsonObject{{u"pid"_qs, p.pid}, {u"name"_qs, p.name}, {u"cmdline"_qs, p.cmdline}});
+    return QJsonObject{{u"local"_qs, s.localAddress.toString()},
+                       {u"local_port"_qs, s.localPort},
+                       {u"remote"_qs, s.remoteAddress.toString()},
+                       {u"remote_port"_qs, s.remotePort},
+                       {u"state"_qs, rfcName(s.state)},
+                       {u"timer"_qs, int(s.timer)},
+                       {u"retrans"_qs, s.retrans},
+                       {u"timer_ms"_qs, double(s.timerExpiresMs)},
+                       {u"recv_q"_qs, double(s.recvQ)},
+                       {u"send_q"_qs, double(s.sendQ)},
+                       {u"uid"_qs, double(s.uid)},
+                       {u"inode"_qs, QString::number(s.inode)},
+                       {u"cookie"_qs, QString::number(s.cookie)},
+                       {u"key"_qs, QString::number(r.row.key)},
+                       {u"first_seen"_qs, r.row.firstSeen},
+                       {u"state_since"_qs, r.row.stateSince},
+                       {u"gone_at"_qs, r.row.goneAt},
+                       {u"ownership"_qs, int(r.ownership)},
+                       {u"processes"_qs, processes}};
+}
+
+KernelPollBatch::Row rowFrom(const QJsonObject &o)
+{
+    KernelPollBatch::Row r;
+    SocketRecord &s = r.row.record;
+    s.localAddress = IpAddress::parse(o.value(u"local").toString());
+    s.localPort = std::uint16_t(o.value(u"local_port").toInt());
+    s.remoteAddress = IpAddress::parse(o.value(u"remote").toString());
+    s.remotePort = std::uint16_t(o.value(u"remote_port").toInt());
+    s.state = parseTcpState(o.value(u"state").toString()).value_or(TcpState::Closed);
+    s.timer = TimerKind(std::clamp(o.value(u"timer").toInt(), 0, 4));
+    s.retrans = std::uint8_t(o.value(u"retrans").toInt());
+    s.timerExpiresMs = std::uint32_t(o.value(u"timer_ms").toDouble());
+    s.recvQ = std::uint32_t(o.value(u"recv_q").toDouble());
+    s.sendQ = std::uint32_t(o.value(u"send_q").toDouble());
+    s.uid = std::uint32_t(o.value(u"uid").toDouble());
+    s.inode = o.value(u"inode").toString().toULongLong();
+    s.cookie = o.value(u"cookie").toString().toULongLong();
+    r.row.key = o.value(u"key").toString().toULongLong();
+    r.row.firstSeen = o.value(u"first_seen").toDouble();
+    r.row.stateSince = o.value(u"state_since").toDouble();
+    r.row.goneAt = o.value(u"gone_at").toDouble();
+    r.ownership = Ownership(std::clamp(o.value(u"ownership").toInt(), 0, 4));
+    for (const QJsonValue &p : o.value(u"processes").toArray()) {
+        const QJsonObject po = p.toObject();
+        r.processes.push_back({po.value(u"pid").toInt(), po.value(u"name").toString(),
+                               po.value(u"cmdline").toString()});
+    }
+    return r;
+}
+
+struct PcapCloser
+{
+    void operator()(pcap_t *p) const { pcap_close(p); }
+};
+
+} // namespace
+
+QByteArray timelineJson(const KernelTimeline &t)
+{
+    QJsonArray samples, transitions, rows;
+    for (const auto &[time, counts] : t.samples)
+        samples.append(QJsonArray{time, countsJson(counts)});
+    for (const Transition &tr : t.transitions)
+        transitions.append(transitionJson(tr));
+    if (t.latest.rows) {
+        for (const KernelPollBatch::Row &r : *t.latest.rows)
+            rows.append(rowJson(r));
+    }
+    const QJsonObject latest{
+        {u"time"_qs, t.latest.stats.time},       {u"source"_qs, int(t.latest.source)},
+        {u"notice"_qs, t.latest.notice},         {u"counts"_qs, countsJson(t.latest.counts)},
+        {u"sockets"_qs, t.latest.stats.sockets}, {u"rows"_qs, rows}};
+    const QJsonObject root{{u"format"_qs, u"tcpscope-session"_qs},
+                           {u"version"_qs, 1},
+                           {u"host"_qs, t.host},
+                           {u"samples"_qs, samples},
+                           {u"transitions"_qs, transitions},
+                           {u"latest"_qs, latest}};
+    return QJsonDocument(root).toJson(QJsonDocument::Compact);
+}
+
+std::optional<KernelTimeline> parseTimelineJson(const QByteArray &json, QString *error)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
+    const QJsonObject root = doc.object();
+    if (doc.isNull() || root.value(u"format").toString() != u"tcpscope-session") {
+        *error = QStringLiteral("the session's kernel timeline is damaged (%1)")
+                     .arg(doc.isNull() ? pe.errorString() : QStringLiteral("not a session"));
+        return std::nullopt;
+    }
+    if (root.value(u"version").toInt() != 1) {
+        *error = QStringLiteral("the session was saved by a newer tcpscope (format version %1)")
+                     .arg(root.value(u"version").toInt());
+        return std::nullopt;
+    }
+    KernelTimeline t;
+    t.host = root.value(u"host").toString();
+    for (const QJsonValue &s : root.value(u"samples").toArray()) {
+        const QJsonArray a = s.toArray();
+        t.samples.emplace_back(a.at(0).toDouble(), countsFrom(a.at(1).toArray()));
+    }
+    for (const QJsonValue &v : root.value(u"transitions").toArray())
+        t.transitions.push_back(transitionFrom(v.toObject()));
+    const QJsonObject latest = root.value(u"latest").toObject();
+    t.latest.stats.time = latest.value(u"time").toDouble();
+    t.latest.stats.sockets = latest.value(u"sockets").toInt();
+    t.latest.source = TableSource(latest.value(u"source").toInt());
+    t.latest.notice = latest.value(u"notice").toString();
+    t.latest.counts = countsFrom(latest.value(u"counts").toArray());
+    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
+    for (const QJsonValue &v : latest.value(u"rows").toArray())
+        rows->push_back(rowFrom(v.toObject()));
+    t.latest.rows = std::move(rows);
+    return t;
+}
+
+bool writeSessionFile(const QString &path, const QString &pcapPath, const KernelTimeline *timeline,
+                      QString *error)
+{
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, out.errorString());
+        return false;
+    }
+    out.write(sectionHeader());
+    if (!pcapPath.isEmpty()) {
+        char errbuf[PCAP_ERRBUF_SIZE] = {};
+        std::unique_ptr<pcap_t, PcapCloser> in(pcap_open_offline_with_tstamp_precision(
+            pcapPath.toLocal8Bit().constData(), PCAP_TSTAMP_PRECISION_NANO, errbuf));
+        if (!in) {
+            *error = QStringLiteral("cannot read the packets (%1): %2")
+                         .arg(pcapPath, QString::fromLocal8Bit(errbuf));
+            return false;
+        }
+        out.write(interfaceDescription(pcap_datalink(in.get()), pcap_snapshot(in.get())));
+        pcap_pkthdr *h = nullptr;
+        const u_char *data = nullptr;
+        int r;
+        while ((r = pcap_next_ex(in.get(), &h, &data)) == 1) {
+            const std::uint64_t ns =
+                std::uint64_t(h->ts.tv_sec) * 1'000'000'000ULL + std::uint64_t(h->ts.tv_usec);
+            out.write(enhancedPacket(ns, *h, data));
+        }
+        if (r == PCAP_ERROR) {
+            // A capture still being written ends mid-record: what was complete is kept.
+            const QString why = QString::fromLocal8Bit(pcap_geterr(in.get()));
+            if (!why.contains(u"truncated")) {
+                *error = QStringLiteral("reading the packets: %1").arg(why);
+                return false;
+            }
+        }
+    }
+    if (timeline) {
+        QByteArray body;
+        put32(body, kPen);
+        body.append(kMagic);
+        body.append(timelineJson(*timeline));
+        pad4(body);
+        put32(body, 0); // no options
+        out.write(block(kCustomCopiable, body));
+    }
+    if (!out.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, out.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<KernelTimeline> readSessionTimeline(const QString &path, QString *error)
+{
+    error->clear();
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    const QByteArray all = f.readAll();
+    if (all.size() < 12 || std::memcmp(all.constData(), "\x0A\x0D\x0D\x0A", 4) != 0)
+        return std::nullopt; // not pcapng: not a session
+    std::uint32_t magic = 0;
+    std::memcpy(&magic, all.constData() + 8, 4);
+    if (magic != 0x1A2B3C4D)
+        return std::nullopt; // written with the other byte order: not one of ours
+    qsizetype at = 0;
+    while (at + 12 <= all.size()) {
+        std::uint32_t type = 0, length = 0;
+        std::memcpy(&type, all.constData() + at, 4);
+        std::memcpy(&length, all.constData() + at + 4, 4);
+        if (length < 12 || length % 4 || at + qsizetype(length) > all.size()) {
+            *error = QStringLiteral("%1 is cut off or damaged at byte %2").arg(path).arg(at);
+            return std::nullopt;
+        }
+        if (type == kCustomCopiable && length > 16) {
+            std::uint32_t pen = 0;
+            std::memcpy(&pen, all.constData() + at + 8, 4);
+            const QByteArray data = all.mid(at + 12, qsizetype(length) - 16);
+            if (pen == kPen && data.startsWith(kMagic)) {
+                QByteArray json = data.mid(qsizetype(std::strlen(kMagic)));
+                const qsizetype end = json.lastIndexOf('}');
+                return parseTimelineJson(json.left(end + 1), error);
+            }
+        }
+        at += length;
+    }
+    return std::nullopt;
+}
+
+} // namespace tcpscope

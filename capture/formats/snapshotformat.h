@@ -1,0 +1,40 @@
+// How tcpscope-cli prints the kernel's socket table (`snapshot`) and its transitions
+// (`watch`), as JSON or as text.
+#pragma once
+
+#include "kernel/processmap.h"
+#include "kernel/sockettable.h"
+#include "kernel/systemsettings.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tcpscope {
+
+// processes may be null (--no-process): then "processes" is null for every socket.
+void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes);
+
+// The whole `snapshot --format json` document. With flush, it is handed over in pieces of
+// about 1 MiB (flush writes and empties the buffer), so 100k sockets never sit in memory
+// as one 25 MB string.
+void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &records,
+                       const ProcessMap *processes, const char *source, const QString &notice,
+                       double time, const std::function<void(std::string &)> &flush = {});
+
+// `snapshot --format text`: a header, one line per socket (like `ss -tanop`), the counts.
+void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &records,
+                       const ProcessMap *processes, const char *source, const QString &notice);
+
+// One `watch` line per transition, text or JSON.
+void writeTransitionText(std::string &out, const Transition &t, const ProcessMap *processes,
+                         const SocketRecord *record);
+void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap *processes,
+                         const SocketRecord *record);
+
+StateCounts countStates(const std::vector<SocketRecord> &records);
+
+// "users:(("nginx",pid=412))"-like text of who holds a socket, or why nobody does.
+std::string processText(const SocketRecord &r, const ProcessMap &processes);
+
+} // namespace tcpscope

@@ -1,0 +1,68 @@
+// Polls the kernel's socket table on a thread of its own and hands each poll to the GUI
+// (or anyone) as a value: the rows, the transitions, the counts per state and the cost.
+#pragma once
+
+#include "kernel/kerneltable.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace tcpscope {
+
+struct KernelPollBatch
+{
+    PollStats stats;
+    TableSource source = TableSource::None;
+    QString notice;
+    StateCounts counts{};
+    std::vector<Transition> transitions;
+    // The table after this poll, alive and fading rows, with each owner's pid and name
+    // resolved (the GUI thread never reads /proc).
+    struct Row
+    {
+        SocketRow row;
+        Ownership ownership = Ownership::NotFound;
+        std::vector<ProcessInfo> processes;
+    };
+    std::shared_ptr<const std::vector<Row>> rows;
+};
+
+// Polls `table` once and packages the result (what the poller's thread does each interval).
+KernelPollBatch pollBatch(KernelTable &table);
+
+class KernelPoller : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kMinIntervalMs = 100;
+    static constexpr int kMaxIntervalMs = 10000;
+
+    explicit KernelPoller(KernelTableOptions options = {}, QObject *parent = nullptr);
+    ~KernelPoller() override;
+
+    // Starts polling at once and then every interval on the poller's thread.
+    void start(int intervalMs = 1000);
+    void stop();
+    bool isRunning() const { return m_thread.isRunning(); }
+    // Clamped to [100 ms, 10 s]; returns the interval in force.
+    int setInterval(int intervalMs);
+    int interval() const { return m_intervalMs; }
+    // Asks the kernel to filter by state from the next poll on.
+    void setStateMask(std::uint32_t mask);
+
+signals:
+    void polled(const tcpscope::KernelPollBatch &batch);
+
+private:
+    class Worker;
+    QThread m_thread;
+    Worker *m_worker = nullptr; // lives on m_thread, deleted when it finishes
+    KernelTableOptions m_options;
+    int m_intervalMs = 1000;
+};
+
+} // namespace tcpscope
+
+Q_DECLARE_METATYPE(tcpscope::KernelPollBatch)

@@ -1,0 +1,159 @@
+#include "packets/capturehelper.h"
+
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <vector>
+
+extern char **environ;
+
+namespace tcpscope {
+
+namespace {
+std::atomic<pid_t> g_child{-1};
+
+void forwardSignal(int)
+{
+    const pid_t p = g_child.load();
+    if (p > 0)
+        ::kill(p, SIGTERM);
+}
+} // namespace
+
+CaptureHelper::~CaptureHelper()
+{
+    if (m_pid > 0 && !m_exited)
+        stop();
+    wait();
+    if (m_out)
+        std::fclose(m_out);
+}
+
+bool CaptureHelper::start(const QString &program, const QStringList &args, QString *error)
+{
+    if (::access(program.toLocal8Bit().constData(), X_OK) != 0) {
+        *error = QStringLiteral("the capture helper %1 is missing or not executable: %2")
+                     .arg(program, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    int out[2], err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+        *error = QStringLiteral("cannot make a pipe: %1")
+                     .arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    std::vector<QByteArray> storage{program.toLocal8Bit()};
+    for (const QString &a : args)
+        storage.push_back(a.toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &s : storage)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) {
+        ::close(out[0]);
+        ::close(err[0]);
+        m_pid = -1;
+        *error = QStringLiteral("cannot start %1: %2")
+                     .arg(program, QString::fromLocal8Bit(std::strerror(rc)));
+        return false;
+    }
+    g_child = m_pid;
+    m_out = ::fdopen(out[0], "rb");
+    m_errFd = err[0];
+    m_errReader = std::thread([this] {
+        std::string buf;
+        char chunk[512];
+        ssize_t n;
+        while ((n = ::read(m_errFd, chunk, sizeof chunk)) > 0) {
+            buf.append(chunk, std::size_t(n));
+            std::size_t nl;
+            while ((nl = buf.find('\n')) != std::string::npos) {
+                const QString line = QString::fromLocal8Bit(buf.data(), qsizetype(nl));
+                buf.erase(0, nl + 1);
+                std::lock_guard lock(m_mutex);
+                const qsizetype at = line.indexOf(u"received=");
+                if (line.startsWith(u"tcpscope-capture: stats") && at >= 0)
+                    m_lastStats = line.mid(at);
+                else
+                    m_errorText += line + u'\n';
+            }
+        }
+        ::close(m_errFd);
+    });
+    return true;
+}
+
+FILE *CaptureHelper::takeOutput()
+{
+    FILE *f = m_out;
+    m_out = nullptr;
+    return f;
+}
+
+void CaptureHelper::stopAfter(double seconds)
+{
+    std::signal(SIGINT, forwardSignal);
+    std::signal(SIGTERM, forwardSignal);
+    if (seconds <= 0)
+        return;
+    m_timer = std::thread([this, seconds] {
+        const auto until = std::chrono::steady_clock::now()
+                           + std::chrono::milliseconds(std::int64_t(seconds * 1000));
+        while (!m_exited && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!m_exited)
+            stop();
+    });
+}
+
+void CaptureHelper::stop()
+{
+    m_stopped = true;
+    if (m_pid > 0)
+        ::kill(m_pid, SIGTERM);
+}
+
+int CaptureHelper::wait()
+{
+    if (m_pid > 0 && !m_exited) {
+        int status = 0;
+        while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        m_exited = true;
+        g_child = -1;
+        m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (m_timer.joinable())
+        m_timer.join();
+    if (m_errReader.joinable())
+        m_errReader.join();
+    return m_status;
+}
+
+QString CaptureHelper::errorText() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_errorText;
+}
+
+QString CaptureHelper::lastStats() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastStats;
+}
+
+} // namespace tcpscope

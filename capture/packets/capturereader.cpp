@@ -1,0 +1,231 @@
+#include "packets/capturereader.h"
+
+#include "packets/pcapngfile.h"
+
+#include <QFile>
+
+#include <charconv>
+
+#include <pcap/pcap.h>
+#include <poll.h>
+
+namespace tcpscope {
+
+CaptureReader::CaptureReader() = default;
+
+CaptureReader::~CaptureReader()
+{
+    if (m_dumper)
+        pcap_dump_close(m_dumper);
+    if (m_pcap)
+        pcap_close(m_pcap);
+}
+
+bool CaptureReader::open(const QString &path, QString *error)
+{
+    m_name = path == u"-" ? QStringLiteral("standard input") : path;
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    if (path != u"-") {
+        // libpcap 1.10 reads a pcapng file only if all its interfaces share one link type
+        // and snap length; others (a capture on several interfaces) get our own reader.
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly) && PcapngFile::looksLikePcapng(f.peek(4))) {
+            QByteArray contents = f.readAll();
+            if (PcapngFile::needsOwnReader(contents)) {
+                m_ng = std::make_unique<PcapngFile>(std::move(contents));
+                m_linkType = -2; // several
+                return true;
+            }
+        }
+    }
+    if (path == u"-") {
+        m_pcap =
+            pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    } else {
+        m_pcap = pcap_open_offline_with_tstamp_precision(path.toLocal8Bit().constData(),
+                                                         PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    }
+    if (!m_pcap) {
+        const QString why = QString::fromLocal8Bit(errbuf);
+        QString what;
+        if (why.contains(u"unknown file format") || why.contains(u"bad dump file format"))
+            what = QStringLiteral("not a pcap or pcapng capture (%1)").arg(why);
+        else if (why.contains(u"truncated dump file"))
+            what = QStringLiteral("empty, or cut off inside its file header (%1)").arg(why);
+        else
+            what = why;
+        *error = QStringLiteral("%1: %2").arg(m_name, what);
+        return false;
+    }
+    return finishOpen(error);
+}
+
+bool CaptureReader::open(FILE *f, const QString &name, QString *error)
+{
+    m_name = name;
+    std::setvbuf(f, nullptr, _IONBF, 0);
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    m_pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!m_pcap) {
+        std::fclose(f);
+        *error = QStringLiteral("%1: %2").arg(name, QString::fromLocal8Bit(errbuf));
+        return false;
+    }
+    return finishOpen(error);
+}
+
+bool CaptureReader::waitForData(int timeoutMs) const
+{
+    if (!m_pcap)
+        return false;
+    pollfd p{fileno(pcap_file(m_pcap)), POLLIN, 0};
+    return ::poll(&p, 1, timeoutMs) > 0;
+}
+
+bool CaptureReader::saveTo(const QString &path, QString *error)
+{
+    if (!m_pcap) {
+        *error = QStringLiteral("%1: only a libpcap stream can be saved").arg(m_name);
+        return false;
+    }
+    m_dumper = pcap_dump_open(m_pcap, path.toLocal8Bit().constData());
+    if (!m_dumper) {
+        *error = QStringLiteral("cannot write %1: %2")
+                     .arg(path, QString::fromLocal8Bit(pcap_geterr(m_pcap)));
+        return false;
+    }
+    return true;
+}
+
+bool CaptureReader::finishOpen(QString *error)
+{
+    m_linkType = pcap_datalink(m_pcap);
+    if (!isSupportedLinkType(m_linkType)) {
+        const char *n = pcap_datalink_val_to_name(m_linkType);
+        *error = QStringLiteral("%1: link type %2 (%3) is not one tcpscope decodes; it reads "
+                                "Ethernet, Linux cooked v1/v2, NULL/LOOP, RAW, IPv4 and IPv6")
+                     .arg(m_name)
+                     .arg(m_linkType)
+                     .arg(QString::fromLatin1(n ? n : "unknown"));
+        pcap_close(m_pcap);
+        m_pcap = nullptr;
+        return false;
+    }
+    return true;
+}
+
+void CaptureReader::take(const std::uint8_t *data, std::size_t caplen, int linkType,
+                         std::int64_t ns, TcpTracker *tracker, std::vector<Segment> *segments)
+{
+    if (ns % 1000 != 0)
+        m_stats.precisionDigits = 9;
+    if (m_stats.packets == 0)
+        m_stats.firstTimeNs = ns;
+    m_stats.lastTimeNs = ns;
+    ++m_stats.packets;
+    Segment seg;
+    const SkipReason why = decodePacket(linkType, data, caplen, seg);
+    if (why != SkipReason::None) {
+        ++m_stats.skipped[std::size_t(why)];
+        return;
+    }
+    ++m_stats.tcpPackets;
+    seg.timeNs = ns;
+    seg.packet = std::int64_t(m_stats.packets);
+    if (tracker)
+        tracker->process(seg);
+    if (segments)
+        segments->push_back(seg);
+    if (m_observer)
+        m_observer(seg);
+}
+
+bool CaptureReader::readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments,
+                                  QString *error, std::uint64_t maxPackets)
+{
+    PcapngFile::Packet p;
+    QString why;
+    for (std::uint64_t n = 0; !maxPackets || n < maxPackets; ++n) {
+        if (!m_ng->next(p, &why)) {
+            m_atEnd = true;
+            if (why.isEmpty())
+                return true;
+            *error = QStringLiteral("%1: cut off after packet %2 (%3); the %2 packets before it "
+                                    "are kept")
+                         .arg(m_name)
+                         .arg(m_stats.packets)
+                         .arg(why);
+            return false;
+        }
+        take(p.data, p.caplen, p.linkType, p.timeNs, tracker, segments);
+    }
+    return true;
+}
+
+bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
+                         std::uint64_t maxPackets)
+{
+    if (m_atEnd)
+        return true;
+    if (m_ng)
+        return readOwnPcapng(tracker, segments, error, maxPackets);
+    if (!m_pcap)
+        return false;
+    pcap_pkthdr *h = nullptr;
+    const u_char *data = nullptr;
+    for (std::uint64_t n = 0; !maxPackets || n < maxPackets; ++n) {
+        const int r = pcap_next_ex(m_pcap, &h, &data);
+        if (r == PCAP_ERROR_BREAK) { // end of file
+            m_atEnd = true;
+            return true;
+        }
+        if (r != 1) {
+            m_atEnd = true;
+            *error = QStringLiteral("%1: cut off after packet %2 (%3); the %2 packets before "
+                                    "it are kept")
+                         .arg(m_name)
+                         .arg(m_stats.packets)
+                         .arg(QString::fromLocal8Bit(pcap_geterr(m_pcap)));
+            return false;
+        }
+        if (m_dumper) {
+            pcap_dump(reinterpret_cast<u_char *>(m_dumper), h, data);
+            pcap_dump_flush(m_dumper);
+        }
+        take(data, h->caplen, m_linkType,
+             std::int64_t(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec, tracker, segments);
+    }
+    return true;
+}
+
+int formatTime(char *out, std::int64_t ns, int digits)
+{
+    // Without printf: summarize prints a million of these.
+    const bool negative = ns < 0;
+    std::uint64_t v = negative ? std::uint64_t(-ns) : std::uint64_t(ns);
+    std::uint64_t frac = v % 1'000'000'000;
+    const std::uint64_t sec = v / 1'000'000'000;
+    char *p = out;
+    if (negative)
+        *p++ = '-';
+    p = std::to_chars(p, p + 24, sec).ptr;
+    *p++ = '.';
+    if (digits != 9)
+        frac /= 1000;
+    const int width = digits == 9 ? 9 : 6;
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = char('0' + frac % 10);
+        frac /= 10;
+    }
+    p += width;
+    *p = '\0';
+    return int(p - out);
+}
+
+std::string formatTime(std::int64_t ns, int digits)
+{
+    char buf[40];
+    return std::string(buf, std::size_t(formatTime(buf, ns, digits)));
+}
+
+} // namespace tcpscope

@@ -1,0 +1,94 @@
+// Reads packets from a pcap or pcapng capture through libpcap — a file, standard input or any
+// stream (the capture helper's pipe) — decodes them and feeds the TCP segments to a tracker.
+#pragma once
+
+#include "packets/packetdecoder.h"
+#include "packets/tcptracker.h"
+
+#include <QString>
+
+#include <array>
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+struct pcap;
+struct pcap_dumper;
+
+namespace tcpscope {
+class PcapngFile;
+}
+
+namespace tcpscope {
+
+struct ReadStats
+{
+    std::uint64_t packets = 0;
+    std::uint64_t tcpPackets = 0;
+    std::array<std::uint64_t, kSkipReasonCount> skipped{};
+    std::int64_t firstTimeNs = 0;
+    std::int64_t lastTimeNs = 0;
+    int precisionDigits = 6; // 9 once a timestamp shows nanoseconds
+};
+
+class CaptureReader
+{
+public:
+    CaptureReader();
+    ~CaptureReader();
+    CaptureReader(const CaptureReader &) = delete;
+    CaptureReader &operator=(const CaptureReader &) = delete;
+
+    // path "-" reads standard input. False with a one-line error naming the file otherwise.
+    bool open(const QString &path, QString *error);
+    // Reads from an open stream (a pipe); name is used in messages. Takes ownership of f,
+    // and reads it unbuffered so that waitForData() sees every byte not yet read.
+    bool open(FILE *f, const QString &name, QString *error);
+    // Waits up to timeoutMs for more of a stream to read; false on a timeout.
+    bool waitForData(int timeoutMs) const;
+
+    int linkType() const { return m_linkType; }
+    QString name() const { return m_name; }
+
+    // Reads up to maxPackets (all when 0), feeding tracker. Returns false at a read error
+    // (a truncated record: *error says where; what was read before is kept in the tracker
+    // and the stats). atEnd() tells a clean end of file.
+    bool read(TcpTracker &tracker, QString *error, std::uint64_t maxPackets = 0)
+    {
+        return read(&tracker, nullptr, error, maxPackets);
+    }
+    // The same, keeping the decoded segments instead (or as well).
+    bool read(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
+              std::uint64_t maxPackets = 0);
+    bool atEnd() const { return m_atEnd; }
+    const ReadStats &stats() const { return m_stats; }
+
+    // Also writes every packet read from now on to a pcap file (libpcap streams only).
+    bool saveTo(const QString &path, QString *error);
+    // Called for each TCP segment after the tracker took it (the live printer).
+    void setSegmentObserver(std::function<void(const Segment &)> f) { m_observer = std::move(f); }
+
+private:
+    bool finishOpen(QString *error);
+
+    bool readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
+                       std::uint64_t maxPackets);
+    void take(const std::uint8_t *data, std::size_t caplen, int linkType, std::int64_t ns,
+              TcpTracker *tracker, std::vector<Segment> *segments);
+
+    pcap *m_pcap = nullptr;
+    ::pcap_dumper *m_dumper = nullptr;
+    std::unique_ptr<PcapngFile> m_ng; // for pcapng files libpcap cannot read
+    QString m_name;
+    int m_linkType = -1;
+    bool m_atEnd = false;
+    ReadStats m_stats;
+    std::function<void(const Segment &)> m_observer;
+};
+
+// "1732440000.123456" with 6 or 9 digits; the char* form writes at most 32 bytes and returns
+// the length.
+std::string formatTime(std::int64_t ns, int digits);
+int formatTime(char *out, std::int64_t ns, int digits);
+
+} // namespace tcpscope

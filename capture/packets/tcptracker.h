@@ -1,0 +1,141 @@
+// The packet engine: from segments seen on the wire, the RFC 9293 state of both endpoints
+// of every connection, the way the two kernels would say it, with every transition recorded.
+//
+// Seen by a third party, a segment leaves its sender at once but is received at a moment we
+// can only bound: the receiver's own later segments tell. So the ACK in a segment acts on the
+// receiver at once (it changes what the receiver has had acknowledged), while a SYN or a FIN
+// is "pending" at the receiver until there is evidence it arrived: the receiver acknowledges
+// it, or a later segment of the same direction arrives (TCP delivers in order). Its arrival is
+// then dated at the SYN/FIN itself, or after the receiver's last segment that did not yet
+// acknowledge it. This tells a simultaneous close (both FIN_WAIT_1 → CLOSING → TIME_WAIT) from
+// CLOSE_WAIT → LAST_ACK, whatever the capture order.
+#pragma once
+
+#include "packets/segment.h"
+#include "tcpstate.h"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace tcpscope {
+
+enum class Role : std::uint8_t { Unknown, Client, Server };
+const char *roleName(Role r); // "unknown", "client", "server"
+
+struct StateChange
+{
+    std::int64_t timeNs = 0;
+    std::uint32_t connection = 0;
+    std::uint32_t packet = 0; // 1-based; 0: a timer (TIME_WAIT's 2·MSL), not a packet
+    std::uint32_t seq = 0;
+    std::uint32_t ack = 0;
+    std::uint8_t endpoint = 0; // 0 or 1
+    TcpState from = TcpState::Closed;
+    TcpState to = TcpState::Closed;
+    std::uint8_t flags = 0; // of the causing segment
+    bool inferred = false;  // assumed: the capture joined the connection mid-stream
+};
+
+struct TrackedEndpoint
+{
+    TcpState state = TcpState::Closed;
+    Role role = Role::Unknown;
+    bool synSent = false;
+    bool synAcked = false;
+    bool finSent = false;
+    bool finAcked = false;
+    bool peerSynSeen = false; // the peer's SYN is pending or delivered here
+    bool peerFinSeen = false;
+    std::int8_t windowScale = -1;
+    std::uint32_t iss = 0;
+    std::uint32_t finSeq = 0;
+    std::uint32_t nextSeq = 0; // after the highest sequence number sent (SYN and FIN count)
+    std::uint32_t window = 0;  // last advertised, unscaled
+    bool seqKnown = false;
+
+    // The peer's SYN or FIN, seen on the wire, not yet known to have arrived here.
+    struct Pending
+    {
+        bool syn = false;
+        bool fin = false;
+        std::uint32_t seq = 0; // the sequence number its ACK must exceed
+        std::int64_t timeNs = 0;
+        std::int64_t notBeforeNs = 0; // our last segment that did not acknowledge it
+        std::uint32_t packet = 0;
+        std::uint32_t segSeq = 0, segAck = 0;
+        std::uint8_t flags = 0;
+    } pending;
+
+    std::int64_t timeWaitSinceNs = 0;
+    std::uint32_t lastChange = UINT32_MAX; // index of its latest StateChange
+};
+
+struct Connection
+{
+    std::array<IpAddress, 2> address;
+    std::array<std::uint16_t, 2> port{};
+    std::array<TrackedEndpoint, 2> ep;
+    std::int64_t firstSeenNs = 0;
+    std::int64_t lastSeenNs = 0;
+    bool midStream = false;
+    bool refused = false;
+};
+
+struct TrackerStats
+{
+    std::uint64_t segments = 0;
+    std::uint64_t ignoredRst = 0; // RSTs whose sequence number was not acceptable
+};
+
+class TcpTracker
+{
+public:
+    explicit TcpTracker(std::int64_t twoMslNs = 60'000'000'000LL);
+
+    void process(const Segment &s);
+    // Expires TIME_WAITs whose 2·MSL has passed at nowNs and delivers what is still pending
+    // (assumed to have arrived): the state at the end of a file is the state at its last
+    // packet's time.
+    void finish(std::int64_t nowNs);
+    // Expires TIME_WAITs due by nowNs (a live capture's clock).
+    void expire(std::int64_t nowNs);
+
+    // Changes before index n have been shown to someone (a live printer): they are no longer
+    // rewritten, so a FIN_WAIT_1 → FIN_WAIT_2 already printed is followed by its own
+    // FIN_WAIT_2 → TIME_WAIT instead of becoming FIN_WAIT_1 → TIME_WAIT.
+    void markPublished(std::size_t n) { m_published = n; }
+
+    const std::vector<Connection> &connections() const { return m_connections; }
+    const std::vector<StateChange> &changes() const { return m_changes; }
+    std::array<int, kTcpStateCount> counts() const { return m_counts; }
+    TrackerStats stats() const { return m_stats; }
+    std::int64_t twoMslNs() const { return m_twoMslNs; }
+
+private:
+    std::uint32_t lookup(const Segment &s, int *senderIndex);
+    std::uint32_t create(const Segment &s);
+    void startConnection(Connection &c, std::uint32_t id, const Segment &s);
+    void setState(std::uint32_t conn, int e, TcpState to, std::int64_t timeNs, std::uint32_t packet,
+                  std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, bool inferred = false);
+    void deliverPending(std::uint32_t conn, int e);
+    void dropAssumedListener(TrackedEndpoint &ep);
+    void expireConnection(std::uint32_t conn, std::int64_t nowNs);
+    bool rstAcceptable(const Connection &c, int sender, const Segment &s) const;
+    void insertIndex(std::uint64_t hash, std::uint32_t conn);
+    void grow();
+
+    std::int64_t m_twoMslNs;
+    std::vector<Connection> m_connections;
+    std::vector<StateChange> m_changes;
+    std::array<int, kTcpStateCount> m_counts{};
+    TrackerStats m_stats;
+    // Open addressing: (hash, current incarnation + 1) per slot; 0 marks an empty slot.
+    std::vector<std::uint64_t> m_slotHash;
+    std::vector<std::uint32_t> m_slotConn;
+    std::size_t m_used = 0;
+    std::size_t m_published = 0;
+    std::vector<std::uint32_t> m_timeWait; // connections with an endpoint in TIME_WAIT
+};
+
+} // namespace tcpscope

@@ -1,0 +1,237 @@
+// Every Lab scenario, run headless as `tcpscope-cli lab run NAME --format json`: each step
+// shows in the kernel table what it claims; as root, a capture on lo shows the packet engine
+// inferring the transitions the scenario demonstrates; and no scenario leaves a socket, a
+// process or a network namespace behind.
+#include "kernel/kerneltable.h"
+#include "lab/labscenario.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace tcpscope;
+
+namespace {
+
+const QString kCli = QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli");
+
+// What the packet engine must infer from a capture on lo while the scenario runs
+// ("role:FROM>TO", each at least as often as listed). The simultaneous scenario runs in a
+// namespace of its own, out of sight of a capture on the host's lo.
+QStringList packetClaims(const QString &scenario)
+{
+    if (scenario == u"client-close")
+        return {u"client:CLOSED>SYN_SENT"_qs,          u"client:SYN_SENT>ESTABLISHED"_qs,
+                u"client:ESTABLISHED>FIN_WAIT_1"_qs,   u"client:FIN_WAIT_1>FIN_WAIT_2"_qs,
+                u"client:FIN_WAIT_2>TIME_WAIT"_qs,     u"server:LISTEN>SYN_RECEIVED"_qs,
+                u"server:SYN_RECEIVED>ESTABLISHED"_qs, u"server:ESTABLISHED>CLOSE_WAIT"_qs,
+                u"server:CLOSE_WAIT>LAST_ACK"_qs,      u"server:LAST_ACK>CLOSED"_qs};
+    if (scenario == u"server-close" || scenario == u"fork")
+        return {u"server:ESTABLISHED>FIN_WAIT_1"_qs, u"server:FIN_WAIT_1>FIN_WAIT_2"_qs,
+                u"server:FIN_WAIT_2>TIME_WAIT"_qs,   u"client:ESTABLISHED>CLOSE_WAIT"_qs,
+                u"client:CLOSE_WAIT>LAST_ACK"_qs,    u"client:LAST_ACK>CLOSED"_qs};
+    if (scenario == u"half-close")
+        return {u"client:ESTABLISHED>FIN_WAIT_1"_qs, u"client:FIN_WAIT_2>TIME_WAIT"_qs,
+                u"server:ESTABLISHED>CLOSE_WAIT"_qs, u"server:LAST_ACK>CLOSED"_qs};
+    if (scenario == u"linger-zero" || scenario == u"unread-data")
+        return {u"client:ESTABLISHED>CLOSED"_qs, u"server:ESTABLISHED>CLOSED"_qs};
+    if (scenario == u"refused")
+        return {u"client:CLOSED>SYN_SENT"_qs, u"client:SYN_SENT>CLOSED"_qs};
+    if (scenario == u"close-wait-leak")
+        return QStringList(5, u"server:ESTABLISHED>CLOSE_WAIT"_qs)
+               + QStringList(5, u"client:FIN_WAIT_1>FIN_WAIT_2"_qs);
+    if (scenario == u"time-wait-burst")
+        return QStringList(200, u"client:FIN_WAIT_2>TIME_WAIT"_qs);
+    if (scenario == u"accept-queue")
+        return QStringList(3, u"client:SYN_SENT>ESTABLISHED"_qs);
+    return {};
+}
+
+// No transitions a scenario must not show (an abort leaves no TIME_WAIT).
+QStringList packetNever(const QString &scenario)
+{
+    if (scenario == u"linger-zero" || scenario == u"unread-data")
+        return {u">TIME_WAIT"_qs};
+    return {};
+}
+
+} // namespace
+
+class TestLab : public QObject
+{
+    Q_OBJECT
+private slots:
+    void listNamesEveryScenario();
+    void scenario_data();
+    void scenario();
+    void steppingWaitsAndStops();
+};
+
+void TestLab::listNamesEveryScenario()
+{
+    QProcess p;
+    p.start(kCli, {u"lab"_qs, u"list"_qs, u"--format"_qs, u"json"_qs});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    const QJsonArray list = QJsonDocument::fromJson(p.readAllStandardOutput()).array();
+    QCOMPARE(list.size(), int(labScenarios().size()));
+    QVERIFY(list.size() >= 11);
+    for (const QJsonValue &v : list) {
+        const QJsonObject o = v.toObject();
+        QVERIFY(!o.value(u"title_en").toString().isEmpty());
+        QVERIFY(!o.value(u"title_zh").toString().isEmpty());
+        QVERIFY(o.value(u"steps").toInt() >= 1);
+    }
+    for (const LabScenario &s : labScenarios()) {
+        for (const LabStep &step : s.steps)
+            QVERIFY2(!step.en.isEmpty() && !step.zh.isEmpty() && !step.expect.empty(),
+                     qPrintable(s.name));
+    }
+    p.start(kCli, {u"lab"_qs, u"run"_qs, u"no-such"_qs});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("client-close"));
+}
+
+void TestLab::scenario_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const LabScenario &s : labScenarios())
+        QTest::newRow(qPrintable(s.name)) << s.name;
+}
+
+void TestLab::scenario()
+{
+    QFETCH(QString, name);
+    const LabScenario *s = findLabScenario(name);
+    QVERIFY(s);
+    const bool root = ::geteuid() == 0;
+    if (s->needsRoot && !root) {
+        QProcess p;
+        p.start(kCli, {u"lab"_qs, u"run"_qs, name});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 3);
+        QVERIFY(p.readAllStandardError().contains("needs root"));
+        QSKIP("this scenario needs root (a network namespace with nftables); run the tests as "
+              "root to play it");
+    }
+    // As root, a capture on lo watches the packets while the scenario plays.
+    const QStringList claims = root ? packetClaims(name) : QStringList();
+    QProcess capture;
+    if (!claims.isEmpty()) {
+        capture.start(kCli, {u"capture"_qs, u"-i"_qs, u"lo"_qs, u"-f"_qs, u"tcp"_qs, u"--format"_qs,
+                             u"json"_qs});
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (err += capture.readAllStandardError()).contains("capturing on lo"), 5000);
+        QTest::qWait(300);
+    }
+
+    QProcess run;
+    run.start(kCli, {u"lab"_qs, u"run"_qs, name, u"--format"_qs, u"json"_qs});
+    QVERIFY(run.waitForFinished(60000));
+    const QByteArray out = run.readAllStandardOutput();
+    QCOMPARE(run.exitCode(), 0);
+    int results = 0;
+    QList<quint16> ports;
+    QStringList children;
+    bool done = false;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        const QString event = e.value(u"event").toString();
+        if (event == u"result") {
+            ++results;
+            QVERIFY2(e.value(u"ok").toBool(), line.constData());
+            for (const QJsonValue &x : e.value(u"expect").toArray())
+                QVERIFY2(x.toObject().value(u"ok").toBool(), line.constData());
+            ports.clear();
+            for (const QString &p : e.value(u"ports").toString().split(u',', Qt::SkipEmptyParts))
+                ports << quint16(p.toUInt());
+            static const QRegularExpression child(QStringLiteral("child process (\\d+)"));
+            if (const auto m = child.match(e.value(u"note").toString()); m.hasMatch())
+                children << m.captured(1);
+        } else if (event == u"done") {
+            done = e.value(u"ok").toBool();
+        }
+    }
+    QCOMPARE(results, int(s->steps.size()));
+    QVERIFY(done);
+    QVERIFY(!ports.isEmpty());
+
+    // Nothing left behind: no descriptor-holding socket on the scenario's ports (TIME_WAIT
+    // and orphans finishing their close hold none), no child process, no namespace.
+    KernelTableOptions o;
+    o.processes = false;
+    KernelTable table(o);
+    std::vector<SocketRecord> records;
+    QVERIFY(table.read(records));
+    for (const SocketRecord &r : records) {
+        if (ports.contains(r.localPort) && (r.remotePort == 0 || ports.contains(r.remotePort)))
+            QVERIFY2(
+                r.inode == 0,
+                qPrintable(u"left open: port %1 in %2"_qs.arg(r.localPort).arg(rfcName(r.state))));
+    }
+    for (const QString &pid : children)
+        QVERIFY2(!QDir(u"/proc/"_qs + pid).exists(),
+                 qPrintable(u"child %1 still runs"_qs.arg(pid)));
+    if (s->needsRoot) {
+        QProcess netns;
+        netns.start(u"ip"_qs, {u"netns"_qs, u"list"_qs});
+        QVERIFY(netns.waitForFinished(5000));
+        QVERIFY(!netns.readAllStandardOutput().contains("tcpscope-lab-"));
+    }
+
+    if (claims.isEmpty())
+        return;
+    QTest::qWait(500); // the last packets reach the capture
+    capture.terminate();
+    QVERIFY(capture.waitForFinished(10000));
+    QStringList seen;
+    for (const QByteArray &line : capture.readAllStandardOutput().split('\n')) {
+        const QJsonObject t = QJsonDocument::fromJson(line).object();
+        if (t.isEmpty() || !ports.contains(quint16(t.value(u"port").toInt()))
+            || !ports.contains(quint16(t.value(u"peer_port").toInt())))
+            continue;
+        seen << t.value(u"role").toString() + u':' + t.value(u"from").toString() + u'>'
+                    + t.value(u"to").toString();
+    }
+    QStringList missing = claims;
+    for (const QString &s2 : seen)
+        missing.removeOne(s2);
+    QVERIFY2(missing.isEmpty(),
+             qPrintable(u"the packet engine did not infer: "_qs + missing.mid(0, 8).join(u", ")
+                        + u" (saw: "_qs + seen.mid(0, 30).join(u", ") + u')'));
+    for (const QString &never : packetNever(name))
+        QVERIFY2(seen.filter(never).isEmpty(), qPrintable(seen.join(u", ")));
+}
+
+void TestLab::steppingWaitsAndStops()
+{
+    // --step: nothing happens before the first Enter; "stop" ends the run and cleans up.
+    QProcess run;
+    run.start(kCli,
+              {u"lab"_qs, u"run"_qs, u"client-close"_qs, u"--step"_qs, u"--format"_qs, u"json"_qs});
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).contains("\"waiting\""), 5000);
+    QVERIFY(!out.contains("\"step\""));
+    run.write("\n");
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).contains("\"result\""), 5000);
+    QVERIFY(out.contains("\"next\":2"));
+    run.write("stop\n");
+    QVERIFY(run.waitForFinished(10000));
+    out += run.readAllStandardOutput();
+    QVERIFY(out.contains("\"done\""));
+    QCOMPARE(run.exitCode(), 1); // stopped before the end
+}
+
+QTEST_GUILESS_MAIN(TestLab)
+#include "tst_lab.moc"

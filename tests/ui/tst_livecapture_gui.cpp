@@ -1,0 +1,143 @@
+// Live capture in the window (offscreen): as root, the helper on lo while the test opens
+// and closes a connection, and the tab's table fills with it; without the capability, the
+// message with the command that grants it, and the window goes on.
+#include "diagram/statediagramview.h"
+#include "mainwindow.h"
+#include "models/kernelsocketmodel.h"
+#include "models/packetconnectionmodel.h"
+#include "pages/capturepage.h"
+#include "pages/livecapture.h"
+#include "support/loopsockets.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tcpscope;
+
+namespace {
+// Starts a live capture of `port` on lo and waits until the helper has the interface open.
+bool startCapture(LiveCapturePage *live, int port)
+{
+    QSignalSpy started(live, &LiveCapturePage::started);
+    live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
+    return QTest::qWaitFor([&] { return started.count() == 1; }, 10000);
+}
+} // namespace
+
+class TestLiveCaptureGui : public QObject
+{
+    Q_OBJECT
+private slots:
+    void connectionShowsUp();
+    void withoutCapabilitySaysHow();
+    void bothSourcesOneRow();
+};
+
+void TestLiveCaptureGui::connectionShowsUp()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    MainWindow w(false);
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int port = LoopSockets::port(l);
+    QVERIFY(startCapture(live, port));
+    const int c = s.connect("127.0.0.1", port);
+    const int a = s.accept(l);
+    QVERIFY(c >= 0 && a >= 0);
+    s.close(c);
+    QVERIFY(LoopSockets::drainToEof(a));
+    s.close(a);
+    QTest::qWait(500);
+    QSignalSpy stopped(live, &LiveCapturePage::stopped);
+    live->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 5000);
+    QVERIFY2(live->message().isEmpty(), qPrintable(live->message()));
+    const QAbstractItemModel *m = live->page()->table()->model();
+    QCOMPARE(m->rowCount(), 1);
+    QCOMPARE(m->index(0, PacketConnectionModel::ClientState).data().toString(), u"TIME_WAIT"_qs);
+    QCOMPARE(m->index(0, PacketConnectionModel::ServerState).data().toString(), u"CLOSED"_qs);
+    // The diagram saw the same: every transition of the connection sent along its arrow, and
+    // the counts are the engine's (the client's TIME_WAIT).
+    const StateDiagramView *diagram = live->page()->views().diagram;
+    int animated = 0;
+    for (const auto &started : diagram->animator().startedLog())
+        animated += started.count;
+    QCOMPARE(animated, int(live->page()->model()->history(0).size()));
+    QCOMPARE(diagram->counts()[std::size_t(index(TcpState::TimeWait))], 1);
+    // File ▸ Save packets: a pcapng that reads back as the same connection.
+    QTemporaryDir dir;
+    const QString saved = dir.filePath(u"live.pcapng"_qs);
+    w.tabs()->setCurrentWidget(live);
+    QString error;
+    QVERIFY2(w.savePackets(saved, &error), qPrintable(error));
+    const CaptureResult back = readCapture(saved);
+    QVERIFY2(back.tracker, qPrintable(back.error));
+    QCOMPARE(back.packets, live->page()->model()->result().packets);
+    QCOMPARE(back.tracker->connections().size(), std::size_t(1));
+    QCOMPARE(back.tracker->connections()[0].ep[0].state, TcpState::TimeWait);
+}
+
+void TestLiveCaptureGui::withoutCapabilitySaysHow()
+{
+    if (::geteuid() == 0) { // the real helper, run as nobody without capabilities
+        qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_SOURCE_DIR "/tests/tools/helper_as_nobody.sh");
+        qputenv("TCPSCOPE_REAL_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    } else {
+        qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    }
+    MainWindow w(false);
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    QSignalSpy stopped(live, &LiveCapturePage::stopped);
+    live->start(QStringLiteral("lo"), QStringLiteral("tcp"));
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+    QVERIFY2(live->message().contains(u"setcap cap_net_raw,cap_net_admin=eip"),
+             qPrintable(live->message()));
+    QVERIFY(!live->isRunning());
+    QCOMPARE(w.tabs()->count(), 2); // the kernel table and this tab: nothing else broke
+}
+
+void TestLiveCaptureGui::bothSourcesOneRow()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    MainWindow w; // the kernel table polls too
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int port = LoopSockets::port(l);
+    QVERIFY(startCapture(live, port));
+    const int c = s.connect("127.0.0.1", port);
+    QVERIFY(c >= 0 && s.accept(l) >= 0);
+    QVERIFY(::write(c, "x", 1) == 1); // a packet after the handshake makes the capture publish
+    const QString clientPort = QStringLiteral(":%1").arg(port);
+    auto mergedRows = [&] {
+        const QAbstractItemModel *m = w.socketModel();
+        int n = 0;
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, KernelSocketModel::Local).data().toString().endsWith(clientPort)
+                || m->index(r, KernelSocketModel::Remote).data().toString().endsWith(clientPort)) {
+                if (m->index(r, KernelSocketModel::Source).data().toString()
+                        == u"kernel + packets: ESTABLISHED (peer ESTABLISHED)"
+                    && m->index(r, KernelSocketModel::State).data().toString() == u"ESTABLISHED")
+                    ++n;
+            }
+        }
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(mergedRows(), 2, 8000); // both ends of the connection, one row each
+    live->stop();
+}
+
+QTEST_MAIN(TestLiveCaptureGui)
+#include "tst_livecapture_gui.moc"

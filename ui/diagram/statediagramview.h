@@ -1,0 +1,105 @@
+// The animated TCP state diagram: the eleven states laid out as the textbook figure, every
+// arrow labelled with its event / action, the count of connections in each state, tokens
+// travelling along the arrows that connections take, arrows thickening with traffic. Vector
+// drawing scaled to the pane; hover explains, a click on a state or an arrow selects it.
+#pragma once
+
+#include "diagram/diagramanimator.h"
+#include "kernel/sockettable.h"
+
+#include <QElapsedTimer>
+#include <QPalette>
+#include <QWidget>
+
+#include <optional>
+
+class QTimer;
+
+namespace tcpscope {
+
+class StateDiagramView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StateDiagramView(QWidget *parent = nullptr);
+
+    // "en" or "zh": the arrows' labels and the names under the states.
+    void setLanguage(const QString &language);
+    QString language() const { return m_language; }
+    // How many connections (or endpoints) are in each state now; -1: not counted (shown as
+    // a dash).
+    void setCounts(const StateCounts &counts);
+    const StateCounts &counts() const { return m_counts; }
+
+    // A connection changed state. reset: an RST was seen; appeared: first seen in `to`.
+    void addTransition(TcpState from, TcpState to, bool reset, bool appeared,
+                       std::uint64_t connection);
+    // Seconds a token takes over one arrow; 0 turns tokens off (flashes and counts stay).
+    void setSecondsPerArrow(double seconds);
+
+    // Follows one connection: only its tokens move, the arrows it took so far (in order) are
+    // highlighted and numbered, and its current state is outlined. nullopt: follow nobody.
+    void setFollowed(std::optional<std::uint64_t> connection, std::vector<int> pathSoFar = {},
+                     QList<TcpState> current = {});
+    const std::vector<int> &followedPath() const { return m_followedPath; }
+
+    DiagramAnimator &animator() { return m_animator; }
+    const DiagramAnimator &animator() const { return m_animator; }
+    // Seconds on the diagram's clock (what the animator is driven with).
+    double now() const { return double(m_clock.nsecsElapsed()) / 1e9; }
+
+    // Draws the whole diagram into `target` (a widget, an image, an SVG or a PDF page).
+    void render(QPainter &p, const QRectF &target, const QPalette &palette, double now) const;
+    // The label of arrow `edge` in the current language.
+    QString labelText(int edge) const;
+
+    // Where a point of the widget falls: a state's node, an arrow, or nothing.
+    struct Hit
+    {
+        std::optional<TcpState> state;
+        int edge = -1;
+    };
+    Hit hitAt(QPointF widgetPos) const;
+    QPointF widgetPosOfNode(TcpState s) const; // a node's centre, for tests
+
+    // Frame statistics since the last reset: for the benchmark.
+    struct FrameStats
+    {
+        int frames = 0;
+        double totalMs = 0, maxMs = 0;
+    };
+    FrameStats frameStats() const { return m_stats; }
+    void resetFrameStats() { m_stats = {}; }
+
+signals:
+    void stateClicked(tcpscope::TcpState state);
+    void transitionClicked(const QString &teachingId);
+    // The pointer rests on a state or an arrow (for the explanation panel).
+    void statePointed(tcpscope::TcpState state);
+    void transitionPointed(const QString &teachingId);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    QTransform canvasTransform(const QRectF &target) const;
+    void frame();
+    void ensureTicking();
+    QString tooltipFor(const Hit &hit) const;
+
+    DiagramAnimator m_animator;
+    StateCounts m_counts{};
+    QString m_language = QStringLiteral("en");
+    std::optional<std::uint64_t> m_followed;
+    std::vector<int> m_followedPath;
+    QList<TcpState> m_followedStates;
+    QElapsedTimer m_clock;
+    QTimer *m_ticker;
+    Hit m_hover;
+    FrameStats m_stats;
+};
+
+} // namespace tcpscope

@@ -1,0 +1,53 @@
+// What File ▸ Export and `tcpscope --export` write: pictures of a tab's views (diagram, chart,
+// table, history) or of the whole window, and its data (connections as filtered, transitions,
+// state counts over time).
+#pragma once
+
+#include "export/pictureexport.h"
+#include "formats/dataexport.h"
+
+#include <QStringList>
+
+#include <functional>
+
+class QAbstractItemModel;
+class QTableView;
+class QTreeWidget;
+class QWidget;
+
+namespace tcpscope {
+
+class StateCountChart;
+class StateDiagramView;
+
+// One tab's views, and what a caption says of them.
+struct ExportTarget
+{
+    StateDiagramView *diagram = nullptr;
+    StateCountChart *chart = nullptr;
+    QTableView *table = nullptr;
+    QTreeWidget *history = nullptr;
+    QWidget *window = nullptr;
+    QString source;                                 // "kernel table of HOST", "FILE"
+    QString moment;                                 // what time the diagram and table show
+    std::function<DataTable()> transitions;         // all of them
+    std::function<DataTable()> selectedTransitions; // the selected connection's (empty: none)
+};
+
+QStringList pictureKinds(); // diagram, chart, table, history, window
+QStringList dataKinds();    // connections, transitions, selected-transitions, counts
+
+// The caption of a picture: "State diagram — kernel table of host — at 14:02:31".
+QString captionFor(const ExportTarget &t, const QString &kind);
+
+// The picture of one view; with o.captionText empty, captionFor() is used.
+bool exportPicture(const ExportTarget &t, const QString &kind, const QString &path,
+                   PictureOptions o, QString *error);
+QImage pictureImage(const ExportTarget &t, const QString &kind, PictureOptions o);
+// The data; CSV or JSON by the file's extension.
+bool exportData(const ExportTarget &t, const QString &kind, const QString &path, QString *error);
+
+// A model's rows as shown (filtered, sorted), with the header as keys.
+DataTable tableFromModel(const QAbstractItemModel *model);
+
+} // namespace tcpscope

@@ -1,0 +1,483 @@
+#include "pages/capturepage.h"
+
+#include "diagram/statediagramview.h"
+#include "formats/dataexport.h"
+#include "statepalette.h"
+#include "teachingtext.h"
+#include "widgets/statecountchart.h"
+#include "widgets/teachingpanel.h"
+
+#include <QDateTime>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace tcpscope {
+
+CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
+    : QWidget(parent)
+{
+    const QString error = result.error;
+    m_model = new PacketConnectionModel(std::move(result), this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(PacketConnectionModel::SortRole);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel;
+    layout->addWidget(m_summary);
+    m_summary->setVisible(!live);
+    if (!error.isEmpty()) {
+        auto *warning = new QLabel(error);
+        warning->setWordWrap(true);
+        warning->setStyleSheet(QStringLiteral(
+            "background: #fdecea; color: #611a15; padding: 4px; border-radius: 3px"));
+        layout->addWidget(warning);
+    }
+
+    m_chart = new StateCountChart;
+    m_chart->setMinimumHeight(160);
+    m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
+    m_momentLabel = new QLabel;
+    m_momentLabel->setTextFormat(Qt::RichText);
+    m_momentLabel->hide();
+    connect(m_momentLabel, &QLabel::linkActivated, this, [this] { showMoment(std::nan("")); });
+    if (!live)
+        connect(m_chart, &StateCountChart::momentClicked, this, &CapturePage::showMoment);
+    m_table = new QTableView;
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(PacketConnectionModel::FirstSeen, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    const int charW = fontMetrics().averageCharWidth();
+    const int widths[] = {6, 20, 20, 15, 15, 13, 9, 20};
+    for (int c = 0; c < PacketConnectionModel::ColumnCount; ++c)
+        m_table->setColumnWidth(c, widths[c] * charW + 12);
+    m_history = new QTreeWidget;
+    m_history->setRootIsDecorated(false);
+    m_history->setHeaderLabels({tr("Time"), tr("Endpoint"), tr("From"), tr("To"), tr("Packet")});
+    m_history->setColumnWidth(0, 15 * charW);
+    m_history->setColumnWidth(1, 8 * charW);
+    m_history->setColumnWidth(2, 16 * charW);
+    m_history->setColumnWidth(3, 18 * charW);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &CapturePage::showHistoryOfSelection);
+
+    m_views = SourceViews::build(m_table, m_chart, m_history);
+    m_stepBack = new QPushButton;
+    m_stepForward = new QPushButton;
+    m_views.diagramBar->insertWidget(m_views.diagramBar->count() - 1, m_stepBack);
+    m_views.diagramBar->insertWidget(m_views.diagramBar->count() - 1, m_stepForward);
+    connect(m_stepBack, &QPushButton::clicked, this, [this] { step(-1); });
+    connect(m_stepForward, &QPushButton::clicked, this, [this] { step(+1); });
+    connect(m_views.diagram, &StateDiagramView::statePointed, m_views.teaching,
+            &TeachingPanel::showState);
+    connect(m_views.diagram, &StateDiagramView::transitionPointed, m_views.teaching,
+            &TeachingPanel::showTransition);
+    connect(m_views.diagram, &StateDiagramView::stateClicked, this, [this](TcpState s) {
+        m_views.teaching->showState(s);
+        m_views.showExplanation();
+    });
+    connect(m_views.diagram, &StateDiagramView::transitionClicked, this, [this](const QString &id) {
+        m_views.teaching->showTransition(id);
+        m_views.showExplanation();
+    });
+    connect(m_views.follow, &QCheckBox::toggled, this, &CapturePage::showHistoryOfSelection);
+    auto *split = m_views.root;
+    m_replayTimer = new QTimer(this);
+    m_replayTimer->setInterval(50);
+    connect(m_replayTimer, &QTimer::timeout, this, &CapturePage::stepReplay);
+    if (!live) {
+        auto *bar = new QHBoxLayout;
+        m_play = new QPushButton(tr("Replay"));
+        m_speed = new QComboBox;
+        m_speed->addItem(tr("1×"), 1.0);
+        m_speed->addItem(tr("10×"), 10.0);
+        m_speed->addItem(tr("100×"), 100.0);
+        m_speed->addItem(tr("as fast as possible"), 0.0);
+        connect(m_play, &QPushButton::clicked, this, [this] {
+            if (isReplaying())
+                pauseReplay();
+            else
+                startReplay(m_speed->currentData().toDouble());
+        });
+        bar->addWidget(m_play);
+        bar->addWidget(m_speed);
+        m_replayHint = new QLabel;
+        bar->addWidget(m_replayHint, 1);
+        layout->addLayout(bar);
+    }
+    layout->addWidget(m_momentLabel);
+    layout->addWidget(split, 1);
+    sortChanges();
+    if (!live)
+        fillChart();
+    else
+        m_chart->setWindow(300);
+    showCountsAt(std::nullopt);
+    retranslate();
+}
+
+void CapturePage::retranslate()
+{
+    m_views.retranslate();
+    m_stepBack->setText(tr("◀ Step"));
+    m_stepForward->setText(tr("Step ▶"));
+    m_stepBack->setToolTip(tr("The selected connection's previous transition"));
+    m_stepForward->setToolTip(tr("The selected connection's next transition"));
+    m_history->setHeaderLabels({tr("Time"), tr("Endpoint"), tr("From"), tr("To"), tr("Packet")});
+    if (m_play)
+        m_play->setText(isReplaying() ? tr("Pause") : tr("Replay"));
+    if (m_speed) {
+        const QStringList speeds{tr("1×"), tr("10×"), tr("100×"), tr("as fast as possible")};
+        for (int i = 0; i < speeds.size(); ++i)
+            m_speed->setItemText(i, speeds[i]);
+    }
+    if (m_replayHint)
+        m_replayHint->setText(tr("Replay the capture in time, or click the chart for a moment"));
+    m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
+    updateSummary();
+}
+
+void CapturePage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void CapturePage::updateSummary()
+{
+    m_summary->setText(tr("%1 packets, %2 TCP, %3 connections. States are inferred for both "
+                          "endpoints from the packets; times are the capture's.")
+                           .arg(m_model->result().packets)
+                           .arg(m_model->result().tcpPackets)
+                           .arg(m_model->rowCount()));
+}
+
+void CapturePage::sortChanges()
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker)
+        return;
+    const auto &changes = tracker->changes();
+    // Live captures only ever append: sort the new ones and merge them in.
+    const std::size_t known = m_order.size();
+    for (std::uint32_t i = std::uint32_t(known); i < changes.size(); ++i)
+        m_order.push_back(i);
+    const auto earlier = [&](std::uint32_t a, std::uint32_t b) {
+        return changes[a].timeNs < changes[b].timeNs;
+    };
+    const auto middle = m_order.begin() + std::ptrdiff_t(known);
+    std::stable_sort(middle, m_order.end(), earlier);
+    std::inplace_merge(m_order.begin(), middle, m_order.end(), earlier);
+}
+
+namespace {
+
+StateCounts shownCounts(StateCounts c)
+{
+    c[std::size_t(index(TcpState::Closed))] = -1;
+    c[std::size_t(index(TcpState::Listen))] = -1;
+    return c;
+}
+
+} // namespace
+
+void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker)
+        return;
+    const auto &changes = tracker->changes();
+    if (!timeNs) {
+        m_views.diagram->setCounts(shownCounts(tracker->counts()));
+        m_cursor = m_order.size();
+        m_running = tracker->counts();
+        for (TcpState s : {TcpState::Closed, TcpState::Listen})
+            m_running[std::size_t(index(s))] = 0;
+        return;
+    }
+    if (m_cursor > 0 && m_cursor <= m_order.size()
+        && changes[m_order[m_cursor - 1]].timeNs > *timeNs) { // back in time: from the start
+        m_cursor = 0;
+        m_running = {};
+    }
+    while (m_cursor < m_order.size() && changes[m_order[m_cursor]].timeNs <= *timeNs) {
+        const StateChange &c = changes[m_order[m_cursor++]];
+        if (countedInCaptures(c.from))
+            --m_running[std::size_t(index(c.from))];
+        if (countedInCaptures(c.to))
+            ++m_running[std::size_t(index(c.to))];
+        if (animate)
+            m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,
+                                           c.connection);
+    }
+    m_views.diagram->setCounts(shownCounts(m_running));
+}
+
+void CapturePage::step(int direction)
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const auto conn =
+        std::uint32_t(rows.first().data(PacketConnectionModel::ConnectionRole).toInt());
+    const std::vector<StateChange> history = m_model->history(conn);
+    if (history.empty())
+        return;
+    m_step = std::clamp(m_step + direction, 0, int(history.size()) - 1);
+    const StateChange &c = history[std::size_t(m_step)];
+    pauseReplay();
+    m_cursor = 0; // the table and counts as they were just after this step
+    m_running = {};
+    showMomentNs(c.timeNs, double(c.timeNs) / 1e9);
+    std::vector<int> path;
+    for (int k = 0; k <= m_step; ++k) {
+        const StateChange &h = history[std::size_t(k)];
+        for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
+            path.push_back(e);
+    }
+    const Connection &connection = m_model->result().tracker->connections()[conn];
+    QList<TcpState> now;
+    for (int e = 0; e < 2; ++e) {
+        TcpState at = connection.ep[e].role == Role::Server ? TcpState::Listen : TcpState::Closed;
+        for (int k = 0; k <= m_step; ++k) {
+            if (history[std::size_t(k)].endpoint == e)
+                at = history[std::size_t(k)].to;
+        }
+        now << at;
+    }
+    m_views.diagram->setFollowed(conn, std::move(path), now);
+    m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, conn);
+    m_views.teaching->showTransition(c.flags & tcpflag::Rst && c.to == TcpState::Closed
+                                         ? QStringLiteral("ANY>CLOSED")
+                                         : transitionId(c.from, c.to));
+    m_views.showExplanation();
+    if (QTreeWidgetItem *item = m_history->topLevelItem(m_step))
+        m_history->setCurrentItem(item);
+}
+
+void CapturePage::showMoment(double time)
+{
+    if (std::isnan(time)) {
+        showMomentNs(std::nullopt, time);
+        return;
+    }
+    // Seconds as a double are only good to a few hundred ns today: the capture's own end is
+    // taken exactly, so that its last transitions are not left out.
+    const std::int64_t last = m_model->result().lastTimeNs;
+    const std::int64_t ns = time >= double(last) / 1e9 ? last : std::llround(time * 1e9);
+    showMomentNs(ns, time);
+}
+
+void CapturePage::showMomentNs(std::optional<std::int64_t> ns, double time)
+{
+    m_chart->markMoment(time);
+    if (std::isnan(time)) {
+        m_model->setMoment(std::nullopt);
+        m_momentLabel->hide();
+        showCountsAt(std::nullopt);
+        return;
+    }
+    m_model->setMoment(*ns);
+    showCountsAt(*ns, isReplaying());
+    m_momentLabel->setText(
+        tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
+           "of the capture</a>")
+            .arg(QDateTime::fromMSecsSinceEpoch(qint64(time * 1000))
+                     .toString(QStringLiteral("HH:mm:ss.zzz"))));
+    m_momentLabel->show();
+}
+
+bool CapturePage::isReplaying() const { return m_replayTimer->isActive(); }
+
+void CapturePage::startReplay(double speed)
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker || tracker->connections().empty())
+        return;
+    const double first = double(tracker->connections().front().firstSeenNs) / 1e9;
+    const double end = double(m_model->result().lastTimeNs) / 1e9;
+    if (!m_model->moment() || m_replayAt >= end || m_replayAt < first) {
+        m_replayAt = first; // from the start, unless resuming a paused replay
+        m_cursor = 0;
+        m_running = {};
+        m_views.diagram->animator().clear();
+    }
+    m_replaySpeed = speed;
+    m_fastStep = std::max(1e-6, (end - first) / 20.0);
+    if (m_play)
+        m_play->setText(tr("Pause"));
+    m_replayTimer->start();
+    showMoment(m_replayAt);
+}
+
+void CapturePage::pauseReplay()
+{
+    m_replayTimer->stop();
+    if (m_play)
+        m_play->setText(tr("Replay"));
+}
+
+void CapturePage::stepReplay()
+{
+    const double end = double(m_model->result().lastTimeNs) / 1e9;
+    // As fast as possible: a twentieth of the capture per step, a second in all.
+    const double step =
+        m_replaySpeed > 0 ? m_replayTimer->interval() / 1000.0 * m_replaySpeed : m_fastStep;
+    m_replayAt = std::min(end, m_replayAt + step);
+    showMoment(m_replayAt);
+    if (m_replayAt >= end) {
+        pauseReplay();
+        showMoment(std::nan("")); // the final picture
+        Q_EMIT replayFinished();
+    }
+}
+
+void CapturePage::updateLive(CaptureResult result)
+{
+    if (result.tracker) {
+        // Endpoints per state now, as the chart's next sample.
+        StateCounts counts = result.tracker->counts();
+        counts[std::size_t(index(TcpState::Closed))] = 0;
+        counts[std::size_t(index(TcpState::Listen))] = 0;
+        m_chart->addSample(double(result.lastTimeNs) / 1e9, counts);
+    }
+    m_model->update(std::move(result));
+    sortChanges();
+    // What happened since the last picture travels the diagram, in the order the engine
+    // recorded it; the counts are the engine's own.
+    if (const auto &tracker = m_model->result().tracker) {
+        const auto &changes = tracker->changes();
+        for (std::size_t i = m_liveAnimated; i < changes.size(); ++i)
+            m_views.diagram->addTransition(changes[i].from, changes[i].to,
+                                           changes[i].flags & tcpflag::Rst, false,
+                                           changes[i].connection);
+        m_liveAnimated = changes.size();
+        if (!m_model->moment())
+            showCountsAt(std::nullopt);
+    }
+    showHistoryOfSelection();
+}
+
+void CapturePage::fillChart()
+{
+    const auto &tracker = m_model->result().tracker;
+    if (!tracker)
+        return;
+    for (const CountSample &sample : countsOverTime(*tracker))
+        m_chart->addSample(double(sample.timeNs) / 1e9, sample.counts);
+    m_chart->setWindow(0);
+}
+
+void CapturePage::showHistoryOfSelection()
+{
+    m_history->clear();
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty()) {
+        m_views.diagram->setFollowed(std::nullopt);
+        m_selected.reset();
+        return;
+    }
+    const auto conn =
+        std::uint32_t(rows.first().data(PacketConnectionModel::ConnectionRole).toInt());
+    const bool fresh = m_selected != conn;
+    if (fresh)
+        m_step = -1; // stepping starts again for another connection
+    m_selected = conn;
+    const QList<TcpState> now = followSelection(conn);
+    // A new selection: the panel explains where its client is (a capture knows no process
+    // or queues, so the state's own explanation, not a socket's).
+    if (fresh && !now.isEmpty())
+        m_views.teaching->showState(now.front());
+    const Connection &c = m_model->result().tracker->connections()[conn];
+    char flags[32];
+    for (const StateChange &ch : m_model->history(conn)) {
+        auto *item = new QTreeWidgetItem(m_history);
+        item->setText(0, QDateTime::fromMSecsSinceEpoch(ch.timeNs / 1'000'000)
+                             .toString(QStringLiteral("HH:mm:ss.zzz")));
+        item->setText(1, QLatin1String(roleName(c.ep[ch.endpoint].role)));
+        item->setText(2, rfcName(ch.from));
+        item->setText(3, rfcName(ch.to));
+        item->setText(4, ch.packet ? QStringLiteral("#%1 %2").arg(ch.packet).arg(
+                             QLatin1String(flagsText(ch.flags, flags)))
+                                   : tr("2MSL timer"));
+        QPixmap p(10, 10);
+        p.fill(stateColor(ch.to));
+        item->setIcon(3, QIcon(p));
+        if (ch.inferred)
+            item->setToolTip(3, tr("inferred: the capture joined this connection mid-stream"));
+    }
+}
+
+QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
+{
+    // The states of its client and server at the moment shown (rows are connections, in
+    // order).
+    QList<TcpState> now;
+    for (const int column :
+         {PacketConnectionModel::ClientState, PacketConnectionModel::ServerState}) {
+        const QString text = m_model->index(int(conn), column).data().toString();
+        if (const auto s = parseTcpState(text.section(u' ', 0, 0)))
+            now << *s;
+    }
+    if (!m_views.follow->isChecked()) {
+        m_views.diagram->setFollowed(std::nullopt);
+        return now;
+    }
+    if (m_step >= 0)
+        return now; // stepping shows its own picture
+    std::vector<int> path;
+    for (const StateChange &h : m_model->history(conn)) {
+        if (m_model->moment() && h.timeNs > *m_model->moment())
+            break;
+        for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
+            path.push_back(e);
+    }
+    m_views.diagram->setFollowed(conn, std::move(path), now);
+    return now;
+}
+
+ExportTarget CapturePage::exportTarget() const
+{
+    ExportTarget t;
+    t.diagram = m_views.diagram;
+    t.chart = m_chart;
+    t.table = m_table;
+    t.history = m_history;
+    const CaptureResult &r = m_model->result();
+    t.source = r.path.isEmpty() ? tr("live capture") : r.path;
+    const auto at = m_model->moment() ? *m_model->moment() : r.lastTimeNs;
+    t.moment = (m_model->moment() ? tr("at %1") : tr("end of the capture, %1"))
+                   .arg(QDateTime::fromMSecsSinceEpoch(at / 1'000'000)
+                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
+    const auto tracker = r.tracker;
+    const int digits = r.digits;
+    t.transitions = [tracker, digits] {
+        return tracker ? transitionsTable(*tracker, std::nullopt, digits) : DataTable{};
+    };
+    const std::optional<std::uint32_t> selected = m_selected;
+    t.selectedTransitions = [tracker, digits, selected] {
+        return tracker && selected ? transitionsTable(*tracker, selected, digits) : DataTable{};
+    };
+    return t;
+}
+
+} // namespace tcpscope

@@ -1,0 +1,99 @@
+// One capture file in the window: the count of endpoints per state over the capture's time,
+// its connections with both endpoints' final states, and the history of the selected one.
+#pragma once
+
+#include "export/windowexport.h"
+#include "kernel/sockettable.h"
+#include "models/packetconnectionmodel.h"
+#include "pages/sourceviews.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTimer;
+class QSortFilterProxyModel;
+class QTableView;
+class QTreeWidget;
+
+namespace tcpscope {
+
+class StateCountChart;
+
+class CapturePage : public QWidget
+{
+    Q_OBJECT
+public:
+    // live: the picture grows with updateLive() instead of being drawn once.
+    explicit CapturePage(CaptureResult result, QWidget *parent = nullptr, bool live = false);
+    void updateLive(CaptureResult result);
+
+    PacketConnectionModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QTreeWidget *historyView() const { return m_history; }
+    StateCountChart *chart() const { return m_chart; }
+    const SourceViews &views() const { return m_views; }
+    // Steps the selected connection one transition forward (+1) or back (-1): the table and
+    // the counts as they were just after it, its arrow animated and explained.
+    void step(int direction);
+    int currentStep() const { return m_step; }
+    // The views and data of this tab, for File ▸ Export.
+    ExportTarget exportTarget() const;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslate();
+    void updateSummary();
+    void sortChanges();
+    // The diagram's counts at a moment of the capture (nullopt: its end); animate: the
+    // transitions since the last moment shown travel the diagram.
+    void showCountsAt(std::optional<std::int64_t> timeNs, bool animate = false);
+    // Follows a connection on the diagram; returns its endpoints' states (client first).
+    QList<TcpState> followSelection(std::uint32_t conn);
+    void fillChart();
+    void showHistoryOfSelection();
+    void showMoment(double time);
+    void showMomentNs(std::optional<std::int64_t> ns, double time);
+    void stepReplay();
+
+public:
+    // Replays the capture in time: the states move as they did, `speed` times faster
+    // (0: as fast as possible). The picture shows the moment reached.
+    void startReplay(double speed);
+    void pauseReplay();
+    bool isReplaying() const;
+    double replayPosition() const { return m_replayAt; }
+
+signals:
+    void replayFinished();
+
+private:
+    PacketConnectionModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QTreeWidget *m_history;
+    StateCountChart *m_chart;
+    QLabel *m_summary;
+    QLabel *m_momentLabel;
+    QTimer *m_replayTimer;
+    QComboBox *m_speed = nullptr;
+    QPushButton *m_play = nullptr;
+    double m_replayAt = 0; // seconds since the epoch
+    double m_replaySpeed = 1;
+    double m_fastStep = 0;
+    SourceViews m_views;
+    QLabel *m_replayHint = nullptr;
+    QPushButton *m_stepBack = nullptr;
+    QPushButton *m_stepForward = nullptr;
+    std::vector<std::uint32_t> m_order; // the tracker's changes in time order
+    std::size_t m_cursor = 0;           // changes of m_order applied to m_running
+    StateCounts m_running{};
+    std::optional<std::uint32_t> m_selected;
+    int m_step = -1;
+    std::size_t m_liveAnimated = 0; // live: changes already sent to the diagram
+};
+
+} // namespace tcpscope
