@@ -4,6 +4,7 @@
 #include "kernel/kernelpoller.h"
 #include "mainwindow.h"
 #include "pages/capturepage.h"
+#include "pages/kernelpage.h"
 #include "theme.h"
 #include "uilanguage.h"
 #include "versions.h"
@@ -89,7 +90,7 @@ int runHeadless(const QStringList &args)
             return fail(1, error);
     } else {
         tcpscope::KernelTable table;
-        window.applyBatch(tcpscope::pollBatch(table));
+        window.kernelPage()->applyBatch(tcpscope::pollBatch(table));
     }
     QApplication::processEvents();
     const tcpscope::ExportTarget target = window.exportTarget();

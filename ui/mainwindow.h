@@ -1,67 +1,54 @@
-// The tcpscope main window: the kernel's socket table (on by default: it needs no
-// privilege), the count of sockets per state over time, and the history of the selected
-// socket.
+// The tcpscope main window: menus, the source tabs (the kernel table first, then capture
+// files and live captures, each a SourcePage), recent files, drag and drop, sessions, the Lab
+// dock and About. What a tab shows is the page's business.
 #pragma once
 
 #include "export/windowexport.h"
 #include "formats/sessionfile.h"
-#include "kernel/kernelpoller.h"
-#include "pages/sourceviews.h"
 
 #include <QMainWindow>
 #include <QPointer>
 
 class QAction;
-class QComboBox;
-class QMenu;
-class QToolBar;
-class QTabWidget;
+class QDockWidget;
 class QLabel;
-class QLineEdit;
-class QSpinBox;
-class QTableView;
-class QTreeWidget;
+class QMenu;
+class QTabWidget;
 
 namespace tcpscope {
 
-class KernelSocketModel;
-class SocketFilterProxy;
-class StateCountChart;
+class CapturePage;
+class ExportActions;
+class KernelPage;
+class LabPanel;
+class LiveCapturePage;
+class SourcePage;
+struct CaptureResult;
 
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // startPolling false: no poller (tests feed batches with applyBatch()).
+    // startPolling false: no poller (tests feed batches to kernelPage()->applyBatch()).
     explicit MainWindow(bool startPolling = true, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // The text of Help ▸ About: the versions of tcpscope, Qt, libpcap and QCustomPlot.
     static QString aboutText();
 
-    void applyBatch(const KernelPollBatch &batch);
-    KernelSocketModel *socketModel() const { return m_model; }
-    SocketFilterProxy *proxy() const { return m_proxy; }
-    QTableView *table() const { return m_table; }
-    StateCountChart *chart() const { return m_chart; }
-    QTreeWidget *historyView() const { return m_history; }
-    QLineEdit *filterEdit() const { return m_filter; }
-    QComboBox *stateFilter() const { return m_stateFilter; }
-    void setPaused(bool paused);
-
+    KernelPage *kernelPage() const { return m_kernel; }
     QTabWidget *tabs() const { return m_tabs; }
-    const SourceViews &views() const { return m_views; }
-    class LabPanel *labPanel() const { return m_lab; }
-    class QDockWidget *labDock() const { return m_labDock; }
-    // A state chosen on the diagram: the table shows its sockets, the panel explains it.
-    void showState(TcpState state);
+    LabPanel *labPanel() const { return m_lab; }
+    QDockWidget *labDock() const { return m_labDock; }
+    // The page of the tab in front.
+    SourcePage *currentPage() const;
 
     // The current tab's views and data, for exports (the whole window included).
     ExportTarget exportTarget() const;
     // Reads a capture (or a saved session) now and shows it (headless exports); nullptr and
     // the reason when it cannot be read (nullptr and no reason: a session without packets,
     // shown in the kernel tab).
-    class CapturePage *openCaptureNow(const QString &path, QString *error);
+    CapturePage *openCaptureNow(const QString &path, QString *error);
     // The session: the kernel table's timeline (chart, transitions, last table) and the
     // packets of the current capture tab (or of the first live capture), as one pcapng file.
     bool saveSession(const QString &path, QString *error) const;
@@ -70,7 +57,7 @@ public:
     // Shows a saved session's kernel timeline in the kernel tab (polling stops; Pause off
     // resumes it live). Its packets, if any, open in a tab of their own.
     void loadSession(const KernelTimeline &timeline, const QString &path);
-    bool showingSession() const { return m_sessionShown; }
+    bool showingSession() const;
 
 public slots:
     void showAbout();
@@ -78,7 +65,7 @@ public slots:
     // be read gets one message and changes nothing else.
     void openCapture(const QString &path);
     // Opens a live-capture tab (started from its own controls).
-    class LiveCapturePage *openLiveCapture();
+    LiveCapturePage *openLiveCapture();
 
 signals:
     void captureOpened(const QString &path);
@@ -90,73 +77,40 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    void createMenus();
-    void showKernelCounts(StateCounts counts); // on the diagram
-    void retranslate();
-    QWidget *createFilterBar();
-    void showHistoryOfSelection();
-    void showContextMenu(const QPoint &pos);
-    void copySelectedRows();
-    void saveSettings() const;
-    void restoreSettings();
-    void openCaptureDialog();
-    void exportPictureDialog();
-    void copyDiagramPicture();
-    void exportDataDialog(const QString &kind);
-    void createExportMenu();
+    void createFileMenu();
+    void createViewMenu();
     void createLab();
+    void followLabScenario(const QList<quint16> &ports);
+    void labRunningChanged(bool running);
+    void retranslate();
+    void openCaptureDialog();
+    void showOpened(struct CaptureResult result, std::optional<KernelTimeline> session,
+                    const QString &sessionError);
     QString packetsOfCurrentTab(bool orFirstLive) const;
-    class CapturePage *addCapturePage(struct CaptureResult result);
+    CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
     void fillRecentMenu();
 
-    KernelPoller *m_poller = nullptr;
-    KernelSocketModel *m_model = nullptr;
-    SocketFilterProxy *m_proxy = nullptr;
-    QTableView *m_table = nullptr;
-    StateCountChart *m_chart = nullptr;
-    QTreeWidget *m_history = nullptr;
-    QLineEdit *m_filter = nullptr;
-    QComboBox *m_stateFilter = nullptr;
-    QComboBox *m_window = nullptr;
-    QSpinBox *m_interval = nullptr;
+    KernelPage *m_kernel = nullptr;
+    ExportActions *m_export = nullptr;
     QLabel *m_status = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QMenu *m_recent = nullptr;
-    SourceViews m_views;
-    QLabel *m_showLabel = nullptr;
-    QLabel *m_pollLabel = nullptr;
-    QLabel *m_windowLabel = nullptr;
     QMenu *m_fileMenu = nullptr;
+    QMenu *m_recent = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_languageMenu = nullptr;
     QMenu *m_themeMenu = nullptr;
     QMenu *m_helpMenu = nullptr;
-    QToolBar *m_toolbar = nullptr;
+    QMenu *m_labMenu = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_liveAction = nullptr;
     QAction *m_quitAction = nullptr;
-    QMenu *m_exportMenu = nullptr;
-    QAction *m_saveSessionAction = nullptr;
-    QAction *m_savePacketsAction = nullptr;
-    bool m_sessionShown = false;
-    class LabPanel *m_lab = nullptr;
-    class QDockWidget *m_labDock = nullptr;
-    QMenu *m_labMenu = nullptr;
-    int m_intervalBeforeLab = 0;
-    QPointer<class LiveCapturePage> m_labCapture; // the Lab's own capture on lo, if any
-    QAction *m_exportPictureAction = nullptr;
-    QAction *m_copyPictureAction = nullptr;
-    QList<QAction *> m_exportDataActions;
-    QAction *m_pauseAction = nullptr;
-    QAction *m_clearAction = nullptr;
-    QAction *m_stackedAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
-    std::optional<quint64> m_followedKey; // the selected socket
-    bool m_paused = false;
-    bool m_pendingBatch = false;
-    KernelPollBatch m_latest;
+    LabPanel *m_lab = nullptr;
+    QDockWidget *m_labDock = nullptr;
+    int m_intervalBeforeLab = 0;
+    QPointer<LiveCapturePage> m_labCapture; // the Lab's own capture on lo, if any
 };
 
 } // namespace tcpscope

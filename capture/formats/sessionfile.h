@@ -5,7 +5,7 @@
 // file as an ordinary capture; tcpscope reopens the whole session as it was.
 #pragma once
 
-#include "kernel/kernelpoller.h"
+#include "kernel/kerneltimeline.h"
 
 #include <QByteArray>
 #include <QString>
@@ -14,14 +14,6 @@
 #include <vector>
 
 namespace tcpscope {
-
-struct KernelTimeline
-{
-    QString host;
-    std::vector<std::pair<double, StateCounts>> samples; // the chart: time, counts
-    std::vector<Transition> transitions;                 // every transition seen, oldest first
-    KernelPollBatch latest;                              // the table as last shown
-};
 
 QByteArray timelineJson(const KernelTimeline &timeline);
 std::optional<KernelTimeline> parseTimelineJson(const QByteArray &json, QString *error);

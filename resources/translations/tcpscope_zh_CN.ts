@@ -2,45 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>SourceViews</name>
-    <message>
-        <source>Animation:</source>
-        <translation>动画:</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>slow</source>
-        <translation>慢</translation>
-    </message>
-    <message>
-        <source>normal</source>
-        <translation>正常</translation>
-    </message>
-    <message>
-        <source>fast</source>
-        <translation>快</translation>
-    </message>
-    <message>
-        <source>Follow the selected connection</source>
-        <translation>跟随选中的连接</translation>
-    </message>
-    <message>
-        <source>Only the selected connection's tokens move, and the arrows it took are numbered in order</source>
-        <translation>只有选中连接的标记会移动,它经过的箭头按顺序编号</translation>
-    </message>
-    <message>
-        <source>Explanation</source>
-        <translation>讲解</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>历史</translation>
-    </message>
-</context>
-<context>
     <name>tcpscope</name>
     <message>
         <source>… and %1 more rows: export the data for all of them</source>
@@ -191,6 +152,125 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::ExportActions</name>
+    <message>
+        <source>Save &amp;packets as pcapng…</source>
+        <translation>将报文保存为 pcapng(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save session…</source>
+        <translation>保存会话(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>The kernel table's timeline and the capture's packets, in one pcapng file that tcpscope reopens as it was</source>
+        <translation>内核套接字表的时间线和抓到的报文,保存在一个 pcapng 文件中,tcpscope 可原样重新打开</translation>
+    </message>
+    <message>
+        <source>Export &amp;picture…</source>
+        <translation>导出图片(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy picture of the diagram</source>
+        <translation>复制状态图图片(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Export &amp;data</source>
+        <translation>导出数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Connections, as filtered…</source>
+        <translation>连接(按当前过滤)…</translation>
+    </message>
+    <message>
+        <source>All transitions…</source>
+        <translation>所有状态转换…</translation>
+    </message>
+    <message>
+        <source>Transitions of the selected connection…</source>
+        <translation>选中连接的状态转换…</translation>
+    </message>
+    <message>
+        <source>Counts per state over time…</source>
+        <translation>各状态数量随时间变化…</translation>
+    </message>
+    <message>
+        <source>Save the packets</source>
+        <translation>保存报文</translation>
+    </message>
+    <message>
+        <source>pcapng capture (*.pcapng)</source>
+        <translation>pcapng 抓包文件 (*.pcapng)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Cannot save the packets</source>
+        <translation>无法保存报文</translation>
+    </message>
+    <message>
+        <source>Save the session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>tcpscope session (*.pcapng)</source>
+        <translation>tcpscope 会话 (*.pcapng)</translation>
+    </message>
+    <message>
+        <source>Saved the session to %1</source>
+        <translation>会话已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>无法保存会话</translation>
+    </message>
+    <message>
+        <source>State diagram</source>
+        <translation>状态图</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <source>History of the selected connection</source>
+        <translation>选中连接的历史</translation>
+    </message>
+    <message>
+        <source>Whole window</source>
+        <translation>整个窗口</translation>
+    </message>
+    <message>
+        <source>The picture is on the clipboard</source>
+        <translation>图片已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Cannot export the picture</source>
+        <translation>无法导出图片</translation>
+    </message>
+    <message>
+        <source>The diagram is on the clipboard</source>
+        <translation>状态图已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>CSV for spreadsheets (*.csv);;JSON (*.json)</source>
+        <translation>CSV 电子表格 (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot export the data</source>
+        <translation>无法导出数据</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::ExportPictureDialog</name>
     <message>
         <source>Export a picture</source>
@@ -243,6 +323,149 @@
     <message>
         <source>Copy to clipboard</source>
         <translation>复制到剪贴板</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::KernelPage</name>
+    <message>
+        <source>Kernel table: starting…</source>
+        <translation>内核套接字表:正在启动…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>观测方式</translation>
+    </message>
+    <message>
+        <source>Filter: address, port, process, state (words must all match)</source>
+        <translation>过滤:地址、端口、进程、状态(所有词都须匹配)</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>所有状态</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Kernel table</source>
+        <translation>内核套接字表</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Freeze the picture; polling goes on and the chart catches up on resume</source>
+        <translation>冻结画面;轮询继续进行,恢复后图表会补上</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Start the chart and the histories afresh</source>
+        <translation>重新开始图表和历史记录</translation>
+    </message>
+    <message>
+        <source> Poll every </source>
+        <translation> 轮询间隔 </translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source> Chart shows </source>
+        <translation> 图表显示 </translation>
+    </message>
+    <message>
+        <source>last minute</source>
+        <translation>最近 1 分钟</translation>
+    </message>
+    <message>
+        <source>last 5 minutes</source>
+        <translation>最近 5 分钟</translation>
+    </message>
+    <message>
+        <source>last 15 minutes</source>
+        <translation>最近 15 分钟</translation>
+    </message>
+    <message>
+        <source>whole session</source>
+        <translation>整个会话</translation>
+    </message>
+    <message>
+        <source>Stacked</source>
+        <translation>堆叠</translation>
+    </message>
+    <message>
+        <source>Stack the states' areas instead of drawing lines</source>
+        <translation>把各状态画成堆叠面积图,而不是折线</translation>
+    </message>
+    <message>
+        <source>Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)</source>
+        <translation>内核套接字表(%1)· %2 个套接字 · 轮询 %3 毫秒(读取 %4,进程 %5,比较 %6)</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source>Session of %1 from %2, as it was at %3 · polling stopped: Pause off goes live again</source>
+        <translation>%1 的会话,来自 %2,时间为 %3 · 轮询已停止:取消暂停即恢复实时</translation>
+    </message>
+    <message>
+        <source>kernel table of %1</source>
+        <translation>%1 的内核套接字表</translation>
+    </message>
+    <message>
+        <source>at %1</source>
+        <translation>时间 %1</translation>
+    </message>
+    <message>
+        <source>(appeared)</source>
+        <translation>(出现)</translation>
+    </message>
+    <message>
+        <source>poll, ≤ %1 s</source>
+        <translation>轮询,≤ %1 秒</translation>
+    </message>
+    <message>
+        <source>Seen by polling the kernel's table: the change happened within the %1 s before this poll</source>
+        <translation>通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内</translation>
+    </message>
+    <message>
+        <source>no change seen yet</source>
+        <translation>尚未观测到变化</translation>
+    </message>
+    <message>
+        <source>Copy row(s)</source>
+        <translation>复制行</translation>
+    </message>
+    <message>
+        <source>Filter to this process</source>
+        <translation>只看此进程</translation>
+    </message>
+    <message>
+        <source>Filter to this remote host</source>
+        <translation>只看此远端主机</translation>
+    </message>
+    <message>
+        <source>Filter to %1</source>
+        <translation>只看 %1</translation>
     </message>
 </context>
 <context>
@@ -449,36 +672,8 @@
         <translation>tcpscope — 在状态图中观察 TCP 连接</translation>
     </message>
     <message>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>从</translation>
-    </message>
-    <message>
-        <source>To</source>
-        <translation>到</translation>
-    </message>
-    <message>
-        <source>Observed</source>
-        <translation>观测方式</translation>
-    </message>
-    <message>
         <source>Kernel table (live)</source>
         <translation>内核套接字表(实时)</translation>
-    </message>
-    <message>
-        <source>Filter: address, port, process, state (words must all match)</source>
-        <translation>过滤:地址、端口、进程、状态(所有词都须匹配)</translation>
-    </message>
-    <message>
-        <source>All states</source>
-        <translation>所有状态</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -525,62 +720,6 @@
         <translation>深色</translation>
     </message>
     <message>
-        <source>Kernel table</source>
-        <translation>内核套接字表</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Freeze the picture; polling goes on and the chart catches up on resume</source>
-        <translation>冻结画面;轮询继续进行,恢复后图表会补上</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <source>Start the chart and the histories afresh</source>
-        <translation>重新开始图表和历史记录</translation>
-    </message>
-    <message>
-        <source> Poll every </source>
-        <translation> 轮询间隔 </translation>
-    </message>
-    <message>
-        <source> ms</source>
-        <translation> 毫秒</translation>
-    </message>
-    <message>
-        <source> Chart shows </source>
-        <translation> 图表显示 </translation>
-    </message>
-    <message>
-        <source>last minute</source>
-        <translation>最近 1 分钟</translation>
-    </message>
-    <message>
-        <source>last 5 minutes</source>
-        <translation>最近 5 分钟</translation>
-    </message>
-    <message>
-        <source>last 15 minutes</source>
-        <translation>最近 15 分钟</translation>
-    </message>
-    <message>
-        <source>whole session</source>
-        <translation>整个会话</translation>
-    </message>
-    <message>
-        <source>Stacked</source>
-        <translation>堆叠</translation>
-    </message>
-    <message>
-        <source>Stack the states' areas instead of drawing lines</source>
-        <translation>把各状态画成堆叠面积图,而不是折线</translation>
-    </message>
-    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -591,46 +730,6 @@
     <message>
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
-    </message>
-    <message>
-        <source>Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)</source>
-        <translation>内核套接字表(%1)· %2 个套接字 · 轮询 %3 毫秒(读取 %4,进程 %5,比较 %6)</translation>
-    </message>
-    <message>
-        <source> · paused</source>
-        <translation> · 已暂停</translation>
-    </message>
-    <message>
-        <source>(appeared)</source>
-        <translation>(出现)</translation>
-    </message>
-    <message>
-        <source>poll, ≤ %1 s</source>
-        <translation>轮询,≤ %1 秒</translation>
-    </message>
-    <message>
-        <source>Seen by polling the kernel's table: the change happened within the %1 s before this poll</source>
-        <translation>通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内</translation>
-    </message>
-    <message>
-        <source>no change seen yet</source>
-        <translation>尚未观测到变化</translation>
-    </message>
-    <message>
-        <source>Copy row(s)</source>
-        <translation>复制行</translation>
-    </message>
-    <message>
-        <source>Filter to this process</source>
-        <translation>只看此进程</translation>
-    </message>
-    <message>
-        <source>Filter to this remote host</source>
-        <translation>只看此远端主机</translation>
-    </message>
-    <message>
-        <source>Filter to %1</source>
-        <translation>只看 %1</translation>
     </message>
     <message>
         <source>&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;Every TCP connection on this machine, moving through the RFC 9293 state diagram.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3)&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</source>
@@ -661,136 +760,8 @@
         <translation>实时抓包</translation>
     </message>
     <message>
-        <source>Save &amp;packets as pcapng…</source>
-        <translation>将报文保存为 pcapng(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>&amp;Save session…</source>
-        <translation>保存会话(&amp;S)…</translation>
-    </message>
-    <message>
-        <source>The kernel table's timeline and the capture's packets, in one pcapng file that tcpscope reopens as it was</source>
-        <translation>内核套接字表的时间线和抓到的报文,保存在一个 pcapng 文件中,tcpscope 可原样重新打开</translation>
-    </message>
-    <message>
-        <source>Export &amp;picture…</source>
-        <translation>导出图片(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>&amp;Copy picture of the diagram</source>
-        <translation>复制状态图图片(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Export &amp;data</source>
-        <translation>导出数据(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Connections, as filtered…</source>
-        <translation>连接(按当前过滤)…</translation>
-    </message>
-    <message>
-        <source>All transitions…</source>
-        <translation>所有状态转换…</translation>
-    </message>
-    <message>
-        <source>Transitions of the selected connection…</source>
-        <translation>选中连接的状态转换…</translation>
-    </message>
-    <message>
-        <source>Counts per state over time…</source>
-        <translation>各状态数量随时间变化…</translation>
-    </message>
-    <message>
-        <source>Save the packets</source>
-        <translation>保存报文</translation>
-    </message>
-    <message>
-        <source>pcapng capture (*.pcapng)</source>
-        <translation>pcapng 抓包文件 (*.pcapng)</translation>
-    </message>
-    <message>
-        <source>Cannot save the packets</source>
-        <translation>无法保存报文</translation>
-    </message>
-    <message>
-        <source>Save the session</source>
-        <translation>保存会话</translation>
-    </message>
-    <message>
-        <source>tcpscope session (*.pcapng)</source>
-        <translation>tcpscope 会话 (*.pcapng)</translation>
-    </message>
-    <message>
-        <source>Saved the session to %1</source>
-        <translation>会话已保存到 %1</translation>
-    </message>
-    <message>
-        <source>Cannot save the session</source>
-        <translation>无法保存会话</translation>
-    </message>
-    <message>
-        <source>kernel table of %1</source>
-        <translation>%1 的内核套接字表</translation>
-    </message>
-    <message>
-        <source>at %1</source>
-        <translation>时间 %1</translation>
-    </message>
-    <message>
         <source>This tab has no packets: open a capture or start a live capture first.</source>
         <translation>此标签页没有报文:请先打开抓包文件或开始实时抓包。</translation>
-    </message>
-    <message>
-        <source>Session of %1 from %2, as it was at %3 · polling stopped: Pause off goes live again</source>
-        <translation>%1 的会话,来自 %2,时间为 %3 · 轮询已停止:取消暂停即恢复实时</translation>
-    </message>
-    <message>
-        <source>State diagram</source>
-        <translation>状态图</translation>
-    </message>
-    <message>
-        <source>Chart</source>
-        <translation>图表</translation>
-    </message>
-    <message>
-        <source>Table</source>
-        <translation>表格</translation>
-    </message>
-    <message>
-        <source>History of the selected connection</source>
-        <translation>选中连接的历史</translation>
-    </message>
-    <message>
-        <source>Whole window</source>
-        <translation>整个窗口</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存 %1</translation>
-    </message>
-    <message>
-        <source>Cannot export the picture</source>
-        <translation>无法导出图片</translation>
-    </message>
-    <message>
-        <source>The diagram is on the clipboard</source>
-        <translation>状态图已复制到剪贴板</translation>
-    </message>
-    <message>
-        <source>Export data</source>
-        <translation>导出数据</translation>
-    </message>
-    <message>
-        <source>CSV for spreadsheets (*.csv);;JSON (*.json)</source>
-        <translation>CSV 电子表格 (*.csv);;JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>Cannot export the data</source>
-        <translation>无法导出数据</translation>
-    </message>
-    <message>
-        <source>The picture is on the clipboard</source>
-        <translation>图片已复制到剪贴板</translation>
     </message>
     <message>
         <source>La&amp;b</source>
@@ -803,6 +774,10 @@
     <message>
         <source>Show the &amp;Lab panel</source>
         <translation>显示实验面板(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Lab packets on lo</source>
+        <translation>实验报文(lo)</translation>
     </message>
 </context>
 <context>
@@ -854,6 +829,45 @@
     <message>
         <source>Notes</source>
         <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::SourceViews</name>
+    <message>
+        <source>Animation:</source>
+        <translation>动画:</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>slow</source>
+        <translation>慢</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>快</translation>
+    </message>
+    <message>
+        <source>Follow the selected connection</source>
+        <translation>跟随选中的连接</translation>
+    </message>
+    <message>
+        <source>Only the selected connection's tokens move, and the arrows it took are numbered in order</source>
+        <translation>只有选中连接的标记会移动,它经过的箭头按顺序编号</translation>
+    </message>
+    <message>
+        <source>Explanation</source>
+        <translation>讲解</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
     </message>
 </context>
 <context>

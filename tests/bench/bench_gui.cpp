@@ -4,6 +4,7 @@
 // longest stall while the real poller runs for ten seconds.
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
+#include "pages/kernelpage.h"
 #include "widgets/statecountchart.h"
 
 #include <QApplication>
@@ -33,10 +34,10 @@ int main(int argc, char *argv[])
         {
             QElapsedTimer t;
             t.start();
-            w.applyBatch(first);
+            w.kernelPage()->applyBatch(first);
             longestTurn = t.nsecsElapsed() / 1e6;
         }
-        while (w.socketModel()->rowCount() < int(first.rows->size())) {
+        while (w.kernelPage()->model()->rowCount() < int(first.rows->size())) {
             QElapsedTimer t;
             t.start();
             QCoreApplication::processEvents();
@@ -44,13 +45,13 @@ int main(int argc, char *argv[])
         }
         std::printf(
             "first poll: %d rows in the table after %.0f ms, longest event-loop turn %.1f ms\n",
-            w.socketModel()->rowCount(), load.nsecsElapsed() / 1e6, longestTurn);
+            w.kernelPage()->model()->rowCount(), load.nsecsElapsed() / 1e6, longestTurn);
         std::vector<double> applyMs;
         for (int i = 0; i < 5; ++i) {
             const KernelPollBatch b = pollBatch(table);
             QElapsedTimer t;
             t.start();
-            w.applyBatch(b);
+            w.kernelPage()->applyBatch(b);
             QCoreApplication::processEvents(); // the view's own work on the update
             applyMs.push_back(t.nsecsElapsed() / 1e6);
         }

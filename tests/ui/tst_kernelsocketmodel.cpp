@@ -1,6 +1,7 @@
 // The socket-table model under QAbstractItemModelTester, fed real polls of the kernel table
 // while real loopback sockets come and go: inserts and removes, never a reset, and a
 // selection that survives every poll.
+#include "kernel/kerneltimeline.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
 #include "support/loopsockets.h"
@@ -45,8 +46,9 @@ void TestKernelSocketModel::incrementalUnderTester()
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
 
     KernelTable table;                          // with process attribution, as the window polls
-    auto feed = [&](const KernelPollBatch &b) { // what the window does with each poll
-        model.recordTransitions(b.transitions);
+    KernelTimelineStore store;                  // the record the history reads
+    auto feed = [&](const KernelPollBatch &b) { // what the kernel page does with each poll
+        store.record(b);
         model.apply(b);
     };
     LoopSockets s;
@@ -102,7 +104,7 @@ void TestKernelSocketModel::incrementalUnderTester()
     QVERIFY(
         model.index(tw, KernelSocketModel::Process).data().toString().contains(u"no descriptor"));
     const auto history =
-        model.history(model.index(tw, 0).data(KernelSocketModel::KeyRole).toULongLong());
+        store.history(model.index(tw, 0).data(KernelSocketModel::KeyRole).toULongLong());
     QVERIFY(!history.empty());
     QCOMPARE(history.back().to, TcpState::TimeWait);
 }

@@ -4,6 +4,7 @@
 #include "labpanel.h"
 #include "mainwindow.h"
 #include "pages/capturepage.h"
+#include "pages/kernelpage.h"
 #include "pages/livecapture.h"
 #include "widgets/teachingpanel.h"
 
@@ -54,10 +55,11 @@ void TestLabPanel::runAllShowsEveryStep()
         QVERIFY2(lab->stepList()->item(i)->text().startsWith(u"✓"),
                  qPrintable(lab->stepList()->item(i)->text()));
     // The last step is about TIME_WAIT: the explanation is on it.
-    QCOMPARE(w.views().teaching->topic(), u"state:TIME_WAIT"_qs);
+    QCOMPARE(w.kernelPage()->views().teaching->topic(), u"state:TIME_WAIT"_qs);
     // The table followed the scenario's sockets (their listening port), and the poll interval
     // is back to what it was.
-    QVERIFY2(w.filterEdit()->text().startsWith(u':'), qPrintable(w.filterEdit()->text()));
+    QVERIFY2(w.kernelPage()->filterEdit()->text().startsWith(u':'),
+             qPrintable(w.kernelPage()->filterEdit()->text()));
     QCOMPARE(w.findChild<QSpinBox *>()->value(), interval);
     QVERIFY2(lab->log().contains(u"FIN_WAIT_2"), qPrintable(lab->log()));
     if (::geteuid() != 0)

@@ -6,6 +6,7 @@
 #include "models/kernelsocketmodel.h"
 #include "models/packetconnectionmodel.h"
 #include "pages/capturepage.h"
+#include "pages/kernelpage.h"
 #include "pages/livecapture.h"
 #include "support/loopsockets.h"
 
@@ -122,7 +123,7 @@ void TestLiveCaptureGui::bothSourcesOneRow()
     QVERIFY(::write(c, "x", 1) == 1); // a packet after the handshake makes the capture publish
     const QString clientPort = QStringLiteral(":%1").arg(port);
     auto mergedRows = [&] {
-        const QAbstractItemModel *m = w.socketModel();
+        const QAbstractItemModel *m = w.kernelPage()->model();
         int n = 0;
         for (int r = 0; r < m->rowCount(); ++r) {
             if (m->index(r, KernelSocketModel::Local).data().toString().endsWith(clientPort)

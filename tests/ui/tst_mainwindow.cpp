@@ -4,6 +4,7 @@
 #include "models/kernelsocketmodel.h"
 #include "packets/capturereader.h"
 #include "pages/capturepage.h"
+#include "pages/kernelpage.h"
 #include "support/loopsockets.h"
 #include "versions.h"
 #include "widgets/statecountchart.h"
@@ -86,7 +87,7 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     QVERIFY(c >= 0 && a >= 0);
 
     auto findRow = [&](const QString &state) {
-        const QAbstractItemModel *m = w.table()->model();
+        const QAbstractItemModel *m = w.kernelPage()->table()->model();
         for (int r = 0; r < m->rowCount(); ++r) {
             if (m->index(r, KernelSocketModel::Remote).data().toString().endsWith(portText)
                 && m->index(r, KernelSocketModel::State).data().toString() == state)
@@ -97,9 +98,19 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     const QString me = QStringLiteral("(%1)").arg(QCoreApplication::applicationPid());
     QTRY_VERIFY_WITH_TIMEOUT(findRow(u"ESTABLISHED"_qs) >= 0, 5000);
     const int est = findRow(u"ESTABLISHED"_qs);
-    QVERIFY2(
-        w.table()->model()->index(est, KernelSocketModel::Process).data().toString().contains(me),
-        qPrintable(w.table()->model()->index(est, KernelSocketModel::Process).data().toString()));
+    QVERIFY2(w.kernelPage()
+                 ->table()
+                 ->model()
+                 ->index(est, KernelSocketModel::Process)
+                 .data()
+                 .toString()
+                 .contains(me),
+             qPrintable(w.kernelPage()
+                            ->table()
+                            ->model()
+                            ->index(est, KernelSocketModel::Process)
+                            .data()
+                            .toString()));
 
     s.close(c); // the client closes first: its socket goes to TIME_WAIT
     QVERIFY(LoopSockets::drainToEof(a));
@@ -107,26 +118,26 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     QTRY_VERIFY_WITH_TIMEOUT(findRow(u"TIME_WAIT"_qs) >= 0, 5000);
 
     // Filter to TIME_WAIT: only TIME_WAIT rows remain, ours among them.
-    w.stateFilter()->setCurrentIndex(index(TcpState::TimeWait) + 1);
-    const QAbstractItemModel *m = w.table()->model();
+    w.kernelPage()->stateFilter()->setCurrentIndex(index(TcpState::TimeWait) + 1);
+    const QAbstractItemModel *m = w.kernelPage()->table()->model();
     QVERIFY(m->rowCount() >= 1);
     for (int r = 0; r < m->rowCount(); ++r)
         QCOMPARE(m->index(r, KernelSocketModel::State).data().toString(), u"TIME_WAIT"_qs);
     // Free text narrows further, to our port.
-    w.filterEdit()->setText(portText.mid(1));
+    w.kernelPage()->filterEdit()->setText(portText.mid(1));
     QTRY_COMPARE(m->rowCount(), 1);
 
     // Selecting it shows its history: it was ESTABLISHED, it is TIME_WAIT now.
-    w.table()->selectRow(0);
-    QTRY_VERIFY(w.historyView()->topLevelItemCount() >= 1);
-    const QTreeWidgetItem *last =
-        w.historyView()->topLevelItem(w.historyView()->topLevelItemCount() - 1);
+    w.kernelPage()->table()->selectRow(0);
+    QTRY_VERIFY(w.kernelPage()->historyView()->topLevelItemCount() >= 1);
+    const QTreeWidgetItem *last = w.kernelPage()->historyView()->topLevelItem(
+        w.kernelPage()->historyView()->topLevelItemCount() - 1);
     QCOMPARE(last->text(2), u"TIME_WAIT"_qs);
 
     // Sorting uses raw values: Recv-Q sorts numerically.
-    w.filterEdit()->clear();
-    w.stateFilter()->setCurrentIndex(0);
-    w.table()->sortByColumn(KernelSocketModel::Age, Qt::DescendingOrder);
+    w.kernelPage()->filterEdit()->clear();
+    w.kernelPage()->stateFilter()->setCurrentIndex(0);
+    w.kernelPage()->table()->sortByColumn(KernelSocketModel::Age, Qt::DescendingOrder);
     double previous = 1e18;
     for (int r = 0; r < m->rowCount(); ++r) {
         const double age =
@@ -136,12 +147,12 @@ void TestMainWindow::liveConnectionAppearsWithOurPid()
     }
 
     // A series toggles, and the chart has been fed by the polls.
-    QVERIFY(w.chart()->sampleCount() >= 2);
-    QVERIFY(w.chart()->isSeriesVisible(TcpState::TimeWait));
-    w.chart()->setSeriesVisible(TcpState::TimeWait, false);
-    QVERIFY(!w.chart()->isSeriesVisible(TcpState::TimeWait));
-    w.chart()->clear();
-    QCOMPARE(w.chart()->sampleCount(), 0);
+    QVERIFY(w.kernelPage()->chart()->sampleCount() >= 2);
+    QVERIFY(w.kernelPage()->chart()->isSeriesVisible(TcpState::TimeWait));
+    w.kernelPage()->chart()->setSeriesVisible(TcpState::TimeWait, false);
+    QVERIFY(!w.kernelPage()->chart()->isSeriesVisible(TcpState::TimeWait));
+    w.kernelPage()->chart()->clear();
+    QCOMPARE(w.kernelPage()->chart()->sampleCount(), 0);
 }
 
 void TestMainWindow::pauseFreezesThePictureNotTheRecord()
@@ -150,12 +161,12 @@ void TestMainWindow::pauseFreezesThePictureNotTheRecord()
     w.show();
     KernelTable table;
     auto feedOne = [&] {
-        w.applyBatch(pollBatch(table));
+        w.kernelPage()->applyBatch(pollBatch(table));
         QCoreApplication::processEvents(); // queued row inserts
     };
     LoopSockets s;
     auto listenerShown = [&](int port) {
-        const QAbstractItemModel *m = w.socketModel();
+        const QAbstractItemModel *m = w.kernelPage()->model();
         for (int r = 0; r < m->rowCount(); ++r) {
             if (m->index(r, KernelSocketModel::Local).data().toString()
                 == QStringLiteral("127.0.0.1:%1").arg(port))
@@ -164,13 +175,13 @@ void TestMainWindow::pauseFreezesThePictureNotTheRecord()
         return false;
     };
     feedOne();
-    const int samples = w.chart()->sampleCount();
-    w.setPaused(true);
+    const int samples = w.kernelPage()->chart()->sampleCount();
+    w.kernelPage()->setPaused(true);
     const int port = LoopSockets::port(s.listen("127.0.0.1"));
     feedOne();
-    QVERIFY(!listenerShown(port));                   // the picture is frozen
-    QCOMPARE(w.chart()->sampleCount(), samples + 1); // the record goes on
-    w.setPaused(false);
+    QVERIFY(!listenerShown(port));                                 // the picture is frozen
+    QCOMPARE(w.kernelPage()->chart()->sampleCount(), samples + 1); // the record goes on
+    w.kernelPage()->setPaused(false);
     QCoreApplication::processEvents();
     QVERIFY(listenerShown(port)); // and catches up on resume
 }

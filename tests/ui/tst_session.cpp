@@ -8,6 +8,7 @@
 #include "models/kernelsocketmodel.h"
 #include "packets/capturereader.h"
 #include "pages/capturepage.h"
+#include "pages/kernelpage.h"
 #include "support/loopsockets.h"
 #include "widgets/statecountchart.h"
 
@@ -75,18 +76,19 @@ void TestSession::savedSessionReopensIdentical()
     LoopSockets s;
     const int l = s.listen("127.0.0.1");
     KernelTable table;
-    w.applyBatch(pollBatch(table));
+    w.kernelPage()->applyBatch(pollBatch(table));
     const int c = s.connect("127.0.0.1", LoopSockets::port(l));
     const int a = s.accept(l);
     QVERIFY(c >= 0 && a >= 0);
     QTest::qWait(30);
-    w.applyBatch(pollBatch(table));
+    w.kernelPage()->applyBatch(pollBatch(table));
     s.close(c);
     QVERIFY(LoopSockets::drainToEof(a));
     s.close(a);
     QTest::qWait(100);
-    w.applyBatch(pollBatch(table));
-    QTRY_VERIFY(w.socketModel()->rowCount() > 0 && !w.socketModel()->allHistory().empty());
+    w.kernelPage()->applyBatch(pollBatch(table));
+    QTRY_VERIFY(w.kernelPage()->model()->rowCount() > 0
+                && !w.kernelPage()->store().allTransitions().empty());
     QString error;
     CapturePage *page = w.openCaptureNow(kCapture, &error);
     QVERIFY2(page, qPrintable(error));
@@ -101,14 +103,18 @@ void TestSession::savedSessionReopensIdentical()
     again.openCapture(file);
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
     QVERIFY(again.showingSession());
-    QTRY_COMPARE(again.socketModel()->rowCount(), w.socketModel()->rowCount());
-    QCOMPARE(rowsOf(again.socketModel()), rowsOf(w.socketModel()));
-    QCOMPARE(again.chart()->samples().size(), w.chart()->samples().size());
-    for (std::size_t i = 0; i < w.chart()->samples().size(); ++i) {
-        QCOMPARE(again.chart()->samples()[i].first, w.chart()->samples()[i].first);
-        QVERIFY(again.chart()->samples()[i].second == w.chart()->samples()[i].second);
+    QTRY_COMPARE(again.kernelPage()->model()->rowCount(), w.kernelPage()->model()->rowCount());
+    QCOMPARE(rowsOf(again.kernelPage()->model()), rowsOf(w.kernelPage()->model()));
+    QCOMPARE(again.kernelPage()->chart()->samples().size(),
+             w.kernelPage()->chart()->samples().size());
+    for (std::size_t i = 0; i < w.kernelPage()->chart()->samples().size(); ++i) {
+        QCOMPARE(again.kernelPage()->chart()->samples()[i].first,
+                 w.kernelPage()->chart()->samples()[i].first);
+        QVERIFY(again.kernelPage()->chart()->samples()[i].second
+                == w.kernelPage()->chart()->samples()[i].second);
     }
-    const auto before = w.socketModel()->allHistory(), after = again.socketModel()->allHistory();
+    const auto before = w.kernelPage()->store().allTransitions(),
+               after = again.kernelPage()->store().allTransitions();
     QCOMPARE(after.size(), before.size());
     for (std::size_t i = 0; i < before.size(); ++i) {
         QCOMPARE(after[i].connection, before[i].connection);
@@ -122,7 +128,7 @@ void TestSession::savedSessionReopensIdentical()
     QVERIFY(reopened);
     QCOMPARE(rowsOf(reopened->table()->model()), rowsOf(page->table()->model()));
     // Pause off: live again.
-    again.setPaused(false);
+    again.kernelPage()->setPaused(false);
     QVERIFY(!again.showingSession());
 }
 

@@ -9,6 +9,7 @@
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
 #include "pages/capturepage.h"
+#include "pages/kernelpage.h"
 #include "support/loopsockets.h"
 #include "teachingtext.h"
 #include "uilanguage.h"
@@ -189,31 +190,36 @@ void TestStateDiagram::clickOnStateFiltersTableAndExplains()
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     KernelTable table;
-    w.applyBatch(pollBatch(table));
-    QTRY_VERIFY(w.socketModel()->rowCount() > 0);
-    StateDiagramView *diagram = w.views().diagram;
+    w.kernelPage()->applyBatch(pollBatch(table));
+    QTRY_VERIFY(w.kernelPage()->model()->rowCount() > 0);
+    StateDiagramView *diagram = w.kernelPage()->views().diagram;
     QVERIFY(diagram->counts()[std::size_t(index(TcpState::Listen))] >= 1);
 
     QTest::mouseClick(diagram, Qt::LeftButton, {},
                       diagram->widgetPosOfNode(TcpState::Listen).toPoint());
-    QCOMPARE(w.stateFilter()->currentData().toInt(), index(TcpState::Listen));
-    QCOMPARE(w.views().teaching->topic(), u"state:LISTEN"_qs);
-    QVERIFY(w.views().teaching->toPlainText().contains(u"accept queue"));
-    QVERIFY(w.proxy()->rowCount() >= 1);
-    for (int r = 0; r < w.proxy()->rowCount(); ++r)
-        QCOMPARE(w.proxy()->index(r, 0).data(KernelSocketModel::StateRole).toInt(),
+    QCOMPARE(w.kernelPage()->stateFilter()->currentData().toInt(), index(TcpState::Listen));
+    QCOMPARE(w.kernelPage()->views().teaching->topic(), u"state:LISTEN"_qs);
+    QVERIFY(w.kernelPage()->views().teaching->toPlainText().contains(u"accept queue"));
+    QVERIFY(w.kernelPage()->proxy()->rowCount() >= 1);
+    for (int r = 0; r < w.kernelPage()->proxy()->rowCount(); ++r)
+        QCOMPARE(w.kernelPage()->proxy()->index(r, 0).data(KernelSocketModel::StateRole).toInt(),
                  index(TcpState::Listen));
-    QVERIFY(w.proxy()->rowCount() < w.socketModel()->rowCount()
-            || w.socketModel()->rowCount() == w.proxy()->rowCount());
+    QVERIFY(w.kernelPage()->proxy()->rowCount() < w.kernelPage()->model()->rowCount()
+            || w.kernelPage()->model()->rowCount() == w.kernelPage()->proxy()->rowCount());
 
     // Selecting our listener explains *its* situation, with its process.
     const QString port = QString::number(LoopSockets::port(listener));
-    for (int r = 0; r < w.proxy()->rowCount(); ++r) {
-        if (w.proxy()->index(r, KernelSocketModel::Local).data().toString().endsWith(u':' + port))
-            w.table()->selectRow(r);
+    for (int r = 0; r < w.kernelPage()->proxy()->rowCount(); ++r) {
+        if (w.kernelPage()
+                ->proxy()
+                ->index(r, KernelSocketModel::Local)
+                .data()
+                .toString()
+                .endsWith(u':' + port))
+            w.kernelPage()->table()->selectRow(r);
     }
-    QCOMPARE(w.views().teaching->topic(), u"socket:LISTEN"_qs);
-    const QString text = w.views().teaching->toPlainText();
+    QCOMPARE(w.kernelPage()->views().teaching->topic(), u"socket:LISTEN"_qs);
+    const QString text = w.kernelPage()->views().teaching->toPlainText();
     QVERIFY2(text.contains(u"listening for")
                  && text.contains(u"tst_statediag") /* comm: 15 chars */,
              qPrintable(text.left(600)));
@@ -250,8 +256,8 @@ void TestStateDiagram::languageSwitchChangesPanelLabelsAndMenus()
 {
     MainWindow w(false);
     w.show();
-    StateDiagramView *diagram = w.views().diagram;
-    TeachingPanel *panel = w.views().teaching;
+    StateDiagramView *diagram = w.kernelPage()->views().diagram;
+    TeachingPanel *panel = w.kernelPage()->views().teaching;
     panel->showState(TcpState::CloseWait);
     const QString englishPanel = panel->toPlainText();
     const int edge = diagramPath(TcpState::Established, TcpState::CloseWait, false).front();
@@ -267,8 +273,9 @@ void TestStateDiagram::languageSwitchChangesPanelLabelsAndMenus()
     QCOMPARE(panel->topic(), u"state:CLOSE_WAIT"_qs); // same topic, other language
     // Widgets retranslate on the LanguageChange event, delivered by the event loop.
     QTRY_COMPARE(w.menuBar()->actions().first()->text(), u"文件(&F)"_qs);
-    QCOMPARE(w.socketModel()->headerData(KernelSocketModel::State, Qt::Horizontal).toString(),
-             u"状态"_qs);
+    QCOMPARE(
+        w.kernelPage()->model()->headerData(KernelSocketModel::State, Qt::Horizontal).toString(),
+        u"状态"_qs);
 
     QVERIFY(UiLanguage::instance().set(u"en"_qs));
     QCOMPARE(panel->toPlainText(), englishPanel);

@@ -1,5 +1,7 @@
 #include "export/exportpicturedialog.h"
 
+#include "export/exportactions.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -32,7 +34,8 @@ ExportPictureDialog::ExportPictureDialog(const QStringList &kinds, const QString
     m_caption->setChecked(true);
     m_captionText = new QLineEdit;
     connect(m_caption, &QCheckBox::toggled, m_captionText, &QWidget::setEnabled);
-    m_path = new QLineEdit(QDir::home().filePath(QStringLiteral("tcpscope-diagram.png")));
+    m_path = new QLineEdit(
+        QDir(ExportActions::lastFolder()).filePath(QStringLiteral("tcpscope-diagram.png")));
     auto *browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getSaveFileName(

@@ -241,12 +241,6 @@ QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role)
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
-void KernelSocketModel::recordTransitions(const std::vector<Transition> &transitions)
-{
-    for (const Transition &t : transitions)
-        m_history[t.connection].push_back(t);
-}
-
 void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
     const bool first = m_now == 0;
@@ -293,7 +287,6 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         for (int r = start; r <= row; ++r) {
             const int slot = m_order[std::size_t(r)];
             m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
-            m_history.remove(m_pool[std::size_t(slot)].row.row.key);
             m_pool[std::size_t(slot)].row = {};
             m_free.push_back(slot);
         }
@@ -379,21 +372,6 @@ KernelSocketModel::packetState(const SocketRecord &r) const
     const auto it = m_packetStates.constFind(
         tupleKey(r.localAddress, r.localPort, r.remoteAddress, r.remotePort));
     return it == m_packetStates.constEnd() ? std::nullopt : std::optional(*it);
-}
-
-std::vector<Transition> KernelSocketModel::history(quint64 key) const
-{
-    return m_history.value(key);
-}
-
-std::vector<Transition> KernelSocketModel::allHistory() const
-{
-    std::vector<Transition> all;
-    for (const auto &h : m_history)
-        all.insert(all.end(), h.begin(), h.end());
-    std::stable_sort(all.begin(), all.end(),
-                     [](const Transition &a, const Transition &b) { return a.time < b.time; });
-    return all;
 }
 
 } // namespace tcpscope

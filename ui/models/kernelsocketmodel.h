@@ -5,7 +5,7 @@
 
 #include "kernel/kernelpoller.h"
 #include "packets/tcptracker.h"
-#include "widgets/teachingpanel.h"
+#include "models/socketsituation.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -44,10 +44,9 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
     // Applies one poll: new sockets are inserted, vanished ones (gone from the batch after
-    // their fade) removed, the rest updated in place. Its transitions go to recordTransitions().
+    // their fade) removed, the rest updated in place. (Its transitions are the record's:
+    // KernelTimelineStore keeps them.)
     void apply(const KernelPollBatch &batch);
-    // Keeps each socket's transitions for its history (also while the picture is paused).
-    void recordTransitions(const std::vector<Transition> &transitions);
     // What a live packet capture says of the same connections: the socket whose 4-tuple the
     // capture has seen shows both views in one row (null: no capture).
     void setPacketView(std::shared_ptr<const TcpTracker> tracker);
@@ -55,16 +54,8 @@ public:
     // saw the connection.
     std::optional<std::pair<TcpState, TcpState>> packetState(const SocketRecord &r) const;
 
-    // Forgets the transitions seen so far (the rows stay: they are what the kernel has now).
-    void clearHistory() { m_history.clear(); }
-
     // Where one socket (by key) is now, for the explanation panel; nullopt if not in the table.
     std::optional<SocketSituation> situation(quint64 key) const;
-
-    // The transitions seen for one socket (by key), oldest first.
-    std::vector<Transition> history(quint64 key) const;
-    // Every socket's transitions seen so far, oldest first.
-    std::vector<Transition> allHistory() const;
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
     bool lessThan(int rowA, int rowB, int column) const;
 
@@ -82,7 +73,6 @@ private:
     std::vector<int> m_free;      // free slots in m_pool
     std::vector<int> m_order;     // row → slot
     QHash<quint64, int> m_slotOf; // key → slot
-    QHash<quint64, std::vector<Transition>> m_history;
     double m_now = 0;
     std::uint32_t m_generation = 0;
     void insertFresh(); // inserts up to kInsertChunk rows of m_fresh

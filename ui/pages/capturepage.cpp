@@ -79,27 +79,14 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &CapturePage::showHistoryOfSelection);
 
-    m_views = SourceViews::build(m_table, m_chart, m_history);
+    m_views = new SourceViews(m_table, m_chart, m_history);
     m_stepBack = new QPushButton;
     m_stepForward = new QPushButton;
-    m_views.diagramBar->insertWidget(m_views.diagramBar->count() - 1, m_stepBack);
-    m_views.diagramBar->insertWidget(m_views.diagramBar->count() - 1, m_stepForward);
+    m_views->diagramBar->insertWidget(m_views->diagramBar->count() - 1, m_stepBack);
+    m_views->diagramBar->insertWidget(m_views->diagramBar->count() - 1, m_stepForward);
     connect(m_stepBack, &QPushButton::clicked, this, [this] { step(-1); });
     connect(m_stepForward, &QPushButton::clicked, this, [this] { step(+1); });
-    connect(m_views.diagram, &StateDiagramView::statePointed, m_views.teaching,
-            &TeachingPanel::showState);
-    connect(m_views.diagram, &StateDiagramView::transitionPointed, m_views.teaching,
-            &TeachingPanel::showTransition);
-    connect(m_views.diagram, &StateDiagramView::stateClicked, this, [this](TcpState s) {
-        m_views.teaching->showState(s);
-        m_views.showExplanation();
-    });
-    connect(m_views.diagram, &StateDiagramView::transitionClicked, this, [this](const QString &id) {
-        m_views.teaching->showTransition(id);
-        m_views.showExplanation();
-    });
-    connect(m_views.follow, &QCheckBox::toggled, this, &CapturePage::showHistoryOfSelection);
-    auto *split = m_views.root;
+    connect(m_views->follow, &QCheckBox::toggled, this, &CapturePage::showHistoryOfSelection);
     m_replayTimer = new QTimer(this);
     m_replayTimer->setInterval(50);
     connect(m_replayTimer, &QTimer::timeout, this, &CapturePage::stepReplay);
@@ -124,7 +111,7 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
         layout->addLayout(bar);
     }
     layout->addWidget(m_momentLabel);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_views, 1);
     sortChanges();
     if (!live)
         fillChart();
@@ -136,7 +123,6 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
 
 void CapturePage::retranslate()
 {
-    m_views.retranslate();
     m_stepBack->setText(tr("◀ Step"));
     m_stepForward->setText(tr("Step ▶"));
     m_stepBack->setToolTip(tr("The selected connection's previous transition"));
@@ -207,7 +193,7 @@ void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
         return;
     const auto &changes = tracker->changes();
     if (!timeNs) {
-        m_views.diagram->setCounts(shownCounts(tracker->counts()));
+        m_views->diagram->setCounts(shownCounts(tracker->counts()));
         m_cursor = m_order.size();
         m_running = tracker->counts();
         for (TcpState s : {TcpState::Closed, TcpState::Listen})
@@ -226,10 +212,10 @@ void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
         if (countedInCaptures(c.to))
             ++m_running[std::size_t(index(c.to))];
         if (animate)
-            m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,
-                                           c.connection);
+            m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,
+                                            c.connection);
     }
-    m_views.diagram->setCounts(shownCounts(m_running));
+    m_views->diagram->setCounts(shownCounts(m_running));
 }
 
 void CapturePage::step(int direction)
@@ -264,12 +250,12 @@ void CapturePage::step(int direction)
         }
         now << at;
     }
-    m_views.diagram->setFollowed(conn, std::move(path), now);
-    m_views.diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, conn);
-    m_views.teaching->showTransition(c.flags & tcpflag::Rst && c.to == TcpState::Closed
-                                         ? QStringLiteral("ANY>CLOSED")
-                                         : transitionId(c.from, c.to));
-    m_views.showExplanation();
+    m_views->diagram->setFollowed(conn, std::move(path), now);
+    m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, conn);
+    m_views->teaching->showTransition(c.flags & tcpflag::Rst && c.to == TcpState::Closed
+                                          ? QStringLiteral("ANY>CLOSED")
+                                          : transitionId(c.from, c.to));
+    m_views->showExplanation();
     if (QTreeWidgetItem *item = m_history->topLevelItem(m_step))
         m_history->setCurrentItem(item);
 }
@@ -319,7 +305,7 @@ void CapturePage::startReplay(double speed)
         m_replayAt = first; // from the start, unless resuming a paused replay
         m_cursor = 0;
         m_running = {};
-        m_views.diagram->animator().clear();
+        m_views->diagram->animator().clear();
     }
     m_replaySpeed = speed;
     m_fastStep = std::max(1e-6, (end - first) / 20.0);
@@ -367,9 +353,9 @@ void CapturePage::updateLive(CaptureResult result)
     if (const auto &tracker = m_model->result().tracker) {
         const auto &changes = tracker->changes();
         for (std::size_t i = m_liveAnimated; i < changes.size(); ++i)
-            m_views.diagram->addTransition(changes[i].from, changes[i].to,
-                                           changes[i].flags & tcpflag::Rst, false,
-                                           changes[i].connection);
+            m_views->diagram->addTransition(changes[i].from, changes[i].to,
+                                            changes[i].flags & tcpflag::Rst, false,
+                                            changes[i].connection);
         m_liveAnimated = changes.size();
         if (!m_model->moment())
             showCountsAt(std::nullopt);
@@ -392,7 +378,7 @@ void CapturePage::showHistoryOfSelection()
     m_history->clear();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     if (rows.isEmpty()) {
-        m_views.diagram->setFollowed(std::nullopt);
+        m_views->diagram->setFollowed(std::nullopt);
         m_selected.reset();
         return;
     }
@@ -406,7 +392,7 @@ void CapturePage::showHistoryOfSelection()
     // A new selection: the panel explains where its client is (a capture knows no process
     // or queues, so the state's own explanation, not a socket's).
     if (fresh && !now.isEmpty())
-        m_views.teaching->showState(now.front());
+        m_views->teaching->showState(now.front());
     const Connection &c = m_model->result().tracker->connections()[conn];
     char flags[32];
     for (const StateChange &ch : m_model->history(conn)) {
@@ -438,8 +424,8 @@ QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
         if (const auto s = parseTcpState(text.section(u' ', 0, 0)))
             now << *s;
     }
-    if (!m_views.follow->isChecked()) {
-        m_views.diagram->setFollowed(std::nullopt);
+    if (!m_views->follow->isChecked()) {
+        m_views->diagram->setFollowed(std::nullopt);
         return now;
     }
     if (m_step >= 0)
@@ -451,14 +437,14 @@ QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
         for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
             path.push_back(e);
     }
-    m_views.diagram->setFollowed(conn, std::move(path), now);
+    m_views->diagram->setFollowed(conn, std::move(path), now);
     return now;
 }
 
 ExportTarget CapturePage::exportTarget() const
 {
     ExportTarget t;
-    t.diagram = m_views.diagram;
+    t.diagram = m_views->diagram;
     t.chart = m_chart;
     t.table = m_table;
     t.history = m_history;

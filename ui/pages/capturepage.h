@@ -5,7 +5,7 @@
 #include "export/windowexport.h"
 #include "kernel/sockettable.h"
 #include "models/packetconnectionmodel.h"
-#include "pages/sourceviews.h"
+#include "pages/sourcepage.h"
 
 #include <QWidget>
 
@@ -19,9 +19,10 @@ class QTreeWidget;
 
 namespace tcpscope {
 
+class SourceViews;
 class StateCountChart;
 
-class CapturePage : public QWidget
+class CapturePage : public QWidget, public SourcePage
 {
     Q_OBJECT
 public:
@@ -33,13 +34,14 @@ public:
     QTableView *table() const { return m_table; }
     QTreeWidget *historyView() const { return m_history; }
     StateCountChart *chart() const { return m_chart; }
-    const SourceViews &views() const { return m_views; }
+    const SourceViews &views() const override { return *m_views; }
+    QString packetsFile() const override { return m_model->result().path; }
     // Steps the selected connection one transition forward (+1) or back (-1): the table and
     // the counts as they were just after it, its arrow animated and explained.
     void step(int direction);
     int currentStep() const { return m_step; }
     // The views and data of this tab, for File ▸ Export.
-    ExportTarget exportTarget() const;
+    ExportTarget exportTarget() const override;
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -84,7 +86,7 @@ private:
     double m_replayAt = 0; // seconds since the epoch
     double m_replaySpeed = 1;
     double m_fastStep = 0;
-    SourceViews m_views;
+    SourceViews *m_views = nullptr;
     QLabel *m_replayHint = nullptr;
     QPushButton *m_stepBack = nullptr;
     QPushButton *m_stepForward = nullptr;

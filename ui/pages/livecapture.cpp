@@ -72,6 +72,15 @@ QString LiveCapturePage::sourceText() const
                : tr("live capture on %1, filter \"%2\"").arg(m_interface->currentText(), filter);
 }
 
+const SourceViews &LiveCapturePage::views() const { return m_page->views(); }
+
+ExportTarget LiveCapturePage::exportTarget() const
+{
+    ExportTarget t = m_page->exportTarget();
+    t.source = sourceText();
+    return t;
+}
+
 void LiveCapturePage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {

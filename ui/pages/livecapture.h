@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/packetconnectionmodel.h"
+#include "pages/sourcepage.h"
 
 #include <QWidget>
 
@@ -21,7 +22,7 @@ namespace tcpscope {
 class CapturePage;
 class CaptureHelper;
 
-class LiveCapturePage : public QWidget
+class LiveCapturePage : public QWidget, public SourcePage
 {
     Q_OBJECT
 public:
@@ -35,7 +36,9 @@ public:
     QString message() const;
     // The packets captured so far, kept in a temporary pcap file (empty before the first
     // start); File ▸ Save packets writes them as pcapng.
-    QString packetsFile() const { return m_packetsPath; }
+    QString packetsFile() const override { return m_packetsPath; }
+    const SourceViews &views() const override;
+    ExportTarget exportTarget() const override;
     // "live capture on lo, filter \"tcp port 80\"": for captions.
     QString sourceText() const;
 

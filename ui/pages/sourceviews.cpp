@@ -7,83 +7,102 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QSplitter>
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace tcpscope {
 
-SourceViews SourceViews::build(QWidget *tablePane, StateCountChart *chart, QTreeWidget *history)
+SourceViews::SourceViews(QWidget *tablePane, StateCountChart *chart, QTreeWidget *history,
+                         QWidget *parent)
+    : QSplitter(Qt::Vertical, parent)
 {
-    SourceViews v;
-    v.diagram = new StateDiagramView;
-    v.teaching = new TeachingPanel;
-    v.speed = new QComboBox;
-    v.follow = new QCheckBox;
-    v.follow->setChecked(true);
-    for (int i = 0; i < 4; ++i)
-        v.speed->addItem(QString());
-    v.speed->setCurrentIndex(2);
-    const double seconds[] = {0, 1.2, 0.45, 0.18};
-    QObject::connect(
-        v.speed, &QComboBox::currentIndexChanged, v.diagram,
-        [d = v.diagram, seconds](int i) { d->setSecondsPerArrow(seconds[std::clamp(i, 0, 3)]); });
+    diagram = new StateDiagramView;
+    teaching = new TeachingPanel;
 
-    auto *diagramPane = new QWidget;
-    auto *dl = new QVBoxLayout(diagramPane);
-    dl->setContentsMargins(0, 0, 0, 0);
-    dl->setSpacing(2);
-    dl->addWidget(v.diagram, 1);
-    v.diagramBar = new QHBoxLayout;
-    v.diagramBar->addWidget(new QLabel, 0); // "Animation:" (retranslate)
-    v.diagramBar->addWidget(v.speed);
-    v.diagramBar->addWidget(v.follow);
-    v.diagramBar->addStretch(1);
-    dl->addLayout(v.diagramBar);
-
-    auto *top = v.top = new QSplitter(Qt::Horizontal);
-    top->addWidget(diagramPane);
+    top = new QSplitter(Qt::Horizontal);
+    top->addWidget(buildDiagramPane());
     top->addWidget(chart);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
     top->setSizes({880, 560});
 
-    v.side = new QTabWidget;
-    v.side->setDocumentMode(true);
-    v.side->addTab(v.teaching, QString());
-    v.side->addTab(history, QString());
+    side = new QTabWidget;
+    side->setDocumentMode(true);
+    side->addTab(teaching, QString());
+    side->addTab(history, QString());
 
     auto *lower = new QSplitter(Qt::Horizontal);
     lower->addWidget(tablePane);
-    lower->addWidget(v.side);
+    lower->addWidget(side);
     lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 2);
     lower->setSizes({780, 500});
 
-    v.root = new QSplitter(Qt::Vertical);
-    v.root->addWidget(top);
-    v.root->addWidget(lower);
-    v.root->setStretchFactor(0, 3);
-    v.root->setStretchFactor(1, 2);
-    v.root->setSizes({540, 300});
+    addWidget(top);
+    addWidget(lower);
+    setStretchFactor(0, 3);
+    setStretchFactor(1, 2);
+    setSizes({540, 300});
 
-    v.diagram->setLanguage(UiLanguage::instance().current());
-    v.teaching->setLanguage(UiLanguage::instance().current());
-    QObject::connect(&UiLanguage::instance(), &UiLanguage::changed, v.diagram,
-                     &StateDiagramView::setLanguage);
-    QObject::connect(&UiLanguage::instance(), &UiLanguage::changed, v.teaching,
-                     &TeachingPanel::setLanguage);
-    v.retranslate();
-    return v;
+    diagram->setLanguage(UiLanguage::instance().current());
+    teaching->setLanguage(UiLanguage::instance().current());
+    connect(&UiLanguage::instance(), &UiLanguage::changed, diagram, &StateDiagramView::setLanguage);
+    connect(&UiLanguage::instance(), &UiLanguage::changed, teaching, &TeachingPanel::setLanguage);
+    wireDiagramToPanel();
+    retranslate();
+}
+
+QWidget *SourceViews::buildDiagramPane()
+{
+    speed = new QComboBox;
+    follow = new QCheckBox;
+    follow->setChecked(true);
+    for (int i = 0; i < 4; ++i)
+        speed->addItem(QString());
+    speed->setCurrentIndex(2);
+    connect(speed, &QComboBox::currentIndexChanged, diagram, [d = diagram](int i) {
+        static constexpr double seconds[] = {0, 1.2, 0.45, 0.18};
+        d->setSecondsPerArrow(seconds[std::clamp(i, 0, 3)]);
+    });
+
+    auto *pane = new QWidget;
+    auto *layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(diagram, 1);
+    diagramBar = new QHBoxLayout;
+    m_animationLabel = new QLabel;
+    diagramBar->addWidget(m_animationLabel, 0);
+    diagramBar->addWidget(speed);
+    diagramBar->addWidget(follow);
+    diagramBar->addStretch(1);
+    layout->addLayout(diagramBar);
+    return pane;
+}
+
+void SourceViews::wireDiagramToPanel()
+{
+    connect(diagram, &StateDiagramView::statePointed, teaching, &TeachingPanel::showState);
+    connect(diagram, &StateDiagramView::transitionPointed, teaching,
+            &TeachingPanel::showTransition);
+    connect(diagram, &StateDiagramView::stateClicked, this, [this](TcpState s) {
+        teaching->showState(s);
+        showExplanation();
+        Q_EMIT stateClicked(s);
+    });
+    connect(diagram, &StateDiagramView::transitionClicked, this, [this](const QString &id) {
+        teaching->showTransition(id);
+        showExplanation();
+    });
 }
 
 void SourceViews::retranslate()
 {
-    if (auto *label = qobject_cast<QLabel *>(diagramBar->itemAt(0)->widget()))
-        label->setText(tr("Animation:"));
+    m_animationLabel->setText(tr("Animation:"));
     speed->setItemText(0, tr("off"));
     speed->setItemText(1, tr("slow"));
     speed->setItemText(2, tr("normal"));
@@ -95,6 +114,19 @@ void SourceViews::retranslate()
     side->setTabText(1, tr("History"));
 }
 
+void SourceViews::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange && side)
+        retranslate();
+    QSplitter::changeEvent(event);
+}
+
 void SourceViews::showExplanation() { side->setCurrentWidget(teaching); }
+
+void SourceViews::favourDiagram()
+{
+    const int width = top->width();
+    top->setSizes({width * 62 / 100, width * 38 / 100});
+}
 
 } // namespace tcpscope

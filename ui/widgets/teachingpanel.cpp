@@ -52,18 +52,6 @@ QString stateTitle(TcpState s, const QString &language)
 
 } // namespace
 
-QString durationText(double seconds)
-{
-    const qint64 s = qint64(std::max(0.0, seconds));
-    if (s < 60)
-        return TeachingPanel::tr("%1 s").arg(s);
-    if (s < 3600)
-        return TeachingPanel::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
-    if (s < 86400)
-        return TeachingPanel::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-    return TeachingPanel::tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
-}
-
 TeachingPanel::TeachingPanel(QWidget *parent)
     : QTextBrowser(parent)
 {

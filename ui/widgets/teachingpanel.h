@@ -3,6 +3,7 @@
 // between states, arrows and settings; sysctls show the value read on this machine now.
 #pragma once
 
+#include "models/socketsituation.h"
 #include "tcpstate.h"
 
 #include <QTextBrowser>
@@ -10,18 +11,6 @@
 #include <optional>
 
 namespace tcpscope {
-
-// One socket's situation, for an explanation of where *it* is and why.
-struct SocketSituation
-{
-    TcpState state = TcpState::Closed;
-    double secondsInState = 0;
-    QString local, remote;
-    QString process; // "nginx (pid 412)", or why there is none
-    quint32 recvQ = 0, sendQ = 0;
-    QString timer;  // "timewait 41.2 s", or empty
-    QString source; // where the picture comes from ("kernel table", "packets")
-};
 
 class TeachingPanel : public QTextBrowser
 {
@@ -62,8 +51,5 @@ private:
     QString m_shownTopic;
     std::optional<SocketSituation> m_socket;
 };
-
-// "12 min 5 s", "3 h 2 min"...
-QString durationText(double seconds);
 
 } // namespace tcpscope

@@ -1,0 +1,71 @@
+// The record of a kernel-table session: the counts per state after each poll (what the chart
+// draws), every transition seen — of sockets still in the table and of sockets long gone —,
+// and the last table. The chart, the table model, the history view, the exports and the
+// session file read it; none of them owns the record. Bounded: past kMaxTransitions the
+// oldest transitions are dropped (and counted), past kMaxSamples the oldest samples.
+#pragma once
+
+#include "kernel/kernelpoller.h"
+
+#include <QHash>
+
+#include <deque>
+#include <vector>
+
+namespace tcpscope {
+
+// What a saved session holds of the kernel table (formats/sessionfile reads and writes it).
+struct KernelTimeline
+{
+    QString host;
+    std::vector<std::pair<double, StateCounts>> samples; // the chart: time, counts
+    std::vector<Transition> transitions;                 // every transition seen, oldest first
+    KernelPollBatch latest;                              // the table as last shown
+};
+
+class KernelTimelineStore
+{
+public:
+    // ~96 MB of transitions at most (a Transition is 64 bytes, plus its index entry); a day
+    // of polling every second at 100k sockets churning 10 a second fits.
+    static constexpr std::size_t kMaxTransitions = 1'000'000;
+    // 12 days of samples at one a second (~60 MB).
+    static constexpr std::size_t kMaxSamples = 1'000'000;
+
+    explicit KernelTimelineStore(std::size_t maxTransitions = kMaxTransitions,
+                                 std::size_t maxSamples = kMaxSamples);
+
+    // One poll: its counts as a sample, its transitions, and its table as the latest.
+    void record(const KernelPollBatch &batch);
+    // Forgets the samples and transitions (the latest table stays: it is what the kernel has).
+    void clear();
+    // Replaces the whole record with a saved session's.
+    void load(const KernelTimeline &timeline);
+    KernelTimeline toTimeline(const QString &host) const;
+
+    const std::deque<std::pair<double, StateCounts>> &samples() const { return m_samples; }
+    const KernelPollBatch &latest() const { return m_latest; }
+    // The transitions of one socket (by key), oldest first.
+    std::vector<Transition> history(quint64 key) const;
+    // Every transition kept, oldest first.
+    std::vector<Transition> allTransitions() const;
+    std::size_t transitionCount() const { return m_transitions.size(); }
+    // How many of the oldest transitions were dropped to stay within the bound.
+    std::uint64_t droppedTransitions() const { return m_dropped; }
+    std::size_t maxTransitions() const { return m_maxTransitions; }
+
+private:
+    void add(const Transition &t);
+    void dropOldest();
+
+    std::size_t m_maxTransitions, m_maxSamples;
+    std::deque<std::pair<double, StateCounts>> m_samples;
+    std::deque<Transition> m_transitions;
+    std::uint64_t m_firstSequence = 0; // sequence number of m_transitions.front()
+    // socket key → sequence numbers of its transitions, oldest first
+    QHash<quint64, std::deque<std::uint64_t>> m_bySocket;
+    std::uint64_t m_dropped = 0;
+    KernelPollBatch m_latest;
+};
+
+} // namespace tcpscope

@@ -1,0 +1,26 @@
+// Where one socket is now, as the explanation panel tells it (a value the models fill and the
+// panel reads), and the durations the models and the panel show.
+#pragma once
+
+#include "tcpstate.h"
+
+#include <QString>
+
+namespace tcpscope {
+
+// One socket's situation, for an explanation of where *it* is and why.
+struct SocketSituation
+{
+    TcpState state = TcpState::Closed;
+    double secondsInState = 0;
+    QString local, remote;
+    QString process; // "nginx (pid 412)", or why there is none
+    quint32 recvQ = 0, sendQ = 0;
+    QString timer;  // "timewait 41.2 s", or empty
+    QString source; // where the picture comes from ("kernel table", "packets")
+};
+
+// "12 min 5 s", "3 h 2 min"... in the interface language.
+QString durationText(double seconds);
+
+} // namespace tcpscope

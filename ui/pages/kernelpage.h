@@ -1,0 +1,126 @@
+// The kernel's socket table as a source tab (on by default: it needs no privilege): the poller
+// on its own thread, the record of the session (KernelTimelineStore), and the views over it —
+// the table with its filter bar, the count chart, the selected socket's history, the diagram
+// and the explanation panel. Its toolbar (pause, clear, interval, chart window, stacked) is
+// placed by the window.
+#pragma once
+
+#include "kernel/kernelpoller.h"
+#include "kernel/kerneltimeline.h"
+#include "pages/sourcepage.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableView;
+class QToolBar;
+class QTreeWidget;
+
+namespace tcpscope {
+
+class KernelSocketModel;
+class SocketFilterProxy;
+class StateCountChart;
+class SourceViews;
+
+class KernelPage : public QWidget, public SourcePage
+{
+    Q_OBJECT
+public:
+    // startPolling false: no poller (tests and headless exports feed batches with applyBatch()).
+    explicit KernelPage(bool startPolling = true, QWidget *parent = nullptr);
+    ~KernelPage() override;
+
+    const SourceViews &views() const override { return *m_views; }
+    SourceViews *sourceViews() const { return m_views; }
+    ExportTarget exportTarget() const override;
+
+    // One poll: the record always takes it; the picture unless paused or a session is shown.
+    void applyBatch(const KernelPollBatch &batch);
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    // A state chosen on the diagram: the table shows its sockets, the panel explains it.
+    void showState(TcpState state);
+
+    // Shows a saved session (polling stops; Pause off goes live again).
+    void showSession(const KernelTimeline &timeline, const QString &path);
+    bool showingSession() const { return m_sessionShown; }
+    KernelTimeline timeline() const;
+
+    // The poll interval (ms), as in the toolbar.
+    int interval() const;
+    void setInterval(int ms);
+    void setFilterText(const QString &text);
+
+    const KernelTimelineStore &store() const { return m_store; }
+    KernelSocketModel *model() const { return m_model; }
+    SocketFilterProxy *proxy() const { return m_proxy; }
+    QTableView *table() const { return m_table; }
+    StateCountChart *chart() const { return m_chart; }
+    QTreeWidget *historyView() const { return m_history; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QComboBox *stateFilter() const { return m_stateFilter; }
+    QToolBar *toolBar() const { return m_toolbar; }
+    QAction *pauseAction() const { return m_pauseAction; }
+
+    void saveSettings() const;
+    void restoreSettings();
+
+signals:
+    // What the status bar should say of the kernel table.
+    void statusChanged(const QString &text);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    QWidget *createTablePane();
+    QWidget *createFilterBar();
+    void createToolBar();
+    void retranslate();
+    void showPicture(const KernelPollBatch &batch);
+    void showCounts(StateCounts counts);
+    void showHistoryOfSelection();
+    void followOnDiagram(quint64 key, const std::vector<Transition> &history,
+                         const struct SocketSituation *situation);
+    void fillHistory(const std::vector<Transition> &history);
+    void showContextMenu(const QPoint &pos);
+    void copySelectedRows();
+    void clearRecord();
+    QString pollText(const KernelPollBatch &batch) const;
+
+    KernelTimelineStore m_store;
+    KernelPoller *m_poller = nullptr;
+    KernelSocketModel *m_model = nullptr;
+    SocketFilterProxy *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    StateCountChart *m_chart = nullptr;
+    QTreeWidget *m_history = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QComboBox *m_stateFilter = nullptr;
+    QLabel *m_showLabel = nullptr;
+    SourceViews *m_views = nullptr;
+
+    QToolBar *m_toolbar = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QAction *m_stackedAction = nullptr;
+    QLabel *m_pollLabel = nullptr;
+    QSpinBox *m_interval = nullptr;
+    QLabel *m_windowLabel = nullptr;
+    QComboBox *m_window = nullptr;
+
+    std::optional<quint64> m_followedKey; // the selected socket
+    bool m_paused = false;
+    bool m_pendingBatch = false; // a poll arrived while paused
+    bool m_sessionShown = false;
+    QString m_status; // what statusChanged() said last
+};
+
+} // namespace tcpscope
