@@ -4,8 +4,8 @@
 #pragma once
 
 #include "kernel/kernelpoller.h"
-#include "packets/tcptracker.h"
 #include "models/socketsituation.h"
+#include "packets/tcptracker.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
