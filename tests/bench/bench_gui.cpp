@@ -1,21 +1,103 @@
-// bench_gui: the window under a big kernel table (run it where the sockets are: see
-// gui_bench.sh). Reports the time to apply one poll to the table model (with its sorted,
-// filtered view), one replot of a 24-hour chart at 1-second resolution, and the GUI thread's
-// longest stall while the real poller runs for ten seconds.
+// bench_gui [HOLDER_PID...]: the window under a big kernel table (run it where the sockets
+// are: see gui_bench.sh). Reports the time to apply one poll to the table model (with its
+// sorted, filtered view), one replot of a 24-hour chart at 1-second resolution, and the GUI
+// thread's longest stall while the real poller runs for ten seconds. Given the socket holders'
+// pids, it then makes the bursts users meet — every held connection reset at once (vanishing
+// in one poll), as many opened at once, all closed gracefully at once (half to TIME_WAIT) —
+// and the TIME_WAITs made at the start expiring together, and reports the longest stall after
+// each; and the first filter keystroke and a sort by Process at that size.
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
 #include "pages/kernelpage.h"
 #include "widgets/statecountchart.h"
 
+#include "models/socketfilterproxy.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QLineEdit>
 #include <QTableView>
 #include <QTimer>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <vector>
+
+#include <signal.h>
 
 using namespace tcpscope;
+
+namespace {
+
+// The GUI thread's longest stall between now and `untilMs` (a 5 ms timer that should fire on
+// time; what it is late by is the stall).
+double longestStall(int untilMs)
+{
+    QElapsedTimer clock, sinceTick;
+    clock.start();
+    sinceTick.start();
+    double worst = 0;
+    QTimer tick;
+    QEventLoop loop;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        worst = std::max(worst, sinceTick.nsecsElapsed() / 1e6 - 5.0);
+        sinceTick.restart();
+        if (clock.elapsed() > untilMs)
+            loop.quit();
+    });
+    tick.start(5);
+    loop.exec();
+    return worst;
+}
+
+void signalAll(const std::vector<pid_t> &holders, int sig)
+{
+    for (pid_t p : holders)
+        ::kill(p, sig);
+}
+
+void massChanges(const std::vector<pid_t> &holders)
+{
+    MainWindow w(true); // the real poller, on its thread, every second
+    w.resize(1280, 820);
+    w.show();
+    std::printf("mass changes (the real poller every 1 s):\n");
+    std::printf("  first polls: longest stall %.1f ms\n", longestStall(8000));
+    const std::pair<const char *, int> bursts[] = {
+        {"every held connection reset at once (rows vanish)", SIGUSR1},
+        {"as many connections opened at once (rows appear)", SIGUSR2},
+        {"every held connection closed at once (TIME_WAIT / vanish)", SIGHUP}};
+    for (const auto &[what, sig] : bursts) {
+        const int before = w.kernelPage()->model()->rowCount();
+        signalAll(holders, sig);
+        const double stall = longestStall(8000);
+        std::printf("  %s: %d -> %d rows, longest stall %.1f ms\n", what, before,
+                    w.kernelPage()->model()->rowCount(), stall);
+    }
+    // The TIME_WAITs made before the bench started expire about 60 s after they were made.
+    const int before = w.kernelPage()->model()->rowCount();
+    const double stall = longestStall(45000);
+    std::printf("  the first TIME_WAITs expiring (45 s watched): %d -> %d rows, longest stall "
+                "%.1f ms\n",
+                before, w.kernelPage()->model()->rowCount(), stall);
+    // A keystroke in the filter, and a sort by Process, at this size.
+    QElapsedTimer t;
+    t.start();
+    w.kernelPage()->filterEdit()->setText(QStringLiteral("1"));
+    QCoreApplication::processEvents();
+    std::printf("  first filter keystroke at %d rows: %.1f ms (and %.1f ms stall after)\n",
+                w.kernelPage()->model()->rowCount(), t.nsecsElapsed() / 1e6, longestStall(1500));
+    w.kernelPage()->filterEdit()->clear();
+    longestStall(1500);
+    t.restart();
+    w.kernelPage()->table()->sortByColumn(KernelSocketModel::Process, Qt::AscendingOrder);
+    QCoreApplication::processEvents();
+    std::printf("  sort by Process: %.1f ms\n", t.nsecsElapsed() / 1e6);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -102,5 +184,10 @@ int main(int argc, char *argv[])
             "GUI thread's longest stall over 10 s of 1 s polls, the first included: %.1f ms\n",
             worst);
     }
+    std::vector<pid_t> holders;
+    for (int i = 1; i < argc; ++i)
+        holders.push_back(pid_t(std::atoi(argv[i])));
+    if (!holders.empty())
+        massChanges(holders);
     return 0;
 }

@@ -2,7 +2,9 @@
 # GUI benchmark (issue: "Main window", Quality).
 #   sudo tests/bench/gui_bench.sh [BUILD_DIR] [N]        (default: build, 100000 sockets)
 # Holds N sockets on loopback (half ESTABLISHED pairs, half TIME_WAIT) in a network namespace
-# of its own and runs bench_gui there, offscreen.
+# of its own and runs bench_gui there, offscreen: steady polls, then the bursts users meet
+# (N/2 sockets vanishing in one poll, N/2 appearing, N/2 closing, N/2 TIME_WAITs expiring), the
+# first filter keystroke and a sort by Process. About two minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
@@ -21,4 +23,5 @@ for ((h = 0; h < holders; h++)); do
   until grep -q ready "$log"; do sleep 0.2; done
   rm -f "$log"
 done
-QT_QPA_PLATFORM=offscreen ip netns exec "$ns" "$build/tests/bench/bench_gui"
+# The holders' pids: bench_gui signals them for the mass changes (resets, opens, closes).
+QT_QPA_PLATFORM=offscreen ip netns exec "$ns" "$build/tests/bench/bench_gui" "${pids[@]}"

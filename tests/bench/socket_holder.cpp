@@ -1,8 +1,12 @@
 // socket_holder PAIRS TIMEWAIT SUBNET: holds PAIRS established loopback connections (both
 // ends, 2*PAIRS descriptors) and leaves TIMEWAIT connections in TIME_WAIT, each client bound
 // to its own address in 127.SUBNET.x.y so that no 4-tuple is reused. Prints "ready N" when
-// done and holds everything until it is killed.
+// done and holds everything until it is killed. Mass changes for the benchmarks, all at once:
+//   SIGUSR1  resets every held connection (SO_LINGER 0: both ends vanish in one poll)
+//   SIGUSR2  opens PAIRS new connections (2*PAIRS sockets appear)
+//   SIGHUP   closes every held connection gracefully (clients to TIME_WAIT, servers vanish)
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,6 +47,21 @@ int connectFrom(in_addr_t from, const sockaddr_in &to)
     return fd;
 }
 
+volatile std::sig_atomic_t g_signal = 0;
+
+void remember(int sig) { g_signal = sig; }
+
+void closeAll(std::vector<int> &held, bool reset)
+{
+    const linger now{1, 0};
+    for (std::size_t i = 0; i < held.size(); ++i) {
+        if (reset)
+            setsockopt(held[i], SOL_SOCKET, SO_LINGER, &now, sizeof now);
+        close(held[i]);
+    }
+    held.clear();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -67,10 +86,13 @@ int main(int argc, char *argv[])
         return htonl((127u << 24) | (std::uint32_t(subnet) << 16) | (std::uint32_t(i / 250) << 8)
                      | std::uint32_t(i % 250 + 1));
     };
-    for (long i = 0; i < pairs; ++i) {
-        held.push_back(connectFrom(nextAddr(), to));
-        held.push_back(accept(l, nullptr, nullptr));
-    }
+    auto openPairs = [&] {
+        for (long i = 0; i < pairs; ++i) {
+            held.push_back(connectFrom(nextAddr(), to));
+            held.push_back(accept(l, nullptr, nullptr));
+        }
+    };
+    openPairs();
     char buf[16];
     for (long i = 0; i < timewait; ++i) {
         const int c = connectFrom(nextAddr(), to);
@@ -82,6 +104,15 @@ int main(int argc, char *argv[])
     }
     std::printf("ready %ld\n", pairs * 2 + timewait);
     std::fflush(stdout);
-    pause(); // until killed
-    return 0;
+    for (int sig : {SIGUSR1, SIGUSR2, SIGHUP})
+        std::signal(sig, remember);
+    for (;;) { // until killed
+        pause();
+        const int sig = g_signal;
+        g_signal = 0;
+        if (sig == SIGUSR1 || sig == SIGHUP)
+            closeAll(held, sig == SIGUSR1);
+        else if (sig == SIGUSR2)
+            openPairs();
+    }
 }

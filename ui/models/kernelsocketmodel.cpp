@@ -21,7 +21,22 @@ constexpr double kNewSeconds = 3.0;
 KernelSocketModel::KernelSocketModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
+    // The texts searched follow the language (a state's "closed (was …)", an owner's note).
+    connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this] {
+        for (const Slot &s : m_pool)
+            s.search.clear();
+    });
     retranslateOnLanguageChange(this);
+}
+
+const QString &KernelSocketModel::searchText(int row) const
+{
+    const Slot &s = m_pool[std::size_t(m_order[std::size_t(row)])];
+    if (s.search.isEmpty())
+        s.search = (text(s, Local) + u' ' + text(s, Remote) + u' ' + text(s, Process) + u' '
+                    + text(s, State))
+                       .toLower();
+    return s.search;
 }
 
 int KernelSocketModel::rowCount(const QModelIndex &parent) const
@@ -241,37 +256,88 @@ QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role)
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
+namespace {
+
+// What a poll can change of a row beyond its times: a row with one of these changed is
+// re-sorted and re-filtered; the others only move on in time.
+bool sameShown(const KernelPollBatch::Row &a, const KernelPollBatch::Row &b)
+{
+    const SocketRecord &x = a.row.record, &y = b.row.record;
+    return x.state == y.state && x.recvQ == y.recvQ && x.sendQ == y.sendQ && x.timer == y.timer
+           && a.row.alive() == b.row.alive() && a.ownership == b.ownership;
+}
+
+bool sameOwners(const std::vector<ProcessInfo> &a, const std::vector<ProcessInfo> &b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const ProcessInfo &x, const ProcessInfo &y) {
+                          return x.pid == y.pid && x.name == y.name;
+                      });
+}
+
+} // namespace
+
 void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
     const bool first = m_now == 0;
     m_now = batch.stats.time;
-
-    // Update the rows this poll still has, and stamp them; new ones are inserted below.
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
+    std::vector<int> changed; // slots whose row changed beyond its times
+    updateRows(batch, gen, &fresh, &changed);
+    std::size_t stale = 0;
+    for (int slot : m_order)
+        stale += m_pool[std::size_t(slot)].generation != gen;
+
+    m_fresh.clear();
+    m_fresh.reserve(fresh.size());
+    for (const KernelPollBatch::Row *r : fresh)
+        m_fresh.push_back(*r);
+    m_freshSeenAt = first ? 0.0 : m_now;
+    // A burst (thousands of sockets closing, appearing or changing in one poll) is applied as
+    // one reset: row by row, each change would cost the sorted view a pass over every row.
+    if (stale + fresh.size() + changed.size() > kBurstRows) {
+        beginResetModel();
+        removeStale(gen, false);
+        while (!m_fresh.empty())
+            insertFreshChunk(m_fresh.size());
+        endResetModel();
+        return;
+    }
+    removeStale(gen, true);
+    announceChanges(changed);
+    insertFresh();
+}
+
+void KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t gen,
+                                   std::vector<const KernelPollBatch::Row *> *fresh,
+                                   std::vector<int> *changed)
+{
     for (const KernelPollBatch::Row &r : *batch.rows) {
         const auto it = m_slotOf.constFind(r.row.key);
         if (it == m_slotOf.constEnd()) {
-            fresh.push_back(&r);
+            fresh->push_back(&r);
             continue;
         }
         Slot &slot = m_pool[std::size_t(*it)];
+        // The owners rarely change: copy them (strings and all) only when they do.
+        const bool owners = sameOwners(slot.row.processes, r.processes);
+        if (!owners || !sameShown(slot.row, r)) {
+            changed->push_back(*it);
+            slot.search.clear();
+        }
         slot.row.row = r.row;
         slot.row.ownership = r.ownership;
-        // The owners rarely change: copy them (strings and all) only when they do.
-        const auto sameOwners = [](const std::vector<ProcessInfo> &a,
-                                   const std::vector<ProcessInfo> &b) {
-            return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                              [](const ProcessInfo &x, const ProcessInfo &y) {
-                                  return x.pid == y.pid && x.name == y.name;
-                              });
-        };
-        if (!sameOwners(slot.row.processes, r.processes))
+        if (!owners)
             slot.row.processes = r.processes;
         slot.generation = gen;
     }
+}
 
-    // Rows the poll no longer has have finished fading: remove them, in runs.
+// Rows the poll no longer has have finished fading: removed, in runs (announced unless a
+// reset covers them).
+void KernelSocketModel::removeStale(std::uint32_t gen, bool announce)
+{
     auto stale = [&](int row) {
         return m_pool[std::size_t(m_order[std::size_t(row)])].generation != gen;
     };
@@ -283,7 +349,8 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         int start = row;
         while (start > 0 && stale(start - 1))
             --start;
-        beginRemoveRows({}, start, row);
+        if (announce)
+            beginRemoveRows({}, start, row);
         for (int r = start; r <= row; ++r) {
             const int slot = m_order[std::size_t(r)];
             m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
@@ -291,21 +358,44 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
             m_free.push_back(slot);
         }
         m_order.erase(m_order.begin() + start, m_order.begin() + row + 1);
-        endRemoveRows();
+        if (announce)
+            endRemoveRows();
         row = start - 1;
     }
-    // Every row's times move on with each poll: the whole range changes.
-    if (!m_order.empty())
-        Q_EMIT dataChanged(index(0, 0), index(int(m_order.size()) - 1, ColumnCount - 1));
+}
 
-    // New rows are inserted a chunk at a time, one chunk per turn of the event loop, so that a
-    // first poll of 100k sockets does not hold the GUI thread for its whole length.
-    m_fresh.clear();
-    m_fresh.reserve(fresh.size());
-    for (const KernelPollBatch::Row *r : fresh)
-        m_fresh.push_back(*r);
-    m_freshSeenAt = first ? 0.0 : m_now;
-    insertFresh();
+// Every row's times move on with each poll, which changes no row's place in any order: the
+// time columns are announced for display only (the sorted, filtered view keeps its order).
+// The tints of new and fading rows change with time too. Rows that changed otherwise are
+// announced whole, so that the view re-sorts and re-filters them.
+void KernelSocketModel::announceChanges(const std::vector<int> &changedSlots)
+{
+    if (m_order.empty())
+        return;
+    const int last = int(m_order.size()) - 1;
+    Q_EMIT dataChanged(index(0, InState), index(last, Timer), {Qt::DisplayRole});
+    std::vector<char> whole(m_pool.size(), 0);
+    for (int slot : changedSlots)
+        whole[std::size_t(slot)] = 1;
+    for (int row = 0; row <= last; ++row) {
+        const Slot &s = m_pool[std::size_t(m_order[std::size_t(row)])];
+        const bool tinted =
+            !s.row.row.alive() || (s.seenAt > 0 && m_now - s.seenAt < kNewSeconds + 1);
+        if (whole[std::size_t(m_order[std::size_t(row)])])
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        else if (tinted)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1),
+                               {Qt::BackgroundRole, Qt::ForegroundRole});
+    }
+}
+
+std::optional<int> KernelSocketModel::rowOf(quint64 key) const
+{
+    const auto it = m_slotOf.constFind(key);
+    if (it == m_slotOf.constEnd())
+        return std::nullopt;
+    const auto at = std::find(m_order.begin(), m_order.end(), *it);
+    return at == m_order.end() ? std::nullopt : std::optional(int(at - m_order.begin()));
 }
 
 void KernelSocketModel::insertFresh()
@@ -315,6 +405,14 @@ void KernelSocketModel::insertFresh()
     const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
     const int at = int(m_order.size());
     beginInsertRows({}, at, at + int(n) - 1);
+    insertFreshChunk(n);
+    endInsertRows();
+    if (!m_fresh.empty())
+        QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
+}
+
+void KernelSocketModel::insertFreshChunk(std::size_t n)
+{
     for (std::size_t k = 0; k < n; ++k) {
         int slot;
         if (!m_free.empty()) {
@@ -326,13 +424,10 @@ void KernelSocketModel::insertFresh()
         }
         KernelPollBatch::Row &r = m_fresh[m_fresh.size() - 1 - k]; // from the back: cheap to drop
         m_slotOf.insert(r.row.key, slot);
-        m_pool[std::size_t(slot)] = Slot{std::move(r), m_freshSeenAt, m_generation};
+        m_pool[std::size_t(slot)] = Slot{std::move(r), m_freshSeenAt, m_generation, QString()};
         m_order.push_back(slot);
     }
     m_fresh.resize(m_fresh.size() - n);
-    endInsertRows();
-    if (!m_fresh.empty())
-        QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
 }
 
 namespace {

@@ -56,6 +56,11 @@ public:
 
     // Where one socket (by key) is now, for the explanation panel; nullopt if not in the table.
     std::optional<SocketSituation> situation(quint64 key) const;
+    // What the free-text filter matches for a row: its local and remote address:port, process
+    // and state as shown, lower case (made once, until the row changes).
+    const QString &searchText(int row) const;
+    // The model row of a socket (by key), if it is in the table.
+    std::optional<int> rowOf(quint64 key) const;
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
     bool lessThan(int rowA, int rowB, int column) const;
 
@@ -65,6 +70,7 @@ private:
         KernelPollBatch::Row row;
         double seenAt = 0;            // when this model first saw it (for the "new" highlight)
         std::uint32_t generation = 0; // the last poll that had it
+        mutable QString search;       // what the free-text filter matches (empty: not made)
     };
     QString text(const Slot &s, int column) const;
     QVariant sortValue(const Slot &s, int column) const;
@@ -75,8 +81,16 @@ private:
     QHash<quint64, int> m_slotOf; // key → slot
     double m_now = 0;
     std::uint32_t m_generation = 0;
-    void insertFresh(); // inserts up to kInsertChunk rows of m_fresh
-    static constexpr std::size_t kInsertChunk = 10000;
+    void updateRows(const KernelPollBatch &batch, std::uint32_t gen,
+                    std::vector<const KernelPollBatch::Row *> *fresh, std::vector<int> *changed);
+    void removeStale(std::uint32_t gen, bool announce);
+    void announceChanges(const std::vector<int> &changedSlots);
+    void insertFresh(); // inserts up to kInsertChunk rows of m_fresh, then the rest later
+    void insertFreshChunk(std::size_t n);
+    // A big first poll goes in a chunk per turn of the event loop; a poll that changes more
+    // rows than kBurstRows at once is applied as one reset (the page keeps the selection).
+    static constexpr std::size_t kInsertChunk = 2000;
+    static constexpr std::size_t kBurstRows = 2000;
     std::vector<KernelPollBatch::Row> m_fresh; // new rows still to insert (a big first poll)
     double m_freshSeenAt = 0;
     std::shared_ptr<const TcpTracker> m_packets;

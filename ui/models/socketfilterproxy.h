@@ -19,6 +19,7 @@ public:
     // Free text: every word must match the local or remote address:port or the process.
     void setText(const QString &text);
     QString text() const { return m_text; }
+    void setSourceModel(QAbstractItemModel *model) override;
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex &parent) const override;
@@ -27,7 +28,8 @@ protected:
 private:
     QList<TcpState> m_states;
     QString m_text;
-    QStringList m_words;
+    QStringList m_words; // lower case
+    const class KernelSocketModel *m_kernelModel = nullptr;
 };
 
 } // namespace tcpscope

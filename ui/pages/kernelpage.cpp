@@ -92,6 +92,7 @@ QWidget *KernelPage::createTablePane()
     connect(m_table, &QWidget::customContextMenuRequested, this, &KernelPage::showContextMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &KernelPage::showHistoryOfSelection);
+    keepSelectionAcrossResets();
 
     auto *pane = new QWidget;
     auto *layout = new QVBoxLayout(pane);
@@ -100,6 +101,34 @@ QWidget *KernelPage::createTablePane()
     layout->addWidget(createFilterBar());
     layout->addWidget(m_table);
     return pane;
+}
+
+// A burst of changes reaches the table as one reset: the selected socket and the one at the
+// top of the view are the same after it.
+void KernelPage::keepSelectionAcrossResets()
+{
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+        m_keptSelection =
+            rows.isEmpty()
+                ? std::nullopt
+                : std::optional(rows.first().data(KernelSocketModel::KeyRole).toULongLong());
+        const QModelIndex top = m_table->indexAt(QPoint(0, 0));
+        m_keptTop = top.isValid()
+                        ? std::optional(top.data(KernelSocketModel::KeyRole).toULongLong())
+                        : std::nullopt;
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        const auto proxyRow = [this](std::optional<quint64> key) {
+            const std::optional<int> row = key ? m_model->rowOf(*key) : std::nullopt;
+            return row ? m_proxy->mapFromSource(m_model->index(*row, 0)) : QModelIndex();
+        };
+        if (const QModelIndex top = proxyRow(m_keptTop); top.isValid())
+            m_table->scrollTo(top, QAbstractItemView::PositionAtTop);
+        if (const QModelIndex selected = proxyRow(m_keptSelection); selected.isValid())
+            m_table->selectionModel()->select(selected, QItemSelectionModel::ClearAndSelect
+                                                            | QItemSelectionModel::Rows);
+    });
 }
 
 QWidget *KernelPage::createFilterBar()

@@ -82,6 +82,7 @@ protected:
 private:
     QWidget *createTablePane();
     QWidget *createFilterBar();
+    void keepSelectionAcrossResets();
     void createToolBar();
     void retranslate();
     void showPicture(const KernelPollBatch &batch);
@@ -116,7 +117,8 @@ private:
     QLabel *m_windowLabel = nullptr;
     QComboBox *m_window = nullptr;
 
-    std::optional<quint64> m_followedKey; // the selected socket
+    std::optional<quint64> m_followedKey;              // the selected socket
+    std::optional<quint64> m_keptSelection, m_keptTop; // across a model reset
     bool m_paused = false;
     bool m_pendingBatch = false; // a poll arrived while paused
     bool m_sessionShown = false;
