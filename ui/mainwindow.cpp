@@ -69,6 +69,8 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     m_status = new QLabel;
     statusBar()->addWidget(m_status, 1);
     connect(m_kernel, &KernelPage::statusChanged, m_status, &QLabel::setText);
+    connect(m_kernel, &KernelPage::titleChanged, this,
+            [this] { m_tabs->setTabText(0, m_kernel->title()); });
     if (startPolling)
         m_status->setText(tr("Kernel table: starting…"));
     resize(1280, 820);
@@ -140,7 +142,7 @@ void MainWindow::createViewMenu()
 void MainWindow::retranslate()
 {
     setWindowTitle(tr("tcpscope — TCP connections through the state diagram"));
-    m_tabs->setTabText(0, tr("Kernel table (live)"));
+    m_tabs->setTabText(0, m_kernel->title());
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open capture…"));
     m_recent->setTitle(tr("Open &recent"));

@@ -81,9 +81,11 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         }
     }
     case InState:
-        return durationText(m_now - r.stateSince);
+        if (const std::optional<double> exact = secondsInTimeWait(rec))
+            return durationText(*exact);
+        return sinceText(r.stateSince);
     case Age:
-        return durationText(m_now - r.firstSeen);
+        return sinceText(r.firstSeen);
     case RecvQ:
         return QString::number(rec.recvQ);
     case SendQ:
@@ -91,6 +93,9 @@ QString KernelSocketModel::text(const Slot &s, int column) const
     case Timer:
         if (rec.timer == TimerKind::None)
             return QString();
+        if (finTimeoutOfOrphan(s)) // what ss calls timewait is tcp_fin_timeout's timer here
+            return tr("timewait %1 s (tcp_fin_timeout)")
+                .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
         return QStringLiteral("%1 %2 s")
             .arg(QLatin1String(timerKindName(rec.timer)))
             .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
@@ -100,6 +105,48 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         return tr("kernel");
     }
     return QString();
+}
+
+// TIME_WAIT lasts 60 s on Linux, and its timer says how much is left: the time in the state is
+// known exactly, however long tcpscope has been watching.
+std::optional<double> KernelSocketModel::secondsInTimeWait(const SocketRecord &rec)
+{
+    if (rec.state != TcpState::TimeWait || rec.timer != TimerKind::TimeWait)
+        return std::nullopt;
+    return std::max(0.0, kTimeWaitSeconds - rec.timerExpiresMs / 1000.0);
+}
+
+bool KernelSocketModel::finTimeoutOfOrphan(const Slot &s)
+{
+    return s.row.row.record.state == TcpState::FinWait2 && s.row.ownership == Ownership::Orphaned
+           && s.row.row.record.timer == TimerKind::TimeWait;
+}
+
+// A time since tcpscope first saw something: a lower bound when it was already there at the
+// first poll ("≥ 13 s"), since the kernel does not say when a socket was made.
+QString KernelSocketModel::sinceText(double since) const
+{
+    const QString d = durationText(m_now - since);
+    return since <= m_firstPoll ? tr("≥ %1").arg(d) : d;
+}
+
+QVariant KernelSocketModel::toolTip(const Slot &s, int column) const
+{
+    const SocketRow &r = s.row.row;
+    if (column == Process && !s.row.processes.empty())
+        return s.row.processes.front().cmdline;
+    if (column == InState && secondsInTimeWait(r.record))
+        return tr("Exact: TIME_WAIT lasts 60 s on Linux and its timer has %1 s left")
+            .arg(r.record.timerExpiresMs / 1000.0, 0, 'f', 1);
+    const double since = column == InState ? r.stateSince : r.firstSeen;
+    if ((column == InState || column == Age) && since <= m_firstPoll)
+        return tr("At least this long: the socket was already there when tcpscope started "
+                  "watching (%1 ago), and the kernel does not say when it was made")
+            .arg(durationText(m_now - m_firstPoll));
+    if (column == Timer && finTimeoutOfOrphan(s))
+        return tr("An orphaned FIN_WAIT_2 socket (its application closed it): the kernel ends it "
+                  "after tcp_fin_timeout; ss names this timer timewait");
+    return {};
 }
 
 QVariant KernelSocketModel::sortValue(const Slot &s, int column) const
@@ -143,7 +190,7 @@ std::optional<SocketSituation> KernelSocketModel::situation(quint64 key) const
     const SocketRow &r = slot.row.row;
     SocketSituation s;
     s.state = r.alive() ? r.record.state : TcpState::Closed;
-    s.secondsInState = m_now - r.stateSince;
+    s.secondsInState = secondsInTimeWait(r.record).value_or(m_now - r.stateSince);
     s.local = text(slot, Local);
     s.remote = text(slot, Remote);
     s.process = text(slot, Process);
@@ -237,9 +284,7 @@ QVariant KernelSocketModel::data(const QModelIndex &idx, int role) const
         return {};
     }
     case Qt::ToolTipRole:
-        if (idx.column() == Process && !s.row.processes.empty())
-            return s.row.processes.front().cmdline;
-        return {};
+        return toolTip(s, idx.column());
     default:
         return {};
     }
@@ -281,6 +326,8 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
     const bool first = m_now == 0;
     m_now = batch.stats.time;
+    if (first)
+        m_firstPoll = m_now;
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
     std::vector<int> changed; // slots whose row changed beyond its times
@@ -387,6 +434,21 @@ void KernelSocketModel::announceChanges(const std::vector<int> &changedSlots)
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1),
                                {Qt::BackgroundRole, Qt::ForegroundRole});
     }
+}
+
+bool KernelSocketModel::ownedBy(int row, qint64 pid) const
+{
+    const Slot &s = m_pool[std::size_t(m_order[std::size_t(row)])];
+    return std::any_of(s.row.processes.begin(), s.row.processes.end(),
+                       [pid](const ProcessInfo &p) { return p.pid == pid; });
+}
+
+QList<qint64> KernelSocketModel::ownerPids(int row) const
+{
+    QList<qint64> pids;
+    for (const ProcessInfo &p : m_pool[std::size_t(m_order[std::size_t(row)])].row.processes)
+        pids << p.pid;
+    return pids;
 }
 
 std::optional<int> KernelSocketModel::rowOf(quint64 key) const

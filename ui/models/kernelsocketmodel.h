@@ -59,6 +59,10 @@ public:
     // What the free-text filter matches for a row: its local and remote address:port, process
     // and state as shown, lower case (made once, until the row changes).
     const QString &searchText(int row) const;
+    // Whether process `pid` holds the socket of a row.
+    bool ownedBy(int row, qint64 pid) const;
+    // The pids holding a row's socket.
+    QList<qint64> ownerPids(int row) const;
     // The model row of a socket (by key), if it is in the table.
     std::optional<int> rowOf(quint64 key) const;
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
@@ -73,6 +77,11 @@ private:
         mutable QString search;       // what the free-text filter matches (empty: not made)
     };
     QString text(const Slot &s, int column) const;
+    QString sinceText(double since) const;
+    QVariant toolTip(const Slot &s, int column) const;
+    static std::optional<double> secondsInTimeWait(const SocketRecord &rec);
+    static bool finTimeoutOfOrphan(const Slot &s);
+    static constexpr double kTimeWaitSeconds = 60; // TCP_TIMEWAIT_LEN
     QVariant sortValue(const Slot &s, int column) const;
 
     std::vector<Slot> m_pool;     // stable storage
@@ -80,6 +89,7 @@ private:
     std::vector<int> m_order;     // row → slot
     QHash<quint64, int> m_slotOf; // key → slot
     double m_now = 0;
+    double m_firstPoll = 0; // sockets there at the first poll are older than tcpscope knows
     std::uint32_t m_generation = 0;
     void updateRows(const KernelPollBatch &batch, std::uint32_t gen,
                     std::vector<const KernelPollBatch::Row *> *fresh, std::vector<int> *changed);

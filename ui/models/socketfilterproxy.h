@@ -16,7 +16,8 @@ public:
 
     void setStates(const QList<TcpState> &states); // empty: all
     QList<TcpState> states() const { return m_states; }
-    // Free text: every word must match the local or remote address:port or the process.
+    // Free text: every word must match the local or remote address:port, the process or the
+    // state; a word "pid:N" matches the sockets that process N holds.
     void setText(const QString &text);
     QString text() const { return m_text; }
     void setSourceModel(QAbstractItemModel *model) override;

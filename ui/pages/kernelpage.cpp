@@ -138,7 +138,10 @@ QWidget *KernelPage::createFilterBar()
     h->setContentsMargins(0, 0, 0, 0);
     m_filter = new QLineEdit;
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setText);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setText(text);
+        Q_EMIT statusChanged(m_status + shownText());
+    });
     m_stateFilter = new QComboBox;
     m_stateFilter->addItem(QString(), -1);
     for (int i = 0; i < kTcpStateCount; ++i) {
@@ -149,6 +152,7 @@ QWidget *KernelPage::createFilterBar()
     connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this] {
         const int s = m_stateFilter->currentData().toInt();
         m_proxy->setStates(s < 0 ? QList<TcpState>{} : QList<TcpState>{stateAt(s)});
+        Q_EMIT statusChanged(m_status + shownText());
     });
     m_showLabel = new QLabel;
     h->addWidget(m_showLabel);
@@ -198,7 +202,7 @@ void KernelPage::retranslate()
 {
     m_history->setHeaderLabels({tr("Time"), tr("From"), tr("To"), tr("Observed")});
     m_filter->setPlaceholderText(
-        tr("Filter: address, port, process, state (words must all match)"));
+        tr("Filter: address, port, process, state, pid:N (words must all match)"));
     m_stateFilter->setItemText(0, tr("All states"));
     m_showLabel->setText(tr("Show"));
     m_toolbar->setWindowTitle(tr("Kernel table"));
@@ -238,7 +242,7 @@ void KernelPage::applyBatch(const KernelPollBatch &batch)
     }
     showPicture(batch);
     m_status = pollText(batch);
-    Q_EMIT statusChanged(m_status);
+    Q_EMIT statusChanged(m_status + shownText());
 }
 
 void KernelPage::showPicture(const KernelPollBatch &batch)
@@ -248,6 +252,14 @@ void KernelPage::showPicture(const KernelPollBatch &batch)
     for (const Transition &t : batch.transitions)
         m_views->diagram->addTransition(t.from, t.to, false, t.firstSeen, t.connection);
     showHistoryOfSelection();
+}
+
+// " · 12 shown by the filter", when a filter hides rows.
+QString KernelPage::shownText() const
+{
+    const int shown = m_proxy->rowCount(), all = m_model->rowCount();
+    return shown == all ? QString()
+                        : tr(" · %1 of %2 rows shown by the filter").arg(shown).arg(all);
 }
 
 QString KernelPage::pollText(const KernelPollBatch &batch) const
@@ -281,6 +293,7 @@ void KernelPage::setPaused(bool paused)
         m_pendingBatch = false;
         if (m_poller)
             m_poller->start(m_interval->value());
+        Q_EMIT titleChanged();
         return;
     }
     if (!paused && m_pendingBatch) {
@@ -330,7 +343,13 @@ void KernelPage::showSession(const KernelTimeline &timeline, const QString &path
                  QDateTime::fromMSecsSinceEpoch(qint64(timeline.latest.stats.time * 1000))
                      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     Q_EMIT statusChanged(m_status);
+    Q_EMIT titleChanged();
     showHistoryOfSelection();
+}
+
+QString KernelPage::title() const
+{
+    return m_sessionShown ? tr("Kernel table (saved session)") : tr("Kernel table (live)");
 }
 
 KernelTimeline KernelPage::timeline() const
@@ -442,25 +461,29 @@ void KernelPage::copySelectedRows()
 
 void KernelPage::showContextMenu(const QPoint &pos)
 {
-    const QModelIndex at = m_table->indexAt(pos);
     QMenu menu(this);
-    menu.addAction(tr("Copy row(s)"), this, &KernelPage::copySelectedRows);
+    fillContextMenu(&menu, m_table->indexAt(pos));
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void KernelPage::fillContextMenu(QMenu *menu, const QModelIndex &at)
+{
+    menu->addAction(tr("Copy row(s)"), this, &KernelPage::copySelectedRows);
     if (at.isValid()) {
-        const QString process =
-            m_proxy->index(at.row(), KernelSocketModel::Process).data().toString();
+        const QList<qint64> pids = m_model->ownerPids(m_proxy->mapToSource(at).row());
         const QString remote =
             m_proxy->index(at.row(), KernelSocketModel::Remote).data().toString();
         const int state = at.data(KernelSocketModel::StateRole).toInt();
         const QString host = remote.left(remote.lastIndexOf(u':'));
-        if (!process.isEmpty() && !process.startsWith(u"—"))
-            menu.addAction(tr("Filter to this process"), this,
-                           [this, process] { m_filter->setText(process.section(u' ', 0, 0)); });
-        menu.addAction(tr("Filter to this remote host"), this,
-                       [this, host] { m_filter->setText(host); });
-        menu.addAction(tr("Filter to %1").arg(rfcName(stateAt(state))), this,
-                       [this, state] { m_stateFilter->setCurrentIndex(state + 1); });
+        if (!pids.isEmpty()) // by pid: not every process of the same name
+            menu->addAction(tr("Filter to this process"), this, [this, pid = pids.first()] {
+                m_filter->setText(QStringLiteral("pid:%1").arg(pid));
+            });
+        menu->addAction(tr("Filter to this remote host"), this,
+                        [this, host] { m_filter->setText(host); });
+        menu->addAction(tr("Filter to %1").arg(rfcName(stateAt(state))), this,
+                        [this, state] { m_stateFilter->setCurrentIndex(state + 1); });
     }
-    menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
 void KernelPage::saveSettings() const

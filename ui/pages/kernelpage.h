@@ -51,6 +51,10 @@ public:
     // Shows a saved session (polling stops; Pause off goes live again).
     void showSession(const KernelTimeline &timeline, const QString &path);
     bool showingSession() const { return m_sessionShown; }
+    // The tab's title: live, or a saved session.
+    QString title() const;
+    // The table's context menu for the row at `at` (copy, filter to its process, host, state).
+    void fillContextMenu(class QMenu *menu, const QModelIndex &at);
     KernelTimeline timeline() const;
 
     // The poll interval (ms), as in the toolbar.
@@ -75,6 +79,7 @@ public:
 signals:
     // What the status bar should say of the kernel table.
     void statusChanged(const QString &text);
+    void titleChanged();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -92,6 +97,7 @@ private:
                          const struct SocketSituation *situation);
     void fillHistory(const std::vector<Transition> &history);
     void showContextMenu(const QPoint &pos);
+    QString shownText() const;
     void copySelectedRows();
     void clearRecord();
     QString pollText(const KernelPollBatch &batch) const;
