@@ -831,8 +831,7 @@ LiveCapturePage *MainWindow::openLiveCapture()
     // Where the capture and the kernel table see the same connection, the table's row shows
     // both views of it.
     // (The model is the context: these connections go with it when the window closes.)
-    connect(page, &LiveCapturePage::snapshotShown, m_model,
-            [this, page] { m_model->setPacketView(page->page()->model()->result().tracker); });
+    connect(page, &LiveCapturePage::deltaShown, m_model, &KernelSocketModel::applyPacketDelta);
     connect(page, &QObject::destroyed, m_model, [this] { m_model->setPacketView(nullptr); });
     const int i = m_tabs->addTab(page, tr("Live capture"));
     m_tabs->setCurrentIndex(i);
