@@ -148,7 +148,7 @@ void LiveCaptureWorker::handOver(LiveDelta d)
 
 void LiveCaptureWorker::run(const std::shared_ptr<Source> &source)
 {
-    m_tracker = std::make_unique<TcpTracker>();
+    m_tracker = std::make_unique<TcpTracker>(m_options.twoMslNs);
     m_helper = source->helper.get();
     CaptureReader reader;
     LiveDelta last;
@@ -366,6 +366,7 @@ void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
     QString flushError;
     if (!reader.flushSaved(&flushError) && d.keepError.isEmpty())
         d.keepError = flushError;
+    ++m_publishCount;
     handOver(std::move(d));
 }
 

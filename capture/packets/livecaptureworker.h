@@ -2,8 +2,11 @@
 // reader and the tracker on a thread of their own, publishing what changed as LiveDeltas.
 //
 // Publishing: at most once per publishIntervalMs (4 times a second), and as soon as the
-// interval has passed when traffic stops, so the last packets always show. A publish costs
-// O(what changed): the connections packets or timers touched since the last one (the
+// interval has passed when traffic stops, so the last packets always show. Changes once
+// published are never rewritten (TcpTracker::markPublished): where reading a file records
+// one FIN_WAIT_1 → TIME_WAIT for a FIN,ACK whose FIN is known to have arrived only later, a
+// live capture that published in between has FIN_WAIT_1 → FIN_WAIT_2, FIN_WAIT_2 → TIME_WAIT. A
+// publish costs O(what changed): the connections packets or timers touched since the last one (the
 // tracker's lastConnection()), the changes added since (markPublished keeps them from being
 // rewritten), the new connections.
 //
@@ -52,6 +55,7 @@ struct LiveCaptureOptions
     // TIME_WAIT ends on the wall clock too (a live interface). False: on packet times only,
     // and what is still pending at the end is delivered, as when reading a file.
     bool wallClock = true;
+    std::int64_t twoMslNs = 60'000'000'000LL; // how long TIME_WAIT lasts (Linux: 60 s)
     bool keepPackets = true;
     QString keepPath; // empty: a new private file (packets/keptpackets.h)
 };
@@ -82,6 +86,8 @@ public:
     // The kept packets file (empty until the capture has opened it, or when not kept).
     QString keptPath() const;
     const LiveCaptureOptions &options() const { return m_options; }
+    // How many deltas the worker has published (merged ones included).
+    std::uint64_t publishCount() const { return m_publishCount; }
 
 signals:
     void started();    // the stream's header was read: packets from now on are seen
@@ -105,6 +111,7 @@ private:
     std::thread m_thread;
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_stop{false};
+    std::atomic<std::uint64_t> m_publishCount{0};
     mutable std::mutex m_mutex; // guards m_pending, m_keptPath, m_source
     std::optional<LiveDelta> m_pending;
     QString m_keptPath;
