@@ -228,7 +228,12 @@ bool LiveCaptureWorker::loop(CaptureReader &reader, Source &source)
         const auto wait =
             dirty ? std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now())
                   : interval;
-        if (reader.waitForData(int(std::max<std::int64_t>(0, wait.count()))))
+        // What is already there is read before publishing (a burst is one delta), up to a
+        // bound so that a stream that never pauses still publishes on time.
+        for (int n = 0;
+             more && n < 4096
+             && reader.waitForData(n == 0 ? int(std::max<std::int64_t>(0, wait.count())) : 0);
+             ++n)
             more = reader.read(*m_tracker, &error, 1) && !reader.atEnd();
         if (Clock::now() < due)
             continue;
@@ -318,6 +323,7 @@ void LiveCaptureWorker::retireFinished(std::vector<std::uint32_t> &touched, std:
 
 void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
 {
+    const auto started = std::chrono::steady_clock::now();
     const auto &changes = m_tracker->changes();
     // What packets and timers touched since the last publish, once each.
     std::vector<std::uint32_t> touched = std::move(m_touched);
@@ -367,6 +373,9 @@ void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
     if (!reader.flushSaved(&flushError) && d.keepError.isEmpty())
         d.keepError = flushError;
     ++m_publishCount;
+    d.buildNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
     handOver(std::move(d));
 }
 

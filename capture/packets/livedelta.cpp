@@ -61,6 +61,7 @@ void LiveDelta::merge(LiveDelta &&later)
     lastTimeNs = later.lastTimeNs;
     digits = later.digits;
     connections = later.connections;
+    buildNs += later.buildNs;
     keepNewer(dropReport, std::move(later.dropReport));
     keepNewer(readError, std::move(later.readError));
     keepNewer(keepError, std::move(later.keepError));

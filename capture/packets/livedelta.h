@@ -46,6 +46,7 @@ struct LiveDelta
     std::int64_t lastTimeNs = 0;
     int digits = 6;
     std::uint32_t connections = 0; // kept after this delta (firstNew + added.size())
+    std::int64_t buildNs = 0;      // what making it cost the worker (merged: the sum)
     QString dropReport;            // the helper's latest "received=N dropped=N ifdropped=N"
     // What went wrong, for the view to say (it words and translates it).
     QString readError;                 // the stream was cut off

@@ -4,6 +4,7 @@
 #include "pages/capturepage.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QEvent>
 #include <QFile>
 #include <QHBoxLayout>
@@ -146,7 +147,10 @@ void LiveCapturePage::takeDelta()
         return;
     if (m_packetsPath.isEmpty())
         m_packetsPath = m_worker->keptPath();
+    QElapsedTimer timer;
+    timer.start();
     m_page->updateLive(*d);
+    m_lastApplyNs = timer.nsecsElapsed();
     showProblems(*d);
     showStats(*d);
     Q_EMIT deltaShown(*d);

@@ -35,6 +35,8 @@ public:
     bool isRunning() const { return m_running; }
     // The worker of the capture running or last run (null before the first start).
     LiveCaptureWorker *worker() const { return m_worker.get(); }
+    // How long applying the last delta to the page took (benchmarks).
+    std::int64_t lastApplyNs() const { return m_lastApplyNs; }
     CapturePage *page() const { return m_page; }
     QString message() const;
     // The packets captured so far, kept in a temporary pcap file (empty before the first
@@ -75,6 +77,7 @@ private:
     QString m_packetsPath;
     QStringList m_problems; // what the banner says
     bool m_running = false;
+    std::int64_t m_lastApplyNs = 0;
 };
 
 } // namespace tcpscope
