@@ -22,11 +22,12 @@
 // keepFinished by a quarter (so its O(kept) pass is amortised) and until the consumer has
 // taken the previous delta (so numbering never has to be merged).
 //
-// Memory (measured by tests/bench/live_publish_bench.sh): a connection costs about
-// sizeof(Connection) + its changes in the worker and as much again in the view plus the
-// view's per-connection index — roughly 1 KB in all. The default bound of 50,000 finished
-// connections is thus ~50 MB whatever the capture's length: at 10 million connections,
-// 9.95 million are counts in the summary and the kept pcap file holds their packets. Open
+// Memory (tests/bench/live_publish_bench.sh): a kept connection costs ~1.1 KB of RSS in all
+// (the worker's tracker, the view's copy with its histories, the view's change index): 1.16 GB
+// at 1M connections all open. The default bound of 50,000 finished connections (plus a
+// quarter of slack) holds a churning capture at ~60k rows and ~150 MB at 2M connections; at
+// 10M connections, 9.94M are counts in the summary and the kept pcap file holds their packets
+// (on disk: ~80 bytes a packet, in the runtime directory — RAM where that is a tmpfs). Open
 // connections are not bounded (a SYN flood to nowhere keeps SYN_SENT ones).
 #pragma once
 
