@@ -410,8 +410,7 @@ LiveCapturePage *MainWindow::openLiveCapture()
     // both views of it.
     // (The model is the context: these connections go with it when the window closes.)
     KernelSocketModel *model = m_kernel->model();
-    connect(page, &LiveCapturePage::snapshotShown, model,
-            [model, page] { model->setPacketView(page->page()->model()->result().tracker); });
+    connect(page, &LiveCapturePage::deltaShown, model, &KernelSocketModel::applyPacketDelta);
     connect(page, &QObject::destroyed, model, [model] { model->setPacketView(nullptr); });
     const int i = m_tabs->addTab(page, tr("Live capture"));
     m_tabs->setCurrentIndex(i);

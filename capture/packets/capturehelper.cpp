@@ -136,6 +136,7 @@ int CaptureHelper::wait()
         m_exited = true;
         g_child = -1;
         m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        m_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     }
     if (m_timer.joinable())
         m_timer.join();

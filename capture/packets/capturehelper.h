@@ -28,7 +28,8 @@ public:
     // Stops the helper after `seconds` (0: never), and on SIGINT/SIGTERM to this process.
     void stopAfter(double seconds);
     void stop();
-    int wait(); // the helper's exit code
+    int wait(); // the helper's exit code (128 + N when killed by signal N)
+    int termSignal() const { return m_signal; } // after wait(): the signal that killed it, or 0
     bool stoppedByUs() const { return m_stopped; }
 
     QString errorText() const; // what it said besides statistics
@@ -46,6 +47,7 @@ private:
     QString m_errorText;
     QString m_lastStats;
     int m_status = -1;
+    int m_signal = 0;
 };
 
 } // namespace tcpscope

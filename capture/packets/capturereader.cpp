@@ -4,7 +4,9 @@
 
 #include <QFile>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -94,7 +96,45 @@ bool CaptureReader::saveTo(const QString &path, QString *error)
                      .arg(path, QString::fromLocal8Bit(pcap_geterr(m_pcap)));
         return false;
     }
+    m_saveName = path;
+    m_flushEachPacket = true;
     return true;
+}
+
+bool CaptureReader::saveTo(FILE *f, const QString &name, QString *error)
+{
+    if (!m_pcap) {
+        std::fclose(f);
+        *error = QStringLiteral("%1: only a libpcap stream can be saved").arg(m_name);
+        return false;
+    }
+    m_dumper = pcap_dump_fopen(m_pcap, f);
+    if (!m_dumper) {
+        std::fclose(f);
+        *error = QStringLiteral("cannot write %1: %2")
+                     .arg(name, QString::fromLocal8Bit(pcap_geterr(m_pcap)));
+        return false;
+    }
+    m_saveName = name;
+    m_flushEachPacket = false;
+    return flushSaved(error); // the file header
+}
+
+bool CaptureReader::flushSaved(QString *error)
+{
+    if (!m_dumper) {
+        *error = m_saveError;
+        return m_saveError.isEmpty();
+    }
+    if (pcap_dump_flush(m_dumper) == 0 && !std::ferror(pcap_dump_file(m_dumper)))
+        return true;
+    m_saveError = QStringLiteral("cannot write %1: %2; packets from now on are not kept")
+                      .arg(m_saveName, QString::fromLocal8Bit(std::strerror(errno)));
+    std::clearerr(pcap_dump_file(m_dumper));
+    pcap_dump_close(m_dumper);
+    m_dumper = nullptr;
+    *error = m_saveError;
+    return false;
 }
 
 bool CaptureReader::finishOpen(QString *error)
@@ -190,7 +230,9 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
         }
         if (m_dumper) {
             pcap_dump(reinterpret_cast<u_char *>(m_dumper), h, data);
-            pcap_dump_flush(m_dumper);
+            QString ignored; // kept in saveError()
+            if (m_flushEachPacket)
+                flushSaved(&ignored);
         }
         take(data, h->caplen, m_linkType,
              std::int64_t(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec, tracker, segments);

@@ -63,8 +63,17 @@ public:
     bool atEnd() const { return m_atEnd; }
     const ReadStats &stats() const { return m_stats; }
 
-    // Also writes every packet read from now on to a pcap file (libpcap streams only).
+    // Also writes every packet read from now on to a pcap file (libpcap streams only),
+    // flushed after each packet.
     bool saveTo(const QString &path, QString *error);
+    // The same into an open file (taken over, closed by the reader), flushed only by
+    // flushSaved(): a live capture flushes at each publish, not at each packet.
+    bool saveTo(FILE *f, const QString &name, QString *error);
+    // Writes out what is buffered. False when the file could not be written (a full disk):
+    // *error says so, and the reader stops saving (reading goes on).
+    bool flushSaved(QString *error);
+    // Why saving stopped (empty while it goes on).
+    QString saveError() const { return m_saveError; }
     // Called for each TCP segment after the tracker took it (the live printer).
     void setSegmentObserver(std::function<void(const Segment &)> f) { m_observer = std::move(f); }
 
@@ -78,6 +87,9 @@ private:
 
     pcap *m_pcap = nullptr;
     ::pcap_dumper *m_dumper = nullptr;
+    QString m_saveName;
+    QString m_saveError;
+    bool m_flushEachPacket = true;
     std::unique_ptr<PcapngFile> m_ng; // for pcapng files libpcap cannot read
     QString m_name;
     int m_linkType = -1;

@@ -85,6 +85,17 @@ void TcpTracker::grow()
     }
 }
 
+void TcpTracker::rebuildIndex()
+{
+    std::fill(m_slotHash.begin(), m_slotHash.end(), 0);
+    std::fill(m_slotConn.begin(), m_slotConn.end(), 0);
+    m_used = 0;
+    for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
+        const Connection &c = m_connections[id];
+        insertIndex(tupleHash(c.address[0], c.port[0], c.address[1], c.port[1]), id);
+    }
+}
+
 void TcpTracker::insertIndex(std::uint64_t hash, std::uint32_t conn)
 {
     if ((m_used + 1) * 4 > m_slotHash.size() * 3)
@@ -123,12 +134,12 @@ std::uint32_t TcpTracker::lookup(const Segment &s, int *senderIndex)
         if (c.port[0] == s.srcPort && c.port[1] == s.dstPort && sameAddress(c.address[0], s.src)
             && sameAddress(c.address[1], s.dst)) {
             *senderIndex = 0;
-            return id;
+            return m_lastConnection = id;
         }
         if (c.port[1] == s.srcPort && c.port[0] == s.dstPort && sameAddress(c.address[1], s.src)
             && sameAddress(c.address[0], s.dst)) {
             *senderIndex = 1;
-            return id;
+            return m_lastConnection = id;
         }
     }
     return UINT32_MAX;
@@ -144,7 +155,7 @@ std::uint32_t TcpTracker::create(const Segment &s)
     m_connections.push_back(c);
     insertIndex(tupleHash(s.src, s.srcPort, s.dst, s.dstPort), id);
     startConnection(m_connections[id], id, s);
-    return id;
+    return m_lastConnection = id;
 }
 
 // How the first segment we see of a connection places its two endpoints. Endpoint 0 is its

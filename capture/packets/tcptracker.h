@@ -20,6 +20,9 @@
 
 namespace tcpscope {
 
+struct LiveDelta;
+struct RetiredSummary;
+
 enum class Role : std::uint8_t { Unknown, Client, Server };
 const char *roleName(Role r); // "unknown", "client", "server"
 
@@ -106,6 +109,17 @@ public:
     // FIN_WAIT_2 → TIME_WAIT instead of becoming FIN_WAIT_1 → TIME_WAIT.
     void markPublished(std::size_t n) { m_published = n; }
 
+    // The connection the last process() acted on (UINT32_MAX before the first): a live
+    // capture publishes what packets touched without scanning every connection.
+    std::uint32_t lastConnection() const { return m_lastConnection; }
+    // For live views (defined in packets/tcptrackerlive.cpp): removes the connections `ids`
+    // (ascending) and renumbers the rest in order; keepHistory: the changes of the others
+    // stay (a view), else the published changes go too (the worker needs no history).
+    RetiredSummary retire(const std::vector<std::uint32_t> &ids, bool keepHistory);
+    // A view's tracker follows a worker's: the delta's connections and changes (after
+    // retire(delta.retired, true)).
+    void apply(const LiveDelta &delta);
+
     const std::vector<Connection> &connections() const { return m_connections; }
     const std::vector<StateChange> &changes() const { return m_changes; }
     std::array<int, kTcpStateCount> counts() const { return m_counts; }
@@ -124,6 +138,7 @@ private:
     bool rstAcceptable(const Connection &c, int sender, const Segment &s) const;
     void insertIndex(std::uint64_t hash, std::uint32_t conn);
     void grow();
+    void rebuildIndex(); // after retire(): the connections kept, later incarnations winning
 
     std::int64_t m_twoMslNs;
     std::vector<Connection> m_connections;
@@ -135,6 +150,7 @@ private:
     std::vector<std::uint32_t> m_slotConn;
     std::size_t m_used = 0;
     std::size_t m_published = 0;
+    std::uint32_t m_lastConnection = UINT32_MAX;
     std::vector<std::uint32_t> m_timeWait; // connections with an endpoint in TIME_WAIT
 };
 

@@ -9,15 +9,23 @@
 #include "pages/kernelpage.h"
 #include "pages/livecapture.h"
 #include "support/loopsockets.h"
+#include "support/pcapfeed.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDir>
+#include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <fcntl.h>
+
 using namespace tcpscope;
+using namespace std::chrono_literals;
 
 namespace {
 // Starts a live capture of `port` on lo and waits until the helper has the interface open.
@@ -26,6 +34,23 @@ bool startCapture(LiveCapturePage *live, int port)
     QSignalSpy started(live, &LiveCapturePage::started);
     live->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port));
     return QTest::qWaitFor([&] { return started.count() == 1; }, 10000);
+}
+// The capture helper this test process started (its child named tcpscope-capture).
+pid_t helperChild()
+{
+    const QStringList pids = QDir(u"/proc"_qs).entryList(QDir::Dirs);
+    for (const QString &p : pids) {
+        QFile stat(u"/proc/"_qs + p + u"/stat"_qs);
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype close = line.lastIndexOf(')');
+        const QList<QByteArray> rest = line.mid(close + 2).split(' ');
+        if (line.contains("(tcpscope-captur") && rest.size() > 1
+            && rest[1].toInt() == int(::getpid()))
+            return pid_t(p.toInt());
+    }
+    return -1;
 }
 } // namespace
 
@@ -36,6 +61,8 @@ private slots:
     void connectionShowsUp();
     void withoutCapabilitySaysHow();
     void bothSourcesOneRow();
+    void killedHelperIsSaid();
+    void streamWithRetirementKeepsModelSound();
 };
 
 void TestLiveCaptureGui::connectionShowsUp()
@@ -138,6 +165,81 @@ void TestLiveCaptureGui::bothSourcesOneRow()
     };
     QTRY_COMPARE_WITH_TIMEOUT(mergedRows(), 2, 8000); // both ends of the connection, one row each
     live->stop();
+}
+
+void TestLiveCaptureGui::killedHelperIsSaid()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    MainWindow w(false);
+    w.show();
+    LiveCapturePage *live = w.openLiveCapture();
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int port = LoopSockets::port(l);
+    QVERIFY(startCapture(live, port));
+    const int c = s.connect("127.0.0.1", port);
+    QVERIFY(c >= 0 && s.accept(l) >= 0);
+    QVERIFY(::write(c, "x", 1) == 1);
+    const QAbstractItemModel *m = live->page()->table()->model();
+    QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 1, 5000);
+    const pid_t helper = helperChild();
+    QVERIFY(helper > 0);
+    QSignalSpy stopped(live, &LiveCapturePage::stopped);
+    QCOMPARE(::kill(helper, SIGKILL), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 5000);
+    QVERIFY2(live->message().contains(u"killed (signal 9, SIGKILL)"), qPrintable(live->message()));
+    QVERIFY(!live->isRunning());
+    // Everything read so far is still shown.
+    QCOMPARE(m->rowCount(), 1);
+    QCOMPARE(m->index(0, PacketConnectionModel::ClientState).data().toString(), u"ESTABLISHED"_qs);
+    QVERIFY(live->page()->model()->result().packets >= 4);
+}
+
+// A recorded capture through a pipe into the real page, retiring all but 2 finished
+// connections: the model stays sound under QAbstractItemModelTester, a held selection
+// survives the removals, and the rows kept are bounded.
+void TestLiveCaptureGui::streamWithRetirementKeepsModelSound()
+{
+    LiveCapturePage live;
+    live.show();
+    QAbstractItemModelTester tester(live.page()->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(live.page()->table()->model(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    LiveCaptureOptions o;
+    o.wallClock = false;
+    o.twoMslNs = 1'000'000; // TIME_WAIT 1 ms: the recording's connections finish as it plays
+    o.keepFinished = 2;
+    o.retireAfterNs = 0;
+    o.publishIntervalMs = 10;
+    o.keepPackets = false;
+    int p[2];
+    QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
+    const QString file = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/many_short.lo.pcap");
+    QSignalSpy stopped(&live, &LiveCapturePage::stopped);
+    int mostRows = 0;
+    QPersistentModelIndex held;
+    connect(&live, &LiveCapturePage::deltaShown, &live, [&] {
+        const QAbstractItemModel *m = live.page()->table()->model();
+        mostRows = std::max(mostRows, m->rowCount());
+        if (!held.isValid() && m->rowCount() > 0) { // hold the newest row, as a user would
+            live.page()->table()->selectRow(m->rowCount() - 1);
+            held = m->index(m->rowCount() - 1, 0);
+        }
+    });
+    live.startStream(p[0], u"many_short"_qs, o);
+    {
+        test::PcapFeeder feed(test::splitPcap(file), p[1], 4, 15ms);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 20000);
+    }
+    const RetiredSummary &retired = live.page()->model()->retired();
+    QVERIFY(retired.connections > 0);
+    QVERIFY2(mostRows <= 2 + 16 + 8, qPrintable(QString::number(mostRows)));
+    QVERIFY(live.message().isEmpty());
+    QVERIFY(held.isValid());
+    QVERIFY(live.page()->table()->selectionModel()->isRowSelected(held.row(), {}));
 }
 
 QTEST_MAIN(TestLiveCaptureGui)

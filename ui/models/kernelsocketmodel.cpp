@@ -8,6 +8,7 @@
 #include <QPalette>
 #include <QTimer>
 
+#include <algorithm>
 #include <tuple>
 
 namespace tcpscope {
@@ -326,7 +327,7 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
     const bool first = m_now == 0;
     m_now = batch.stats.time;
-    if (first)
+    if (first && m_firstPoll == 0)
         m_firstPoll = m_now;
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
@@ -505,20 +506,76 @@ quint64 tupleKey(const IpAddress &local, std::uint16_t lport, const IpAddress &r
 }
 } // namespace
 
+// Both directions of a connection, unless a later incarnation of its 4-tuple is there.
+void KernelSocketModel::setPacketState(const Connection &c, std::vector<quint64> *touched)
+{
+    for (std::size_t e = 0; e < 2; ++e) {
+        const quint64 key = tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]);
+        auto it = m_packetStates.find(key);
+        if (it != m_packetStates.end() && it->firstSeenNs > c.firstSeenNs)
+            continue;
+        m_packetStates.insert(key, {{c.ep[e].state, c.ep[1 - e].state}, c.firstSeenNs});
+        if (touched)
+            touched->push_back(key);
+    }
+}
+
 void KernelSocketModel::setPacketView(std::shared_ptr<const TcpTracker> tracker)
 {
-    m_packets = std::move(tracker);
     m_packetStates.clear();
-    if (m_packets) {
-        for (const Connection &c : m_packets->connections()) { // later incarnations win
-            for (std::size_t e = 0; e < 2; ++e)
-                m_packetStates.insert(
-                    tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]),
-                    {c.ep[e].state, c.ep[1 - e].state});
-        }
+    if (tracker) {
+        for (const Connection &c : tracker->connections())
+            setPacketState(c, nullptr);
     }
     if (!m_order.empty())
         Q_EMIT dataChanged(index(0, State), index(int(m_order.size()) - 1, Source));
+}
+
+void KernelSocketModel::applyPacketDelta(const LiveDelta &d)
+{
+    if (d.first && !m_packetStates.isEmpty()) { // a new capture
+        setPacketView(nullptr);
+    }
+    std::vector<quint64> touched;
+    for (const Connection &c : d.retiredConnections) {
+        for (std::size_t e = 0; e < 2; ++e) {
+            const quint64 key = tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]);
+            const auto it = m_packetStates.constFind(key);
+            if (it != m_packetStates.constEnd() && it->firstSeenNs == c.firstSeenNs) {
+                m_packetStates.erase(it);
+                touched.push_back(key);
+            }
+        }
+    }
+    for (const auto &[id, c] : d.changed)
+        setPacketState(c, &touched);
+    for (const Connection &c : d.added)
+        setPacketState(c, &touched);
+    signalPacketRows(std::move(touched));
+}
+
+// dataChanged for the kernel rows whose 4-tuple is one of `touched`, in runs.
+void KernelSocketModel::signalPacketRows(std::vector<quint64> touched)
+{
+    if (touched.empty() || m_order.empty())
+        return;
+    std::sort(touched.begin(), touched.end());
+    int first = -1;
+    for (int row = 0; row <= int(m_order.size()); ++row) {
+        bool hit = false;
+        if (row < int(m_order.size())) {
+            const SocketRecord &r = m_pool[std::size_t(m_order[std::size_t(row)])].row.row.record;
+            const quint64 key =
+                tupleKey(r.localAddress, r.localPort, r.remoteAddress, r.remotePort);
+            hit = std::binary_search(touched.begin(), touched.end(), key);
+        }
+        if (hit && first < 0)
+            first = row;
+        if (!hit && first >= 0) {
+            Q_EMIT dataChanged(index(first, State), index(row - 1, Source));
+            first = -1;
+        }
+    }
 }
 
 std::optional<std::pair<TcpState, TcpState>>
@@ -528,7 +585,7 @@ KernelSocketModel::packetState(const SocketRecord &r) const
         return std::nullopt;
     const auto it = m_packetStates.constFind(
         tupleKey(r.localAddress, r.localPort, r.remoteAddress, r.remotePort));
-    return it == m_packetStates.constEnd() ? std::nullopt : std::optional(*it);
+    return it == m_packetStates.constEnd() ? std::nullopt : std::optional(it->states);
 }
 
 } // namespace tcpscope

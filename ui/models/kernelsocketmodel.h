@@ -5,6 +5,7 @@
 
 #include "kernel/kernelpoller.h"
 #include "models/socketsituation.h"
+#include "packets/livedelta.h"
 #include "packets/tcptracker.h"
 
 #include <QAbstractTableModel>
@@ -50,6 +51,10 @@ public:
     // What a live packet capture says of the same connections: the socket whose 4-tuple the
     // capture has seen shows both views in one row (null: no capture).
     void setPacketView(std::shared_ptr<const TcpTracker> tracker);
+    // The same from a live capture's delta, in O(the delta + the kernel rows): only the
+    // 4-tuples of the connections it added, changed or retired are updated, and dataChanged
+    // goes only to the kernel rows with one of those 4-tuples.
+    void applyPacketDelta(const LiveDelta &delta);
     // The packet engine's states for a socket's local endpoint and its peer, if the capture
     // saw the connection.
     std::optional<std::pair<TcpState, TcpState>> packetState(const SocketRecord &r) const;
@@ -63,6 +68,9 @@ public:
     bool ownedBy(int row, qint64 pid) const;
     // The pids holding a row's socket.
     QList<qint64> ownerPids(int row) const;
+    // When the watch began (a saved session's first poll); by default the first poll applied.
+    // Sockets already there then are older than their ages say: shown "≥ …".
+    void setWatchStart(double time) { m_firstPoll = time; }
     // The model row of a socket (by key), if it is in the table.
     std::optional<int> rowOf(quint64 key) const;
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
@@ -103,9 +111,15 @@ private:
     static constexpr std::size_t kBurstRows = 2000;
     std::vector<KernelPollBatch::Row> m_fresh; // new rows still to insert (a big first poll)
     double m_freshSeenAt = 0;
-    std::shared_ptr<const TcpTracker> m_packets;
-    // 4-tuple (local → remote) → the local end's state and its peer's
-    QHash<quint64, std::pair<TcpState, TcpState>> m_packetStates;
+    struct PacketView
+    {
+        std::pair<TcpState, TcpState> states; // the local end's and its peer's
+        std::int64_t firstSeenNs = 0;         // which incarnation of the 4-tuple
+    };
+    void setPacketState(const Connection &c, std::vector<quint64> *touched);
+    void signalPacketRows(std::vector<quint64> touched);
+    // 4-tuple (local → remote) → what the capture says of it
+    QHash<quint64, PacketView> m_packetStates;
 };
 
 } // namespace tcpscope

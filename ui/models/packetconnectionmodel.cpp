@@ -1,7 +1,6 @@
 #include "models/packetconnectionmodel.h"
 
 #include "models/kernelsocketmodel.h"
-#include "packets/capturereader.h"
 #include "statepalette.h"
 #include "uilanguage.h"
 
@@ -9,63 +8,113 @@
 
 namespace tcpscope {
 
-CaptureResult readCapture(const QString &path)
-{
-    CaptureResult r;
-    r.path = path;
-    CaptureReader reader;
-    auto tracker = std::make_shared<TcpTracker>();
-    QString error;
-    if (!reader.open(path, &error)) {
-        r.error = error;
-        return r;
-    }
-    if (!reader.read(*tracker, &error))
-        r.error = error;
-    tracker->finish(reader.stats().lastTimeNs);
-    r.packets = reader.stats().packets;
-    r.tcpPackets = reader.stats().tcpPackets;
-    r.digits = reader.stats().precisionDigits;
-    r.lastTimeNs = reader.stats().lastTimeNs;
-    r.tracker = std::move(tracker);
-    return r;
-}
-
 PacketConnectionModel::PacketConnectionModel(CaptureResult result, QObject *parent)
     : QAbstractTableModel(parent)
+    , m_result(std::move(result))
 {
     retranslateOnLanguageChange(this);
-    update(std::move(result));
+    indexChanges(0);
 }
 
-void PacketConnectionModel::update(CaptureResult newer)
+// Extends the per-connection index with the changes from `from` on.
+void PacketConnectionModel::indexChanges(std::size_t from)
 {
-    const int before = rowCount();
-    const int after = newer.tracker ? int(newer.tracker->connections().size()) : 0;
-    if (after < before) { // not the same capture growing: cannot happen from our sources
-        beginResetModel();
-        m_result = std::move(newer);
-        endResetModel();
-    } else {
-        if (after > before)
-            beginInsertRows({}, before, after - 1);
-        m_result = std::move(newer);
-        if (after > before)
-            endInsertRows();
-        if (before > 0)
-            Q_EMIT dataChanged(index(0, 0), index(before - 1, ColumnCount - 1));
+    if (!m_result.tracker) {
+        m_changesByConnection.clear();
+        return;
     }
-    m_changesByConnection.assign(std::size_t(after), {});
-    if (m_result.tracker) {
-        const auto &changes = m_result.tracker->changes();
-        for (std::uint32_t i = 0; i < changes.size(); ++i)
-            m_changesByConnection[changes[i].connection].push_back(i);
+    m_changesByConnection.resize(m_result.tracker->connections().size());
+    const auto &changes = m_result.tracker->changes();
+    for (std::size_t i = from; i < changes.size(); ++i)
+        m_changesByConnection[changes[i].connection].push_back(std::uint32_t(i));
+}
+
+void PacketConnectionModel::applyDelta(const LiveDelta &d)
+{
+    if (d.first && m_live && !m_live->connections().empty()) { // a new capture
+        beginResetModel();
+        m_live.reset();
+        m_changesByConnection.clear();
+        m_retired = {};
+        endResetModel();
+    }
+    if (!m_live) {
+        m_live = std::make_shared<TcpTracker>();
+        m_result.tracker = m_live;
+    }
+    removeRetired(d.retired);
+    const int before = rowCount();
+    const std::size_t knownChanges = m_live->changes().size();
+    if (!d.added.empty())
+        beginInsertRows({}, before, before + int(d.added.size()) - 1);
+    m_live->apply(d);
+    indexChanges(knownChanges);
+    m_result.packets = d.packets;
+    m_result.tcpPackets = d.tcpPackets;
+    m_result.lastTimeNs = d.lastTimeNs;
+    m_result.digits = d.digits;
+    if (!d.added.empty())
+        endInsertRows();
+    emitChanged(d.changed);
+}
+
+// The rows of retired connections go, in runs from the highest so that each run's rows are
+// still where the views have them; the tracker compacts once, after the signals.
+void PacketConnectionModel::removeRetired(const std::vector<std::uint32_t> &ids)
+{
+    if (ids.empty())
+        return;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;
+    for (std::uint32_t id : ids) {
+        if (!runs.empty() && runs.back().first + runs.back().second == id)
+            ++runs.back().second;
+        else
+            runs.emplace_back(id, 1);
+    }
+    for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
+        beginRemoveRows({}, int(run->first), int(run->first + run->second) - 1);
+        m_removedRuns.insert(m_removedRuns.begin(), *run);
+        m_removedCount += run->second;
+        endRemoveRows();
+    }
+    m_retired.add(m_live->retire(ids, true));
+    m_removedRuns.clear();
+    m_removedCount = 0;
+    m_changesByConnection.clear();
+    indexChanges(0);
+}
+
+std::uint32_t PacketConnectionModel::connectionOf(int row) const
+{
+    auto c = std::uint32_t(row);
+    for (const auto &[first, count] : m_removedRuns) {
+        if (c >= first)
+            c += count;
+    }
+    return c;
+}
+
+// dataChanged for the changed rows, in runs, for the columns that can change (not the
+// addresses or the first-seen time, so that a table sorted on those need not re-sort).
+void PacketConnectionModel::emitChanged(
+    const std::vector<std::pair<std::uint32_t, Connection>> &changed)
+{
+    for (std::size_t i = 0; i < changed.size();) {
+        std::size_t j = i + 1;
+        while (j < changed.size() && changed[j].first == changed[j - 1].first + 1)
+            ++j;
+        const int first = int(changed[i].first), last = int(changed[j - 1].first);
+        Q_EMIT dataChanged(index(first, ClientState), index(last, ServerState));
+        Q_EMIT dataChanged(index(first, Duration), index(last, Notes));
+        i = j;
     }
 }
 
 int PacketConnectionModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() || !m_result.tracker ? 0 : int(m_result.tracker->connections().size());
+    return parent.isValid() || !m_result.tracker
+               ? 0
+               : int(m_result.tracker->connections().size() - m_removedCount);
 }
 
 int PacketConnectionModel::columnCount(const QModelIndex &parent) const
@@ -114,15 +163,16 @@ QVariant PacketConnectionModel::data(const QModelIndex &idx, int role) const
 {
     if (!idx.isValid() || !m_result.tracker)
         return {};
-    const Connection &c = m_result.tracker->connections()[std::size_t(idx.row())];
+    const std::uint32_t row = connectionOf(idx.row());
+    const Connection &c = m_result.tracker->connections()[row];
     const auto ci = std::size_t(clientIndex(c)), si = 1 - ci;
-    const std::optional<TcpState> clientState = stateAt(c, idx.row(), int(ci));
-    const std::optional<TcpState> serverState = stateAt(c, idx.row(), int(si));
+    const std::optional<TcpState> clientState = stateAt(c, int(row), int(ci));
+    const std::optional<TcpState> serverState = stateAt(c, int(row), int(si));
     const auto seconds = [](std::int64_t ns) {
         return double(ns) / 1e9;
     };
     if (role == ConnectionRole)
-        return idx.row();
+        return int(row);
     if (role == Qt::DecorationRole) {
         if (idx.column() == ClientState && clientState)
             return stateColor(*clientState);

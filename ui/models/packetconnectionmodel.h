@@ -2,7 +2,8 @@
 // incarnation, with both endpoints' states.
 #pragma once
 
-#include "packets/tcptracker.h"
+#include "packets/capturefile.h"
+#include "packets/livedelta.h"
 
 #include <QAbstractTableModel>
 
@@ -10,19 +11,6 @@
 #include <optional>
 
 namespace tcpscope {
-
-struct CaptureResult
-{
-    QString path;
-    QString error; // a cut-off file keeps what was read and says so here
-    std::shared_ptr<const TcpTracker> tracker;
-    std::uint64_t packets = 0, tcpPackets = 0;
-    int digits = 6;
-    std::int64_t lastTimeNs = 0;
-};
-
-// Reads a capture file completely (call it off the GUI thread).
-CaptureResult readCapture(const QString &path);
 
 class PacketConnectionModel : public QAbstractTableModel
 {
@@ -49,9 +37,13 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
     const CaptureResult &result() const { return m_result; }
-    // A newer picture of the same capture (live): connections only ever get added, so new
-    // ones are inserted and the others updated in place.
-    void update(CaptureResult newer);
+    // What a live capture changed since its last delta, applied in place in O(the delta):
+    // retired rows removed, new rows inserted, dataChanged for the changed rows only, the
+    // per-connection change index extended. Never a reset, except at the first delta of a
+    // new capture (a restart).
+    void applyDelta(const LiveDelta &delta);
+    // The finished connections a live capture no longer keeps, in counts.
+    const RetiredSummary &retired() const { return m_retired; }
     // Shows the states as they were at a moment of the capture (nullopt: at its end).
     void setMoment(std::optional<std::int64_t> timeNs);
     std::optional<std::int64_t> moment() const { return m_moment; }
@@ -60,7 +52,17 @@ public:
 
 private:
     int clientIndex(const Connection &c) const { return c.ep[0].role == Role::Server ? 1 : 0; }
+    void indexChanges(std::size_t from);
+    void removeRetired(const std::vector<std::uint32_t> &ids);
+    void emitChanged(const std::vector<std::pair<std::uint32_t, Connection>> &changed);
+    // While removeRetired() signals its runs (highest first), the runs already removed:
+    // a row is mapped past them to the connection it shows.
+    std::uint32_t connectionOf(int row) const;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_removedRuns; // first, count
+    std::uint32_t m_removedCount = 0;
     CaptureResult m_result;
+    std::shared_ptr<TcpTracker> m_live; // a live capture's copy, following its deltas
+    RetiredSummary m_retired;
     // The state of endpoint e of a connection at the moment shown; nullopt: not yet seen.
     std::optional<TcpState> stateAt(const Connection &c, int row, int e) const;
     std::vector<std::vector<std::uint32_t>> m_changesByConnection;

@@ -192,6 +192,13 @@ void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
     if (!tracker)
         return;
     const auto &changes = tracker->changes();
+    if (const std::size_t known = m_order.size(); timeNs) {
+        sortChanges();                 // live: the changes since the last moment asked for
+        if (m_order.size() != known) { // counted again from the start
+            m_cursor = 0;
+            m_running = {};
+        }
+    }
     if (!timeNs) {
         m_views->diagram->setCounts(shownCounts(tracker->counts()));
         m_cursor = m_order.size();
@@ -337,29 +344,25 @@ void CapturePage::stepReplay()
     }
 }
 
-void CapturePage::updateLive(CaptureResult result)
+void CapturePage::updateLive(const LiveDelta &delta)
 {
-    if (result.tracker) {
-        // Endpoints per state now, as the chart's next sample.
-        StateCounts counts = result.tracker->counts();
-        counts[std::size_t(index(TcpState::Closed))] = 0;
-        counts[std::size_t(index(TcpState::Listen))] = 0;
-        m_chart->addSample(double(result.lastTimeNs) / 1e9, counts);
+    // Endpoints per state now, as the chart's next sample.
+    StateCounts counts = delta.counts;
+    counts[std::size_t(index(TcpState::Closed))] = 0;
+    counts[std::size_t(index(TcpState::Listen))] = 0;
+    m_chart->addSample(double(delta.lastTimeNs) / 1e9, counts);
+    if (delta.first || !delta.retired.empty()) { // the changes are renumbered
+        m_order.clear();
+        m_cursor = 0;
     }
-    m_model->update(std::move(result));
-    sortChanges();
-    // What happened since the last picture travels the diagram, in the order the engine
-    // recorded it; the counts are the engine's own.
-    if (const auto &tracker = m_model->result().tracker) {
-        const auto &changes = tracker->changes();
-        for (std::size_t i = m_liveAnimated; i < changes.size(); ++i)
-            m_views->diagram->addTransition(changes[i].from, changes[i].to,
-                                            changes[i].flags & tcpflag::Rst, false,
-                                            changes[i].connection);
-        m_liveAnimated = changes.size();
-        if (!m_model->moment())
-            showCountsAt(std::nullopt);
-    }
+    m_model->applyDelta(delta);
+    // What happened since the last delta travels the diagram, in the order the engine
+    // recorded it; the counts are the engine's own. (The time order for stepping and
+    // moments is sorted when one is asked for, not at every delta.)
+    for (const StateChange &c : delta.changes)
+        m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, c.connection);
+    if (!m_model->moment())
+        showCountsAt(std::nullopt);
     showHistoryOfSelection();
 }
 

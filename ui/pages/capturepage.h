@@ -28,7 +28,8 @@ class CapturePage : public QWidget, public SourcePage
 public:
     // live: the picture grows with updateLive() instead of being drawn once.
     explicit CapturePage(CaptureResult result, QWidget *parent = nullptr, bool live = false);
-    void updateLive(CaptureResult result);
+    // A live capture's delta, applied in O(the delta) (see PacketConnectionModel::applyDelta).
+    void updateLive(const LiveDelta &delta);
 
     PacketConnectionModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
@@ -95,7 +96,6 @@ private:
     StateCounts m_running{};
     std::optional<std::uint32_t> m_selected;
     int m_step = -1;
-    std::size_t m_liveAnimated = 0; // live: changes already sent to the diagram
 };
 
 } // namespace tcpscope

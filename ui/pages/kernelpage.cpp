@@ -334,6 +334,8 @@ void KernelPage::showSession(const KernelTimeline &timeline, const QString &path
     for (const auto &[time, counts] : timeline.samples)
         m_chart->addSample(time, counts);
     m_store.load(timeline);
+    m_model->setWatchStart(timeline.samples.empty() ? timeline.latest.stats.time
+                                                    : timeline.samples.front().first);
     m_model->apply(timeline.latest);
     showCounts(timeline.latest.counts);
     m_views->diagram->animator().clear();

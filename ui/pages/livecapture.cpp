@@ -1,25 +1,19 @@
 #include "pages/livecapture.h"
 
-#include "packets/capturehelper.h"
-#include "packets/capturereader.h"
 #include "packets/interfaces.h"
 #include "pages/capturepage.h"
 
 #include <QComboBox>
-#include <QCoreApplication>
-#include <QDateTime>
-#include <QDir>
+#include <QElapsedTimer>
 #include <QEvent>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QVBoxLayout>
 
-#include <chrono>
+#include <cstring>
 
 namespace tcpscope {
 
@@ -60,6 +54,10 @@ LiveCapturePage::LiveCapturePage(QWidget *parent)
     m_stats = new QLabel(tr("Not capturing. Live capture runs the tcpscope-capture helper, the "
                             "only part of tcpscope that needs cap_net_raw,cap_net_admin."));
     layout->addWidget(m_stats);
+    m_retired = new QLabel;
+    m_retired->setWordWrap(true);
+    m_retired->hide();
+    layout->addWidget(m_retired);
     m_page = new CapturePage(CaptureResult{}, this, true);
     layout->addWidget(m_page, 1);
 }
@@ -94,14 +92,15 @@ void LiveCapturePage::changeEvent(QEvent *event)
 
 LiveCapturePage::~LiveCapturePage()
 {
-    const QString packets = m_packetsPath;
-    const auto removeKept = qScopeGuard([packets] {
-        if (!packets.isEmpty())
-            QFile::remove(packets);
-    });
-    stop();
-    if (m_worker.joinable())
-        m_worker.join();
+    m_worker.reset(); // stops and joins
+    removeKept();
+}
+
+void LiveCapturePage::removeKept()
+{
+    if (!m_packetsPath.isEmpty())
+        QFile::remove(m_packetsPath);
+    m_packetsPath.clear();
 }
 
 QString LiveCapturePage::message() const
@@ -111,128 +110,130 @@ QString LiveCapturePage::message() const
 
 void LiveCapturePage::start(const QString &interface, const QString &filter)
 {
-    if (m_worker.joinable())
-        m_worker.join();
+    auto worker = std::make_unique<LiveCaptureWorker>();
+    begin(std::move(worker), interface);
+    m_worker->startHelper(captureHelperPath(), interface, filter);
+}
+
+void LiveCapturePage::startStream(int fd, const QString &name, LiveCaptureOptions options)
+{
+    begin(std::make_unique<LiveCaptureWorker>(std::move(options)), name);
+    m_worker->startStream(fd, name);
+}
+
+void LiveCapturePage::begin(std::unique_ptr<LiveCaptureWorker> worker, const QString &where)
+{
+    m_worker = std::move(worker); // the last one has ended: its thread is joined at once
+    removeKept();                 // (a new capture keeps its own packets)
+    m_where = where;
+    m_problems.clear();
     m_banner->hide();
+    m_retired->hide();
     m_running = true;
     m_startStop->setText(tr("Stop"));
     m_interface->setEnabled(false);
     m_filter->setEnabled(false);
-    m_stats->setText(tr("Starting the capture on %1…").arg(interface));
-    auto helper = std::make_shared<CaptureHelper>();
-    m_helper = helper;
-    QPointer<LiveCapturePage> self(this);
-    // Every packet is also kept, so that the capture can be saved (File ▸ Save packets).
-    if (m_packetsPath.isEmpty())
-        m_packetsPath = QDir::temp().filePath(QStringLiteral("tcpscope-live-%1-%2.pcap")
-                                                  .arg(QCoreApplication::applicationPid())
-                                                  .arg(quintptr(this), 0, 16));
-    m_worker = std::thread([self, helper, interface, filter, keep = m_packetsPath] {
-        QString error;
-        QStringList args{QStringLiteral("-i"), interface};
-        if (!filter.trimmed().isEmpty())
-            args << QStringLiteral("-f") << filter;
-        auto post = [self](auto &&f) {
-            QMetaObject::invokeMethod(qApp, [self, f = std::forward<decltype(f)>(f)]() mutable {
-                if (self)
-                    f(self.data());
-            });
-        };
-        if (!helper->start(captureHelperPath(), args, &error)) {
-            post([error](LiveCapturePage *p) { p->fail(error); });
-            return;
-        }
-        CaptureReader reader;
-        if (!reader.open(helper->takeOutput(), QStringLiteral("the capture on ") + interface,
-                         &error)) {
-            helper->wait();
-            const QString why = helper->errorText().trimmed();
-            post([why, error](LiveCapturePage *p) { p->fail(why.isEmpty() ? error : why); });
-            return;
-        }
-        QString keepError;
-        if (!reader.saveTo(keep, &keepError))
-            qWarning("tcpscope: the live packets will not be kept: %s", qPrintable(keepError));
-        // The helper has written its file header: the interface is open and filtering.
-        post([interface](LiveCapturePage *p) {
-            p->m_stats->setText(tr("Capturing on %1: no packet yet").arg(interface));
-            Q_EMIT p->started();
-        });
-        TcpTracker tracker;
-        auto lastPublish = std::chrono::steady_clock::now();
-        auto publish = [&](bool final) {
-            // TIME_WAITs end on the clock, packets or not.
-            tracker.expire(std::max<std::int64_t>(reader.stats().lastTimeNs,
-                                                  QDateTime::currentMSecsSinceEpoch() * 1'000'000));
-            CaptureResult r;
-            r.path = interface;
-            r.tracker = std::make_shared<TcpTracker>(tracker); // a copy the GUI can keep
-            r.packets = reader.stats().packets;
-            r.tcpPackets = reader.stats().tcpPackets;
-            r.lastTimeNs = reader.stats().lastTimeNs;
-            const QString stats = helper->lastStats();
-            post([r = std::move(r), stats, final](LiveCapturePage *p) mutable {
-                p->show(std::move(r), stats, final);
-            });
-        };
-        // Read as packets come; four times a second, hand over a fresh picture if anything
-        // changed (also when the traffic stops: the last packets must show).
-        std::uint64_t shown = 0;
-        bool more = true;
-        while (more) {
-            const bool ready = reader.waitForData(250);
-            if (ready)
-                more = reader.read(tracker, &error, 1) && !reader.atEnd();
-            const auto now = std::chrono::steady_clock::now();
-            if (reader.stats().packets != shown
-                && (!ready || now - lastPublish >= std::chrono::milliseconds(250))) {
-                shown = reader.stats().packets;
-                lastPublish = now;
-                publish(false);
-            }
-        }
-        helper->wait();
-        publish(true);
-        const QString why = helper->errorText().trimmed();
-        if (!why.isEmpty() && !helper->stoppedByUs())
-            post([why](LiveCapturePage *p) { p->fail(why); });
+    m_stats->setText(tr("Starting the capture on %1…").arg(where));
+    connect(m_worker.get(), &LiveCaptureWorker::started, this, [this] {
+        m_packetsPath = m_worker->keptPath();
+        m_stats->setText(tr("Capturing on %1: no packet yet").arg(m_where));
+        Q_EMIT started();
     });
+    connect(m_worker.get(), &LiveCaptureWorker::deltaReady, this, &LiveCapturePage::takeDelta);
 }
 
 void LiveCapturePage::stop()
 {
-    if (m_helper)
-        m_helper->stop();
+    if (m_worker)
+        m_worker->stop();
 }
 
-void LiveCapturePage::show(CaptureResult result, const QString &stats, bool final)
+// The one queued notification per delta: whatever the worker merged meanwhile comes as one.
+void LiveCapturePage::takeDelta()
 {
-    const QString text = tr("%1 on %2: %3 packets, %4 connections · %5")
-                             .arg(final ? tr("Stopped") : tr("Capturing"), result.path)
-                             .arg(result.packets)
-                             .arg(result.tracker ? result.tracker->connections().size() : 0)
-                             .arg(stats.isEmpty() ? tr("no drop report yet") : stats);
-    m_page->updateLive(std::move(result));
-    m_stats->setText(text);
-    if (final) {
-        m_running = false;
-        m_startStop->setText(tr("Start"));
-        m_interface->setEnabled(true);
-        m_filter->setEnabled(true);
-        Q_EMIT stopped();
-    }
+    std::optional<LiveDelta> d = m_worker ? m_worker->takeDelta() : std::nullopt;
+    if (!d)
+        return;
+    if (m_packetsPath.isEmpty())
+        m_packetsPath = m_worker->keptPath();
+    QElapsedTimer timer;
+    timer.start();
+    m_page->updateLive(*d);
+    m_lastApplyNs = timer.nsecsElapsed();
+    showProblems(*d);
+    showStats(*d);
+    Q_EMIT deltaShown(*d);
     Q_EMIT snapshotShown();
+    if (d->final)
+        ended(d->packets == 0 && !m_problems.isEmpty());
 }
 
-void LiveCapturePage::fail(const QString &message)
+void LiveCapturePage::showProblems(const LiveDelta &d)
+{
+    QStringList said;
+    if (!d.helperSays.isEmpty())
+        said << d.helperSays;
+    if (d.helperSignal) {
+        const char *name = sigabbrev_np(*d.helperSignal);
+        said << tr("The capture helper was killed (signal %1, SIG%2): the capture has stopped. "
+                   "Everything read until then is still shown and kept.")
+                    .arg(*d.helperSignal)
+                    .arg(QLatin1String(name ? name : "?"));
+    }
+    if (d.helperExitCode)
+        said << tr("The capture helper exited with code %1: the capture has stopped. "
+                   "Everything read until then is still shown and kept.")
+                    .arg(*d.helperExitCode);
+    if (!d.readError.isEmpty())
+        said << tr("The capture stream was cut off: %1").arg(d.readError);
+    if (!d.keepError.isEmpty())
+        said << tr("The packets can no longer be kept for saving (%1). The live view goes on.")
+                    .arg(d.keepError);
+    for (const QString &s : said) {
+        if (!m_problems.contains(s))
+            m_problems << s;
+    }
+    if (!m_problems.isEmpty()) {
+        m_banner->setText(m_problems.join(u'\n'));
+        m_banner->show();
+    }
+}
+
+void LiveCapturePage::showStats(const LiveDelta &d)
+{
+    m_stats->setText(tr("%1 on %2: %3 packets, %4 connections · %5")
+                         .arg(d.final ? tr("Stopped") : tr("Capturing"), m_where)
+                         .arg(d.packets)
+                         .arg(d.connections)
+                         .arg(d.dropReport.isEmpty() ? tr("no drop report yet") : d.dropReport));
+    const RetiredSummary &r = m_page->model()->retired();
+    if (r.connections == 0)
+        return;
+    QStringList from;
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        const std::uint64_t n = r.closedFrom[std::size_t(i)];
+        if (n > 0 && TcpState(i) == TcpState::Closed)
+            from << tr("%1 never left CLOSED").arg(n);
+        else if (n > 0)
+            from << tr("%1 from %2").arg(n).arg(rfcName(TcpState(i)));
+    }
+    m_retired->setText(
+        tr("%1 earlier connections finished and are no longer listed (%2 refused); their "
+           "endpoints closed: %3. Their packets are kept: File ▸ Save packets saves them all.")
+            .arg(r.connections)
+            .arg(r.refused)
+            .arg(from.join(QStringLiteral(", "))));
+    m_retired->show();
+}
+
+void LiveCapturePage::ended(bool failed)
 {
     m_running = false;
     m_startStop->setText(tr("Start"));
     m_interface->setEnabled(true);
     m_filter->setEnabled(true);
-    m_banner->setText(message);
-    m_banner->show();
-    m_stats->setText(tr("Not capturing. The kernel table and open files keep working."));
+    if (failed)
+        m_stats->setText(tr("Not capturing. The kernel table and open files keep working."));
     Q_EMIT stopped();
 }
 

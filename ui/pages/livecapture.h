@@ -1,16 +1,16 @@
-// A live capture in the window: the capture helper on one interface, its pcap stream read on
-// a worker thread by the same reader as files, and a fresh picture handed to the GUI four
-// times a second. Without the capability, one clear message with the command that grants it.
+// A live capture in the window: a thin widget over LiveCaptureWorker (the capture helper on
+// one interface, its stream read and tracked on the worker's thread), applying the worker's
+// deltas to the capture page as they come. Without the capability, one clear message with the
+// command that grants it; a helper that dies, a stream cut off or a full disk are said in the
+// banner, and what was read stays.
 #pragma once
 
-#include "models/packetconnectionmodel.h"
+#include "packets/livecaptureworker.h"
 #include "pages/sourcepage.h"
 
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
-#include <thread>
 
 class QComboBox;
 class QLabel;
@@ -20,7 +20,6 @@ class QPushButton;
 namespace tcpscope {
 
 class CapturePage;
-class CaptureHelper;
 
 class LiveCapturePage : public QWidget, public SourcePage
 {
@@ -30,8 +29,15 @@ public:
     ~LiveCapturePage() override;
 
     void start(const QString &interface, const QString &filter);
+    // Reads an already open pcap stream instead of the helper (tests, benchmarks), taking
+    // the fd over.
+    void startStream(int fd, const QString &name, LiveCaptureOptions options);
     void stop();
     bool isRunning() const { return m_running; }
+    // The worker of the capture running or last run (null before the first start).
+    LiveCaptureWorker *worker() const { return m_worker.get(); }
+    // How long applying the last delta to the page took (benchmarks).
+    std::int64_t lastApplyNs() const { return m_lastApplyNs; }
     CapturePage *page() const { return m_page; }
     QString message() const;
     // The packets captured so far, kept in a temporary pcap file (empty before the first
@@ -45,14 +51,20 @@ public:
 signals:
     void started(); // the helper captures: packets from now on are seen
     void snapshotShown();
+    // After a delta was applied to this page (the kernel table's merge applies it too).
+    void deltaShown(const tcpscope::LiveDelta &delta);
     void stopped();
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void show(CaptureResult result, const QString &stats, bool final);
-    void fail(const QString &message);
+    void begin(std::unique_ptr<LiveCaptureWorker> worker, const QString &where);
+    void takeDelta();
+    void showProblems(const LiveDelta &d);
+    void showStats(const LiveDelta &d);
+    void ended(bool failed);
+    void removeKept();
 
     QLabel *m_interfaceLabel = nullptr;
     QLabel *m_filterLabel = nullptr;
@@ -61,11 +73,14 @@ private:
     QPushButton *m_startStop;
     QLabel *m_banner;
     QLabel *m_stats;
+    QLabel *m_retired;
     CapturePage *m_page = nullptr;
-    std::thread m_worker;
+    std::unique_ptr<LiveCaptureWorker> m_worker;
+    QString m_where; // "lo"
     QString m_packetsPath;
-    std::shared_ptr<CaptureHelper> m_helper;
-    std::atomic<bool> m_running{false};
+    QStringList m_problems; // what the banner says
+    bool m_running = false;
+    std::int64_t m_lastApplyNs = 0;
 };
 
 } // namespace tcpscope
