@@ -4,6 +4,7 @@
 // ports). Everything it opened is closed, and every process it forked is ended, when it goes.
 #pragma once
 
+#include "lab/uniquefd.h"
 #include "socketrecord.h"
 
 #include <QString>
@@ -25,8 +26,9 @@ public:
     // Each returns false with the reason in error() when the call fails.
     bool listen(const QString &name, int backlog = 16, quint16 port = 0);
     bool connect(const QString &name, const QString &listener, bool wait = true);
-    // connect() to a port nobody listens on; true when it was refused (what is expected).
-    bool connectRefused(const QString &name);
+    // connect() to a port nobody listens on (`port`, or a free one when 0); true when it was
+    // refused (what is expected).
+    bool connectRefused(const QString &name, quint16 port = 0);
     bool accept(const QString &name, const QString &listener);
     bool send(const QString &name, const QByteArray &bytes);
     bool receiveAll(const QString &name, QByteArray *out); // what has arrived, without waiting
@@ -70,14 +72,14 @@ public:
 private:
     struct Endpoint
     {
-        int fd = -1;
+        UniqueFd fd; // none for a TIME_WAIT, or a member of a group named after its sockets
         quint16 local = 0, remote = 0;
         bool listener = false;
     };
     struct Child
     {
         int pid = -1;
-        int control = -1; // the pipe the child reads its orders from
+        UniqueFd control; // the pipe the child reads its orders from
     };
     Endpoint *find(const QString &name);
     bool fail(const QString &what);
