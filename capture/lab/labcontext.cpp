@@ -63,6 +63,12 @@ UniqueFd dial(quint16 port, bool nonBlocking)
     return fd;
 }
 
+QString errnoName(int err)
+{
+    const char *name = ::strerrorname_np(err);
+    return name ? QString::fromLatin1(name) : QString::number(err);
+}
+
 bool waitWritable(int fd, int ms)
 {
     pollfd p{fd, POLLOUT, 0};
@@ -181,9 +187,8 @@ bool LabContext::connectRefused(const QString &name, quint16 wanted)
             QStringLiteral("connect() to port %1 succeeded: something listens there").arg(port);
         return false;
     }
-    note(QStringLiteral("connect() to 127.0.0.1:%1 failed: %2")
-             .arg(port)
-             .arg(QString::fromLocal8Bit(std::strerror(err))));
+    note({u"connect-failed"_qs,
+          {{u"port"_qs, QString::number(port)}, {u"error"_qs, errnoName(err)}}});
     if (err != ECONNREFUSED) {
         m_error = QStringLiteral("connect() failed with %1, not ECONNREFUSED")
                       .arg(QString::fromLocal8Bit(std::strerror(err)));
@@ -302,7 +307,7 @@ bool LabContext::forkHolder(const QString &name)
     if (pid == 0)
         obeyOrders(e->fd.get(), orders.get()); // never returns
     m_children[name] = {pid, std::move(control)};
-    note(QStringLiteral("child process %1 holds a copy of the descriptor").arg(pid));
+    note({u"child-holds"_qs, {{u"pid"_qs, QString::number(pid)}}});
     return true;
 }
 
@@ -394,7 +399,7 @@ bool LabContext::enterNamespace()
         m_error = QStringLiteral("cannot bring lo up in %1").arg(m_namespace);
         return false;
     }
-    note(QStringLiteral("network namespace %1").arg(m_namespace));
+    note({u"namespace"_qs, {{u"name"_qs, m_namespace}}});
     return true;
 }
 
@@ -486,13 +491,6 @@ QString LabContext::describe(const QString &name) const
     if (const auto it = m_groups.find(name); it != m_groups.end())
         return QStringLiteral("%1 sockets").arg(it->second.size());
     return name;
-}
-
-QString LabContext::takeNote()
-{
-    const QString n = m_notes.join(QStringLiteral("; "));
-    m_notes.clear();
-    return n;
 }
 
 } // namespace tcpscope

@@ -4,6 +4,7 @@
 // ports). Everything it opened is closed, and every process it forked is ended, when it goes.
 #pragma once
 
+#include "lab/labnarration.h"
 #include "lab/uniquefd.h"
 #include "socketrecord.h"
 
@@ -11,6 +12,7 @@
 #include <QStringList>
 
 #include <map>
+#include <utility>
 #include <vector>
 
 namespace tcpscope {
@@ -65,9 +67,10 @@ public:
     QList<quint16> ports() const;
     QString describe(const QString &name) const; // "127.0.0.1:40000 → 127.0.0.1:8080"
     QString error() const { return m_error; }
-    // A note the step prints (bytes read, ports left...).
-    QString takeNote();
-    void note(const QString &text) { m_notes << text; }
+    // What the step reports (bytes read, ports left...): notes of the narration's data, which
+    // the reader shows in its own language.
+    std::vector<LabNote> takeNotes() { return std::exchange(m_notes, {}); }
+    void note(LabNote note) { m_notes.push_back(std::move(note)); }
 
 private:
     struct Endpoint
@@ -89,7 +92,7 @@ private:
     std::map<QString, std::vector<Endpoint>> m_groups;
     std::map<QString, Child> m_children;
     QString m_namespace;
-    QStringList m_notes;
+    std::vector<LabNote> m_notes;
     QString m_error;
 };
 

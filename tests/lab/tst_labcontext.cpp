@@ -97,7 +97,12 @@ void TestLabContext::refusedConnectIsRefused()
     LabContext c;
     const int before = openDescriptors();
     QVERIFY2(c.connectRefused(u"client"_qs), qPrintable(c.error()));
-    QVERIFY2(c.takeNote().contains(u"failed"), "the refusal is noted");
+    const std::vector<LabNote> notes = c.takeNotes();
+    QCOMPARE(int(notes.size()), 1);
+    QCOMPARE(notes.front().id, u"connect-failed"_qs);
+    QVERIFY(notes.front().args.value(u"port"_qs).toInt() > 0);
+    QCOMPARE(notes.front().args.value(u"error"_qs), u"ECONNREFUSED"_qs);
+    QVERIFY(LabNarration::builtin().note(notes.front().id)); // the note has its words
     QCOMPARE(openDescriptors(), before + 1); // the refused socket, kept until the context goes
 }
 
