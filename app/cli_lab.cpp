@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <signal.h>
 #include <string>
 #include <unistd.h>
 
@@ -120,8 +121,11 @@ bool playStep(LabRun &run, const LabScenario &s, int i, LabReporter &reporter)
 
 bool play(const LabScenario &s, bool stepping, LabReporter &reporter)
 {
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    // Without SA_RESTART: a signal also ends the wait for the driver's reply (read() fails).
+    struct sigaction stop = {};
+    stop.sa_handler = onSignal;
+    ::sigaction(SIGINT, &stop, nullptr);
+    ::sigaction(SIGTERM, &stop, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
     LabRun run(s);
     run.setStopFlag(&g_stop);

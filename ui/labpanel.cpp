@@ -96,10 +96,17 @@ LabPanel::LabPanel(QWidget *parent)
 
 LabPanel::~LabPanel()
 {
-    if (isRunning()) {
+    // Nothing of a panel being destroyed may hear from the worker any more.
+    disconnect(&m_worker, nullptr, this, nullptr);
+    if (!isRunning())
+        return;
+    if (m_waiting)
+        m_worker.write(labReplyLine(LabReply::Stop));
+    else
         m_worker.terminate(); // the worker closes its sockets on SIGTERM
-        if (!m_worker.waitForFinished(3000))
-            m_worker.kill();
+    if (!m_worker.waitForFinished(3000)) {
+        m_worker.kill();
+        m_worker.waitForFinished(1000);
     }
 }
 

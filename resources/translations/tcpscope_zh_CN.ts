@@ -317,42 +317,53 @@
     </message>
 </context>
 <context>
-    <name>tcpscope::LabPanel</name>
-    <message>
-        <source>cannot start %1: %2</source>
-        <translation>无法启动 %1:%2</translation>
-    </message>
-    <message>
-        <source>Needs root: it makes a network namespace where nftables holds back FINs and SYNs. Start tcpscope-cli lab run %1 as root to play it.</source>
-        <translation>需要 root 权限:它会创建一个网络命名空间,用 nftables 拦住 FIN 和 SYN。请以 root 身份运行 tcpscope-cli lab run %1。</translation>
-    </message>
+    <name>tcpscope::LabLog</name>
     <message>
         <source>appeared in %1</source>
         <translation>出现于 %1</translation>
     </message>
     <message>
         <source>gone (was %1)</source>
-        <translation>消失(原为 %1)</translation>
+        <translation>消失（原为 %1）</translation>
     </message>
     <message>
         <source>✗ not seen: %1</source>
-        <translation>✗ 未观测到:%1</translation>
+        <translation>✗ 未观测到：%1</translation>
     </message>
     <message>
         <source>Stopped: the scenario's sockets are closed.</source>
-        <translation>已停止:场景创建的套接字都已关闭。</translation>
+        <translation>已停止：场景创建的套接字都已关闭。</translation>
     </message>
     <message>
         <source>Every step showed what it claims.</source>
-        <translation>每一步都展示了它所说的内容。</translation>
+        <translation>每一步都展示了它所描述的现象。</translation>
     </message>
     <message>
         <source>A step did not show what it claims.</source>
-        <translation>有一步没有展示它所说的内容。</translation>
+        <translation>有一步没有展示它所描述的现象。</translation>
     </message>
     <message>
+        <source>%1 gone</source>
+        <translation>%1 已消失</translation>
+    </message>
+    <message>
+        <source> (Recv-Q ≥ %1)</source>
+        <translation>（Recv-Q ≥ %1）</translation>
+    </message>
+    <message>
+        <source>Needs root: it makes a network namespace where nftables holds back FINs and SYNs. Start tcpscope-cli lab run %1 as root to play it.</source>
+        <translation>需要 root 权限：它会创建一个网络命名空间，用 nftables 拦住 FIN 和 SYN。请以 root 身份运行 tcpscope-cli lab run %1。</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::LabPanel</name>
+    <message>
         <source>Lab: real sockets on this machine, step by step</source>
-        <translation>实验:本机上的真实套接字,一步一步来</translation>
+        <translation>实验：本机上的真实套接字，逐步演示</translation>
     </message>
     <message>
         <source>Start</source>
@@ -360,7 +371,7 @@
     </message>
     <message>
         <source>Start the scenario, one step at a time</source>
-        <translation>开始场景,一次一步</translation>
+        <translation>开始场景，每次执行一步</translation>
     </message>
     <message>
         <source>Next</source>
@@ -373,6 +384,30 @@
     <message>
         <source>Stop</source>
         <translation>停止</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Without the window: tcpscope-cli lab run %1</source>
+        <translation>不打开窗口时：tcpscope-cli lab run %1</translation>
+    </message>
+    <message>
+        <source>&amp;Start the selected scenario step by step</source>
+        <translation>逐步运行选中的场景(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Next step</source>
+        <translation>下一步(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Run the selected scenario to the end</source>
+        <translation>一次运行完选中的场景(&amp;R)</translation>
+    </message>
+    <message>
+        <source>S&amp;top the scenario</source>
+        <translation>停止场景(&amp;T)</translation>
     </message>
 </context>
 <context>
@@ -803,6 +838,10 @@
     <message>
         <source>Show the &amp;Lab panel</source>
         <translation>显示实验面板(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Lab packets on lo</source>
+        <translation>实验报文（lo）</translation>
     </message>
 </context>
 <context>

@@ -72,6 +72,7 @@ private slots:
     void scenario_data();
     void scenario();
     void steppingWaitsAndStops();
+    void terminatedWhileWaitingCleansUp();
 };
 
 void TestLab::listNamesEveryScenario()
@@ -231,6 +232,27 @@ void TestLab::steppingWaitsAndStops()
     out += run.readAllStandardOutput();
     QVERIFY(out.contains("\"done\""));
     QCOMPARE(run.exitCode(), 1); // stopped before the end
+}
+
+void TestLab::terminatedWhileWaitingCleansUp()
+{
+    // SIGTERM while the worker waits for its driver's reply (the window closing): it stops
+    // waiting, closes what it opened and says so.
+    QProcess run;
+    run.start(kCli,
+              {u"lab"_qs, u"run"_qs, u"client-close"_qs, u"--step"_qs, u"--format"_qs, u"json"_qs});
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).contains("\"waiting\""), 5000);
+    run.write(labReplyLine(LabReply::Next));
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).contains("\"next\":2"), 5000);
+    run.terminate();
+    QVERIFY(run.waitForFinished(10000));
+    QCOMPARE(run.exitStatus(), QProcess::NormalExit); // it ended itself, not killed
+    out += run.readAllStandardOutput();
+    const std::optional<LabEvent> last = parseLabEvent(out.trimmed().split('\n').last());
+    QVERIFY2(last && std::holds_alternative<LabDoneEvent>(*last), out.constData());
+    QVERIFY(std::get<LabDoneEvent>(*last).stopped);
+    QCOMPARE(run.exitCode(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestLab)
