@@ -12,6 +12,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -366,6 +367,7 @@ void LabPanel::setLanguage(const QString &language)
         showSelected();
     renderSteps();
     m_log->setPlainText(m_logEntries.lines(m_language).join(u'\n'));
+    m_log->moveCursor(QTextCursor::End); // the latest lines in view, as before
 }
 
 void LabPanel::retranslate()
