@@ -36,37 +36,7 @@ QString cliPath()
 LabPanel::LabPanel(QWidget *parent)
     : QWidget(parent)
 {
-    auto *layout = new QVBoxLayout(this);
-    m_title = new QLabel;
-    m_title->setStyleSheet(QStringLiteral("font-weight: bold"));
-    m_title->setWordWrap(true);
-    m_scenarios = new QListWidget;
-    m_scenarios->setMaximumHeight(230);
-    m_scenarios->setWordWrap(true);
-    m_summary = new QLabel;
-    m_summary->setWordWrap(true);
-    m_start = new QPushButton;
-    m_next = new QPushButton;
-    m_runAllButton = new QPushButton;
-    m_stop = new QPushButton;
-    auto *buttons = new QGridLayout;
-    buttons->addWidget(m_start, 0, 0);
-    buttons->addWidget(m_next, 0, 1);
-    buttons->addWidget(m_runAllButton, 1, 0);
-    buttons->addWidget(m_stop, 1, 1);
-    m_steps = new QListWidget;
-    m_steps->setWordWrap(true);
-    m_steps->setSelectionMode(QAbstractItemView::NoSelection);
-    m_log = new QPlainTextEdit;
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(2000);
-    m_log->setMaximumHeight(160);
-    layout->addWidget(m_title);
-    layout->addWidget(m_scenarios);
-    layout->addWidget(m_summary);
-    layout->addLayout(buttons);
-    layout->addWidget(m_steps, 1);
-    layout->addWidget(m_log);
+    createWidgets();
     createActions();
 
     connect(m_scenarios, &QListWidget::currentRowChanged, this, &LabPanel::showSelected);
@@ -109,6 +79,41 @@ LabPanel::~LabPanel()
         m_worker.kill();
         m_worker.waitForFinished(1000);
     }
+}
+
+void LabPanel::createWidgets()
+{
+    auto *layout = new QVBoxLayout(this);
+    m_title = new QLabel;
+    m_title->setStyleSheet(QStringLiteral("font-weight: bold"));
+    m_title->setWordWrap(true);
+    m_scenarios = new QListWidget;
+    m_scenarios->setMaximumHeight(230);
+    m_scenarios->setWordWrap(true);
+    m_summary = new QLabel;
+    m_summary->setWordWrap(true);
+    m_start = new QPushButton;
+    m_next = new QPushButton;
+    m_runAllButton = new QPushButton;
+    m_stop = new QPushButton;
+    auto *buttons = new QGridLayout;
+    buttons->addWidget(m_start, 0, 0);
+    buttons->addWidget(m_next, 0, 1);
+    buttons->addWidget(m_runAllButton, 1, 0);
+    buttons->addWidget(m_stop, 1, 1);
+    m_steps = new QListWidget;
+    m_steps->setWordWrap(true);
+    m_steps->setSelectionMode(QAbstractItemView::NoSelection);
+    m_log = new QPlainTextEdit;
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    m_log->setMaximumHeight(160);
+    layout->addWidget(m_title);
+    layout->addWidget(m_scenarios);
+    layout->addWidget(m_summary);
+    layout->addLayout(buttons);
+    layout->addWidget(m_steps, 1);
+    layout->addWidget(m_log);
 }
 
 void LabPanel::createActions()

@@ -66,6 +66,7 @@ protected:
 private:
     enum class StepMark { Pending, Current, Passed, Failed };
 
+    void createWidgets();
     void createActions();
     void retranslate();
     void fillScenarios();
