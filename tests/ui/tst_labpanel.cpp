@@ -142,7 +142,8 @@ void TestLabPanel::stopEndsTheWorker()
     QSignalSpy steps(lab, &LabPanel::stepStarted);
     QVERIFY(lab->start(u"close-wait-leak"_qs, false)); // step by step
     QTRY_VERIFY_WITH_TIMEOUT(lab->findChildren<QPushButton *>().size() == 4, 1000);
-    QTest::qWait(300);
+    // The worker has started and waits (a fixed 300 ms was too short under ASan).
+    QTRY_VERIFY_WITH_TIMEOUT(lab->nextButton()->isEnabled(), 10000);
     QCOMPARE(steps.count(), 0); // it waits for Next
     lab->next();
     QTRY_COMPARE_WITH_TIMEOUT(steps.count(), 1, 5000);
