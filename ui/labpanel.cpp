@@ -3,20 +3,20 @@
 #include "lab/labscenario.h"
 #include "uilanguage.h"
 
+#include <QAction>
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QEvent>
-#include <QFileInfo>
 #include <QGridLayout>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <unistd.h>
 
 namespace tcpscope {
@@ -36,12 +36,60 @@ QString cliPath()
 LabPanel::LabPanel(QWidget *parent)
     : QWidget(parent)
 {
+    createWidgets();
+    createActions();
+
+    connect(m_scenarios, &QListWidget::currentRowChanged, this, &LabPanel::showSelected);
+    connect(m_start, &QPushButton::clicked, m_startAction, &QAction::trigger);
+    connect(m_runAllButton, &QPushButton::clicked, m_runAllAction, &QAction::trigger);
+    connect(m_next, &QPushButton::clicked, m_nextAction, &QAction::trigger);
+    connect(m_stop, &QPushButton::clicked, m_stopAction, &QAction::trigger);
+    connect(&m_worker, &QProcess::readyReadStandardOutput, this, &LabPanel::readWorker);
+    connect(&m_worker, &QProcess::finished, this, [this](int code) {
+        readWorker();
+        m_waiting = false;
+        std::replace(m_marks.begin(), m_marks.end(), StepMark::Current, StepMark::Pending);
+        renderSteps();
+        updateButtons();
+        Q_EMIT runningChanged(false);
+        Q_EMIT finished(code == 0 && m_ok);
+    });
+    connect(&m_worker, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart)
+            addToLog(LabLog::StartFailure{cliPath(), m_worker.errorString()});
+    });
+    m_language = UiLanguage::instance().current();
+    connect(&UiLanguage::instance(), &UiLanguage::changed, this, &LabPanel::setLanguage);
+    fillScenarios();
+    retranslate();
+    m_scenarios->setCurrentRow(0);
+}
+
+LabPanel::~LabPanel()
+{
+    // Nothing of a panel being destroyed may hear from the worker any more.
+    disconnect(&m_worker, nullptr, this, nullptr);
+    if (!isRunning())
+        return;
+    if (m_waiting)
+        m_worker.write(labReplyLine(LabReply::Stop));
+    else
+        m_worker.terminate(); // the worker closes its sockets on SIGTERM
+    if (!m_worker.waitForFinished(3000)) {
+        m_worker.kill();
+        m_worker.waitForFinished(1000);
+    }
+}
+
+void LabPanel::createWidgets()
+{
     auto *layout = new QVBoxLayout(this);
     m_title = new QLabel;
     m_title->setStyleSheet(QStringLiteral("font-weight: bold"));
     m_title->setWordWrap(true);
     m_scenarios = new QListWidget;
     m_scenarios->setMaximumHeight(230);
+    m_scenarios->setWordWrap(true);
     m_summary = new QLabel;
     m_summary->setWordWrap(true);
     m_start = new QPushButton;
@@ -66,46 +114,42 @@ LabPanel::LabPanel(QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(m_steps, 1);
     layout->addWidget(m_log);
-
-    connect(m_scenarios, &QListWidget::currentRowChanged, this, &LabPanel::showSelected);
-    connect(m_start, &QPushButton::clicked, this, [this] { start(scenarioName(), false); });
-    connect(m_runAllButton, &QPushButton::clicked, this, [this] {
-        if (isRunning()) { // running step by step: let it run to the end
-            m_runAll = true;
-            if (m_waiting)
-                next();
-        } else {
-            start(scenarioName(), true);
-        }
-    });
-    connect(m_next, &QPushButton::clicked, this, &LabPanel::next);
-    connect(m_stop, &QPushButton::clicked, this, &LabPanel::stop);
-    connect(&m_worker, &QProcess::readyReadStandardOutput, this, &LabPanel::readWorker);
-    connect(&m_worker, &QProcess::finished, this, [this](int code) {
-        readWorker();
-        m_waiting = false;
-        updateButtons();
-        Q_EMIT runningChanged(false);
-        Q_EMIT finished(code == 0 && m_ok);
-    });
-    connect(&m_worker, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            m_log->appendPlainText(
-                tr("cannot start %1: %2").arg(cliPath(), m_worker.errorString()));
-    });
-    m_language = UiLanguage::instance().current();
-    connect(&UiLanguage::instance(), &UiLanguage::changed, this, &LabPanel::setLanguage);
-    fillScenarios();
-    retranslate();
-    m_scenarios->setCurrentRow(0);
 }
 
-LabPanel::~LabPanel()
+void LabPanel::createActions()
 {
-    if (isRunning()) {
-        m_worker.terminate(); // the worker closes its sockets on SIGTERM
-        if (!m_worker.waitForFinished(3000))
-            m_worker.kill();
+    m_startAction = new QAction(this);
+    m_startAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_nextAction = new QAction(this);
+    m_nextAction->setShortcut(QKeySequence(Qt::Key_F10));
+    m_runAllAction = new QAction(this);
+    m_runAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F5));
+    m_stopAction = new QAction(this);
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    connect(m_startAction, &QAction::triggered, this, [this] {
+        reveal();
+        start(scenarioName(), false);
+    });
+    connect(m_runAllAction, &QAction::triggered, this, [this] {
+        reveal();
+        runAll();
+    });
+    connect(m_nextAction, &QAction::triggered, this, &LabPanel::next);
+    connect(m_stopAction, &QAction::triggered, this, &LabPanel::stop);
+}
+
+QList<QAction *> LabPanel::menuActions() const
+{
+    return {m_startAction, m_nextAction, m_runAllAction, m_stopAction};
+}
+
+void LabPanel::reveal()
+{
+    for (QWidget *w = parentWidget(); w; w = w->parentWidget()) {
+        if (auto *dock = qobject_cast<QDockWidget *>(w)) {
+            dock->show();
+            dock->raise();
+        }
     }
 }
 
@@ -113,9 +157,7 @@ QString LabPanel::unavailableWhy(const QString &name)
 {
     const LabScenario *s = findLabScenario(name);
     if (s && s->needsRoot && ::geteuid() != 0)
-        return tr("Needs root: it makes a network namespace where nftables holds back FINs and "
-                  "SYNs. Start tcpscope-cli lab run %1 as root to play it.")
-            .arg(name);
+        return LabLog::needsRoot(name);
     return QString();
 }
 
@@ -123,10 +165,12 @@ void LabPanel::fillScenarios()
 {
     m_scenarios->clear();
     for (const LabScenario &s : labScenarios()) {
-        auto *item = new QListWidgetItem(m_language == u"zh" ? s.titleZh : s.titleEn);
+        // The id beside the title: it is what `tcpscope-cli lab run` and the README name.
+        auto *item = new QListWidgetItem(tr("%1 (%2)").arg(s.title.in(m_language), s.name));
         item->setData(Qt::UserRole, s.name);
         const QString why = unavailableWhy(s.name);
-        item->setToolTip(why.isEmpty() ? (m_language == u"zh" ? s.summaryZh : s.summaryEn) : why);
+        item->setToolTip((why.isEmpty() ? s.summary.in(m_language) : why) + u'\n'
+                         + tr("Without the window: tcpscope-cli lab run %1").arg(s.name));
         if (!why.isEmpty())
             item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
         m_scenarios->addItem(item);
@@ -139,6 +183,8 @@ QString LabPanel::scenarioName() const
     return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
+const LabScenario *LabPanel::shownScenario() const { return findLabScenario(m_shown); }
+
 void LabPanel::showSelected()
 {
     if (isRunning())
@@ -147,13 +193,39 @@ void LabPanel::showSelected()
     if (!s)
         return;
     const QString why = unavailableWhy(s->name);
-    m_summary->setText((m_language == u"zh" ? s->summaryZh : s->summaryEn)
+    m_summary->setText(s->summary.in(m_language)
                        + (why.isEmpty() ? QString() : QStringLiteral("\n\n") + why));
-    m_steps->clear();
-    for (std::size_t i = 0; i < s->steps.size(); ++i)
-        m_steps->addItem(QStringLiteral("%1. %2").arg(i + 1).arg(
-            m_language == u"zh" ? s->steps[i].zh : s->steps[i].en));
+    if (m_shown != s->name || m_marks.size() != s->steps.size()) {
+        m_shown = s->name;
+        m_marks.assign(s->steps.size(), StepMark::Pending);
+        m_steps->clear();
+    }
+    renderSteps();
     updateButtons();
+}
+
+void LabPanel::renderSteps()
+{
+    const LabScenario *s = shownScenario();
+    if (!s)
+        return;
+    while (m_steps->count() < int(s->steps.size()))
+        m_steps->addItem(QString());
+    for (std::size_t i = 0; i < s->steps.size(); ++i) {
+        QListWidgetItem *item = m_steps->item(int(i));
+        const StepMark mark = m_marks[i];
+        const QString prefix = mark == StepMark::Passed   ? QStringLiteral("✓ ")
+                               : mark == StepMark::Failed ? QStringLiteral("✗ ")
+                                                          : QString();
+        item->setText(prefix
+                      + QStringLiteral("%1. %2").arg(i + 1).arg(s->steps[i].text.in(m_language)));
+        QFont f = item->font();
+        f.setBold(mark == StepMark::Current);
+        item->setFont(f);
+        item->setBackground(mark == StepMark::Current
+                                ? palette().color(QPalette::Highlight).lighter(170)
+                                : QBrush());
+    }
 }
 
 bool LabPanel::start(const QString &name, bool runAll)
@@ -164,11 +236,13 @@ bool LabPanel::start(const QString &name, bool runAll)
         if (m_scenarios->item(i)->data(Qt::UserRole).toString() == name)
             m_scenarios->setCurrentRow(i);
     }
+    m_shown.clear(); // a fresh list of steps
     showSelected();
     m_runAll = runAll;
     m_ok = true;
     m_pending.clear();
     m_log->clear();
+    m_logEntries.clear();
     m_worker.start(cliPath(),
                    {QStringLiteral("lab"), QStringLiteral("run"), name, QStringLiteral("--step"),
                     QStringLiteral("--format"), QStringLiteral("json")});
@@ -177,12 +251,24 @@ bool LabPanel::start(const QString &name, bool runAll)
     return true;
 }
 
+void LabPanel::runAll()
+{
+    if (!isRunning()) {
+        start(scenarioName(), true);
+        return;
+    }
+    m_runAll = true; // running step by step: let it run to the end
+    updateButtons();
+    if (m_waiting)
+        next();
+}
+
 void LabPanel::next()
 {
     if (!isRunning() || !m_waiting)
         return;
     m_waiting = false;
-    m_worker.write("\n");
+    m_worker.write(labReplyLine(LabReply::Next));
     updateButtons();
 }
 
@@ -191,10 +277,11 @@ void LabPanel::stop()
     if (!isRunning())
         return;
     if (m_waiting)
-        m_worker.write("stop\n");
+        m_worker.write(labReplyLine(LabReply::Stop));
     else
         m_worker.terminate(); // mid-step: SIGTERM ends the step and cleans up
     m_waiting = false;
+    updateButtons();
 }
 
 void LabPanel::readWorker()
@@ -204,79 +291,67 @@ void LabPanel::readWorker()
     while ((nl = m_pending.indexOf('\n')) >= 0) {
         const QByteArray line = m_pending.left(nl);
         m_pending.remove(0, nl + 1);
-        const QJsonObject event = QJsonDocument::fromJson(line).object();
-        if (!event.isEmpty())
-            handle(event);
+        if (const std::optional<LabEvent> event = parseLabEvent(line))
+            handle(*event);
     }
 }
 
-void LabPanel::handle(const QJsonObject &e)
+void LabPanel::addToLog(LabLog::Entry entry)
 {
-    const QString event = e.value(u"event").toString();
-    if (event == u"waiting") {
-        m_waiting = true;
-        // Run all: a pause between steps, long enough to watch the diagram and read the step.
-        if (m_runAll)
-            QTimer::singleShot(e.value(u"next").toInt() == 1 ? 0 : kRunAllPauseMs, this,
-                               &LabPanel::next);
-    } else if (event == u"step") {
-        const int i = e.value(u"index").toInt() - 1;
-        for (int k = 0; k < m_steps->count(); ++k) {
-            QFont f = m_steps->item(k)->font();
-            f.setBold(k == i);
-            m_steps->item(k)->setFont(f);
-            m_steps->item(k)->setBackground(
-                k == i ? palette().color(QPalette::Highlight).lighter(170) : QBrush());
-        }
-        if (QListWidgetItem *item = m_steps->item(i))
-            m_steps->scrollToItem(item);
-        if (const auto s = parseTcpState(e.value(u"about").toString()))
-            Q_EMIT stepStarted(*s);
-    } else if (event == u"observed") {
-        const QString from = e.value(u"from").toString(), to = e.value(u"to").toString();
-        const QString change = e.value(u"appeared").toBool() ? tr("appeared in %1").arg(to)
-                               : to == u"CLOSED"             ? tr("gone (was %1)").arg(from)
-                                                             : from + QStringLiteral(" → ") + to;
-        m_log->appendPlainText(change + QStringLiteral(" — ") + e.value(u"socket").toString());
-    } else if (event == u"result") {
-        const int i = e.value(u"index").toInt() - 1;
-        const bool ok = e.value(u"ok").toBool();
-        m_ok = m_ok && ok;
-        if (QListWidgetItem *item = m_steps->item(i)) {
-            item->setText((ok ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + item->text());
-            item->setBackground(QBrush());
-        }
-        if (!e.value(u"note").toString().isEmpty())
-            m_log->appendPlainText(QStringLiteral("· ") + e.value(u"note").toString());
-        if (!e.value(u"error").toString().isEmpty())
-            m_log->appendPlainText(QStringLiteral("✗ ") + e.value(u"error").toString());
-        for (const QJsonValue &x : e.value(u"expect").toArray()) {
-            if (!x.toObject().value(u"ok").toBool())
-                m_log->appendPlainText(
-                    tr("✗ not seen: %1").arg(x.toObject().value(u"text").toString()));
-        }
-        QList<quint16> ports;
-        for (const QString &p : e.value(u"ports").toString().split(u',', Qt::SkipEmptyParts))
-            ports << quint16(p.toUInt());
-        Q_EMIT scenarioPorts(ports);
-    } else if (event == u"done") {
-        m_log->appendPlainText(
-            e.value(u"stopped").toBool() ? tr("Stopped: the scenario's sockets are closed.")
-            : e.value(u"ok").toBool()    ? tr("Every step showed what it claims.")
-                                         : tr("A step did not show what it claims."));
-    } else if (event == u"unavailable") {
-        m_log->appendPlainText(e.value(u"why").toString());
-    }
+    for (const QString &line : m_logEntries.add(std::move(entry), m_language))
+        m_log->appendPlainText(line);
+}
+
+void LabPanel::handle(const LabEvent &event)
+{
+    std::visit([this](const auto &e) { on(e); }, event);
+    addToLog(event);
+}
+
+void LabPanel::on(const LabWaitingEvent &e)
+{
+    m_waiting = true;
+    updateButtons();
+    // Run all: a pause between steps, long enough to watch the diagram and read the step.
+    if (m_runAll)
+        QTimer::singleShot(e.next == 1 ? 0 : kRunAllPauseMs, this, &LabPanel::next);
+}
+
+void LabPanel::on(const LabStepEvent &e)
+{
+    const std::size_t i = std::size_t(e.index - 1);
+    if (i < m_marks.size())
+        m_marks[i] = StepMark::Current;
+    renderSteps();
+    if (QListWidgetItem *item = m_steps->item(int(i)))
+        m_steps->scrollToItem(item);
+    Q_EMIT stepStarted(e.about);
+}
+
+void LabPanel::on(const LabResultEvent &e)
+{
+    const std::size_t i = std::size_t(e.index - 1);
+    m_ok = m_ok && e.ok;
+    if (i < m_marks.size())
+        m_marks[i] = e.ok ? StepMark::Passed : StepMark::Failed;
+    renderSteps();
+    Q_EMIT scenarioPorts(e.ports);
 }
 
 void LabPanel::updateButtons()
 {
     const bool running = isRunning();
     const bool available = unavailableWhy(scenarioName()).isEmpty();
-    m_start->setEnabled(!running && available);
-    m_runAllButton->setEnabled(available && (!running || !m_runAll));
-    m_next->setEnabled(running && m_waiting);
-    m_stop->setEnabled(running);
+    const std::pair<QPushButton *, QAction *> controls[] = {{m_start, m_startAction},
+                                                            {m_next, m_nextAction},
+                                                            {m_runAllButton, m_runAllAction},
+                                                            {m_stop, m_stopAction}};
+    const bool enabled[] = {!running && available, running && m_waiting,
+                            available && (!running || !m_runAll), running};
+    for (std::size_t i = 0; i < std::size(controls); ++i) {
+        controls[i].first->setEnabled(enabled[i]);
+        controls[i].second->setEnabled(enabled[i]);
+    }
     m_scenarios->setEnabled(!running);
 }
 
@@ -286,10 +361,18 @@ void LabPanel::setLanguage(const QString &language)
 {
     m_language = language;
     const int row = m_scenarios->currentRow();
-    fillScenarios();
-    m_scenarios->setCurrentRow(row);
-    if (!isRunning())
+    {
+        const QSignalBlocker quiet(m_scenarios); // the same row, in other words
+        fillScenarios();
+        m_scenarios->setCurrentRow(row);
+    }
+    if (const LabScenario *s = shownScenario(); s && isRunning())
+        m_summary->setText(s->summary.in(m_language));
+    else
         showSelected();
+    renderSteps();
+    m_log->setPlainText(m_logEntries.lines(m_language).join(u'\n'));
+    m_log->moveCursor(QTextCursor::End); // the latest lines in view, as before
 }
 
 void LabPanel::retranslate()
@@ -300,6 +383,10 @@ void LabPanel::retranslate()
     m_next->setText(tr("Next"));
     m_runAllButton->setText(tr("Run all"));
     m_stop->setText(tr("Stop"));
+    m_startAction->setText(tr("&Start the selected scenario step by step"));
+    m_nextAction->setText(tr("&Next step"));
+    m_runAllAction->setText(tr("&Run the selected scenario to the end"));
+    m_stopAction->setText(tr("S&top the scenario"));
 }
 
 void LabPanel::changeEvent(QEvent *event)

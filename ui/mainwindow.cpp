@@ -188,6 +188,8 @@ void MainWindow::createLab()
     QAction *toggle = m_labDock->toggleViewAction();
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     m_labMenu->addAction(toggle);
+    m_labMenu->addSeparator();
+    m_labMenu->addActions(m_lab->menuActions()); // start, next step, run all, stop
     // Each step: the kernel tab in front, the explanation on the state the step is about.
     connect(m_lab, &LabPanel::stepStarted, this, [this](TcpState about) {
         m_tabs->setCurrentIndex(0);

@@ -38,29 +38,63 @@ quint16 portOf(int fd, bool peer)
     return r == 0 ? ntohs(a.sin_port) : 0;
 }
 
-// A TCP socket connecting to 127.0.0.1:port; non-blocking, a connect still in progress
-// counts as made. -1 (errno says why) when socket() or connect() fails.
-int dial(quint16 port, bool nonBlocking)
+UniqueFd tcpSocket(int flags = 0)
 {
-    const int fd =
-        ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0), 0);
-    if (fd < 0)
-        return -1;
+    return UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | flags, 0));
+}
+
+bool bindLoopback(int fd, quint16 port)
+{
     sockaddr_in a = loopback(port);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0
-        && !(nonBlocking && errno == EINPROGRESS)) {
-        const int err = errno;
-        ::close(fd);
-        errno = err;
-        return -1;
-    }
+    return ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+}
+
+// A TCP socket connecting to 127.0.0.1:port; non-blocking, a connect still in progress
+// counts as made. None (errno says why) when socket() or connect() fails.
+UniqueFd dial(quint16 port, bool nonBlocking)
+{
+    UniqueFd fd = tcpSocket(nonBlocking ? SOCK_NONBLOCK : 0);
+    if (!fd)
+        return fd;
+    sockaddr_in a = loopback(port);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0
+        && !(nonBlocking && errno == EINPROGRESS))
+        fd.reset(); // keeps errno
     return fd;
+}
+
+QString errnoName(int err)
+{
+    const char *name = ::strerrorname_np(err);
+    return name ? QString::fromLatin1(name) : QString::number(err);
 }
 
 bool waitWritable(int fd, int ms)
 {
     pollfd p{fd, POLLOUT, 0};
     return ::poll(&p, 1, ms) == 1;
+}
+
+// The forked holder of a socket: keeps its copy of `fd` and obeys one-letter orders read
+// from `orders` until told to quit or its parent goes away (the pipe closes).
+[[noreturn]] void obeyOrders(int fd, int orders)
+{
+    // Keep only the socket and the order pipe: a child that kept the scenario's other
+    // descriptors would hold their connections open too (the very leak this shows).
+    for (int other = 3; other < 4096; ++other) {
+        if (other != fd && other != orders)
+            ::close(other);
+    }
+    char c;
+    while (::read(orders, &c, 1) == 1) {
+        if (c == 'c')
+            ::close(fd);
+        else if (c == 's')
+            ::shutdown(fd, SHUT_WR);
+        else if (c == 'q')
+            break;
+    }
+    ::_exit(0);
 }
 
 } // namespace
@@ -70,23 +104,13 @@ LabContext::~LabContext()
     if (!m_namespace.isEmpty())
         QProcess::execute(QStringLiteral("ip"), {u"netns"_qs, u"del"_qs, m_namespace});
     for (auto &[name, c] : m_children) {
-        if (c.control >= 0)
-            ::close(c.control);
+        c.control.reset();
         if (c.pid > 0) {
             ::kill(c.pid, SIGKILL);
             ::waitpid(c.pid, nullptr, 0);
         }
     }
-    for (auto &[name, e] : m_sockets) {
-        if (e.fd >= 0)
-            ::close(e.fd);
-    }
-    for (auto &[name, group] : m_groups) {
-        for (Endpoint &e : group) {
-            if (e.fd >= 0)
-                ::close(e.fd);
-        }
-    }
+    // The sockets close with their owners.
 }
 
 bool LabContext::fail(const QString &what)
@@ -98,7 +122,7 @@ bool LabContext::fail(const QString &what)
 LabContext::Endpoint *LabContext::find(const QString &name)
 {
     const auto it = m_sockets.find(name);
-    if (it == m_sockets.end() || it->second.fd < 0) {
+    if (it == m_sockets.end() || !it->second.fd) {
         m_error = QStringLiteral("no open socket \"%1\"").arg(name);
         return nullptr;
     }
@@ -107,17 +131,15 @@ LabContext::Endpoint *LabContext::find(const QString &name)
 
 bool LabContext::listen(const QString &name, int backlog, quint16 port)
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    UniqueFd fd = tcpSocket();
+    if (!fd)
         return fail(QStringLiteral("socket()"));
     const int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a = loopback(port);
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::listen(fd, backlog) != 0) {
-        ::close(fd);
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (!bindLoopback(fd.get(), port) || ::listen(fd.get(), backlog) != 0)
         return fail(QStringLiteral("listen()"));
-    }
-    m_sockets[name] = {fd, portOf(fd, false), 0, true};
+    const quint16 local = portOf(fd.get(), false);
+    m_sockets[name] = {std::move(fd), local, 0, true};
     return true;
 }
 
@@ -126,43 +148,47 @@ bool LabContext::connect(const QString &name, const QString &listener, bool wait
     const Endpoint *l = find(listener);
     if (!l)
         return false;
-    const int fd = dial(l->local, true);
-    if (fd < 0)
+    const quint16 remote = l->local;
+    UniqueFd fd = dial(remote, true);
+    if (!fd)
         return fail(QStringLiteral("connect()"));
-    if (wait && !waitWritable(fd, 3000)) {
-        ::close(fd);
+    if (wait && !waitWritable(fd.get(), 3000)) {
         m_error = QStringLiteral("connect() did not complete in 3 s");
         return false;
     }
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    m_sockets[name] = {fd, portOf(fd, false), l->local, false};
+    ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+    const quint16 local = portOf(fd.get(), false);
+    m_sockets[name] = {std::move(fd), local, remote, false};
     return true;
 }
 
-bool LabContext::connectRefused(const QString &name)
+bool LabContext::connectRefused(const QString &name, quint16 wanted)
 {
     // A port nobody listens on: bind one, note it, close it.
-    const int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a = loopback(0);
-    if (probe < 0 || ::bind(probe, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
-        return fail(QStringLiteral("bind()"));
-    const quint16 port = portOf(probe, false);
-    ::close(probe);
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    quint16 port = 0;
+    {
+        const UniqueFd probe = tcpSocket();
+        if (!probe)
+            return fail(QStringLiteral("socket()"));
+        if (!bindLoopback(probe.get(), wanted))
+            return fail(QStringLiteral("bind()"));
+        port = portOf(probe.get(), false);
+    }
+    UniqueFd fd = tcpSocket();
+    if (!fd)
         return fail(QStringLiteral("socket()"));
-    a = loopback(port);
-    const int r = ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+    sockaddr_in a = loopback(port);
+    const int r = ::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a);
     const int err = errno;
-    m_sockets[name] = {fd, portOf(fd, false), port, false};
+    const quint16 local = portOf(fd.get(), false);
+    m_sockets[name] = {std::move(fd), local, port, false};
     if (r == 0) {
         m_error =
             QStringLiteral("connect() to port %1 succeeded: something listens there").arg(port);
         return false;
     }
-    note(QStringLiteral("connect() to 127.0.0.1:%1 failed: %2")
-             .arg(port)
-             .arg(QString::fromLocal8Bit(std::strerror(err))));
+    note({u"connect-failed"_qs,
+          {{u"port"_qs, QString::number(port)}, {u"error"_qs, errnoName(err)}}});
     if (err != ECONNREFUSED) {
         m_error = QStringLiteral("connect() failed with %1, not ECONNREFUSED")
                       .arg(QString::fromLocal8Bit(std::strerror(err)));
@@ -176,10 +202,11 @@ bool LabContext::accept(const QString &name, const QString &listener)
     const Endpoint *l = find(listener);
     if (!l)
         return false;
-    const int fd = ::accept4(l->fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0)
+    UniqueFd fd(::accept4(l->fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!fd)
         return fail(QStringLiteral("accept()"));
-    m_sockets[name] = {fd, portOf(fd, false), portOf(fd, true), false};
+    const quint16 local = portOf(fd.get(), false), remote = portOf(fd.get(), true);
+    m_sockets[name] = {std::move(fd), local, remote, false};
     return true;
 }
 
@@ -188,7 +215,8 @@ bool LabContext::send(const QString &name, const QByteArray &bytes)
     Endpoint *e = find(name);
     if (!e)
         return false;
-    if (::send(e->fd, bytes.constData(), std::size_t(bytes.size()), MSG_NOSIGNAL) != bytes.size())
+    if (::send(e->fd.get(), bytes.constData(), std::size_t(bytes.size()), MSG_NOSIGNAL)
+        != bytes.size())
         return fail(QStringLiteral("send()"));
     return true;
 }
@@ -200,7 +228,7 @@ bool LabContext::receiveAll(const QString &name, QByteArray *out)
         return false;
     char buf[4096];
     for (;;) {
-        const ssize_t n = ::recv(e->fd, buf, sizeof buf, MSG_DONTWAIT);
+        const ssize_t n = ::recv(e->fd.get(), buf, sizeof buf, MSG_DONTWAIT);
         if (n <= 0)
             break;
         out->append(buf, int(n));
@@ -215,12 +243,12 @@ bool LabContext::readToEnd(const QString &name)
         return false;
     char buf[4096];
     for (;;) {
-        pollfd p{e->fd, POLLIN, 0};
+        pollfd p{e->fd.get(), POLLIN, 0};
         if (::poll(&p, 1, 3000) != 1) {
             m_error = QStringLiteral("no end of stream on \"%1\" within 3 s").arg(name);
             return false;
         }
-        const ssize_t n = ::recv(e->fd, buf, sizeof buf, 0);
+        const ssize_t n = ::recv(e->fd.get(), buf, sizeof buf, 0);
         if (n == 0)
             return true;
         if (n < 0)
@@ -233,8 +261,7 @@ bool LabContext::close(const QString &name)
     Endpoint *e = find(name);
     if (!e)
         return false;
-    ::close(e->fd);
-    e->fd = -1;
+    e->fd.reset();
     return true;
 }
 
@@ -243,7 +270,7 @@ bool LabContext::shutdownWrite(const QString &name)
     Endpoint *e = find(name);
     if (!e)
         return false;
-    return ::shutdown(e->fd, SHUT_WR) == 0 || fail(QStringLiteral("shutdown()"));
+    return ::shutdown(e->fd.get(), SHUT_WR) == 0 || fail(QStringLiteral("shutdown()"));
 }
 
 bool LabContext::setLingerZero(const QString &name)
@@ -252,7 +279,7 @@ bool LabContext::setLingerZero(const QString &name)
     if (!e)
         return false;
     const linger l{1, 0};
-    return ::setsockopt(e->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0
+    return ::setsockopt(e->fd.get(), SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0
            || fail(QStringLiteral("setsockopt(SO_LINGER)"));
 }
 
@@ -261,7 +288,7 @@ bool LabContext::setOrphanTimeout(const QString &name, int seconds)
     Endpoint *e = find(name);
     if (!e)
         return false;
-    return ::setsockopt(e->fd, IPPROTO_TCP, TCP_LINGER2, &seconds, sizeof seconds) == 0
+    return ::setsockopt(e->fd.get(), IPPROTO_TCP, TCP_LINGER2, &seconds, sizeof seconds) == 0
            || fail(QStringLiteral("setsockopt(TCP_LINGER2)"));
 }
 
@@ -273,34 +300,14 @@ bool LabContext::forkHolder(const QString &name)
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) != 0)
         return fail(QStringLiteral("pipe()"));
-    const int fd = e->fd;
+    UniqueFd orders(pipefd[0]), control(pipefd[1]);
     const pid_t pid = ::fork();
     if (pid < 0)
         return fail(QStringLiteral("fork()"));
-    if (pid == 0) {
-        // The child: holds its copy of `fd` and obeys one-letter orders until told to quit
-        // or its parent goes away (the pipe closes).
-        ::close(pipefd[1]);
-        // Keep only the socket and the order pipe: a child that kept the scenario's other
-        // descriptors would hold their connections open too (the very leak this shows).
-        for (int other = 3; other < 4096; ++other) {
-            if (other != fd && other != pipefd[0])
-                ::close(other);
-        }
-        char c;
-        while (::read(pipefd[0], &c, 1) == 1) {
-            if (c == 'c')
-                ::close(fd);
-            else if (c == 's')
-                ::shutdown(fd, SHUT_WR);
-            else if (c == 'q')
-                break;
-        }
-        ::_exit(0);
-    }
-    ::close(pipefd[0]);
-    m_children[name] = {pid, pipefd[1]};
-    note(QStringLiteral("child process %1 holds a copy of the descriptor").arg(pid));
+    if (pid == 0)
+        obeyOrders(e->fd.get(), orders.get()); // never returns
+    m_children[name] = {pid, std::move(control)};
+    note({u"child-holds"_qs, {{u"pid"_qs, QString::number(pid)}}});
     return true;
 }
 
@@ -311,7 +318,7 @@ bool LabContext::order(const QString &name, char command)
         m_error = QStringLiteral("no child holds \"%1\"").arg(name);
         return false;
     }
-    return ::write(it->second.control, &command, 1) == 1 || fail(QStringLiteral("write()"));
+    return ::write(it->second.control.get(), &command, 1) == 1 || fail(QStringLiteral("write()"));
 }
 
 bool LabContext::childClose(const QString &name) { return order(name, 'c'); }
@@ -323,26 +330,24 @@ bool LabContext::shortConnections(const QString &group, const QString &listener,
     const Endpoint *l = find(listener);
     if (!l)
         return false;
-    const int lfd = l->fd;
+    const int lfd = l->fd.get();
     const quint16 lport = l->local;
     auto &clients = m_groups[group];
     for (int i = 0; i < n; ++i) {
-        const int c = dial(lport, false);
-        if (c < 0)
+        UniqueFd c = dial(lport, false);
+        if (!c)
             return fail(QStringLiteral("connect() #%1").arg(i + 1));
-        const int s = ::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (s < 0) {
-            ::close(c);
+        UniqueFd s(::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC));
+        if (!s)
             return fail(QStringLiteral("accept() #%1").arg(i + 1));
-        }
-        const quint16 local = portOf(c, false);
-        ::close(c); // the client closes first...
+        const quint16 local = portOf(c.get(), false);
+        c.reset(); // the client closes first...
         char buf[16];
-        pollfd p{s, POLLIN, 0};
+        pollfd p{s.get(), POLLIN, 0};
         ::poll(&p, 1, 1000);
-        (void)::recv(s, buf, sizeof buf, 0); // ...the server reads the end and closes too
-        ::close(s);
-        clients.push_back({-1, local, lport, false});
+        (void)::recv(s.get(), buf, sizeof buf, 0); // ...the server reads the end and closes too
+        s.reset();
+        clients.push_back({UniqueFd(), local, lport, false});
     }
     return true;
 }
@@ -354,10 +359,11 @@ bool LabContext::connectMany(const QString &group, const QString &listener, int 
         return false;
     auto &clients = m_groups[group];
     for (int i = 0; i < n; ++i) {
-        const int c = dial(l->local, true);
-        if (c < 0)
+        UniqueFd c = dial(l->local, true);
+        if (!c)
             return fail(QStringLiteral("connect() #%1").arg(i + 1));
-        clients.push_back({c, portOf(c, false), l->local, false});
+        const quint16 local = portOf(c.get(), false);
+        clients.push_back({std::move(c), local, l->local, false});
     }
     return true;
 }
@@ -367,9 +373,8 @@ void LabContext::group(const QString &group, const QStringList &names)
     auto &members = m_groups[group];
     for (const QString &n : names) {
         if (const auto it = m_sockets.find(n); it != m_sockets.end()) {
-            Endpoint e = it->second;
-            e.fd = -1; // the socket itself stays under its own name
-            members.push_back(e);
+            const Endpoint &e = it->second; // the socket itself stays under its own name
+            members.push_back({UniqueFd(), e.local, e.remote, e.listener});
         }
     }
 }
@@ -387,18 +392,14 @@ bool LabContext::enterNamespace()
         return false;
     }
     const QByteArray path = "/var/run/netns/" + m_namespace.toLocal8Bit();
-    const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
-        if (fd >= 0)
-            ::close(fd);
+    const UniqueFd fd(::open(path.constData(), O_RDONLY | O_CLOEXEC));
+    if (!fd || ::setns(fd.get(), CLONE_NEWNET) != 0)
         return fail(QStringLiteral("setns(%1)").arg(m_namespace));
-    }
-    ::close(fd);
     if (QProcess::execute(QStringLiteral("ip"), {u"link"_qs, u"set"_qs, u"lo"_qs, u"up"_qs}) != 0) {
         m_error = QStringLiteral("cannot bring lo up in %1").arg(m_namespace);
         return false;
     }
-    note(QStringLiteral("network namespace %1").arg(m_namespace));
+    note({u"namespace"_qs, {{u"name"_qs, m_namespace}}});
     return true;
 }
 
@@ -418,24 +419,22 @@ bool LabContext::nft(const QStringList &args)
 bool LabContext::connectEachOther(const QString &a, const QString &b)
 {
     // Two free ports: bind, note, and keep the sockets bound.
-    int fds[2];
+    UniqueFd fds[2];
     quint16 ports[2];
     for (int i = 0; i < 2; ++i) {
-        fds[i] = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        m_sockets[i ? b : a] = {fds[i], 0, 0, false}; // closed with the context, whatever happens
-        sockaddr_in addr = loopback(0);
-        if (fds[i] < 0 || ::bind(fds[i], reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
+        fds[i] = tcpSocket(SOCK_NONBLOCK);
+        if (!fds[i] || !bindLoopback(fds[i].get(), 0))
             return fail(QStringLiteral("bind()"));
-        ports[i] = portOf(fds[i], false);
+        ports[i] = portOf(fds[i].get(), false);
     }
     for (int i = 0; i < 2; ++i) {
         sockaddr_in peer = loopback(ports[1 - i]);
-        if (::connect(fds[i], reinterpret_cast<sockaddr *>(&peer), sizeof peer) != 0
+        if (::connect(fds[i].get(), reinterpret_cast<sockaddr *>(&peer), sizeof peer) != 0
             && errno != EINPROGRESS)
             return fail(QStringLiteral("connect()"));
     }
-    m_sockets[a] = {fds[0], ports[0], ports[1], false};
-    m_sockets[b] = {fds[1], ports[1], ports[0], false};
+    m_sockets[a] = {std::move(fds[0]), ports[0], ports[1], false};
+    m_sockets[b] = {std::move(fds[1]), ports[1], ports[0], false};
     return true;
 }
 
@@ -492,13 +491,6 @@ QString LabContext::describe(const QString &name) const
     if (const auto it = m_groups.find(name); it != m_groups.end())
         return QStringLiteral("%1 sockets").arg(it->second.size());
     return name;
-}
-
-QString LabContext::takeNote()
-{
-    const QString n = m_notes.join(QStringLiteral("; "));
-    m_notes.clear();
-    return n;
 }
 
 } // namespace tcpscope

@@ -4,12 +4,15 @@
 // ports). Everything it opened is closed, and every process it forked is ended, when it goes.
 #pragma once
 
+#include "lab/labnarration.h"
+#include "lab/uniquefd.h"
 #include "socketrecord.h"
 
 #include <QString>
 #include <QStringList>
 
 #include <map>
+#include <utility>
 #include <vector>
 
 namespace tcpscope {
@@ -25,8 +28,9 @@ public:
     // Each returns false with the reason in error() when the call fails.
     bool listen(const QString &name, int backlog = 16, quint16 port = 0);
     bool connect(const QString &name, const QString &listener, bool wait = true);
-    // connect() to a port nobody listens on; true when it was refused (what is expected).
-    bool connectRefused(const QString &name);
+    // connect() to a port nobody listens on (`port`, or a free one when 0); true when it was
+    // refused (what is expected).
+    bool connectRefused(const QString &name, quint16 port = 0);
     bool accept(const QString &name, const QString &listener);
     bool send(const QString &name, const QByteArray &bytes);
     bool receiveAll(const QString &name, QByteArray *out); // what has arrived, without waiting
@@ -63,21 +67,22 @@ public:
     QList<quint16> ports() const;
     QString describe(const QString &name) const; // "127.0.0.1:40000 → 127.0.0.1:8080"
     QString error() const { return m_error; }
-    // A note the step prints (bytes read, ports left...).
-    QString takeNote();
-    void note(const QString &text) { m_notes << text; }
+    // What the step reports (bytes read, ports left...): notes of the narration's data, which
+    // the reader shows in its own language.
+    std::vector<LabNote> takeNotes() { return std::exchange(m_notes, {}); }
+    void note(LabNote note) { m_notes.push_back(std::move(note)); }
 
 private:
     struct Endpoint
     {
-        int fd = -1;
+        UniqueFd fd; // none for a TIME_WAIT, or a member of a group named after its sockets
         quint16 local = 0, remote = 0;
         bool listener = false;
     };
     struct Child
     {
         int pid = -1;
-        int control = -1; // the pipe the child reads its orders from
+        UniqueFd control; // the pipe the child reads its orders from
     };
     Endpoint *find(const QString &name);
     bool fail(const QString &what);
@@ -87,7 +92,7 @@ private:
     std::map<QString, std::vector<Endpoint>> m_groups;
     std::map<QString, Child> m_children;
     QString m_namespace;
-    QStringList m_notes;
+    std::vector<LabNote> m_notes;
     QString m_error;
 };
 

@@ -1,55 +1,48 @@
 // The Lab: textbook situations played with real sockets on this machine, one step at a time,
 // each step checked against what the kernel's socket table really shows. Run by
 // `tcpscope-cli lab run NAME` (a process of its own, so that a failure never takes the window
-// down and everything it opened is closed when it ends or is stopped).
+// down and everything it opened is closed when it ends or is stopped). The actions are in
+// labscenarios.cpp, the words in resources/lab/scenarios.json (labnarration.h).
 #pragma once
 
 #include "kernel/kerneltable.h"
 #include "kernel/sockettable.h"
 #include "lab/labcontext.h"
+#include "lab/labexpect.h"
+#include "lab/labnarration.h"
 
 #include <QString>
 
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <vector>
 
 namespace tcpscope {
 
-// What a step must make the kernel show: `who` (a socket or a group of the scenario) in
-// `state` (nullopt: gone from the table), at least `atLeast` of them; for a listener,
-// optionally its accept queue (Recv-Q) at least `minRecvQ`.
-struct LabExpect
-{
-    QString who;
-    std::optional<TcpState> state;
-    int atLeast = 1;
-    int minRecvQ = -1;
-    QString text() const; // "server CLOSE_WAIT", "clients TIME_WAIT ×200", "client gone"
-};
-
 struct LabStep
 {
-    QString en, zh; // one line of narration in each language
+    QString id;     // names its narration: the scenario's step, or a common one ("listen")
     TcpState about; // the state the step is about (the explanation panel opens on it)
     std::function<bool(LabContext &)> act;
     std::vector<LabExpect> expect;
     double timeoutSeconds = 5;
+    LabText text = {}; // one line of narration in each language, from the narration data
 };
 
 struct LabScenario
 {
     QString name; // "client-close"
-    QString titleEn, titleZh;
-    QString summaryEn, summaryZh;
     bool needsRoot = false;
     std::vector<LabStep> steps;
+    LabText title = {}, summary = {}; // from the narration data
 };
 
+// The scenarios, narrated.
 const std::vector<LabScenario> &labScenarios();
 const LabScenario *findLabScenario(const QString &name);
+// The scenarios' actions and expectations alone, without their words (labscenarios.cpp).
+std::vector<LabScenario> makeLabScenarios();
 
 // Plays a scenario step by step on a context of its own, watching the kernel table.
 class LabRun
@@ -61,7 +54,7 @@ public:
     {
         bool acted = false;
         QString error;                    // why the action failed
-        QString note;                     // what the action reports (bytes read, ports left)
+        std::vector<LabNote> notes;       // what the action reports (bytes read, ports left)
         std::vector<Transition> observed; // the scenario's sockets, as polled
         std::vector<std::pair<LabExpect, bool>> expectations;
         bool ok = false; // acted, and every expectation was seen before the timeout
@@ -75,6 +68,7 @@ public:
 private:
     std::vector<SocketRecord> poll(std::vector<Transition> *transitions);
     bool met(const LabExpect &e, const std::vector<SocketRecord> &records) const;
+    bool stopped() const { return m_stop && *m_stop; }
 
     const LabScenario &m_scenario;
     LabContext m_context;

@@ -3,6 +3,7 @@
 // inferring the transitions the scenario demonstrates; and no scenario leaves a socket, a
 // process or a network namespace behind.
 #include "kernel/kerneltable.h"
+#include "lab/labprotocol.h"
 #include "lab/labscenario.h"
 
 #include <QDir>
@@ -11,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QTest>
 
 #include <unistd.h>
@@ -72,6 +72,7 @@ private slots:
     void scenario_data();
     void scenario();
     void steppingWaitsAndStops();
+    void terminatedWhileWaitingCleansUp();
 };
 
 void TestLab::listNamesEveryScenario()
@@ -91,7 +92,7 @@ void TestLab::listNamesEveryScenario()
     }
     for (const LabScenario &s : labScenarios()) {
         for (const LabStep &step : s.steps)
-            QVERIFY2(!step.en.isEmpty() && !step.zh.isEmpty() && !step.expect.empty(),
+            QVERIFY2(!step.text.en.isEmpty() && !step.text.zh.isEmpty() && !step.expect.empty(),
                      qPrintable(s.name));
     }
     p.start(kCli, {u"lab"_qs, u"run"_qs, u"no-such"_qs});
@@ -146,21 +147,21 @@ void TestLab::scenario()
     for (const QByteArray &line : out.split('\n')) {
         if (line.isEmpty())
             continue;
-        const QJsonObject e = QJsonDocument::fromJson(line).object();
-        const QString event = e.value(u"event").toString();
-        if (event == u"result") {
+        const std::optional<LabEvent> event = parseLabEvent(line);
+        QVERIFY2(event, line.constData());
+        if (const auto *e = std::get_if<LabResultEvent>(&*event)) {
             ++results;
-            QVERIFY2(e.value(u"ok").toBool(), line.constData());
-            for (const QJsonValue &x : e.value(u"expect").toArray())
-                QVERIFY2(x.toObject().value(u"ok").toBool(), line.constData());
-            ports.clear();
-            for (const QString &p : e.value(u"ports").toString().split(u',', Qt::SkipEmptyParts))
-                ports << quint16(p.toUInt());
-            static const QRegularExpression child(QStringLiteral("child process (\\d+)"));
-            if (const auto m = child.match(e.value(u"note").toString()); m.hasMatch())
-                children << m.captured(1);
-        } else if (event == u"done") {
-            done = e.value(u"ok").toBool();
+            QVERIFY2(e->ok, line.constData());
+            for (const LabExpectOutcome &x : e->expect)
+                QVERIFY2(x.ok, line.constData());
+            ports = e->ports;
+            for (const LabNote &n : e->notes) {
+                QVERIFY2(LabNarration::builtin().note(n.id), qPrintable(n.id)); // has its words
+                if (n.id == u"child-holds")
+                    children << n.args.value(u"pid"_qs);
+            }
+        } else if (const auto *d = std::get_if<LabDoneEvent>(&*event)) {
+            done = d->ok;
         }
     }
     QCOMPARE(results, int(s->steps.size()));
@@ -231,6 +232,27 @@ void TestLab::steppingWaitsAndStops()
     out += run.readAllStandardOutput();
     QVERIFY(out.contains("\"done\""));
     QCOMPARE(run.exitCode(), 1); // stopped before the end
+}
+
+void TestLab::terminatedWhileWaitingCleansUp()
+{
+    // SIGTERM while the worker waits for its driver's reply (the window closing): it stops
+    // waiting, closes what it opened and says so.
+    QProcess run;
+    run.start(kCli,
+              {u"lab"_qs, u"run"_qs, u"client-close"_qs, u"--step"_qs, u"--format"_qs, u"json"_qs});
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).contains("\"waiting\""), 5000);
+    run.write(labReplyLine(LabReply::Next));
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).contains("\"next\":2"), 5000);
+    run.terminate();
+    QVERIFY(run.waitForFinished(10000));
+    QCOMPARE(run.exitStatus(), QProcess::NormalExit); // it ended itself, not killed
+    out += run.readAllStandardOutput();
+    const std::optional<LabEvent> last = parseLabEvent(out.trimmed().split('\n').last());
+    QVERIFY2(last && std::holds_alternative<LabDoneEvent>(*last), out.constData());
+    QVERIFY(std::get<LabDoneEvent>(*last).stopped);
+    QCOMPARE(run.exitCode(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestLab)

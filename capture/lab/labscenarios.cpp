@@ -1,0 +1,345 @@
+// The eleven scenarios' actions and what each step must show; their words are in
+// resources/lab/scenarios.json under the same scenario and step ids.
+#include "lab/labscenario.h"
+
+#include "kernel/systemsettings.h"
+
+#include <QThread>
+
+namespace tcpscope {
+
+namespace {
+
+using S = TcpState;
+
+LabExpect in(const QString &who, S state, int atLeast = 1) { return {who, state, atLeast, -1}; }
+LabExpect gone(const QString &who) { return {who, std::nullopt, 1, -1}; }
+
+LabStep listenStep()
+{
+    return {u"listen"_qs,
+            S::Listen,
+            [](LabContext &c) { return c.listen(u"listener"_qs); },
+            {in(u"listener"_qs, S::Listen)}};
+}
+
+// The opening every connection scenario shares: a listener, a client, the accepted socket.
+std::vector<LabStep> withOpening(std::vector<LabStep> rest)
+{
+    std::vector<LabStep> steps{
+        listenStep(),
+        {u"handshake"_qs,
+         S::Established,
+         [](LabContext &c) {
+             return c.connect(u"client"_qs, u"listener"_qs)
+                    && c.accept(u"server"_qs, u"listener"_qs);
+         },
+         {in(u"client"_qs, S::Established), in(u"server"_qs, S::Established)}}};
+    steps.insert(steps.end(), rest.begin(), rest.end());
+    return steps;
+}
+
+// `who` reads to the end of the stream, then closes.
+auto readAndClose(const QString &who)
+{
+    return [who](LabContext &c) {
+        return c.readToEnd(who) && c.close(who);
+    };
+}
+
+auto closeOf(const QString &who)
+{
+    return [who](LabContext &c) {
+        return c.close(who);
+    };
+}
+
+QString sysctl(const QString &name)
+{
+    for (const SettingValue &v : readSysctls()) {
+        if (v.name == name)
+            return v.value.value_or(QString());
+    }
+    return QString();
+}
+
+LabScenario clientClose()
+{
+    return {u"client-close"_qs, false,
+            withOpening({{u"client-closes"_qs,
+                          S::FinWait2,
+                          closeOf(u"client"_qs),
+                          {in(u"client"_qs, S::FinWait2), in(u"server"_qs, S::CloseWait)}},
+                         {u"server-closes"_qs,
+                          S::TimeWait,
+                          readAndClose(u"server"_qs),
+                          {in(u"client"_qs, S::TimeWait), gone(u"server"_qs)}}})};
+}
+
+LabScenario serverClose()
+{
+    return {u"server-close"_qs, false,
+            withOpening({{u"server-closes"_qs,
+                          S::FinWait2,
+                          closeOf(u"server"_qs),
+                          {in(u"server"_qs, S::FinWait2), in(u"client"_qs, S::CloseWait)}},
+                         {u"client-closes"_qs,
+                          S::TimeWait,
+                          readAndClose(u"client"_qs),
+                          {in(u"server"_qs, S::TimeWait), gone(u"client"_qs)}}})};
+}
+
+// client1..client5 and server1..server5: `each` on every one; false at the first failure.
+bool forFive(const QString &prefix, const std::function<bool(const QString &)> &each)
+{
+    for (int i = 1; i <= 5; ++i) {
+        if (!each(prefix + QString::number(i)))
+            return false;
+    }
+    return true;
+}
+
+bool connectFive(LabContext &c)
+{
+    QStringList clients, servers;
+    const bool ok = forFive(u"client"_qs, [&](const QString &cn) {
+        const QString sn = u"server"_qs + cn.mid(6);
+        clients << cn;
+        servers << sn;
+        return c.connect(cn, u"listener"_qs) && c.accept(sn, u"listener"_qs);
+    });
+    c.group(u"clients"_qs, clients);
+    c.group(u"servers"_qs, servers);
+    return ok;
+}
+
+LabScenario closeWaitLeak()
+{
+    return {u"close-wait-leak"_qs,
+            false,
+            {listenStep(),
+             {u"five-connect"_qs,
+              S::Established,
+              connectFive,
+              {in(u"clients"_qs, S::Established, 5), in(u"servers"_qs, S::Established, 5)}},
+             {u"clients-close"_qs,
+              S::CloseWait,
+              [](LabContext &c) {
+                  return forFive(u"client"_qs, [&c](const QString &cn) {
+                      return c.setOrphanTimeout(cn, 5) && c.close(cn);
+                  });
+              },
+              {in(u"servers"_qs, S::CloseWait, 5), in(u"clients"_qs, S::FinWait2, 5)}},
+             {u"never-closed"_qs,
+              S::CloseWait,
+              [](LabContext &) { return true; },
+              {gone(u"clients"_qs), in(u"servers"_qs, S::CloseWait, 5)},
+              12},
+             {u"server-closes"_qs,
+              S::LastAck,
+              [](LabContext &c) {
+                  return forFive(u"server"_qs, [&c](const QString &sn) { return c.close(sn); });
+              },
+              {gone(u"servers"_qs)}}}};
+}
+
+LabScenario forkedSocket()
+{
+    return {u"fork"_qs, false,
+            withOpening({
+                {u"server-forks"_qs,
+                 S::Established,
+                 [](LabContext &c) { return c.forkHolder(u"server"_qs); },
+                 {in(u"server"_qs, S::Established)}},
+                {u"parent-closes"_qs,
+                 S::Established,
+                 closeOf(u"server"_qs),
+                 {in(u"server"_qs, S::Established), in(u"client"_qs, S::Established)},
+                 1.5},
+                {u"child-shuts-down"_qs,
+                 S::FinWait2,
+                 [](LabContext &c) { return c.childShutdownWrite(u"server"_qs); },
+                 {in(u"server"_qs, S::FinWait2), in(u"client"_qs, S::CloseWait)}},
+                {u"client-closes"_qs,
+                 S::TimeWait,
+                 readAndClose(u"client"_qs),
+                 {in(u"server"_qs, S::TimeWait), gone(u"client"_qs)}},
+                {u"child-closes"_qs,
+                 S::TimeWait,
+                 [](LabContext &c) { return c.childClose(u"server"_qs); },
+                 {in(u"server"_qs, S::TimeWait)},
+                 1},
+            })};
+}
+
+bool sendToHalfClosed(LabContext &c)
+{
+    QByteArray got;
+    if (!c.send(u"server"_qs, "still talking"))
+        return false;
+    QThread::msleep(50);
+    if (!c.receiveAll(u"client"_qs, &got))
+        return false;
+    c.note({u"client-read"_qs, {{u"text"_qs, QString::fromLatin1(got)}}});
+    return got == "still talking";
+}
+
+LabScenario halfClose()
+{
+    return {u"half-close"_qs, false,
+            withOpening({
+                {u"client-shuts-down"_qs,
+                 S::FinWait2,
+                 [](LabContext &c) { return c.shutdownWrite(u"client"_qs); },
+                 {in(u"client"_qs, S::FinWait2), in(u"server"_qs, S::CloseWait)}},
+                {u"server-sends"_qs,
+                 S::CloseWait,
+                 sendToHalfClosed,
+                 {in(u"client"_qs, S::FinWait2), in(u"server"_qs, S::CloseWait)}},
+                {u"server-closes"_qs,
+                 S::TimeWait,
+                 closeOf(u"server"_qs),
+                 {in(u"client"_qs, S::TimeWait), gone(u"server"_qs)}},
+            })};
+}
+
+LabScenario lingerZero()
+{
+    return {u"linger-zero"_qs, false,
+            withOpening({{u"client-aborts"_qs,
+                          S::Closed,
+                          [](LabContext &c) {
+                              return c.setLingerZero(u"client"_qs) && c.close(u"client"_qs);
+                          },
+                          {gone(u"client"_qs), gone(u"server"_qs)}}})};
+}
+
+LabScenario unreadData()
+{
+    return {u"unread-data"_qs, false,
+            withOpening({{u"server-sends"_qs,
+                          S::Established,
+                          [](LabContext &c) { return c.send(u"server"_qs, "unread"); },
+                          {in(u"client"_qs, S::Established)}},
+                         {u"client-closes"_qs,
+                          S::Closed,
+                          closeOf(u"client"_qs),
+                          {gone(u"client"_qs), gone(u"server"_qs)}}})};
+}
+
+LabScenario refused()
+{
+    return {u"refused"_qs,
+            false,
+            {{u"client-connects"_qs,
+              S::SynSent,
+              [](LabContext &c) { return c.connectRefused(u"client"_qs); },
+              {gone(u"client"_qs)}}}};
+}
+
+bool burstOfShortConnections(LabContext &c)
+{
+    const int n = 200;
+    if (!c.shortConnections(u"clients"_qs, u"listener"_qs, n))
+        return false;
+    const QStringList range =
+        sysctl(u"net.ipv4.ip_local_port_range"_qs).split(u' ', Qt::SkipEmptyParts);
+    const int size = range.size() == 2 ? range[1].toInt() - range[0].toInt() + 1 : 0;
+    c.note({u"ephemeral-ports"_qs,
+            {{u"range"_qs, QString::number(size)},
+             {u"held"_qs, QString::number(n)},
+             {u"left"_qs, QString::number(size - n)},
+             {u"reuse"_qs, sysctl(u"net.ipv4.tcp_tw_reuse"_qs)}}});
+    return true;
+}
+
+LabScenario timeWaitBurst()
+{
+    return {u"time-wait-burst"_qs,
+            false,
+            {listenStep(),
+             {u"burst"_qs,
+              S::TimeWait,
+              burstOfShortConnections,
+              {in(u"clients"_qs, S::TimeWait, 200)}}}};
+}
+
+LabScenario acceptQueue()
+{
+    return {u"accept-queue"_qs,
+            false,
+            {{u"listen-small"_qs,
+              S::Listen,
+              [](LabContext &c) { return c.listen(u"listener"_qs, 2); },
+              {in(u"listener"_qs, S::Listen)}},
+             {u"six-connect"_qs,
+              S::Listen,
+              [](LabContext &c) { return c.connectMany(u"clients"_qs, u"listener"_qs, 6); },
+              {{u"listener"_qs, S::Listen, 1, 3}, in(u"clients"_qs, S::Established, 3)}},
+             {u"accept-one"_qs,
+              S::Established,
+              [](LabContext &c) { return c.accept(u"server"_qs, u"listener"_qs); },
+              {in(u"server"_qs, S::Established)}}}};
+}
+
+// nft rules of the namespace's table "lab", chain "out" (the output hook).
+bool dropFlag(LabContext &c, const QString &flag)
+{
+    return c.nft({u"add"_qs, u"rule"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs, u"tcp"_qs, u"flags"_qs,
+                  u"&"_qs, flag, u"=="_qs, flag, u"drop"_qs});
+}
+
+bool letEverythingThrough(LabContext &c)
+{
+    return c.nft({u"flush"_qs, u"chain"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs});
+}
+
+bool namespaceHoldingFins(LabContext &c)
+{
+    return c.enterNamespace() && c.nft({u"add"_qs, u"table"_qs, u"inet"_qs, u"lab"_qs})
+           && c.nft({u"add"_qs, u"chain"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs,
+                     u"{ type filter hook output priority 0; }"_qs})
+           && dropFlag(c, u"fin"_qs) && c.listen(u"listener"_qs)
+           && c.connect(u"client"_qs, u"listener"_qs) && c.accept(u"server"_qs, u"listener"_qs);
+}
+
+LabScenario simultaneous()
+{
+    return {u"simultaneous"_qs,
+            true,
+            {{u"namespace"_qs,
+              S::Established,
+              namespaceHoldingFins,
+              {in(u"client"_qs, S::Established), in(u"server"_qs, S::Established)}},
+             {u"both-close"_qs,
+              S::FinWait1,
+              [](LabContext &c) { return c.close(u"client"_qs) && c.close(u"server"_qs); },
+              {in(u"client"_qs, S::FinWait1), in(u"server"_qs, S::FinWait1)}},
+             {u"fins-through"_qs,
+              S::Closing,
+              letEverythingThrough,
+              {in(u"client"_qs, S::TimeWait), in(u"server"_qs, S::TimeWait)},
+              10},
+             {u"syns-held"_qs,
+              S::SynSent,
+              [](LabContext &c) {
+                  return dropFlag(c, u"syn"_qs) && c.connectEachOther(u"left"_qs, u"right"_qs);
+              },
+              {in(u"left"_qs, S::SynSent), in(u"right"_qs, S::SynSent)}},
+             {u"syns-through"_qs,
+              S::SynReceived,
+              letEverythingThrough,
+              {in(u"left"_qs, S::Established), in(u"right"_qs, S::Established)},
+              10}}};
+}
+
+} // namespace
+
+std::vector<LabScenario> makeLabScenarios()
+{
+    return {clientClose(),   serverClose(), closeWaitLeak(), forkedSocket(),
+            halfClose(),     lingerZero(),  unreadData(),    refused(),
+            timeWaitBurst(), acceptQueue(), simultaneous()};
+}
+
+} // namespace tcpscope
