@@ -47,11 +47,6 @@ inline bool sameAddress(const IpAddress &x, const IpAddress &y)
     return a[0] == b[0] && a[1] == b[1] && x.family == y.family;
 }
 
-inline bool isClosedOrTimeWait(TcpState s)
-{
-    return s == TcpState::Closed || s == TcpState::TimeWait;
-}
-
 // Where the peer's SYN (or FIN) takes an endpoint when it arrives.
 TcpState stateOnArrival(const TrackedEndpoint &ep, bool syn)
 {
