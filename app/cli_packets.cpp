@@ -2,6 +2,7 @@
 #include "cli_output.h"
 
 #include "formats/summaryformat.h"
+#include "nanoseconds.h"
 #include "packets/capturehelper.h"
 #include "packets/capturereader.h"
 #include "packets/interfaces.h"
@@ -10,6 +11,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 using namespace tcpscope;
@@ -40,7 +42,7 @@ int runSummarize(const QStringList &args)
         } else if (a == u"--time-wait" && i + 1 < args.size()) {
             bool ok = false;
             timeWaitSeconds = args[++i].toDouble(&ok);
-            if (!ok || timeWaitSeconds <= 0)
+            if (!ok || timeWaitSeconds <= 0 || !nsFromSeconds(timeWaitSeconds))
                 return usageError("summarize",
                                   QStringLiteral("--time-wait takes seconds (2·MSL, 60 on Linux)"));
         } else if (a.startsWith(u"--") && a != u"-") {
@@ -61,7 +63,7 @@ int runSummarize(const QStringList &args)
         std::fprintf(stderr, "tcpscope-cli summarize: %s\n", qPrintable(error));
         return 1;
     }
-    TcpTracker tracker(std::int64_t(timeWaitSeconds * 1e9));
+    TcpTracker tracker(*nsFromSeconds(timeWaitSeconds));
     const bool complete = reader.read(tracker, &error);
     tracker.finish(reader.stats().lastTimeNs);
     std::string out;
@@ -78,69 +80,83 @@ int runSummarize(const QStringList &args)
     return 0;
 }
 
-// tcpscope-cli capture: starts the capture helper, reads its pcap stream with the same reader
-// as files, and prints each transition as it happens.
-int runCapture(const QStringList &args)
+namespace {
+
+struct CaptureOptions
 {
-    QString iface, filter = QStringLiteral("tcp"), saveTo;
+    QString iface;
+    QString filter = QStringLiteral("tcp");
+    QString saveTo;
     double duration = 0;
     bool json = false;
+};
+
+// The options, or the exit code of a usage error.
+std::optional<int> parseCaptureOptions(const QStringList &args, CaptureOptions &o)
+{
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         const bool hasValue = i + 1 < args.size();
         if ((a == u"-i" || a == u"--interface") && hasValue) {
-            iface = args[++i];
+            o.iface = args[++i];
         } else if ((a == u"-f" || a == u"--filter") && hasValue) {
-            filter = args[++i];
+            o.filter = args[++i];
         } else if ((a == u"-w" || a == u"--write") && hasValue) {
-            saveTo = args[++i];
+            o.saveTo = args[++i];
         } else if (a == u"--duration" && hasValue) {
             bool ok = false;
-            duration = args[++i].toDouble(&ok);
-            if (!ok || duration <= 0)
+            o.duration = args[++i].toDouble(&ok);
+            if (!ok || o.duration <= 0)
                 return usageError("capture", QStringLiteral("--duration takes seconds"));
         } else if (a == u"--format" && hasValue) {
             const QString v = args[++i];
             if (v != u"json" && v != u"text")
                 return usageError("capture", QStringLiteral("--format takes json or text"));
-            json = v == u"json";
+            o.json = v == u"json";
         } else {
             return usageError("capture", QStringLiteral("unknown option '%1'").arg(a));
         }
     }
-    if (iface.isEmpty())
+    if (o.iface.isEmpty())
         return usageError("capture", QStringLiteral("-i INTERFACE is required (lo, any, eth0...)"));
+    return std::nullopt;
+}
 
-    const QString helper = captureHelperPath();
-    CaptureHelper proc;
+// Starts the helper and opens its stream (saved too, with -w); the exit code on a failure.
+std::optional<int> openCapture(const CaptureOptions &o, CaptureHelper &proc, CaptureReader &reader)
+{
     QString error;
-    if (!proc.start(helper, {QStringLiteral("-i"), iface, QStringLiteral("-f"), filter}, &error)) {
+    if (!proc.start(captureHelperPath(),
+                    {QStringLiteral("-i"), o.iface, QStringLiteral("-f"), o.filter}, &error)) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
         return 1;
     }
-    CaptureReader reader;
-    if (!reader.open(proc.takeOutput(), QStringLiteral("the capture on ") + iface, &error)) {
+    if (!reader.open(proc.takeOutput(), QStringLiteral("the capture on ") + o.iface, &error)) {
         const int code = proc.wait();
         const QString why = proc.errorText().trimmed();
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(why.isEmpty() ? error : why));
         return code == 0 ? 1 : code;
     }
-    if (!saveTo.isEmpty() && !reader.saveTo(saveTo, &error)) {
+    if (!o.saveTo.isEmpty() && !reader.saveTo(o.saveTo, &error)) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
         proc.stop();
         return 1;
     }
-    std::fprintf(stderr, "tcpscope-cli capture: capturing on %s (filter \"%s\")%s; Ctrl-C stops\n",
-                 qPrintable(iface), qPrintable(filter),
-                 duration > 0 ? qPrintable(QStringLiteral(" for %1 s").arg(duration)) : "");
+    return std::nullopt;
+}
 
+// Reads the stream to its end, printing each transition as the tracker records it. False at
+// a read error (*error says which).
+bool printTransitionsLive(const CaptureOptions &o, CaptureHelper &proc, CaptureReader &reader,
+                          QString *error)
+{
     TcpTracker tracker;
     std::size_t printed = 0;
     std::string out;
     auto printNew = [&] {
         const auto &changes = tracker.changes();
         for (; printed < changes.size(); ++printed) {
-            if (json)
+            if (o.json)
                 writeChangeJson(out, tracker, changes[printed], 6);
             else
                 writeChangeText(out, tracker, changes[printed], 6);
@@ -150,9 +166,16 @@ int runCapture(const QStringList &args)
             writeStdout(out);
     };
     reader.setSegmentObserver([&](const Segment &) { printNew(); });
-    proc.stopAfter(duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends
-    const bool clean = reader.read(tracker, &error);
+    proc.stopAfter(o.duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends
+    const bool clean = reader.read(tracker, error);
     printNew();
+    return clean;
+}
+
+// The drop report and what the helper said; the exit code.
+int reportCaptureEnd(CaptureHelper &proc, const CaptureReader &reader, bool clean,
+                     const QString &error)
+{
     const int code = proc.wait();
     const QString stats = proc.lastStats();
     if (!stats.isEmpty())
@@ -168,4 +191,25 @@ int runCapture(const QStringList &args)
         return 1;
     }
     return 0;
+}
+
+} // namespace
+
+// tcpscope-cli capture: starts the capture helper, reads its pcap stream with the same reader
+// as files, and prints each transition as it happens.
+int runCapture(const QStringList &args)
+{
+    CaptureOptions o;
+    if (const std::optional<int> code = parseCaptureOptions(args, o))
+        return *code;
+    CaptureHelper proc;
+    CaptureReader reader;
+    if (const std::optional<int> code = openCapture(o, proc, reader))
+        return *code;
+    std::fprintf(stderr, "tcpscope-cli capture: capturing on %s (filter \"%s\")%s; Ctrl-C stops\n",
+                 qPrintable(o.iface), qPrintable(o.filter),
+                 o.duration > 0 ? qPrintable(QStringLiteral(" for %1 s").arg(o.duration)) : "");
+    QString error;
+    const bool clean = printTransitionsLive(o, proc, reader, &error);
+    return reportCaptureEnd(proc, reader, clean, error);
 }

@@ -1,6 +1,7 @@
 #include "formats/dataexport.h"
 
 #include "ipaddress.h"
+#include "nanoseconds.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -37,8 +38,14 @@ QString csvField(const QString &s)
 
 QString isoTime(std::int64_t ns, int digits)
 {
-    const std::int64_t sec = ns >= 0 ? ns / 1'000'000'000 : (ns - 999'999'999) / 1'000'000'000;
-    const std::int64_t frac = ns - sec * 1'000'000'000;
+    // Floor division without overflow (INT64_MIN comes from hostile files): the fraction is
+    // never negative.
+    std::int64_t sec = ns / kNsPerSecond;
+    std::int64_t frac = ns % kNsPerSecond;
+    if (frac < 0) {
+        frac += kNsPerSecond;
+        --sec;
+    }
     const QString base =
         QDateTime::fromSecsSinceEpoch(sec, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
     const int d = digits == 3 || digits == 9 ? digits : 6;
@@ -123,8 +130,9 @@ std::vector<CountSample> countsOverTime(const TcpTracker &tracker, std::size_t m
     const std::vector<std::uint32_t> order = timeOrder(changes);
     const std::int64_t first = changes[order.front()].timeNs;
     const std::int64_t last = changes[order.back()].timeNs;
+    // Saturating: the times of a hostile capture may span more than 2^63 ns.
     const std::int64_t bucket = std::max<std::int64_t>(
-        1, (last - first) / std::int64_t(std::max<std::size_t>(1, maxSamples)));
+        1, saturatingSub(last, first) / std::int64_t(std::max<std::size_t>(1, maxSamples)));
     StateCounts counts{};
     // A sample closes each bucket, with the counts after all of that bucket's changes.
     for (std::size_t k = 0; k < order.size(); ++k) {
@@ -133,9 +141,9 @@ std::vector<CountSample> countsOverTime(const TcpTracker &tracker, std::size_t m
             --counts[std::size_t(index(c.from))];
         if (countedInCaptures(c.to))
             ++counts[std::size_t(index(c.to))];
-        const bool lastOfBucket =
-            k + 1 == order.size()
-            || (changes[order[k + 1]].timeNs - first) / bucket != (c.timeNs - first) / bucket;
+        const bool lastOfBucket = k + 1 == order.size()
+                                  || saturatingSub(changes[order[k + 1]].timeNs, first) / bucket
+                                         != saturatingSub(c.timeNs, first) / bucket;
         if (lastOfBucket)
             samples.push_back({c.timeNs, counts});
     }
@@ -171,11 +179,12 @@ DataTable kernelTransitionsTable(const std::vector<Transition> &transitions)
                                   {"appeared", K::Boolean}})
         t.addColumn(QLatin1String(k), kind);
     for (const Transition &tr : transitions) {
-        t.rows.push_back(
-            {isoTime(std::int64_t(tr.time * 1e9), 3), isoTime(std::int64_t(tr.earliest * 1e9), 3),
-             QString::number(tr.connection), endpointText(tr.localAddress, tr.localPort),
-             endpointText(tr.remoteAddress, tr.remotePort), rfcName(tr.from), rfcName(tr.to),
-             tr.firstSeen ? u"true"_qs : u"false"_qs});
+        t.rows.push_back({isoTime(nsFromSeconds(tr.time).value_or(0), 3),
+                          isoTime(nsFromSeconds(tr.earliest).value_or(0), 3),
+                          QString::number(tr.connection),
+                          endpointText(tr.localAddress, tr.localPort),
+                          endpointText(tr.remoteAddress, tr.remotePort), rfcName(tr.from),
+                          rfcName(tr.to), tr.firstSeen ? u"true"_qs : u"false"_qs});
     }
     return t;
 }

@@ -1,5 +1,7 @@
 #include "formats/sessionfile.h"
 
+#include "nanoseconds.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -118,15 +120,51 @@ QJsonObject transitionJson(const Transition &t)
                        {u"socket"_qs, QString::number(t.connection)}};
 }
 
-Transition transitionFrom(const QJsonObject &o)
+// Numbers read back from a session are checked: the file may come from anyone, and a
+// uid of 1e20 or a time of 1e300 must not reach an integer cast. Each returns false with the
+// reason for a value out of range; a missing value reads as 0, as before.
+bool readTime(const QJsonObject &o, QStringView key, double *out, QString *why)
+{
+    const double t = o.value(key).toDouble();
+    if (!nsFromSeconds(t)) {
+        *why = QStringLiteral("%1 %2 is not a time").arg(key).arg(t);
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
+bool readU32(const QJsonObject &o, QStringView key, std::uint32_t *out, QString *why)
+{
+    const double v = o.value(key).toDouble();
+    if (!(v >= 0 && v <= 4294967295.0)) { // NaN fails too
+        *why = QStringLiteral("%1 %2 is out of range").arg(key).arg(v);
+        return false;
+    }
+    *out = std::uint32_t(v);
+    return true;
+}
+
+bool readPort(const QJsonObject &o, QStringView key, std::uint16_t *out, QString *why)
+{
+    const int v = o.value(key).toInt(-1);
+    if (v < 0 || v > 65535) {
+        *why = QStringLiteral("%1 %2 is not a port").arg(key, o.value(key).toVariant().toString());
+        return false;
+    }
+    *out = std::uint16_t(v);
+    return true;
+}
+
+std::optional<Transition> transitionFrom(const QJsonObject &o, QString *why)
 {
     Transition t;
-    t.time = o.value(u"time").toDouble();
-    t.earliest = o.value(u"earliest").toDouble();
+    if (!readTime(o, u"time", &t.time, why) || !readTime(o, u"earliest", &t.earliest, why)
+        || !readPort(o, u"local_port", &t.localPort, why)
+        || !readPort(o, u"remote_port", &t.remotePort, why))
+        return std::nullopt;
     t.localAddress = IpAddress::parse(o.value(u"local").toString());
-    t.localPort = std::uint16_t(o.value(u"local_port").toInt());
     t.remoteAddress = IpAddress::parse(o.value(u"remote").toString());
-    t.remotePort = std::uint16_t(o.value(u"remote_port").toInt());
     t.from = parseTcpState(o.value(u"from").toString()).value_or(TcpState::Closed);
     t.to = parseTcpState(o.value(u"to").toString()).value_or(TcpState::Closed);
     t.firstSeen = o.value(u"first_seen").toBool();
@@ -162,27 +200,31 @@ QJsonObject rowJson(const KernelPollBatch::Row &r)
                        {u"processes"_qs, processes}};
 }
 
-KernelPollBatch::Row rowFrom(const QJsonObject &o)
+bool readRecordNumbers(const QJsonObject &o, SocketRecord &s, QString *why)
+{
+    return readPort(o, u"local_port", &s.localPort, why)
+           && readPort(o, u"remote_port", &s.remotePort, why)
+           && readU32(o, u"timer_ms", &s.timerExpiresMs, why)
+           && readU32(o, u"recv_q", &s.recvQ, why) && readU32(o, u"send_q", &s.sendQ, why)
+           && readU32(o, u"uid", &s.uid, why);
+}
+
+std::optional<KernelPollBatch::Row> rowFrom(const QJsonObject &o, QString *why)
 {
     KernelPollBatch::Row r;
     SocketRecord &s = r.row.record;
+    if (!readRecordNumbers(o, s, why) || !readTime(o, u"first_seen", &r.row.firstSeen, why)
+        || !readTime(o, u"state_since", &r.row.stateSince, why)
+        || !readTime(o, u"gone_at", &r.row.goneAt, why))
+        return std::nullopt;
     s.localAddress = IpAddress::parse(o.value(u"local").toString());
-    s.localPort = std::uint16_t(o.value(u"local_port").toInt());
     s.remoteAddress = IpAddress::parse(o.value(u"remote").toString());
-    s.remotePort = std::uint16_t(o.value(u"remote_port").toInt());
     s.state = parseTcpState(o.value(u"state").toString()).value_or(TcpState::Closed);
     s.timer = TimerKind(std::clamp(o.value(u"timer").toInt(), 0, 4));
-    s.retrans = std::uint8_t(o.value(u"retrans").toInt());
-    s.timerExpiresMs = std::uint32_t(o.value(u"timer_ms").toDouble());
-    s.recvQ = std::uint32_t(o.value(u"recv_q").toDouble());
-    s.sendQ = std::uint32_t(o.value(u"send_q").toDouble());
-    s.uid = std::uint32_t(o.value(u"uid").toDouble());
+    s.retrans = std::uint8_t(std::clamp(o.value(u"retrans").toInt(), 0, 255));
     s.inode = o.value(u"inode").toString().toULongLong();
     s.cookie = o.value(u"cookie").toString().toULongLong();
     r.row.key = o.value(u"key").toString().toULongLong();
-    r.row.firstSeen = o.value(u"first_seen").toDouble();
-    r.row.stateSince = o.value(u"state_since").toDouble();
-    r.row.goneAt = o.value(u"gone_at").toDouble();
     r.ownership = Ownership(std::clamp(o.value(u"ownership").toInt(), 0, 4));
     for (const QJsonValue &p : o.value(u"processes").toArray()) {
         const QJsonObject po = p.toObject();
@@ -190,6 +232,72 @@ KernelPollBatch::Row rowFrom(const QJsonObject &o)
                                po.value(u"cmdline").toString()});
     }
     return r;
+}
+
+// The records of a session that were out of range: rejected, counted, the first one named.
+struct Damage
+{
+    int rejected = 0;
+    QString first;
+
+    void reject(const QString &what, const QString &why)
+    {
+        if (rejected++ == 0)
+            first = what + QStringLiteral(": ") + why;
+    }
+    QString text() const
+    {
+        return QStringLiteral("the session's kernel timeline is damaged: %1 record(s) with "
+                              "values out of range were left out (the first, %2)")
+            .arg(rejected)
+            .arg(first);
+    }
+};
+
+void readSamples(const QJsonArray &samples, KernelTimeline &t, Damage &damage)
+{
+    for (const QJsonValue &s : samples) {
+        const QJsonArray a = s.toArray();
+        const double time = a.at(0).toDouble();
+        if (nsFromSeconds(time))
+            t.samples.emplace_back(time, countsFrom(a.at(1).toArray()));
+        else
+            damage.reject(QStringLiteral("a sample"), QStringLiteral("time %1").arg(time));
+    }
+}
+
+void readTransitions(const QJsonArray &transitions, KernelTimeline &t, Damage &damage)
+{
+    QString why;
+    for (const QJsonValue &v : transitions) {
+        if (std::optional<Transition> tr = transitionFrom(v.toObject(), &why))
+            t.transitions.push_back(*tr);
+        else
+            damage.reject(QStringLiteral("a transition"), why);
+    }
+}
+
+void readLatest(const QJsonObject &latest, KernelTimeline &t, Damage &damage)
+{
+    t.latest.stats.time = latest.value(u"time").toDouble();
+    if (!nsFromSeconds(t.latest.stats.time)) {
+        damage.reject(QStringLiteral("the last table"),
+                      QStringLiteral("time %1").arg(t.latest.stats.time));
+        t.latest.stats.time = 0;
+    }
+    t.latest.stats.sockets = latest.value(u"sockets").toInt();
+    t.latest.source = TableSource(latest.value(u"source").toInt());
+    t.latest.notice = latest.value(u"notice").toString();
+    t.latest.counts = countsFrom(latest.value(u"counts").toArray());
+    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
+    QString why;
+    for (const QJsonValue &v : latest.value(u"rows").toArray()) {
+        if (std::optional<KernelPollBatch::Row> r = rowFrom(v.toObject(), &why))
+            rows->push_back(std::move(*r));
+        else
+            damage.reject(QStringLiteral("a socket"), why);
+    }
+    t.latest.rows = std::move(rows);
 }
 
 struct PcapCloser
@@ -240,22 +348,16 @@ std::optional<KernelTimeline> parseTimelineJson(const QByteArray &json, QString 
     }
     KernelTimeline t;
     t.host = root.value(u"host").toString();
-    for (const QJsonValue &s : root.value(u"samples").toArray()) {
-        const QJsonArray a = s.toArray();
-        t.samples.emplace_back(a.at(0).toDouble(), countsFrom(a.at(1).toArray()));
+    Damage damage;
+    readSamples(root.value(u"samples").toArray(), t, damage);
+    readTransitions(root.value(u"transitions").toArray(), t, damage);
+    readLatest(root.value(u"latest").toObject(), t, damage);
+    if (damage.rejected) {
+        // What is intact is kept, and both the caller and the timeline's notice say so.
+        *error = damage.text();
+        t.latest.notice =
+            t.latest.notice.isEmpty() ? *error : t.latest.notice + QStringLiteral(" · ") + *error;
     }
-    for (const QJsonValue &v : root.value(u"transitions").toArray())
-        t.transitions.push_back(transitionFrom(v.toObject()));
-    const QJsonObject latest = root.value(u"latest").toObject();
-    t.latest.stats.time = latest.value(u"time").toDouble();
-    t.latest.stats.sockets = latest.value(u"sockets").toInt();
-    t.latest.source = TableSource(latest.value(u"source").toInt());
-    t.latest.notice = latest.value(u"notice").toString();
-    t.latest.counts = countsFrom(latest.value(u"counts").toArray());
-    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
-    for (const QJsonValue &v : latest.value(u"rows").toArray())
-        rows->push_back(rowFrom(v.toObject()));
-    t.latest.rows = std::move(rows);
     return t;
 }
 

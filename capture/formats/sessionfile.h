@@ -16,6 +16,9 @@
 namespace tcpscope {
 
 QByteArray timelineJson(const KernelTimeline &timeline);
+// nullopt with `error` when the JSON is not a session. Records with values out of range (a
+// uid of 1e20, a time of 1e300: a damaged or hostile file) are left out: the timeline is
+// returned, `error` says how many and which first, and so does the timeline's notice.
 std::optional<KernelTimeline> parseTimelineJson(const QByteArray &json, QString *error);
 
 // Writes a pcapng file: the packets of `pcapPath` (a pcap file; empty: none) and, when given,
@@ -24,7 +27,8 @@ bool writeSessionFile(const QString &path, const QString &pcapPath, const Kernel
                       QString *error);
 
 // The kernel timeline saved in a pcapng file; nullopt when the file holds none (an ordinary
-// capture) or cannot be read (`error` says which).
+// capture) or cannot be read (`error` says which). A timeline with damaged records left out
+// is returned with `error` set (see parseTimelineJson).
 std::optional<KernelTimeline> readSessionTimeline(const QString &path, QString *error);
 
 } // namespace tcpscope

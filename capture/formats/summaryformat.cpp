@@ -37,16 +37,10 @@ std::string addressText(const IpAddress &a)
 
 } // namespace
 
-void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadStats &stats,
-                      const std::function<void(std::string &)> &flush)
+namespace {
+
+void writeSkippedJson(JsonWriter &w, const ReadStats &stats)
 {
-    const int digits = stats.precisionDigits;
-    const ChangesByConnection byConn(tracker);
-    const auto &changes = tracker.changes();
-    JsonWriter w(out);
-    w.beginObject();
-    w.field("packets", std::uint64_t(stats.packets));
-    w.field("tcp_packets", std::uint64_t(stats.tcpPackets));
     w.key("skipped");
     w.beginObject();
     for (int r = 1; r < kSkipReasonCount; ++r) {
@@ -54,66 +48,96 @@ void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadSta
             w.field(skipReasonName(SkipReason(r)), std::uint64_t(stats.skipped[std::size_t(r)]));
     }
     w.endObject();
+}
+
+// One history entry: where a change took the endpoint, when, and what caused it.
+void writeChangeEntryJson(JsonCursor &j, const StateChange &ch, bool first, int digits)
+{
+    char flagBuf[32];
+    j.text(first ? "{\"time\":" : ",{\"time\":");
+    j.with([&](char *p) { return formatTime(p, ch.timeNs, digits); });
+    j.lit(",\"state\":\"");
+    j.text(names(ch.to).rfc);
+    if (ch.packet) {
+        j.lit("\",\"packet\":");
+        j.num(ch.packet);
+        j.lit(",\"flags\":\"");
+        j.text(flagsText(ch.flags, flagBuf));
+        j.lit("\"");
+    } else {
+        j.lit("\",\"packet\":null,\"cause\":\"2MSL timer\"");
+    }
+    if (ch.inferred)
+        j.lit(",\"inferred\":true");
+    j.lit("}");
+}
+
+void writeEndpointJson(JsonCursor &j, const TcpTracker &tracker, const ChangesByConnection &byConn,
+                       std::uint32_t id, int e, int digits)
+{
+    const Connection &c = tracker.connections()[id];
+    const TrackedEndpoint &ep = c.ep[std::size_t(e)];
+    j.text(e ? ",{\"address\":\"" : "{\"address\":\"");
+    j.with([&](char *p) { return c.address[std::size_t(e)].format(p); });
+    j.lit("\",\"port\":");
+    j.num(c.port[std::size_t(e)]);
+    j.lit(",\"role\":\"");
+    j.text(roleName(ep.role));
+    j.lit("\",\"state\":\"");
+    j.text(names(ep.state).rfc);
+    j.lit("\",\"history\":[");
+    bool first = true;
+    for (std::uint32_t k = byConn.start[id]; k < byConn.start[id + 1]; ++k) {
+        const StateChange &ch = tracker.changes()[byConn.order[k]];
+        if (ch.endpoint != e)
+            continue;
+        writeChangeEntryJson(j, ch, first, digits);
+        first = false;
+    }
+    j.lit("]}");
+}
+
+// Written into reserved space: a connection is at most ~600 bytes plus ~110 per history
+// entry.
+void writeConnectionJson(std::string &out, const TcpTracker &tracker,
+                         const ChangesByConnection &byConn, std::uint32_t id, int digits)
+{
+    const Connection &c = tracker.connections()[id];
+    const std::size_t entries = byConn.start[id + 1] - byConn.start[id];
+    const std::size_t at = out.size();
+    out.resize(at + 1024 + 128 * entries);
+    JsonCursor j(out.data() + at);
+    if (id)
+        j.lit(",");
+    j.lit("\n  {\"first_seen\":");
+    j.with([&](char *p) { return formatTime(p, c.firstSeenNs, digits); });
+    j.lit(",\"last_seen\":");
+    j.with([&](char *p) { return formatTime(p, c.lastSeenNs, digits); });
+    j.text(c.midStream ? ",\"mid_stream\":true" : ",\"mid_stream\":false");
+    j.text(c.refused ? ",\"refused\":true" : ",\"refused\":false");
+    j.lit(",\"endpoints\":[");
+    for (int e = 0; e < 2; ++e)
+        writeEndpointJson(j, tracker, byConn, id, e, digits);
+    j.lit("]}");
+    out.resize(std::size_t(j.end() - out.data()));
+}
+
+} // namespace
+
+void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadStats &stats,
+                      const std::function<void(std::string &)> &flush)
+{
+    const ChangesByConnection byConn(tracker);
+    JsonWriter w(out);
+    w.beginObject();
+    w.field("packets", std::uint64_t(stats.packets));
+    w.field("tcp_packets", std::uint64_t(stats.tcpPackets));
+    writeSkippedJson(w, stats);
     w.field("ignored_rst", std::uint64_t(tracker.stats().ignoredRst));
     w.key("connections");
     w.beginArray();
-    const auto &conns = tracker.connections();
-    char flagBuf[32];
-    for (std::uint32_t id = 0; id < conns.size(); ++id) {
-        const Connection &c = conns[id];
-        // Written into reserved space: a connection is at most ~600 bytes plus ~110 per
-        // history entry.
-        const std::size_t entries = byConn.start[id + 1] - byConn.start[id];
-        const std::size_t at = out.size();
-        out.resize(at + 1024 + 128 * entries);
-        JsonCursor j(out.data() + at);
-        if (id)
-            j.lit(",");
-        j.lit("\n  {\"first_seen\":");
-        j.with([&](char *p) { return formatTime(p, c.firstSeenNs, digits); });
-        j.lit(",\"last_seen\":");
-        j.with([&](char *p) { return formatTime(p, c.lastSeenNs, digits); });
-        j.text(c.midStream ? ",\"mid_stream\":true" : ",\"mid_stream\":false");
-        j.text(c.refused ? ",\"refused\":true" : ",\"refused\":false");
-        j.lit(",\"endpoints\":[");
-        for (int e = 0; e < 2; ++e) {
-            const TrackedEndpoint &ep = c.ep[std::size_t(e)];
-            j.text(e ? ",{\"address\":\"" : "{\"address\":\"");
-            j.with([&](char *p) { return c.address[std::size_t(e)].format(p); });
-            j.lit("\",\"port\":");
-            j.num(c.port[std::size_t(e)]);
-            j.lit(",\"role\":\"");
-            j.text(roleName(ep.role));
-            j.lit("\",\"state\":\"");
-            j.text(names(ep.state).rfc);
-            j.lit("\",\"history\":[");
-            bool first = true;
-            for (std::uint32_t k = byConn.start[id]; k < byConn.start[id + 1]; ++k) {
-                const StateChange &ch = changes[byConn.order[k]];
-                if (ch.endpoint != e)
-                    continue;
-                j.text(first ? "{\"time\":" : ",{\"time\":");
-                first = false;
-                j.with([&](char *p) { return formatTime(p, ch.timeNs, digits); });
-                j.lit(",\"state\":\"");
-                j.text(names(ch.to).rfc);
-                if (ch.packet) {
-                    j.lit("\",\"packet\":");
-                    j.num(ch.packet);
-                    j.lit(",\"flags\":\"");
-                    j.text(flagsText(ch.flags, flagBuf));
-                    j.lit("\"");
-                } else {
-                    j.lit("\",\"packet\":null,\"cause\":\"2MSL timer\"");
-                }
-                if (ch.inferred)
-                    j.lit(",\"inferred\":true");
-                j.lit("}");
-            }
-            j.lit("]}");
-        }
-        j.lit("]}");
-        out.resize(std::size_t(j.end() - out.data()));
+    for (std::uint32_t id = 0; id < tracker.connections().size(); ++id) {
+        writeConnectionJson(out, tracker, byConn, id, stats.precisionDigits);
         if (flush && out.size() >= (1u << 20))
             flush(out);
     }

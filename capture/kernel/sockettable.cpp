@@ -65,88 +65,130 @@ void SocketTable::removeRow(std::size_t i)
 
 std::vector<Transition> SocketTable::apply(const std::vector<SocketRecord> &records, double now)
 {
-    std::vector<Transition> out;
-    const double earliest = m_first ? now : m_lastPoll;
-    const std::uint32_t gen = ++m_generation;
+    Poll poll;
+    poll.now = now;
+    poll.earliest = m_first ? now : m_lastPoll;
+    poll.generation = ++m_generation;
     std::vector<std::size_t> appeared;
-
     m_index.reserve(records.size() + records.size() / 4);
-    for (const SocketRecord &r : records) {
-        const std::uint64_t key = identity(r);
-        const auto it = m_index.find(key);
-        if (it != m_index.end()) {
-            SocketRow &row = m_rows[it->second];
-            const bool reincarnated = r.cookie == 0 && row.record.inode != 0 && r.inode != 0
-                                      && row.record.inode != r.inode;
-            if (!reincarnated) {
-                if (row.record.state != r.state) {
-                    out.push_back(transitionFor(r, row.record.state, r.state, earliest, now, key));
-                    row.stateSince = now;
-                }
-                row.record = r;
-                row.generation = gen;
-                continue;
-            }
-            // /proc only: the same 4-tuple with a different socket behind it. The old one
-            // vanished (handled below, as it keeps the old generation) and this one is new.
-            row.key = mix(row.key, row.record.inode); // keep the old row out of the way
-            m_index.erase(it);
-        }
-        SocketRow row;
-        row.record = r;
-        row.key = key;
-        row.firstSeen = now;
-        row.stateSince = now;
-        row.generation = gen;
-        appeared.push_back(m_rows.size());
-        m_index.emplace(key, std::uint32_t(m_rows.size()));
-        m_rows.push_back(std::move(row));
-    }
+    for (const SocketRecord &r : records)
+        merge(r, poll, appeared);
+    const std::vector<bool> continued = announceAppeared(appeared, poll);
+    retireVanished(continued, poll);
+    recount();
+    m_lastPoll = now;
+    m_first = false;
+    return std::move(poll.out);
+}
 
-    // Sockets not seen this poll vanished; a request socket (SYN_RECEIVED) whose 4-tuple
-    // reappears under a new cookie became that full socket: one connection, not two.
-    std::unordered_map<std::uint64_t, std::size_t> vanishedRequests;
+// A socket of this poll: a known one (a change of state is a transition), or a new row.
+void SocketTable::merge(const SocketRecord &r, Poll &poll, std::vector<std::size_t> &appeared)
+{
+    const std::uint64_t key = identity(r);
+    const auto it = m_index.find(key);
+    if (it != m_index.end()) {
+        SocketRow &row = m_rows[it->second];
+        const bool reincarnated =
+            r.cookie == 0 && row.record.inode != 0 && r.inode != 0 && row.record.inode != r.inode;
+        if (!reincarnated) {
+            if (row.record.state != r.state) {
+                poll.out.push_back(
+                    transitionFor(r, row.record.state, r.state, poll.earliest, poll.now, key));
+                row.stateSince = poll.now;
+            }
+            row.record = r;
+            row.generation = poll.generation;
+            return;
+        }
+        // /proc only: the same 4-tuple with a different socket behind it. The old one
+        // vanished (handled later, as it keeps the old generation) and this one is new.
+        row.key = mix(row.key, row.record.inode); // keep the old row out of the way
+        m_index.erase(it);
+    }
+    addRow(r, key, poll, appeared);
+}
+
+void SocketTable::addRow(const SocketRecord &r, std::uint64_t key, Poll &poll,
+                         std::vector<std::size_t> &appeared)
+{
+    SocketRow row;
+    row.record = r;
+    row.key = key;
+    row.firstSeen = poll.now;
+    row.stateSince = poll.now;
+    row.generation = poll.generation;
+    appeared.push_back(m_rows.size());
+    m_index.emplace(key, std::uint32_t(m_rows.size()));
+    m_rows.push_back(std::move(row));
+}
+
+// Request sockets (SYN_RECEIVED, with a cookie) not seen this poll, by their 4-tuple.
+SocketTable::RequestIndex SocketTable::vanishedRequests(std::uint32_t generation) const
+{
+    RequestIndex requests;
     for (std::size_t i = 0; i < m_rows.size(); ++i) {
-        SocketRow &row = m_rows[i];
-        if (!row.alive() || row.generation == gen)
+        const SocketRow &row = m_rows[i];
+        if (!row.alive() || row.generation == generation)
             continue;
         if (row.record.state == TcpState::SynReceived && row.record.cookie != 0) {
             SocketRecord tupleOnly = row.record;
             tupleOnly.cookie = 0;
-            vanishedRequests.emplace(identity(tupleOnly), i);
+            requests.emplace(identity(tupleOnly), i);
         }
     }
+    return requests;
+}
+
+// A request socket whose 4-tuple reappears under a new cookie became that full socket: one
+// connection, not two. True when `row` continues one of `requests`.
+bool SocketTable::continueRequest(SocketRow &row, RequestIndex &requests, Poll &poll,
+                                  std::vector<bool> &continued)
+{
+    SocketRecord tupleOnly = row.record;
+    tupleOnly.cookie = 0;
+    const auto it = requests.find(identity(tupleOnly));
+    if (it == requests.end() || !sameTuple(m_rows[it->second].record, row.record))
+        return false;
+    const SocketRow &request = m_rows[it->second];
+    row.firstSeen = request.firstSeen;
+    if (row.record.state != TcpState::SynReceived)
+        poll.out.push_back(transitionFor(row.record, TcpState::SynReceived, row.record.state,
+                                         poll.earliest, poll.now, row.key));
+    else
+        row.stateSince = request.stateSince;
+    continued[it->second] = true;
+    requests.erase(it);
+    return true;
+}
+
+// The sockets new in this poll: each continues a request socket, or appeared (not reported
+// on the first poll). Returns the rows continued, which are to go without a transition.
+std::vector<bool> SocketTable::announceAppeared(const std::vector<std::size_t> &appeared,
+                                                Poll &poll)
+{
+    RequestIndex requests = vanishedRequests(poll.generation);
     std::vector<bool> continued(m_rows.size(), false);
     for (std::size_t i : appeared) {
         SocketRow &row = m_rows[i];
-        if (!vanishedRequests.empty()) {
-            SocketRecord tupleOnly = row.record;
-            tupleOnly.cookie = 0;
-            const auto it = vanishedRequests.find(identity(tupleOnly));
-            if (it != vanishedRequests.end() && sameTuple(m_rows[it->second].record, row.record)) {
-                const SocketRow &request = m_rows[it->second];
-                row.firstSeen = request.firstSeen;
-                if (row.record.state != TcpState::SynReceived)
-                    out.push_back(transitionFor(row.record, TcpState::SynReceived, row.record.state,
-                                                earliest, now, row.key));
-                else
-                    row.stateSince = request.stateSince;
-                continued[it->second] = true;
-                vanishedRequests.erase(it);
-                continue;
-            }
-        }
+        if (!requests.empty() && continueRequest(row, requests, poll, continued))
+            continue;
         if (!m_first) {
-            Transition t = transitionFor(row.record, TcpState::Closed, row.record.state, earliest,
-                                         now, row.key);
+            Transition t = transitionFor(row.record, TcpState::Closed, row.record.state,
+                                         poll.earliest, poll.now, row.key);
             t.firstSeen = true;
-            out.push_back(t);
+            poll.out.push_back(t);
         }
     }
+    return continued;
+}
 
+// Sockets not seen this poll vanished (→ CLOSED, kept fading for the linger time); rows
+// faded long enough, and request sockets continued by a full one, go.
+void SocketTable::retireVanished(const std::vector<bool> &continued, Poll &poll)
+{
     for (std::size_t i = m_rows.size(); i-- > 0;) {
         SocketRow &row = m_rows[i];
-        if (row.alive() && row.generation != gen) {
+        if (row.alive() && row.generation != poll.generation) {
             const auto it = m_index.find(row.key);
             if (it != m_index.end() && it->second == i)
                 m_index.erase(it);
@@ -154,14 +196,17 @@ std::vector<Transition> SocketTable::apply(const std::vector<SocketRecord> &reco
                 removeRow(i);
                 continue;
             }
-            out.push_back(transitionFor(row.record, row.record.state, TcpState::Closed, earliest,
-                                        now, row.key));
-            row.goneAt = now;
-        } else if (!row.alive() && now - row.goneAt >= m_linger) {
+            poll.out.push_back(transitionFor(row.record, row.record.state, TcpState::Closed,
+                                             poll.earliest, poll.now, row.key));
+            row.goneAt = poll.now;
+        } else if (!row.alive() && poll.now - row.goneAt >= m_linger) {
             removeRow(i);
         }
     }
+}
 
+void SocketTable::recount()
+{
     m_counts.fill(0);
     m_alive = 0;
     for (const SocketRow &row : m_rows) {
@@ -170,9 +215,6 @@ std::vector<Transition> SocketTable::apply(const std::vector<SocketRecord> &reco
             ++m_alive;
         }
     }
-    m_lastPoll = now;
-    m_first = false;
-    return out;
 }
 
 } // namespace tcpscope

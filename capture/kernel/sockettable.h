@@ -47,7 +47,26 @@ public:
     static std::uint64_t identity(const SocketRecord &r);
 
 private:
+    // One poll being applied: its time, the lower bound of its transitions, its generation.
+    struct Poll
+    {
+        double now = 0;
+        double earliest = 0;
+        std::uint32_t generation = 0;
+        std::vector<Transition> out;
+    };
+    using RequestIndex = std::unordered_map<std::uint64_t, std::size_t>;
+
     void removeRow(std::size_t i);
+    void merge(const SocketRecord &r, Poll &poll, std::vector<std::size_t> &appeared);
+    void addRow(const SocketRecord &r, std::uint64_t key, Poll &poll,
+                std::vector<std::size_t> &appeared);
+    RequestIndex vanishedRequests(std::uint32_t generation) const;
+    bool continueRequest(SocketRow &row, RequestIndex &requests, Poll &poll,
+                         std::vector<bool> &continued);
+    std::vector<bool> announceAppeared(const std::vector<std::size_t> &appeared, Poll &poll);
+    void retireVanished(const std::vector<bool> &continued, Poll &poll);
+    void recount();
 
     double m_linger;
     std::vector<SocketRow> m_rows;

@@ -1,10 +1,13 @@
 #include "packets/capturehelper.h"
 
+#include "packets/helperprotocol.h"
+
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +20,10 @@ namespace tcpscope {
 
 namespace {
 std::atomic<pid_t> g_child{-1};
+
+// pidfds through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C".
+int openPidfd(pid_t pid) { return int(::syscall(SYS_pidfd_open, pid, 0)); }
+void signalPidfd(int pidfd, int sig) { ::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0); }
 
 void forwardSignal(int)
 {
@@ -72,29 +79,35 @@ bool CaptureHelper::start(const QString &program, const QStringList &args, QStri
         return false;
     }
     g_child = m_pid;
+    m_pidfd = openPidfd(m_pid); // -1 on kernels before 5.3: plain kill() then
     m_out = ::fdopen(out[0], "rb");
     m_errFd = err[0];
-    m_errReader = std::thread([this] {
-        std::string buf;
-        char chunk[512];
-        ssize_t n;
-        while ((n = ::read(m_errFd, chunk, sizeof chunk)) > 0) {
-            buf.append(chunk, std::size_t(n));
-            std::size_t nl;
-            while ((nl = buf.find('\n')) != std::string::npos) {
-                const QString line = QString::fromLocal8Bit(buf.data(), qsizetype(nl));
-                buf.erase(0, nl + 1);
-                std::lock_guard lock(m_mutex);
-                const qsizetype at = line.indexOf(u"received=");
-                if (line.startsWith(u"tcpscope-capture: stats") && at >= 0)
-                    m_lastStats = line.mid(at);
-                else
-                    m_errorText += line + u'\n';
-            }
-        }
-        ::close(m_errFd);
-    });
+    m_errReader = std::thread([this] { readErrors(); });
     return true;
+}
+
+// The helper's standard error, line by line: stats lines (helperprotocol.h) and messages.
+void CaptureHelper::readErrors()
+{
+    std::string buf;
+    char chunk[512];
+    ssize_t n;
+    while ((n = ::read(m_errFd, chunk, sizeof chunk)) > 0) {
+        buf.append(chunk, std::size_t(n));
+        std::size_t nl;
+        while ((nl = buf.find('\n')) != std::string::npos) {
+            const std::optional<helperprotocol::Stats> stats =
+                helperprotocol::parseStats(std::string_view(buf.data(), nl));
+            const QString line = QString::fromLocal8Bit(buf.data(), qsizetype(nl));
+            buf.erase(0, nl + 1);
+            std::lock_guard lock(m_mutex);
+            if (stats)
+                m_lastStats = QString::fromStdString(helperprotocol::statsText(*stats));
+            else
+                m_errorText += line + u'\n';
+        }
+    }
+    ::close(m_errFd);
 }
 
 FILE *CaptureHelper::takeOutput()
@@ -120,11 +133,50 @@ void CaptureHelper::stopAfter(double seconds)
     });
 }
 
+void CaptureHelper::signalHelper(int sig)
+{
+    if (m_pidfd >= 0)
+        signalPidfd(m_pidfd, sig);
+    else if (m_pid > 0)
+        ::kill(m_pid, sig);
+}
+
 void CaptureHelper::stop()
 {
     m_stopped = true;
-    if (m_pid > 0)
-        ::kill(m_pid, SIGTERM);
+    std::lock_guard lock(m_exitMutex);
+    if (m_pid <= 0 || m_exited)
+        return;
+    signalHelper(SIGTERM);
+    if (!m_killer.joinable())
+        m_killer = std::thread([this] { killUnlessExited(); });
+}
+
+// Waits up to kKillAfterMs for the helper to exit after SIGTERM, then kills it. Never reaps:
+// wait() does.
+void CaptureHelper::killUnlessExited()
+{
+    if (m_pidfd >= 0) {
+        pollfd p{m_pidfd, POLLIN, 0}; // readable once the process has exited
+        int r;
+        while ((r = ::poll(&p, 1, kKillAfterMs)) < 0 && errno == EINTR) {
+        }
+        if (r == 0)
+            signalPidfd(m_pidfd, SIGKILL);
+        return;
+    }
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(kKillAfterMs);
+    siginfo_t info{};
+    while (std::chrono::steady_clock::now() < until) {
+        info.si_pid = 0;
+        if (::waitid(P_PID, id_t(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
+            && info.si_pid != 0)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::lock_guard lock(m_exitMutex);
+    if (!m_exited)
+        ::kill(m_pid, SIGKILL);
 }
 
 int CaptureHelper::wait()
@@ -133,13 +185,28 @@ int CaptureHelper::wait()
         int status = 0;
         while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
         }
-        m_exited = true;
-        g_child = -1;
         m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         m_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        std::lock_guard lock(m_exitMutex);
+        m_exited = true;
+        g_child = -1;
     }
     if (m_timer.joinable())
         m_timer.join();
+    std::thread killer;
+    {
+        std::lock_guard lock(m_exitMutex);
+        killer = std::move(m_killer);
+    }
+    if (killer.joinable())
+        killer.join();
+    {
+        std::lock_guard lock(m_exitMutex);
+        if (m_exited && m_pidfd >= 0) {
+            ::close(m_pidfd);
+            m_pidfd = -1;
+        }
+    }
     if (m_errReader.joinable())
         m_errReader.join();
     return m_status;

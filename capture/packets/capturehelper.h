@@ -27,7 +27,11 @@ public:
     FILE *takeOutput();
     // Stops the helper after `seconds` (0: never), and on SIGINT/SIGTERM to this process.
     void stopAfter(double seconds);
+    // Asks the helper to stop (SIGTERM) and returns at once; a helper that has not exited
+    // kKillAfterMs later is killed (SIGKILL): libpcap compiling a filter does not stop on
+    // SIGTERM.
     void stop();
+    static constexpr int kKillAfterMs = 2000;
     int wait(); // the helper's exit code (128 + N when killed by signal N)
     int termSignal() const { return m_signal; } // after wait(): the signal that killed it, or 0
     bool stoppedByUs() const { return m_stopped; }
@@ -36,14 +40,21 @@ public:
     QString lastStats() const; // "received=N dropped=N ifdropped=N"
 
 private:
+    void readErrors();
+    void killUnlessExited();
+    void signalHelper(int sig);
+
     pid_t m_pid = -1;
+    int m_pidfd = -1; // the helper as a pidfd: signals never reach a recycled pid
     FILE *m_out = nullptr;
     int m_errFd = -1;
     std::thread m_errReader;
     std::thread m_timer;
+    std::thread m_killer;   // started by stop(): SIGKILL after kKillAfterMs
+    std::mutex m_exitMutex; // m_exited, m_killer and m_pidfd between stop() and wait()
     std::atomic<bool> m_stopped{false};
     std::atomic<bool> m_exited{false};
-    mutable std::mutex m_mutex;
+    mutable std::mutex m_mutex; // the texts
     QString m_errorText;
     QString m_lastStats;
     int m_status = -1;

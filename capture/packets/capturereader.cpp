@@ -1,5 +1,6 @@
 #include "packets/capturereader.h"
 
+#include "nanoseconds.h"
 #include "packets/pcapngfile.h"
 
 #include <QFile>
@@ -180,6 +181,14 @@ void CaptureReader::take(const std::uint8_t *data, std::size_t caplen, int linkT
         m_observer(seg);
 }
 
+// A packet whose time cannot be held (a hostile if_tsresol or if_tsoffset): counted and
+// skipped as "timestamp_out_of_range", so that no time arithmetic downstream can overflow.
+void CaptureReader::skipOutOfRangeTime()
+{
+    ++m_stats.packets;
+    ++m_stats.skipped[std::size_t(SkipReason::TimestampOutOfRange)];
+}
+
 bool CaptureReader::readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments,
                                   QString *error, std::uint64_t maxPackets)
 {
@@ -197,7 +206,10 @@ bool CaptureReader::readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *seg
                          .arg(why);
             return false;
         }
-        take(p.data, p.caplen, p.linkType, p.timeNs, tracker, segments);
+        if (p.timeInRange)
+            take(p.data, p.caplen, p.linkType, p.timeNs, tracker, segments);
+        else
+            skipOutOfRangeTime();
     }
     return true;
 }
@@ -234,8 +246,12 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
             if (m_flushEachPacket)
                 flushSaved(&ignored);
         }
-        take(data, h->caplen, m_linkType,
-             std::int64_t(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec, tracker, segments);
+        // tv_usec holds nanoseconds (opened with PCAP_TSTAMP_PRECISION_NANO); libpcap adds
+        // a pcapng if_tsoffset to tv_sec, so it can be anything.
+        if (const auto ns = nsFromParts(h->ts.tv_sec, h->ts.tv_usec))
+            take(data, h->caplen, m_linkType, *ns, tracker, segments);
+        else
+            skipOutOfRangeTime();
     }
     return true;
 }
@@ -244,7 +260,7 @@ int formatTime(char *out, std::int64_t ns, int digits)
 {
     // Without printf: summarize prints a million of these.
     const bool negative = ns < 0;
-    std::uint64_t v = negative ? std::uint64_t(-ns) : std::uint64_t(ns);
+    std::uint64_t v = negative ? 0 - std::uint64_t(ns) : std::uint64_t(ns); // INT64_MIN too
     std::uint64_t frac = v % 1'000'000'000;
     const std::uint64_t sec = v / 1'000'000'000;
     char *p = out;

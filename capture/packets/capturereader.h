@@ -84,6 +84,7 @@ private:
                        std::uint64_t maxPackets);
     void take(const std::uint8_t *data, std::size_t caplen, int linkType, std::int64_t ns,
               TcpTracker *tracker, std::vector<Segment> *segments);
+    void skipOutOfRangeTime();
 
     pcap *m_pcap = nullptr;
     ::pcap_dumper *m_dumper = nullptr;

@@ -231,6 +231,8 @@ const char *skipReasonName(SkipReason r)
         return "bad_tcp_header";
     case SkipReason::UnsupportedLink:
         return "unsupported_link_type";
+    case SkipReason::TimestampOutOfRange:
+        return "timestamp_out_of_range";
     case SkipReason::Count:
         break;
     }

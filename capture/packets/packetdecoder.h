@@ -13,16 +13,17 @@
 namespace tcpscope {
 
 enum class SkipReason : std::uint8_t {
-    None,            // a TCP segment
-    NotIp,           // ARP, LLDP... (not an error)
-    NotTcp,          // UDP, ICMP...
-    IpFragment,      // a non-first IPv4/IPv6 fragment: counted, skipped
-    TruncatedLink,   // the link header is cut short
-    TruncatedIp,     // the IP header is cut short
-    TruncatedTcp,    // the TCP header is cut short
-    BadIpHeader,     // IPv4 IHL < 5, version mismatch, total length below the header
-    BadTcpHeader,    // TCP data offset < 5 or past the segment
-    UnsupportedLink, // a link type we do not decode (per packet, in pcapng)
+    None,                // a TCP segment
+    NotIp,               // ARP, LLDP... (not an error)
+    NotTcp,              // UDP, ICMP...
+    IpFragment,          // a non-first IPv4/IPv6 fragment: counted, skipped
+    TruncatedLink,       // the link header is cut short
+    TruncatedIp,         // the IP header is cut short
+    TruncatedTcp,        // the TCP header is cut short
+    BadIpHeader,         // IPv4 IHL < 5, version mismatch, total length below the header
+    BadTcpHeader,        // TCP data offset < 5 or past the segment
+    UnsupportedLink,     // a link type we do not decode (per packet, in pcapng)
+    TimestampOutOfRange, // its time does not fit in 64-bit nanoseconds (a hostile file)
     Count
 };
 inline constexpr int kSkipReasonCount = static_cast<int>(SkipReason::Count);

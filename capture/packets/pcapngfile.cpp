@@ -1,12 +1,15 @@
 #include "packets/pcapngfile.h"
 
+#include "nanoseconds.h"
+
 #include <cstring>
 
 namespace tcpscope {
 
 namespace {
 constexpr std::uint32_t kShb = 0x0A0D0D0A, kIdb = 1, kSpb = 3, kEpb = 6, kByteOrder = 0x1A2B3C4D;
-}
+constexpr std::uint16_t kEndOfOptions = 0, kTsResol = 9, kTsOffset = 14;
+} // namespace
 
 std::uint32_t PcapngFile::u32(std::size_t off) const
 {
@@ -37,9 +40,10 @@ bool PcapngFile::needsOwnReader(const QByteArray &contents)
     QString error;
     while (f.next(p, &error)) {
     }
-    for (std::size_t i = 1; i < f.m_interfaces.size(); ++i) {
-        if (f.m_interfaces[i].linkType != f.m_interfaces[0].linkType
-            || f.m_interfaces[i].snaplen != f.m_interfaces[0].snaplen)
+    // libpcap compares every interface of every section with the file's first one.
+    const std::vector<Interface> &all = f.m_allInterfaces;
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        if (all[i].linkType != all[0].linkType || all[i].snaplen != all[0].snaplen)
             return true;
     }
     return false;
@@ -47,94 +51,143 @@ bool PcapngFile::needsOwnReader(const QByteArray &contents)
 
 bool PcapngFile::next(Packet &p, QString *error)
 {
-    const std::size_t size = std::size_t(m_data.size());
-    while (m_pos + 12 <= size) {
-        std::uint32_t type;
-        std::memcpy(&type, m_data.constData() + m_pos, 4);
-        if (type == kShb) { // byte order comes from the section header itself
-            if (m_pos + 28 > size)
-                break;
-            std::uint32_t magic;
-            std::memcpy(&magic, m_data.constData() + m_pos + 8, 4);
-            if (magic != kByteOrder && magic != __builtin_bswap32(kByteOrder)) {
-                *error = QStringLiteral("not a pcapng section header at byte %1").arg(m_pos);
-                return false;
-            }
-            m_swap = magic != kByteOrder;
-            m_interfaces.clear(); // interface ids are per section
-        } else {
-            type = m_swap ? __builtin_bswap32(type) : type;
-        }
-        const std::uint32_t len = u32(m_pos + 4);
-        if (len < 12 || len % 4 != 0 || m_pos + len > size) {
-            *error = QStringLiteral("block at byte %1 claims %2 bytes; %3 are left")
-                         .arg(m_pos)
-                         .arg(len)
-                         .arg(size - m_pos);
+    for (;;) {
+        switch (nextBlock(p, error)) {
+        case Block::Packet:
+            return true;
+        case Block::Other:
+            continue;
+        case Block::End:
+        case Block::Error:
             return false;
         }
-        const std::size_t body = m_pos + 8;
-        const std::size_t bodyEnd = m_pos + len - 4;
-        m_pos += len;
-        if (type == kIdb && bodyEnd - body >= 8) {
-            Interface itf;
-            itf.linkType = u16(body);
-            itf.snaplen = u32(body + 4);
-            for (std::size_t o = body + 8; o + 4 <= bodyEnd;) { // options
-                const std::uint16_t code = u16(o), olen = u16(o + 2);
-                if (code == 0 || o + 4 + olen > bodyEnd)
-                    break;
-                if (code == 9 && olen >= 1) { // if_tsresol
-                    const std::uint8_t r = std::uint8_t(m_data[qsizetype(o + 4)]);
-                    const int exp = r & 0x7f;
-                    std::int64_t units = 1;
-                    for (int k = 0; k < exp && units < 1'000'000'000'000LL; ++k)
-                        units *= (r & 0x80) ? 2 : 10;
-                    itf.unitsPerSecond = units;
-                }
-                o += 4 + ((olen + 3u) & ~3u);
-            }
-            m_interfaces.push_back(itf);
-        } else if (type == kEpb && bodyEnd - body >= 20) {
-            const std::uint32_t ifId = u32(body);
-            if (ifId >= m_interfaces.size()) {
-                *error = QStringLiteral(
-                             "packet at byte %1 names interface %2, which was never described")
-                             .arg(body - 8)
-                             .arg(ifId);
-                return false;
-            }
-            const Interface &itf = m_interfaces[ifId];
-            const std::uint64_t ts = (std::uint64_t(u32(body + 4)) << 32) | u32(body + 8);
-            const std::uint32_t caplen = u32(body + 12);
-            if (body + 20 + caplen > bodyEnd) {
-                *error = QStringLiteral("packet at byte %1 claims %2 captured bytes past its block")
-                             .arg(body - 8)
-                             .arg(caplen);
-                return false;
-            }
-            p.linkType = itf.linkType;
-            p.timeNs = std::int64_t(ts / std::uint64_t(itf.unitsPerSecond)) * 1'000'000'000
-                       + std::int64_t(ts % std::uint64_t(itf.unitsPerSecond)) * 1'000'000'000
-                             / itf.unitsPerSecond;
-            p.data = reinterpret_cast<const std::uint8_t *>(m_data.constData()) + body + 20;
-            p.caplen = caplen;
-            return true;
-        } else if (type == kSpb && bodyEnd - body >= 4 && !m_interfaces.empty()) {
-            const std::uint32_t orig = u32(body);
-            p.linkType = m_interfaces[0].linkType;
-            p.timeNs = 0; // simple packets carry no time
-            p.data = reinterpret_cast<const std::uint8_t *>(m_data.constData()) + body + 4;
-            p.caplen = std::min<std::size_t>(orig, bodyEnd - body - 4);
-            return true;
-        }
     }
-    if (m_pos < size) {
+}
+
+// Reads the block at m_pos and moves past it.
+PcapngFile::Block PcapngFile::nextBlock(Packet &p, QString *error)
+{
+    const std::size_t size = std::size_t(m_data.size());
+    if (m_pos + 12 > size || (u32(m_pos) == kShb && m_pos + 28 > size)) {
+        if (m_pos >= size)
+            return Block::End;
         *error = QStringLiteral("cut off inside a block at byte %1").arg(m_pos);
         m_pos = size;
+        return Block::Error;
+    }
+    std::uint32_t type;
+    std::memcpy(&type, m_data.constData() + m_pos, 4);
+    if (type == kShb && !startSection(error))
+        return Block::Error;
+    type = m_swap ? __builtin_bswap32(type) : type;
+    const std::uint32_t len = u32(m_pos + 4);
+    if (len < 12 || len % 4 != 0 || m_pos + len > size) {
+        *error = QStringLiteral("block at byte %1 claims %2 bytes; %3 are left")
+                     .arg(m_pos)
+                     .arg(len)
+                     .arg(size - m_pos);
+        return Block::Error;
+    }
+    const std::size_t body = m_pos + 8;
+    const std::size_t bodyEnd = m_pos + len - 4;
+    m_pos += len;
+    if (type == kIdb && bodyEnd - body >= 8)
+        addInterface(body, bodyEnd);
+    else if (type == kEpb && bodyEnd - body >= 20)
+        return readEnhancedPacket(p, body, bodyEnd, error);
+    else if (type == kSpb && bodyEnd - body >= 4 && !m_interfaces.empty())
+        return readSimplePacket(p, body, bodyEnd);
+    return Block::Other;
+}
+
+// A section header at m_pos: its byte order holds for the section, its interface ids start
+// again from 0.
+bool PcapngFile::startSection(QString *error)
+{
+    std::uint32_t magic;
+    std::memcpy(&magic, m_data.constData() + m_pos + 8, 4);
+    if (magic != kByteOrder && magic != __builtin_bswap32(kByteOrder)) {
+        *error = QStringLiteral("not a pcapng section header at byte %1").arg(m_pos);
         return false;
     }
-    return false;
+    m_swap = magic != kByteOrder;
+    m_interfaces.clear();
+    return true;
+}
+
+void PcapngFile::addInterface(std::size_t body, std::size_t bodyEnd)
+{
+    Interface itf;
+    itf.linkType = u16(body);
+    itf.snaplen = u32(body + 4);
+    for (std::size_t o = body + 8; o + 4 <= bodyEnd;) {
+        const std::uint16_t code = u16(o), olen = u16(o + 2);
+        if (code == kEndOfOptions || o + 4 + olen > bodyEnd)
+            break;
+        readInterfaceOption(itf, code, o + 4, olen);
+        o += 4 + ((olen + 3u) & ~3u);
+    }
+    m_interfaces.push_back(itf);
+    m_allInterfaces.push_back(itf);
+}
+
+void PcapngFile::readInterfaceOption(Interface &itf, std::uint16_t code, std::size_t value,
+                                     std::uint16_t length) const
+{
+    if (code == kTsResol && length >= 1) { // 10^-n or 2^-n seconds; capped at 10^12 units
+        const std::uint8_t r = std::uint8_t(m_data[qsizetype(value)]);
+        const int exp = r & 0x7f;
+        std::int64_t units = 1;
+        for (int k = 0; k < exp && units < 1'000'000'000'000LL; ++k)
+            units *= (r & 0x80) ? 2 : 10;
+        itf.unitsPerSecond = units;
+    } else if (code == kTsOffset && length >= 8) { // seconds added to every timestamp
+        const std::uint64_t raw = (m_swap ? (std::uint64_t(u32(value)) << 32) | u32(value + 4)
+                                          : (std::uint64_t(u32(value + 4)) << 32) | u32(value));
+        itf.offsetSeconds = std::int64_t(raw);
+    }
+}
+
+PcapngFile::Block PcapngFile::readEnhancedPacket(Packet &p, std::size_t body, std::size_t bodyEnd,
+                                                 QString *error)
+{
+    const std::uint32_t ifId = u32(body);
+    if (ifId >= m_interfaces.size()) {
+        *error = QStringLiteral("packet at byte %1 names interface %2, which was never described")
+                     .arg(body - 8)
+                     .arg(ifId);
+        return Block::Error;
+    }
+    const Interface &itf = m_interfaces[ifId];
+    const std::uint64_t ts = (std::uint64_t(u32(body + 4)) << 32) | u32(body + 8);
+    const std::uint32_t caplen = u32(body + 12);
+    if (body + 20 + caplen > bodyEnd) {
+        *error = QStringLiteral("packet at byte %1 claims %2 captured bytes past its block")
+                     .arg(body - 8)
+                     .arg(caplen);
+        return Block::Error;
+    }
+    const std::optional<std::int64_t> sinceOffset =
+        nsFromTicks(ts, std::uint64_t(itf.unitsPerSecond));
+    const std::optional<std::int64_t> offset = nsFromParts(itf.offsetSeconds, 0);
+    std::int64_t ns = 0;
+    p.timeInRange = sinceOffset && offset && !__builtin_add_overflow(*sinceOffset, *offset, &ns);
+    p.linkType = itf.linkType;
+    p.timeNs = p.timeInRange ? ns : 0;
+    p.data = reinterpret_cast<const std::uint8_t *>(m_data.constData()) + body + 20;
+    p.caplen = caplen;
+    return Block::Packet;
+}
+
+PcapngFile::Block PcapngFile::readSimplePacket(Packet &p, std::size_t body, std::size_t bodyEnd)
+{
+    const std::uint32_t orig = u32(body);
+    p.linkType = m_interfaces[0].linkType;
+    p.timeNs = 0; // simple packets carry no time
+    p.timeInRange = true;
+    p.data = reinterpret_cast<const std::uint8_t *>(m_data.constData()) + body + 4;
+    p.caplen = std::min<std::size_t>(orig, bodyEnd - body - 4);
+    return Block::Packet;
 }
 
 } // namespace tcpscope

@@ -21,11 +21,13 @@ public:
         std::int64_t timeNs = 0;
         const std::uint8_t *data = nullptr;
         std::size_t caplen = 0;
+        bool timeInRange = true; // false: its timestamp does not fit in 64-bit nanoseconds
     };
 
     // True when the bytes start like a pcapng section header.
     static bool looksLikePcapng(const QByteArray &head);
-    // True when libpcap cannot read it: its interfaces differ in link type or snap length.
+    // True when libpcap cannot read it: its interfaces differ in link type or snap length,
+    // within a section or across sections (`cat a.pcapng b.pcapng`).
     static bool needsOwnReader(const QByteArray &contents);
 
     explicit PcapngFile(QByteArray contents)
@@ -41,14 +43,24 @@ private:
         int linkType = 0;
         std::uint32_t snaplen = 0;
         std::int64_t unitsPerSecond = 1'000'000; // if_tsresol, default microseconds
+        std::int64_t offsetSeconds = 0;          // if_tsoffset
     };
+    enum class Block { Packet, Other, End, Error };
     std::uint32_t u32(std::size_t off) const;
     std::uint16_t u16(std::size_t off) const;
+    Block nextBlock(Packet &p, QString *error);
+    bool startSection(QString *error);
+    void addInterface(std::size_t body, std::size_t bodyEnd);
+    void readInterfaceOption(Interface &itf, std::uint16_t code, std::size_t value,
+                             std::uint16_t length) const;
+    Block readEnhancedPacket(Packet &p, std::size_t body, std::size_t bodyEnd, QString *error);
+    Block readSimplePacket(Packet &p, std::size_t body, std::size_t bodyEnd);
 
     QByteArray m_data;
     std::size_t m_pos = 0;
     bool m_swap = false;
-    std::vector<Interface> m_interfaces;
+    std::vector<Interface> m_interfaces;    // of the current section: ids are per section
+    std::vector<Interface> m_allInterfaces; // of every section so far
 };
 
 } // namespace tcpscope

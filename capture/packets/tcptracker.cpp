@@ -1,5 +1,7 @@
 #include "packets/tcptracker.h"
 
+#include "nanoseconds.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -45,9 +47,60 @@ inline bool sameAddress(const IpAddress &x, const IpAddress &y)
     return a[0] == b[0] && a[1] == b[1] && x.family == y.family;
 }
 
-inline bool isClosedOrTimeWait(TcpState s)
+// Where the peer's SYN (or FIN) takes an endpoint when it arrives.
+TcpState stateOnArrival(const TrackedEndpoint &ep, bool syn)
 {
-    return s == TcpState::Closed || s == TcpState::TimeWait;
+    if (syn) {
+        switch (ep.state) {
+        case TcpState::Listen:
+        case TcpState::Closed:
+            return TcpState::SynReceived;
+        case TcpState::SynSent: // its own SYN acknowledged: open; else a simultaneous open
+            return ep.synAcked ? TcpState::Established : TcpState::SynReceived;
+        default:
+            return ep.state;
+        }
+    }
+    switch (ep.state) {
+    case TcpState::Established:
+    case TcpState::SynReceived:
+        return TcpState::CloseWait;
+    case TcpState::FinWait1: // its own FIN acknowledged: done; else a simultaneous close
+        return ep.finAcked ? TcpState::TimeWait : TcpState::Closing;
+    case TcpState::FinWait2:
+        return TcpState::TimeWait;
+    default:
+        return ep.state;
+    }
+}
+
+// Where sending its FIN takes an endpoint.
+TcpState stateAfterSendingFin(TcpState s)
+{
+    switch (s) {
+    case TcpState::Established:
+    case TcpState::SynReceived:
+        return TcpState::FinWait1;
+    case TcpState::CloseWait:
+        return TcpState::LastAck;
+    default:
+        return s;
+    }
+}
+
+// Where the acknowledgement of its FIN takes an endpoint.
+TcpState stateOnFinAcked(TcpState s)
+{
+    switch (s) {
+    case TcpState::FinWait1:
+        return TcpState::FinWait2;
+    case TcpState::Closing:
+        return TcpState::TimeWait;
+    case TcpState::LastAck:
+        return TcpState::Closed;
+    default:
+        return s;
+    }
 }
 
 } // namespace
@@ -174,6 +227,7 @@ void TcpTracker::startConnection(Connection &c, std::uint32_t id, const Segment 
     }
     c.midStream = true;
     m_counts[index(TcpState::Closed)] += 2;
+    const Cause assumed = causeOf(s, true);
     if (syn && ack) { // the SYN was missed: the sender is a server that got it
         c.ep[0].role = Role::Server;
         c.ep[1].role = Role::Client;
@@ -182,18 +236,15 @@ void TcpTracker::startConnection(Connection &c, std::uint32_t id, const Segment 
         c.ep[1].nextSeq = s.ack;
         c.ep[1].seqKnown = true;
         c.ep[0].peerSynSeen = true;
-        setState(id, 1, TcpState::SynSent, s.timeNs, std::uint32_t(s.packet), s.seq, s.ack, s.flags,
-                 true);
-        setState(id, 0, TcpState::SynReceived, s.timeNs, std::uint32_t(s.packet), s.seq, s.ack,
-                 s.flags, true);
+        setState(id, 1, TcpState::SynSent, assumed);
+        setState(id, 0, TcpState::SynReceived, assumed);
         return;
     }
     // Joined mid-stream: both ends were established (as far as anyone can tell).
     for (int e = 0; e < 2; ++e) {
         c.ep[std::size_t(e)].synSent = c.ep[std::size_t(e)].synAcked = true;
         c.ep[std::size_t(e)].peerSynSeen = true;
-        setState(id, e, TcpState::Established, s.timeNs, std::uint32_t(s.packet), s.seq, s.ack,
-                 s.flags, true);
+        setState(id, e, TcpState::Established, assumed);
     }
     c.ep[0].nextSeq = s.seq;
     c.ep[0].seqKnown = true;
@@ -203,96 +254,76 @@ void TcpTracker::startConnection(Connection &c, std::uint32_t id, const Segment 
     }
 }
 
-void TcpTracker::setState(std::uint32_t conn, int e, TcpState to, std::int64_t timeNs,
-                          std::uint32_t packet, std::uint32_t seq, std::uint32_t ack,
-                          std::uint8_t flags, bool inferred)
+TcpTracker::Cause TcpTracker::causeOf(const Segment &s, bool inferred)
+{
+    return {s.timeNs, std::uint32_t(s.packet), s.seq, s.ack, s.flags, inferred};
+}
+
+void TcpTracker::setState(std::uint32_t conn, int e, TcpState to, const Cause &why)
 {
     TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
     if (ep.state == to)
         return;
     --m_counts[index(ep.state)];
     ++m_counts[index(to)];
-    // One segment that moves an endpoint twice (FIN_WAIT_1 receiving FIN,ACK: the ACK, then
-    // the FIN) is one transition, as the kernel makes it: FIN_WAIT_1 → TIME_WAIT.
-    if (ep.lastChange != UINT32_MAX && ep.lastChange >= m_published) {
-        StateChange &last = m_changes[ep.lastChange];
-        if (packet != 0 && last.packet == packet && last.timeNs == timeNs) {
-            last.to = to;
-            ep.state = to;
-            if (to == TcpState::TimeWait) {
-                ep.timeWaitSinceNs = timeNs;
-                m_timeWait.push_back(conn);
-            }
-            return;
-        }
+    if (!amendLastChange(ep, to, why)) {
+        StateChange c;
+        c.timeNs = why.timeNs;
+        c.connection = conn;
+        c.packet = why.packet;
+        c.seq = why.seq;
+        c.ack = why.ack;
+        c.endpoint = std::uint8_t(e);
+        c.from = ep.state;
+        c.to = to;
+        c.flags = why.flags;
+        c.inferred = why.inferred;
+        ep.lastChange = std::uint32_t(m_changes.size());
+        m_changes.push_back(c);
     }
-    StateChange c;
-    c.timeNs = timeNs;
-    c.connection = conn;
-    c.packet = packet;
-    c.seq = seq;
-    c.ack = ack;
-    c.endpoint = std::uint8_t(e);
-    c.from = ep.state;
-    c.to = to;
-    c.flags = flags;
-    c.inferred = inferred;
-    ep.lastChange = std::uint32_t(m_changes.size());
-    m_changes.push_back(c);
     ep.state = to;
     if (to == TcpState::TimeWait) {
-        ep.timeWaitSinceNs = timeNs;
+        ep.timeWaitSinceNs = why.timeNs;
         m_timeWait.push_back(conn);
     }
+}
+
+// One segment that moves an endpoint twice (FIN_WAIT_1 receiving FIN,ACK: the ACK, then the
+// FIN) is one transition, as the kernel makes it: FIN_WAIT_1 → TIME_WAIT. True when the
+// endpoint's latest change (not yet published) was that segment's, and now ends in `to`.
+bool TcpTracker::amendLastChange(TrackedEndpoint &ep, TcpState to, const Cause &why)
+{
+    if (ep.lastChange == UINT32_MAX || ep.lastChange < m_published || why.packet == 0)
+        return false;
+    StateChange &last = m_changes[ep.lastChange];
+    if (last.packet != why.packet || last.timeNs != why.timeNs)
+        return false;
+    last.to = to;
+    return true;
 }
 
 // The peer's pending SYN or FIN has arrived at endpoint e.
 void TcpTracker::deliverPending(std::uint32_t conn, int e)
 {
     TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
-    TrackedEndpoint::Pending p = ep.pending;
+    const TrackedEndpoint::Pending p = ep.pending;
     if (!p.syn && !p.fin)
         return;
     ep.pending = {};
-    const std::int64_t t = std::max(p.timeNs, p.notBeforeNs);
-    TcpState to = ep.state;
-    if (p.syn) {
-        switch (ep.state) {
-        case TcpState::Listen:
-        case TcpState::Closed:
-            to = TcpState::SynReceived;
-            break;
-        case TcpState::SynSent: // its own SYN acknowledged: open; else a simultaneous open
-            to = ep.synAcked ? TcpState::Established : TcpState::SynReceived;
-            break;
-        default:
-            break;
-        }
-    } else {
-        switch (ep.state) {
-        case TcpState::Established:
-        case TcpState::SynReceived:
-            to = TcpState::CloseWait;
-            break;
-        case TcpState::FinWait1: // its own FIN acknowledged: done; else a simultaneous close
-            to = ep.finAcked ? TcpState::TimeWait : TcpState::Closing;
-            break;
-        case TcpState::FinWait2:
-            to = TcpState::TimeWait;
-            break;
-        default:
-            break;
-        }
-    }
-    setState(conn, e, to, t, p.packet, p.segSeq, p.segAck, p.flags);
+    const Cause why{std::max(p.timeNs, p.notBeforeNs), p.packet, p.segSeq, p.segAck, p.flags};
+    setState(conn, e, stateOnArrival(ep, p.syn), why);
 }
 
 void TcpTracker::expireConnection(std::uint32_t conn, std::int64_t nowNs)
 {
     for (int e = 0; e < 2; ++e) {
         TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
-        if (ep.state == TcpState::TimeWait && nowNs - ep.timeWaitSinceNs >= m_twoMslNs)
-            setState(conn, e, TcpState::Closed, ep.timeWaitSinceNs + m_twoMslNs, 0, 0, 0, 0);
+        // Saturating: a capture's clock may jump anywhere (a hostile if_tsoffset).
+        if (ep.state == TcpState::TimeWait
+            && saturatingSub(nowNs, ep.timeWaitSinceNs) >= m_twoMslNs) {
+            const Cause timer{saturatingAdd(ep.timeWaitSinceNs, m_twoMslNs)};
+            setState(conn, e, TcpState::Closed, timer);
+        }
     }
 }
 
@@ -348,149 +379,175 @@ bool TcpTracker::rstAcceptable(const Connection &c, int sender, const Segment &s
 void TcpTracker::process(const Segment &s)
 {
     ++m_stats.segments;
-    const auto packet = std::uint32_t(s.packet);
-    const bool syn = s.flags & tcpflag::Syn;
-    const bool ack = s.flags & tcpflag::Ack;
-    const bool fin = s.flags & tcpflag::Fin;
-    const bool rst = s.flags & tcpflag::Rst;
-
     int i = 0;
-    std::uint32_t id = lookup(s, &i);
-    if (id != UINT32_MAX) {
-        expireConnection(id, s.timeNs);
-        if (syn && !ack) {
-            // A SYN on a known 4-tuple: a retransmission, the other half of a simultaneous
-            // open, or a new incarnation (a 4-tuple reused after CLOSED or TIME_WAIT).
-            Connection &c = m_connections[id];
-            const TrackedEndpoint &snd = c.ep[std::size_t(i)];
-            const TrackedEndpoint &rcv = c.ep[std::size_t(1 - i)];
-            const bool retransmission = snd.synSent && s.seq == snd.iss;
-            const bool simultaneousOpen = !snd.synSent && rcv.state == TcpState::SynSent;
-            if (!retransmission && !simultaneousOpen) {
-                // The old incarnation ends here: a SYN reopening TIME_WAIT closes it, and an
-                // attempt abandoned for a new one (a new ISN from the same port) is gone.
-                for (int e = 0; e < 2; ++e) {
-                    const TcpState st = c.ep[std::size_t(e)].state;
-                    if (st != TcpState::Closed && st != TcpState::Listen) {
-                        c.ep[std::size_t(e)].pending = {};
-                        setState(id, e, TcpState::Closed, s.timeNs, packet, s.seq, s.ack, s.flags);
-                    }
-                }
-                id = UINT32_MAX;
-            }
-        }
-    }
-    if (id == UINT32_MAX) {
-        id = create(s);
-        i = 0;
-    }
-    Connection &c = m_connections[id];
-    c.lastSeenNs = s.timeNs;
-    const int j = 1 - i;
-    TrackedEndpoint &snd = c.ep[std::size_t(i)];
-    TrackedEndpoint &rcv = c.ep[std::size_t(j)];
-
+    const std::uint32_t id = connectionFor(s, &i);
+    m_connections[id].lastSeenNs = s.timeNs;
     // 0. In-order delivery: an earlier SYN/FIN of this direction reached the receiver first.
-    deliverPending(id, j);
-
+    deliverPending(id, 1 - i);
     // 1. Evidence: the sender acknowledges the peer's pending SYN/FIN, so it had arrived.
-    // An RST answering a SYN is the kernel's "nobody listens here": no SYN_RECEIVED.
-    if (rst && snd.state == TcpState::Listen && !snd.synSent)
-        snd.pending = {};
-    if (snd.pending.syn || snd.pending.fin) {
-        if (ack && seqGT(s.ack, snd.pending.seq))
-            deliverPending(id, i);
-        else
-            snd.pending.notBeforeNs = s.timeNs; // sent before it arrived
-    }
-
-    // 2. What sending this segment does to the sender.
-    if (rst) {
-        if (rstAcceptable(c, i, s)) {
-            // The sender aborts; the receiver drops the connection. A "server" that answers
-            // a SYN with RST never had a socket: the connection was refused.
-            if (snd.state == TcpState::Listen && !snd.synSent) {
-                dropAssumedListener(snd);
-                c.refused = true;
-            } else {
-                setState(id, i, TcpState::Closed, s.timeNs, packet, s.seq, s.ack, s.flags);
-            }
-            rcv.pending = {};
-            setState(id, j, TcpState::Closed, s.timeNs, packet, s.seq, s.ack, s.flags);
-        } else {
-            ++m_stats.ignoredRst;
-        }
+    takeEvidence(id, i, s);
+    // 2. What sending this segment does to the sender (an RST: to both, and nothing else).
+    if (s.flags & tcpflag::Rst) {
+        applyRst(id, i, s);
         return;
     }
-    if (syn) {
-        if (!snd.synSent) {
-            snd.synSent = true;
-            snd.iss = s.seq;
-            snd.nextSeq = s.seq + 1;
-            snd.seqKnown = true;
-            snd.windowScale = s.windowScale;
-            if (!ack && snd.state == TcpState::Listen) {
-                // The "server" sends a SYN of its own: a simultaneous open, both are clients.
-                dropAssumedListener(snd);
-                snd.role = Role::Client;
-            }
-            if (!ack && snd.state == TcpState::Closed)
-                setState(id, i, TcpState::SynSent, s.timeNs, packet, s.seq, s.ack, s.flags);
+    applySent(id, i, s);
+    // 3. The ACK acts on the receiver as it arrives.
+    if (s.flags & tcpflag::Ack)
+        applyAck(id, 1 - i, s);
+    // 4. A SYN or FIN is pending at the receiver until it shows it arrived.
+    markPending(m_connections[id].ep[std::size_t(1 - i)], s);
+}
+
+// The connection a segment belongs to, created when it opens a new one; *sender is its
+// endpoint there.
+std::uint32_t TcpTracker::connectionFor(const Segment &s, int *sender)
+{
+    const std::uint32_t id = lookup(s, sender);
+    if (id != UINT32_MAX) {
+        expireConnection(id, s.timeNs);
+        if (!reopens(id, *sender, s))
+            return id;
+        closeIncarnation(id, s);
+    }
+    *sender = 0;
+    return create(s);
+}
+
+// A SYN on a known 4-tuple: a retransmission, the other half of a simultaneous open, or a new
+// incarnation (a 4-tuple reused after CLOSED or TIME_WAIT). True for the last.
+bool TcpTracker::reopens(std::uint32_t conn, int sender, const Segment &s) const
+{
+    if (!(s.flags & tcpflag::Syn) || (s.flags & tcpflag::Ack))
+        return false;
+    const Connection &c = m_connections[conn];
+    const TrackedEndpoint &snd = c.ep[std::size_t(sender)];
+    const TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
+    const bool retransmission = snd.synSent && s.seq == snd.iss;
+    const bool simultaneousOpen = !snd.synSent && rcv.state == TcpState::SynSent;
+    return !retransmission && !simultaneousOpen;
+}
+
+// The old incarnation ends here: a SYN reopening TIME_WAIT closes it, and an attempt
+// abandoned for a new one (a new ISN from the same port) is gone.
+void TcpTracker::closeIncarnation(std::uint32_t conn, const Segment &s)
+{
+    for (int e = 0; e < 2; ++e) {
+        TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
+        if (ep.state != TcpState::Closed && ep.state != TcpState::Listen) {
+            ep.pending = {};
+            setState(conn, e, TcpState::Closed, causeOf(s));
         }
     }
+}
+
+// The sender acknowledges the peer's pending SYN/FIN: it had arrived. Otherwise this segment
+// was sent before it arrived. An RST answering a SYN is the kernel's "nobody listens here":
+// no SYN_RECEIVED.
+void TcpTracker::takeEvidence(std::uint32_t conn, int sender, const Segment &s)
+{
+    TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
+    if ((s.flags & tcpflag::Rst) && snd.state == TcpState::Listen && !snd.synSent)
+        snd.pending = {};
+    if (!snd.pending.syn && !snd.pending.fin)
+        return;
+    if ((s.flags & tcpflag::Ack) && seqGT(s.ack, snd.pending.seq))
+        deliverPending(conn, sender);
+    else
+        snd.pending.notBeforeNs = s.timeNs;
+}
+
+// The sender aborts; the receiver drops the connection. A "server" that answers a SYN with
+// RST never had a socket: the connection was refused.
+void TcpTracker::applyRst(std::uint32_t conn, int sender, const Segment &s)
+{
+    Connection &c = m_connections[conn];
+    if (!rstAcceptable(c, sender, s)) {
+        ++m_stats.ignoredRst;
+        return;
+    }
+    TrackedEndpoint &snd = c.ep[std::size_t(sender)];
+    if (snd.state == TcpState::Listen && !snd.synSent) {
+        dropAssumedListener(snd);
+        c.refused = true;
+    } else {
+        setState(conn, sender, TcpState::Closed, causeOf(s));
+    }
+    c.ep[std::size_t(1 - sender)].pending = {};
+    setState(conn, 1 - sender, TcpState::Closed, causeOf(s));
+}
+
+void TcpTracker::applySyn(std::uint32_t conn, int sender, const Segment &s)
+{
+    TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
+    if (snd.synSent)
+        return;
+    snd.synSent = true;
+    snd.iss = s.seq;
+    snd.nextSeq = s.seq + 1;
+    snd.seqKnown = true;
+    snd.windowScale = s.windowScale;
+    if (s.flags & tcpflag::Ack)
+        return;
+    if (snd.state == TcpState::Listen) {
+        // The "server" sends a SYN of its own: a simultaneous open, both are clients.
+        dropAssumedListener(snd);
+        snd.role = Role::Client;
+    }
+    if (snd.state == TcpState::Closed)
+        setState(conn, sender, TcpState::SynSent, causeOf(s));
+}
+
+// `end`: the sequence number after the segment's SYN and data, which its FIN occupies.
+void TcpTracker::applyFin(std::uint32_t conn, int sender, const Segment &s, std::uint32_t end)
+{
+    TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
+    if (snd.finSent)
+        return;
+    snd.finSent = true;
+    snd.finSeq = end;
+    setState(conn, sender, stateAfterSendingFin(snd.state), causeOf(s));
+}
+
+void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
+{
+    const bool syn = s.flags & tcpflag::Syn;
+    const bool fin = s.flags & tcpflag::Fin;
+    if (syn)
+        applySyn(conn, sender, s);
     const std::uint32_t end = s.seq + s.payload + (syn ? 1 : 0);
-    if (fin && !snd.finSent) {
-        snd.finSent = true;
-        snd.finSeq = end;
-        switch (snd.state) {
-        case TcpState::Established:
-        case TcpState::SynReceived:
-            setState(id, i, TcpState::FinWait1, s.timeNs, packet, s.seq, s.ack, s.flags);
-            break;
-        case TcpState::CloseWait:
-            setState(id, i, TcpState::LastAck, s.timeNs, packet, s.seq, s.ack, s.flags);
-            break;
-        default:
-            break;
-        }
-    }
+    if (fin)
+        applyFin(conn, sender, s, end);
+    TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
     const std::uint32_t after = end + (fin ? 1 : 0);
     if (!snd.seqKnown || seqGT(after, snd.nextSeq)) {
         snd.nextSeq = after;
         snd.seqKnown = true;
     }
     snd.window = s.window;
+}
 
-    // 3. The ACK acts on the receiver as it arrives.
-    if (ack) {
-        if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)) {
-            rcv.synAcked = true;
-            if (rcv.state == TcpState::SynReceived)
-                setState(id, j, TcpState::Established, s.timeNs, packet, s.seq, s.ack, s.flags);
-        }
-        if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)) {
-            rcv.finAcked = true;
-            switch (rcv.state) {
-            case TcpState::FinWait1:
-                setState(id, j, TcpState::FinWait2, s.timeNs, packet, s.seq, s.ack, s.flags);
-                break;
-            case TcpState::Closing:
-                setState(id, j, TcpState::TimeWait, s.timeNs, packet, s.seq, s.ack, s.flags);
-                break;
-            case TcpState::LastAck:
-                setState(id, j, TcpState::Closed, s.timeNs, packet, s.seq, s.ack, s.flags);
-                break;
-            default:
-                break;
-            }
-        }
+void TcpTracker::applyAck(std::uint32_t conn, int receiver, const Segment &s)
+{
+    TrackedEndpoint &rcv = m_connections[conn].ep[std::size_t(receiver)];
+    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)) {
+        rcv.synAcked = true;
+        if (rcv.state == TcpState::SynReceived)
+            setState(conn, receiver, TcpState::Established, causeOf(s));
     }
+    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)) {
+        rcv.finAcked = true;
+        setState(conn, receiver, stateOnFinAcked(rcv.state), causeOf(s));
+    }
+}
 
-    // 4. A SYN or FIN is pending at the receiver until it shows it arrived.
-    if (syn && !rcv.peerSynSeen) {
+void TcpTracker::markPending(TrackedEndpoint &rcv, const Segment &s)
+{
+    const auto packet = std::uint32_t(s.packet);
+    if ((s.flags & tcpflag::Syn) && !rcv.peerSynSeen) {
         rcv.peerSynSeen = true;
         rcv.pending = {true, false, s.seq, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
-    } else if (fin && !rcv.peerFinSeen) {
+    } else if ((s.flags & tcpflag::Fin) && !rcv.peerFinSeen) {
         rcv.peerFinSeen = true;
         rcv.pending = {false, true, s.seq + s.payload, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
     }

@@ -127,12 +127,34 @@ public:
     std::int64_t twoMslNs() const { return m_twoMslNs; }
 
 private:
+    // What moved an endpoint: a segment (or a pending SYN/FIN it carried), or a timer.
+    struct Cause
+    {
+        std::int64_t timeNs = 0;
+        std::uint32_t packet = 0; // 0: a timer
+        std::uint32_t seq = 0, ack = 0;
+        std::uint8_t flags = 0;
+        bool inferred = false;
+    };
+    static Cause causeOf(const Segment &s, bool inferred = false);
+
     std::uint32_t lookup(const Segment &s, int *senderIndex);
     std::uint32_t create(const Segment &s);
     void startConnection(Connection &c, std::uint32_t id, const Segment &s);
-    void setState(std::uint32_t conn, int e, TcpState to, std::int64_t timeNs, std::uint32_t packet,
-                  std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, bool inferred = false);
+    void setState(std::uint32_t conn, int e, TcpState to, const Cause &why);
+    bool amendLastChange(TrackedEndpoint &ep, TcpState to, const Cause &why);
     void deliverPending(std::uint32_t conn, int e);
+    // The steps of process(), in order; sender i, receiver 1 - i.
+    std::uint32_t connectionFor(const Segment &s, int *sender);
+    bool reopens(std::uint32_t conn, int sender, const Segment &s) const;
+    void closeIncarnation(std::uint32_t conn, const Segment &s);
+    void takeEvidence(std::uint32_t conn, int sender, const Segment &s);
+    void applyRst(std::uint32_t conn, int sender, const Segment &s);
+    void applySyn(std::uint32_t conn, int sender, const Segment &s);
+    void applyFin(std::uint32_t conn, int sender, const Segment &s, std::uint32_t end);
+    void applySent(std::uint32_t conn, int sender, const Segment &s);
+    void applyAck(std::uint32_t conn, int receiver, const Segment &s);
+    static void markPending(TrackedEndpoint &receiver, const Segment &s);
     void dropAssumedListener(TrackedEndpoint &ep);
     void expireConnection(std::uint32_t conn, std::int64_t nowNs);
     bool rstAcceptable(const Connection &c, int sender, const Segment &s) const;

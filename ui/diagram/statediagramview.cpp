@@ -144,155 +144,193 @@ void StateDiagramView::render(QPainter &p, const QRectF &target, const QPalette 
     p.setRenderHint(QPainter::TextAntialiasing);
     p.fillRect(target, pal.color(QPalette::Base));
     p.setTransform(canvasTransform(target), true);
+    Inks c;
+    c.ink = pal.color(QPalette::Text);
+    c.base = pal.color(QPalette::Base);
+    c.line = blend(c.ink, c.base, 0.62);
+    c.highlight = pal.color(QPalette::Highlight);
+    c.highlightedText = pal.color(QPalette::HighlightedText);
+    drawLegend(p, c);
+    drawArrows(p, c, t);
+    drawLabels(p, c); // over the arrows
+    drawFollowedSteps(p, c);
+    drawStates(p, c, t);
+    drawTokens(p, c, t); // on top
+    p.restore();
+}
 
-    const QColor ink = pal.color(QPalette::Text);
-    const QColor base = pal.color(QPalette::Base);
-    const QColor line = blend(ink, base, 0.62);
-    const QColor highlight = pal.color(QPalette::Highlight);
-    const auto &edges = diagramEdges();
-
-    // Legend.
+void StateDiagramView::drawLegend(QPainter &p, const Inks &c) const
+{
     p.setFont(labelFont());
     const QRectF legend = legendRect();
     const double lh = legend.height() / 3;
-    const auto legendLine = [&](int row, Qt::PenStyle style, const QColor &c, const QString &text) {
+    const auto legendLine = [&](int row, Qt::PenStyle style, const QColor &colour,
+                                const QString &text) {
         const double y = legend.top() + lh * (row + 0.5);
-        p.setPen(QPen(c, 1.6, style));
+        p.setPen(QPen(colour, 1.6, style));
         p.drawLine(QPointF(legend.left(), y), QPointF(legend.left() + 26, y));
-        p.setPen(ink);
+        p.setPen(c.ink);
         p.drawText(QRectF(legend.left() + 32, y - lh / 2, legend.width() - 32, lh),
                    Qt::AlignVCenter | Qt::AlignLeft, text);
     };
-    legendLine(0, Qt::SolidLine, line, tr("in RFC 9293's figure"));
-    legendLine(1, Qt::DashLine, line, tr("happens, not in the figure"));
+    legendLine(0, Qt::SolidLine, c.line, tr("in RFC 9293's figure"));
+    legendLine(1, Qt::DashLine, c.line, tr("happens, not in the figure"));
     legendLine(2, Qt::DotLine, kResetColour, tr("RST / abort → CLOSED (when seen)"));
+}
 
-    // Arrows, then their labels over them.
+void StateDiagramView::drawArrows(QPainter &p, const Inks &c, double t) const
+{
     const QSet<int> followed(m_followedPath.begin(), m_followedPath.end());
-    for (std::size_t i = 0; i < edges.size(); ++i) {
-        const int e = int(i);
-        const DiagramEdge &edge = edges[i];
-        const double flash = m_animator.flash(e, t);
-        const double rate = m_animator.rate(e);
-        const bool isFollowed = followed.contains(e);
-        if (edge.kind == EdgeKind::Reset && flash <= 0 && rate < 0.05 && !isFollowed)
-            continue; // resets are drawn when they happen
-        QColor c = edge.kind == EdgeKind::Reset ? kResetColour : line;
-        double width = 1.4 + std::min(4.5, 1.5 * std::log10(1 + rate));
-        if (isFollowed) {
-            c = highlight;
-            width = std::max(width, 3.2);
-        }
-        const Qt::PenStyle style = edge.kind == EdgeKind::Rfc     ? Qt::SolidLine
-                                   : edge.kind == EdgeKind::Extra ? Qt::DashLine
-                                                                  : Qt::DotLine;
-        const QPainterPath &path = edgePath(e);
-        if (flash > 0) {
-            QColor glow = stateColor(edge.to);
-            glow.setAlphaF(float(0.85 * flash));
-            p.setPen(QPen(glow, width + 5 * flash, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-            p.setBrush(Qt::NoBrush);
-            p.drawPath(path);
-        }
-        p.setPen(QPen(c, width, style, Qt::FlatCap, Qt::MiterJoin));
+    for (std::size_t i = 0; i < diagramEdges().size(); ++i)
+        drawArrow(p, c, int(i), followed.contains(int(i)), t);
+}
+
+// One arrow: thicker with its rate of traffic, glowing while a transition flashes on it,
+// highlighted when the followed connection took it. Resets are drawn only when they happen.
+void StateDiagramView::drawArrow(QPainter &p, const Inks &c, int e, bool followed, double t) const
+{
+    const DiagramEdge &edge = diagramEdges()[std::size_t(e)];
+    const double flash = m_animator.flash(e, t);
+    const double rate = m_animator.rate(e);
+    if (edge.kind == EdgeKind::Reset && flash <= 0 && rate < 0.05 && !followed)
+        return;
+    QColor colour = edge.kind == EdgeKind::Reset ? kResetColour : c.line;
+    double width = 1.4 + std::min(4.5, 1.5 * std::log10(1 + rate));
+    if (followed) {
+        colour = c.highlight;
+        width = std::max(width, 3.2);
+    }
+    const Qt::PenStyle style = edge.kind == EdgeKind::Rfc     ? Qt::SolidLine
+                               : edge.kind == EdgeKind::Extra ? Qt::DashLine
+                                                              : Qt::DotLine;
+    const QPainterPath &path = edgePath(e);
+    if (flash > 0) {
+        QColor glow = stateColor(edge.to);
+        glow.setAlphaF(float(0.85 * flash));
+        p.setPen(QPen(glow, width + 5 * flash, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
-        drawArrowHead(p, edgeGeometry(e).points.back(), beforeTip(e), 8 + width, c);
     }
+    p.setPen(QPen(colour, width, style, Qt::FlatCap, Qt::MiterJoin));
+    p.setBrush(Qt::NoBrush);
+    p.drawPath(path);
+    drawArrowHead(p, edgeGeometry(e).points.back(), beforeTip(e), 8 + width, colour);
+}
+
+void StateDiagramView::drawLabels(QPainter &p, const Inks &c) const
+{
     p.setFont(labelFont());
+    const auto &edges = diagramEdges();
     for (std::size_t i = 0; i < edges.size(); ++i) {
         if (edges[i].kind == EdgeKind::Reset)
             continue;
         const QString text = labelText(int(i));
         const QRectF r = labelRect(int(i), text);
-        QColor back = base;
+        QColor back = c.base;
         back.setAlphaF(0.85f);
         p.fillRect(r, back);
-        p.setPen(m_hover.edge == int(i) ? highlight : ink);
+        p.setPen(m_hover.edge == int(i) ? c.highlight : c.ink);
         p.drawText(r, Qt::AlignCenter, text);
     }
+}
 
-    // Steps of the followed connection, numbered where each arrow was taken.
-    if (!m_followedPath.empty()) {
-        QFont f = countFont();
-        f.setBold(true);
-        p.setFont(f);
-        QHash<int, QStringList> numbers;
-        for (std::size_t k = 0; k < m_followedPath.size(); ++k)
-            numbers[m_followedPath[k]] << QString::number(k + 1);
-        for (auto it = numbers.begin(); it != numbers.end(); ++it) {
-            // Just before the arrow head: labels sit mid-arrow, the head is clear.
-            const QPainterPath &arrow = edgePath(it.key());
-            const QPointF at =
-                arrow.pointAtPercent(arrow.percentAtLength(std::max(0.0, arrow.length() - 26)));
-            const QString text = it.value().join(u',');
-            const double w = std::max(18.0, 8.0 + 7.5 * text.size());
-            const QRectF r(at.x() - w / 2, at.y() - 9, w, 18);
-            p.setPen(Qt::NoPen);
-            p.setBrush(highlight);
-            p.drawRoundedRect(r, 9, 9);
-            p.setPen(pal.color(QPalette::HighlightedText));
-            p.drawText(r, Qt::AlignCenter, text);
-        }
+// Steps of the followed connection, numbered where each arrow was taken: just before the
+// arrow head (labels sit mid-arrow, the head is clear).
+void StateDiagramView::drawFollowedSteps(QPainter &p, const Inks &c) const
+{
+    if (m_followedPath.empty())
+        return;
+    QFont f = countFont();
+    f.setBold(true);
+    p.setFont(f);
+    QHash<int, QStringList> numbers;
+    for (std::size_t k = 0; k < m_followedPath.size(); ++k)
+        numbers[m_followedPath[k]] << QString::number(k + 1);
+    for (auto it = numbers.begin(); it != numbers.end(); ++it) {
+        const QPainterPath &arrow = edgePath(it.key());
+        const QPointF at =
+            arrow.pointAtPercent(arrow.percentAtLength(std::max(0.0, arrow.length() - 26)));
+        const QString text = it.value().join(u',');
+        const double w = std::max(18.0, 8.0 + 7.5 * text.size());
+        const QRectF r(at.x() - w / 2, at.y() - 9, w, 18);
+        p.setPen(Qt::NoPen);
+        p.setBrush(c.highlight);
+        p.drawRoundedRect(r, 9, 9);
+        p.setPen(c.highlightedText);
+        p.drawText(r, Qt::AlignCenter, text);
     }
+}
 
-    // States.
-    for (int node = 0; node < kNodeCount; ++node) {
-        const TcpState s = stateOfNode(node);
-        const QRectF r = nodeRect(node);
-        const QColor sc = stateColor(s);
-        const double pulse =
-            node == kFinalClosed || s != TcpState::Closed ? m_animator.pulse(s, t) : 0.0;
-        p.setPen(QPen(sc.darker(115), 2.0 + 3.0 * pulse));
-        p.setBrush(blend(sc, base, 0.22 + 0.25 * pulse));
-        p.drawRoundedRect(r, 8, 8);
-        const bool current =
-            m_followedStates.contains(s) && (s != TcpState::Closed || node == kFinalClosed);
-        if (current || (m_hover.state && *m_hover.state == s && node != kFinalClosed)) {
-            p.setPen(QPen(highlight, 3));
-            p.setBrush(Qt::NoBrush);
-            p.drawRoundedRect(r.adjusted(-4, -4, 4, 4), 10, 10);
-        }
-        p.setPen(ink);
-        p.setFont(stateFont());
-        p.drawText(QRectF(r.left(), r.top() + 3, r.width(), r.height() / 2),
-                   Qt::AlignHCenter | Qt::AlignVCenter, rfcName(s));
-        QString second;
-        if (s == TcpState::Closed)
-            second = node == kFinalClosed ? tr("(connections end)") : tr("(start)");
-        else if (const int n = m_counts[std::size_t(index(s))]; n >= 0)
-            second = QLocale().toString(n);
-        else
-            second = QStringLiteral("–");
-        if (m_language == u"zh" && s != TcpState::Closed)
-            second = displayName(s, u"zh") + QStringLiteral(" · ") + second;
-        p.setFont(countFont());
-        p.drawText(QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 2),
-                   Qt::AlignHCenter | Qt::AlignVCenter, second);
+void StateDiagramView::drawStates(QPainter &p, const Inks &c, double t) const
+{
+    for (int node = 0; node < kNodeCount; ++node)
+        drawState(p, c, node, t);
+}
+
+// A state's box: pulsing when connections arrive, outlined when followed or pointed at, its
+// RFC name over its count.
+void StateDiagramView::drawState(QPainter &p, const Inks &c, int node, double t) const
+{
+    const TcpState s = stateOfNode(node);
+    const QRectF r = nodeRect(node);
+    const QColor sc = stateColor(s);
+    const double pulse =
+        node == kFinalClosed || s != TcpState::Closed ? m_animator.pulse(s, t) : 0.0;
+    p.setPen(QPen(sc.darker(115), 2.0 + 3.0 * pulse));
+    p.setBrush(blend(sc, c.base, 0.22 + 0.25 * pulse));
+    p.drawRoundedRect(r, 8, 8);
+    const bool current =
+        m_followedStates.contains(s) && (s != TcpState::Closed || node == kFinalClosed);
+    if (current || (m_hover.state && *m_hover.state == s && node != kFinalClosed)) {
+        p.setPen(QPen(c.highlight, 3));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(r.adjusted(-4, -4, 4, 4), 10, 10);
     }
+    p.setPen(c.ink);
+    p.setFont(stateFont());
+    p.drawText(QRectF(r.left(), r.top() + 3, r.width(), r.height() / 2),
+               Qt::AlignHCenter | Qt::AlignVCenter, rfcName(s));
+    p.setFont(countFont());
+    p.drawText(QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 2),
+               Qt::AlignHCenter | Qt::AlignVCenter, stateSubtitle(node));
+}
 
-    // Tokens on top.
+// Under a state's name: its count (a dash when not counted), and in Chinese its name too;
+// under the two CLOSED boxes, which one it is.
+QString StateDiagramView::stateSubtitle(int node) const
+{
+    const TcpState s = stateOfNode(node);
+    if (s == TcpState::Closed)
+        return node == kFinalClosed ? tr("(connections end)") : tr("(start)");
+    const int n = m_counts[std::size_t(index(s))];
+    const QString count = n >= 0 ? QLocale().toString(n) : QStringLiteral("–");
+    return m_language == u"zh" ? displayName(s, u"zh") + QStringLiteral(" · ") + count : count;
+}
+
+// Tokens travelling along their arrows, coloured by the state they land in, with a count
+// when several connections travel together.
+void StateDiagramView::drawTokens(QPainter &p, const Inks &c, double t) const
+{
     QFont tokenFont = countFont();
     tokenFont.setBold(true);
     p.setFont(tokenFont);
     for (const DiagramAnimator::Token &token : m_animator.tokens()) {
         const QPointF at = pointAlong(token.edges, m_animator.progress(token, t));
-        const TcpState landing = edges[std::size_t(token.edges.back())].to;
+        const TcpState landing = diagramEdges()[std::size_t(token.edges.back())].to;
         const double radius = 6.5 + 2.5 * std::log10(double(token.count));
-        p.setPen(QPen(token.followed ? highlight : base, token.followed ? 3.0 : 1.8));
+        p.setPen(QPen(token.followed ? c.highlight : c.base, token.followed ? 3.0 : 1.8));
         p.setBrush(stateColor(landing));
         p.drawEllipse(at, radius, radius);
         if (token.count > 1) {
             const QString n = QStringLiteral("×") + QLocale().toString(token.count);
             const QRectF r(at.x() + radius + 2, at.y() - 8, 8 + 7.2 * n.size(), 16);
-            QColor back = base;
+            QColor back = c.base;
             back.setAlphaF(0.8f);
             p.fillRect(r, back);
-            p.setPen(ink);
+            p.setPen(c.ink);
             p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, n);
         }
     }
-    p.restore();
 }
 
 void StateDiagramView::paintEvent(QPaintEvent *)

@@ -85,7 +85,22 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // The colours of one rendering, from its palette.
+    struct Inks
+    {
+        QColor ink, base, line, highlight, highlightedText;
+    };
     QTransform canvasTransform(const QRectF &target) const;
+    // render()'s layers, bottom to top.
+    void drawLegend(QPainter &p, const Inks &c) const;
+    void drawArrows(QPainter &p, const Inks &c, double t) const;
+    void drawArrow(QPainter &p, const Inks &c, int edge, bool followed, double t) const;
+    void drawLabels(QPainter &p, const Inks &c) const;
+    void drawFollowedSteps(QPainter &p, const Inks &c) const;
+    void drawStates(QPainter &p, const Inks &c, double t) const;
+    void drawState(QPainter &p, const Inks &c, int node, double t) const;
+    QString stateSubtitle(int node) const;
+    void drawTokens(QPainter &p, const Inks &c, double t) const;
     void frame();
     void ensureTicking();
     QString tooltipFor(const Hit &hit) const;
