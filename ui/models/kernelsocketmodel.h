@@ -56,6 +56,12 @@ public:
 
     // Where one socket (by key) is now, for the explanation panel; nullopt if not in the table.
     std::optional<SocketSituation> situation(quint64 key) const;
+    // The socket in a row, and the poll time the table shows: what exports write.
+    const KernelPollBatch::Row &socketAt(int row) const
+    {
+        return m_pool[std::size_t(m_order[std::size_t(row)])].row;
+    }
+    double now() const { return m_now; }
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
     bool lessThan(int rowA, int rowB, int column) const;
 
