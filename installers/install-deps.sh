@@ -16,6 +16,7 @@ runtime_pkgs=(
 )
 test_pkgs=(
   xvfb xauth tcpdump tshark nftables iproute2 procps python3
+  poppler-utils ghostscript
 )
 
 want=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}")

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tcpscope {
 
@@ -34,6 +35,16 @@ QString csvField(const QString &s)
     return u'"' + quoted + u'"';
 }
 
+QString boolText(bool b) { return b ? u"true"_qs : u"false"_qs; }
+
+// Seconds, with as many decimals as the times they come from (ms, µs or ns).
+QString secondsText(double s, int digits) { return QString::number(s, 'f', digits); }
+
+// A poll time (seconds since the epoch, a double) as an ISO-8601 UTC time to the microsecond.
+// A poll's time (seconds since the epoch) to the microsecond; out of range (a damaged session):
+// the epoch, never an overflow.
+QString pollTime(double t) { return isoTime(nsFromSeconds(t).value_or(0), 6); }
+
 } // namespace
 
 QString isoTime(std::int64_t ns, int digits)
@@ -57,30 +68,50 @@ QString isoTime(std::int64_t ns, int digits)
 
 DataTable connectionsTable(const TcpTracker &tracker, int digits)
 {
+    std::vector<ConnectionRow> rows;
+    const auto &conns = tracker.connections();
+    for (std::uint32_t i = 0; i < conns.size(); ++i) {
+        const int client = conns[i].ep[0].role == Role::Server ? 1 : 0;
+        rows.push_back({i, conns[i].ep[client].state, conns[i].ep[1 - client].state});
+    }
+    return connectionsTable(tracker, rows, digits);
+}
+
+DataTable connectionsTable(const TcpTracker &tracker, const std::vector<ConnectionRow> &rows,
+                           int digits)
+{
     DataTable t;
     using K = DataTable::Kind;
     for (const auto &[k, kind] : {std::pair{"connection", K::Number},
                                   {"family", K::Text},
-                                  {"client", K::Text},
-                                  {"server", K::Text},
+                                  {"client_address", K::Text},
+                                  {"client_port", K::Number},
+                                  {"server_address", K::Text},
+                                  {"server_port", K::Number},
                                   {"client_state", K::Text},
                                   {"server_state", K::Text},
                                   {"first_seen", K::Text},
                                   {"last_seen", K::Text},
+                                  {"duration_s", K::Number},
                                   {"mid_stream", K::Boolean},
-                                  {"refused", K::Boolean}})
+                                  {"refused", K::Boolean},
+                                  {"roles_known", K::Boolean}})
         t.addColumn(QLatin1String(k), kind);
     const auto &conns = tracker.connections();
-    for (std::size_t i = 0; i < conns.size(); ++i) {
-        const Connection &c = conns[i];
+    for (const ConnectionRow &row : rows) {
+        if (row.connection >= conns.size())
+            continue;
+        const Connection &c = conns[row.connection];
         const int client = c.ep[0].role == Role::Server ? 1 : 0, server = 1 - client;
-        t.rows.push_back({QString::number(i), c.address[0].isV6() ? u"IPv6"_qs : u"IPv4"_qs,
-                          endpointText(c.address[client], c.port[client]),
-                          endpointText(c.address[server], c.port[server]),
-                          rfcName(c.ep[client].state), rfcName(c.ep[server].state),
-                          isoTime(c.firstSeenNs, digits), isoTime(c.lastSeenNs, digits),
-                          c.midStream ? u"true"_qs : u"false"_qs,
-                          c.refused ? u"true"_qs : u"false"_qs});
+        t.rows.push_back(
+            {QString::number(row.connection), c.address[0].isV6() ? u"IPv6"_qs : u"IPv4"_qs,
+             c.address[client].toString(), QString::number(c.port[client]),
+             c.address[server].toString(), QString::number(c.port[server]),
+             row.clientState ? rfcName(*row.clientState) : QString(),
+             row.serverState ? rfcName(*row.serverState) : QString(),
+             isoTime(c.firstSeenNs, digits), isoTime(c.lastSeenNs, digits),
+             secondsText(double(c.lastSeenNs - c.firstSeenNs) / 1e9, digits), boolText(c.midStream),
+             boolText(c.refused), boolText(c.ep[0].role != Role::Unknown)});
     }
     return t;
 }
@@ -95,6 +126,7 @@ DataTable transitionsTable(const TcpTracker &tracker, std::optional<std::uint32_
                                   {"endpoint", K::Number},
                                   {"role", K::Text},
                                   {"address", K::Text},
+                                  {"port", K::Number},
                                   {"from", K::Text},
                                   {"to", K::Text},
                                   {"packet", K::Number},
@@ -108,13 +140,13 @@ DataTable transitionsTable(const TcpTracker &tracker, std::optional<std::uint32_
         if (connection && c.connection != *connection)
             continue;
         const Connection &conn = tracker.connections()[c.connection];
-        t.rows.push_back({isoTime(c.timeNs, digits), QString::number(c.connection),
-                          QString::number(c.endpoint),
-                          QLatin1String(roleName(conn.ep[c.endpoint].role)),
-                          endpointText(conn.address[c.endpoint], conn.port[c.endpoint]),
-                          rfcName(c.from), rfcName(c.to), QString::number(c.packet),
-                          c.packet ? QLatin1String(flagsText(c.flags, flags)) : u"timer"_qs,
-                          c.inferred ? u"true"_qs : u"false"_qs});
+        t.rows.push_back(
+            {isoTime(c.timeNs, digits), QString::number(c.connection), QString::number(c.endpoint),
+             QLatin1String(roleName(conn.ep[c.endpoint].role)), conn.address[c.endpoint].toString(),
+             QString::number(conn.port[c.endpoint]), rfcName(c.from), rfcName(c.to),
+             QString::number(c.packet),
+             c.packet ? QLatin1String(flagsText(c.flags, flags)) : u"timer"_qs,
+             boolText(c.inferred)});
     }
     return t;
 }
@@ -172,19 +204,81 @@ DataTable kernelTransitionsTable(const std::vector<Transition> &transitions)
     for (const auto &[k, kind] : {std::pair{"time", K::Text},
                                   {"not_before", K::Text},
                                   {"socket", K::Text},
-                                  {"local", K::Text},
-                                  {"remote", K::Text},
+                                  {"local_address", K::Text},
+                                  {"local_port", K::Number},
+                                  {"remote_address", K::Text},
+                                  {"remote_port", K::Number},
                                   {"from", K::Text},
                                   {"to", K::Text},
                                   {"appeared", K::Boolean}})
         t.addColumn(QLatin1String(k), kind);
     for (const Transition &tr : transitions) {
-        t.rows.push_back({isoTime(nsFromSeconds(tr.time).value_or(0), 3),
-                          isoTime(nsFromSeconds(tr.earliest).value_or(0), 3),
-                          QString::number(tr.connection),
-                          endpointText(tr.localAddress, tr.localPort),
-                          endpointText(tr.remoteAddress, tr.remotePort), rfcName(tr.from),
-                          rfcName(tr.to), tr.firstSeen ? u"true"_qs : u"false"_qs});
+        t.rows.push_back({pollTime(tr.time), tr.earliest > 0 ? pollTime(tr.earliest) : QString(),
+                          QString::number(tr.connection), tr.localAddress.toString(),
+                          QString::number(tr.localPort), tr.remoteAddress.toString(),
+                          QString::number(tr.remotePort), rfcName(tr.from), rfcName(tr.to),
+                          boolText(tr.firstSeen)});
+    }
+    return t;
+}
+
+DataTable kernelSocketsTable(const std::vector<KernelSocketRow> &rows, double now)
+{
+    DataTable t;
+    using K = DataTable::Kind;
+    for (const auto &[k, kind] : {std::pair{"socket", K::Text},
+                                  {"family", K::Text},
+                                  {"local_address", K::Text},
+                                  {"local_port", K::Number},
+                                  {"remote_address", K::Text},
+                                  {"remote_port", K::Number},
+                                  {"state", K::Text},
+                                  {"gone", K::Boolean},
+                                  {"state_since", K::Text},
+                                  {"in_state_s", K::Number},
+                                  {"first_seen", K::Text},
+                                  {"age_s", K::Number},
+                                  {"recv_q", K::Number},
+                                  {"send_q", K::Number},
+                                  {"timer", K::Text},
+                                  {"timer_expires_ms", K::Number},
+                                  {"retrans", K::Number},
+                                  {"uid", K::Number},
+                                  {"inode", K::Number},
+                                  {"processes", K::Text},
+                                  {"process_note", K::Text},
+                                  {"packet_state", K::Text},
+                                  {"packet_peer_state", K::Text}})
+        t.addColumn(QLatin1String(k), kind);
+    for (const KernelSocketRow &k : rows) {
+        if (!k.row)
+            continue;
+        const SocketRow &r = *k.row;
+        const SocketRecord &rec = r.record;
+        const bool timer = rec.timer != TimerKind::None;
+        t.rows.push_back({QString::number(r.key),
+                          rec.localAddress.isV6() ? u"IPv6"_qs : u"IPv4"_qs,
+                          rec.localAddress.toString(),
+                          QString::number(rec.localPort),
+                          rec.remoteAddress.toString(),
+                          QString::number(rec.remotePort),
+                          rfcName(rec.state),
+                          boolText(!r.alive()),
+                          pollTime(r.stateSince),
+                          secondsText(now - r.stateSince, 3),
+                          pollTime(r.firstSeen),
+                          secondsText(now - r.firstSeen, 3),
+                          QString::number(rec.recvQ),
+                          QString::number(rec.sendQ),
+                          timer ? QLatin1String(timerKindName(rec.timer)) : QString(),
+                          timer ? QString::number(rec.timerExpiresMs) : QString(),
+                          QString::number(rec.retrans),
+                          QString::number(rec.uid),
+                          QString::number(rec.inode),
+                          k.processes,
+                          k.processNote,
+                          k.packetStates ? rfcName(k.packetStates->first) : QString(),
+                          k.packetStates ? rfcName(k.packetStates->second) : QString()});
     }
     return t;
 }
@@ -215,7 +309,9 @@ QByteArray toJson(const DataTable &table)
             bool ok = false;
             const DataTable::Kind kind = table.kinds.value(i, DataTable::Text);
             const double v = kind == DataTable::Number ? r[i].toDouble(&ok) : 0;
-            if (ok)
+            if (r[i].isEmpty())
+                o.insert(table.keys[i], QJsonValue::Null);
+            else if (ok)
                 o.insert(table.keys[i], v);
             else if (kind == DataTable::Boolean && (r[i] == u"true" || r[i] == u"false"))
                 o.insert(table.keys[i], r[i] == u"true");

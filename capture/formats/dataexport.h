@@ -33,8 +33,18 @@ struct DataTable
 // "2026-11-24T14:02:31.123456Z" (digits: 3, 6 or 9).
 QString isoTime(std::int64_t ns, int digits = 6);
 
-// One row per connection: addresses, roles, both endpoints' final states, first and last seen.
+// One row per connection: addresses, both endpoints' final states, first and last seen.
 DataTable connectionsTable(const TcpTracker &tracker, int digits = 6);
+// The same columns for chosen connections, in the order given (a table's rows as filtered and
+// sorted), each with its endpoints' states at the moment shown (nullopt: not yet seen; null
+// in JSON).
+struct ConnectionRow
+{
+    std::uint32_t connection = 0;
+    std::optional<TcpState> clientState, serverState;
+};
+DataTable connectionsTable(const TcpTracker &tracker, const std::vector<ConnectionRow> &rows,
+                           int digits = 6);
 // One row per transition, in time order (of one connection, or all).
 DataTable transitionsTable(const TcpTracker &tracker, std::optional<std::uint32_t> connection,
                            int digits = 6);
@@ -57,6 +67,19 @@ DataTable countsTable(const std::vector<CountSample> &samples, int digits = 6);
 // Transitions the kernel-table poller saw: each within (earliest, time].
 DataTable kernelTransitionsTable(const std::vector<Transition> &transitions);
 
+// The kernel's socket table at poll time `now` (seconds since the epoch), one row per socket
+// given, in that order; packetStates (optional, same length): what a packet capture says of
+// the socket's local end and its peer.
+struct KernelSocketRow
+{
+    const SocketRow *row = nullptr;
+    QString processes;   // "nginx (412), nginx (413)"; empty: none known
+    QString processNote; // why there is no process (TIME_WAIT has no descriptor…); or empty
+    std::optional<std::pair<TcpState, TcpState>> packetStates;
+};
+DataTable kernelSocketsTable(const std::vector<KernelSocketRow> &rows, double now);
+
+// CSV: every cell as text. JSON: Number and Boolean columns typed, an empty cell null.
 QByteArray toCsv(const DataTable &table);
 QByteArray toJson(const DataTable &table);
 

@@ -143,6 +143,15 @@ ZH = {
     "Start the scenario, one step at a time": "开始场景,一次一步", "Next": "下一步", "Run all": "全部运行",
     "La&b": "实验(&B)", "Lab packets on lo": "实验报文(lo)", "Lab": "实验", "Show the &Lab panel": "显示实验面板(&L)", "live capture on %1": "%1 上的实时抓包",
     "live capture on %1, filter \"%2\"": "%1 上的实时抓包,过滤“%2”", "The picture is on the clipboard": "图片已复制到剪贴板",
+    # exports: captions, pages, formats
+    "History of %1": "%1 的历史", "%1 or %2": "%1 或 %2",
+    "%1: pictures are written as %2": "%1：图片只能保存为 %2",
+    "%1: data is written as %2": "%1：数据只能保存为 %2",
+    "%1 — page %2 of %3": "%1 — 第 %2 页，共 %3 页", "%1 → %2": "%1 → %2",
+    "connection %1, %2 → %3": "连接 %1，%2 → %3", "A4": "A4", "Letter": "Letter（美式信纸）",
+    "A table's or a history's PDF is cut into pages of this size, its header on each":
+        "表格或历史的 PDF 按这种纸张分页，每页都重复表头",
+    "PDF pages (tables)": "PDF 纸张（表格）",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

@@ -36,10 +36,6 @@
         <translation>这里没有可绘制的“%1”(可选:%2)</translation>
     </message>
     <message>
-        <source>%1: say .csv or .json</source>
-        <translation>%1:请使用 .csv 或 .json</translation>
-    </message>
-    <message>
         <source>no connection is selected</source>
         <translation>没有选中连接</translation>
     </message>
@@ -50,6 +46,22 @@
     <message>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1:%2</translation>
+    </message>
+    <message>
+        <source>%1 or %2</source>
+        <translation>%1 或 %2</translation>
+    </message>
+    <message>
+        <source>History of %1</source>
+        <translation>%1 的历史</translation>
+    </message>
+    <message>
+        <source>%1: pictures are written as %2</source>
+        <translation>%1：图片只能保存为 %2</translation>
+    </message>
+    <message>
+        <source>%1: data is written as %2</source>
+        <translation>%1：数据只能保存为 %2</translation>
     </message>
 </context>
 <context>
@@ -149,6 +161,10 @@
     <message>
         <source>end of the capture, %1</source>
         <translation>抓包结束时,%1</translation>
+    </message>
+    <message>
+        <source>connection %1, %2 → %3</source>
+        <translation>连接 %1，%2 → %3</translation>
     </message>
 </context>
 <context>
@@ -324,6 +340,22 @@
         <source>Copy to clipboard</source>
         <translation>复制到剪贴板</translation>
     </message>
+    <message>
+        <source>A4</source>
+        <translation>A4</translation>
+    </message>
+    <message>
+        <source>Letter</source>
+        <translation>Letter（美式信纸）</translation>
+    </message>
+    <message>
+        <source>A table's or a history's PDF is cut into pages of this size, its header on each</source>
+        <translation>表格或历史的 PDF 按这种纸张分页，每页都重复表头</translation>
+    </message>
+    <message>
+        <source>PDF pages (tables)</source>
+        <translation>PDF 纸张（表格）</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelPage</name>
@@ -466,6 +498,10 @@
     <message>
         <source>Filter to %1</source>
         <translation>只看 %1</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
     </message>
 </context>
 <context>
@@ -829,6 +865,13 @@
     <message>
         <source>Notes</source>
         <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::PictureExport</name>
+    <message>
+        <source>%1 — page %2 of %3</source>
+        <translation>%1 — 第 %2 页，共 %3 页</translation>
     </message>
 </context>
 <context>

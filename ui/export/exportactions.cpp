@@ -121,10 +121,10 @@ void ExportActions::exportPictureDialog()
         return;
     }
     QString error;
-    rememberFolder(dialog.path());
-    if (exportPicture(target, dialog.kind(), dialog.path(), dialog.options(), &error))
+    if (exportPicture(target, dialog.kind(), dialog.path(), dialog.options(), &error)) {
+        rememberFolder(dialog.path());
         say(tr("Saved %1").arg(dialog.path()));
-    else
+    } else
         QMessageBox::warning(m_window, tr("Cannot export the picture"), error);
 }
 
@@ -144,11 +144,11 @@ void ExportActions::exportDataDialog(const QString &kind)
         tr("CSV for spreadsheets (*.csv);;JSON (*.json)"));
     if (path.isEmpty())
         return;
-    rememberFolder(path);
     QString error;
-    if (exportData(m_target(), kind, path, &error))
+    if (exportData(m_target(), kind, path, &error)) {
+        rememberFolder(path);
         say(tr("Saved %1").arg(path));
-    else
+    } else
         QMessageBox::warning(m_window, tr("Cannot export the data"), error);
 }
 

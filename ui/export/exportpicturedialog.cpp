@@ -28,6 +28,12 @@ ExportPictureDialog::ExportPictureDialog(const QStringList &kinds, const QString
     m_scale->addItem(tr("2× (print)"), 2.0);
     m_scale->addItem(tr("3× (large print)"), 3.0);
     m_scale->setCurrentIndex(1);
+    m_paper = new QComboBox;
+    m_paper->addItem(tr("A4"), int(PaperSize::A4));
+    m_paper->addItem(tr("Letter"), int(PaperSize::Letter));
+    m_paper->setCurrentIndex(defaultPaperSize() == PaperSize::Letter ? 1 : 0);
+    m_paper->setToolTip(tr("A table's or a history's PDF is cut into pages of this size, "
+                           "its header on each"));
     m_print = new QCheckBox(tr("Print-friendly: white background, dark text"));
     m_print->setChecked(true);
     m_caption = new QCheckBox(tr("Caption under the picture"));
@@ -59,6 +65,7 @@ ExportPictureDialog::ExportPictureDialog(const QStringList &kinds, const QString
     form->addRow(tr("View"), m_kind);
     form->addRow(tr("File (.png, .svg, .pdf)"), where);
     form->addRow(tr("PNG scale"), m_scale);
+    form->addRow(tr("PDF pages (tables)"), m_paper);
     form->addRow(QString(), m_print);
     form->addRow(QString(), m_caption);
     form->addRow(tr("Caption"), m_captionText);
@@ -91,6 +98,7 @@ PictureOptions ExportPictureDialog::options() const
     o.printStyle = m_print->isChecked();
     o.caption = m_caption->isChecked();
     o.captionText = m_captionText->text();
+    o.paper = PaperSize(m_paper->currentData().toInt());
     return o;
 }
 

@@ -1,5 +1,5 @@
 // File ▸ Export ▸ Picture: which view, where (PNG, SVG or PDF by the name), the scale of a
-// PNG, the print-friendly style and the caption.
+// PNG, the paper of a table's PDF, the print-friendly style and the caption.
 #pragma once
 
 #include "export/pictureexport.h"
@@ -30,6 +30,7 @@ public:
 private:
     QComboBox *m_kind;
     QComboBox *m_scale;
+    QComboBox *m_paper;
     QCheckBox *m_print;
     QCheckBox *m_caption;
     QLineEdit *m_captionText;

@@ -1,18 +1,23 @@
 #include "export/pictureexport.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QFontMetricsF>
+#include <QLocale>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 
+#include <cmath>
+
 namespace tcpscope {
 
 namespace {
 
-constexpr double kCaptionHeight = 30;
+constexpr double kCaptionHeight = 30; // one line
+constexpr double kCaptionMargin = 8;
 
 QFont captionFont()
 {
@@ -21,9 +26,34 @@ QFont captionFont()
     return f;
 }
 
+// The caption wraps at word boundaries rather than being cut: one line is 30 high.
+double captionHeight(const QString &text, double width)
+{
+    const QFontMetricsF fm(captionFont());
+    const QRectF box =
+        fm.boundingRect(QRectF(0, 0, std::max(40.0, width - 2 * kCaptionMargin), 1e6),
+                        Qt::TextWordWrap | Qt::AlignLeft, text);
+    return std::max(kCaptionHeight, std::ceil(box.height()) + 16);
+}
+
 QSizeF withCaption(QSizeF size, const PictureOptions &o)
 {
-    return o.caption ? QSizeF(size.width(), size.height() + kCaptionHeight) : size;
+    return o.caption
+               ? QSizeF(size.width(), size.height() + captionHeight(o.captionText, size.width()))
+               : size;
+}
+
+void paintCaption(QPainter &p, const QRectF &band, const QString &text, const QPalette &palette)
+{
+    QColor rule = palette.color(QPalette::Text);
+    rule.setAlphaF(0.3f);
+    p.setPen(QPen(rule, 1));
+    p.drawLine(band.topLeft() + QPointF(kCaptionMargin, 0),
+               band.topRight() - QPointF(kCaptionMargin, 0));
+    p.setPen(palette.color(QPalette::Text));
+    p.setFont(captionFont());
+    p.drawText(band.adjusted(kCaptionMargin, 0, -kCaptionMargin, 0),
+               Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, text);
 }
 
 // The whole picture in logical units: the view, then the caption band.
@@ -35,19 +65,31 @@ void paintPicture(QPainter &p, const PaintFunction &paint, QSizeF size, const Pi
     paint(p, QRectF(QPointF(0, 0), size), palette);
     if (!o.caption)
         return;
-    const QRectF band(0, size.height(), size.width(), kCaptionHeight);
-    QColor rule = palette.color(QPalette::Text);
-    rule.setAlphaF(0.3f);
-    p.setPen(QPen(rule, 1));
-    p.drawLine(band.topLeft() + QPointF(8, 0), band.topRight() - QPointF(8, 0));
-    p.setPen(palette.color(QPalette::Text));
-    p.setFont(captionFont());
-    const QFontMetricsF fm(p.font());
-    p.drawText(band.adjusted(8, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
-               fm.elidedText(o.captionText, Qt::ElideMiddle, band.width() - 16));
+    paintCaption(p, QRectF(0, size.height(), size.width(), total.height() - size.height()),
+                 o.captionText, palette);
 }
 
 } // namespace
+
+PaperSize defaultPaperSize()
+{
+    // The countries that print on Letter; everyone else uses A4.
+    switch (QLocale::system().territory()) {
+    case QLocale::UnitedStates:
+    case QLocale::Canada:
+    case QLocale::Mexico:
+    case QLocale::Philippines:
+    case QLocale::Chile:
+    case QLocale::Colombia:
+    case QLocale::Venezuela:
+    case QLocale::PuertoRico:
+        return PaperSize::Letter;
+    default:
+        return PaperSize::A4;
+    }
+}
+
+QStringList pictureFormats() { return {u"png"_qs, u"svg"_qs, u"pdf"_qs}; }
 
 QPalette printPalette()
 {
@@ -126,6 +168,57 @@ bool writePicture(const QString &path, const PaintFunction &paint, QSizeF logica
     }
     *error = QStringLiteral("%1: say .png, .svg or .pdf").arg(path);
     return false;
+}
+
+int writePagedPdf(const QString &path, const PagedPicture &picture, const PictureOptions &o,
+                  const QPalette &screen, QString *error)
+{
+    const QPalette palette = o.printStyle ? printPalette() : screen;
+    QPdfWriter pdf(path);
+    pdf.setResolution(96); // one logical pixel is 1/96 inch, as on screen
+    pdf.setPageSize(QPageSize(o.paper == PaperSize::Letter ? QPageSize::Letter : QPageSize::A4));
+    pdf.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
+    const auto printable = [&pdf] {
+        return QSizeF(pdf.pageLayout().paintRectPixels(96).size());
+    };
+    if (picture.width > printable().width())
+        pdf.setPageOrientation(QPageLayout::Landscape);
+    pdf.setTitle(o.captionText);
+    pdf.setCreator(QStringLiteral("tcpscope"));
+    const QSizeF page = printable();
+    // Wider than a landscape page too: the whole picture shrinks (it stays vector).
+    const double scale = std::min(1.0, page.width() / std::max(1.0, picture.width));
+    const double foot = o.caption ? captionHeight(o.captionText, page.width() / scale) : 0;
+    const double body = page.height() / scale - foot - picture.headerHeight;
+    const int perPage = std::max(1, int(body / std::max(1.0, picture.rowHeight)));
+    const int pages = std::max(1, (picture.rows + perPage - 1) / perPage);
+    QPainter p;
+    if (!p.begin(&pdf)) {
+        *error = QStringLiteral("cannot write %1").arg(path);
+        return 0;
+    }
+    for (int i = 0; i < pages; ++i) {
+        if (i > 0)
+            pdf.newPage();
+        p.save();
+        p.scale(scale, scale);
+        const QSizeF area = page / scale;
+        p.fillRect(QRectF(QPointF(0, 0), area), palette.color(QPalette::Base));
+        const int first = i * perPage, last = std::min(picture.rows, first + perPage);
+        picture.paint(p, QPointF(0, 0), palette, first, last);
+        if (o.caption) {
+            const QString text = pages > 1 ? QCoreApplication::translate("tcpscope::PictureExport",
+                                                                         "%1 — page %2 of %3")
+                                                 .arg(o.captionText)
+                                                 .arg(i + 1)
+                                                 .arg(pages)
+                                           : o.captionText;
+            paintCaption(p, QRectF(0, area.height() - foot, area.width(), foot), text, palette);
+        }
+        p.restore();
+    }
+    p.end();
+    return pages;
 }
 
 } // namespace tcpscope

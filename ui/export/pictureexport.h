@@ -8,6 +8,7 @@
 #include <QPalette>
 #include <QSizeF>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -15,13 +16,23 @@ class QPainter;
 
 namespace tcpscope {
 
+enum class PaperSize { A4, Letter };
+
+// Letter where the locale's paper is Letter (the Americas' Letter countries), else A4.
+PaperSize defaultPaperSize();
+
 struct PictureOptions
 {
     double scale = 1;       // PNG and clipboard: pixels per logical pixel (1, 2, 3)
     bool printStyle = true; // white background, dark text; false: the screen's palette
     bool caption = true;    // a line under the picture: what, source, time range
     QString captionText;
+    PaperSize paper = defaultPaperSize(); // the pages of a table's PDF
+    QSize size; // the diagram's, chart's or window's logical size (empty: as it is)
 };
+
+// The file types pictures are written as: png, svg, pdf.
+QStringList pictureFormats();
 
 // Draws a view into `target` with `palette` (the view's own painting, no widget needed).
 using PaintFunction =
@@ -37,5 +48,21 @@ QImage renderImage(const PaintFunction &paint, QSizeF logicalSize, const Picture
 // the reason, when the extension is unknown or the file cannot be written.
 bool writePicture(const QString &path, const PaintFunction &paint, QSizeF logicalSize,
                   const PictureOptions &o, const QPalette &screen, QString *error);
+
+// A picture cut into pages between its rows (a table on paper): its width, its header drawn
+// again at the top of each page, and `rows` rows of equal height.
+struct PagedPicture
+{
+    double width = 0, headerHeight = 0, rowHeight = 0;
+    int rows = 0;
+    // Draws the header at `at`, then rows [first, last) under it.
+    std::function<void(QPainter &p, QPointF at, const QPalette &palette, int first, int last)>
+        paint;
+};
+// A PDF of o.paper pages (portrait, or landscape when the picture is wider; shrunk to the
+// page's width if still wider), the caption and "page i of n" at the foot of each page.
+// Returns the number of pages written (0 and the reason on failure).
+int writePagedPdf(const QString &path, const PagedPicture &picture, const PictureOptions &o,
+                  const QPalette &screen, QString *error);
 
 } // namespace tcpscope

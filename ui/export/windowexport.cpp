@@ -2,12 +2,17 @@
 
 #include "diagram/diagramlayout.h"
 #include "diagram/statediagramview.h"
+#include "export/tablepicture.h"
+#include "models/kernelsocketmodel.h"
+#include "models/packetconnectionmodel.h"
 #include "widgets/statecountchart.h"
 
+#include <QAbstractProxyModel>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QImage>
 #include <QPainter>
 #include <QPicture>
 #include <QTableView>
@@ -27,99 +32,75 @@ struct View
     QSizeF size;
 };
 
-constexpr int kMaxPictureRows = 200;
-
-// A model drawn as a grid of text: vector in SVG and PDF, the columns as wide as the view's.
-View tablePicture(const QAbstractItemModel *model, const QHeaderView *header)
+// A model drawn as a grid of text (vector in SVG and PDF), its columns as wide as their text.
+// ".png, .svg or .pdf"
+QString dotted(const QStringList &formats)
 {
-    const int rows = std::min(model->rowCount(), kMaxPictureRows);
-    const bool more = model->rowCount() > rows;
-    QList<int> columns, widths;
-    QFont headerFont;
-    headerFont.setPixelSize(12);
-    headerFont.setBold(true);
-    const QFontMetrics fm(headerFont);
-    for (int c = 0; c < model->columnCount(); ++c) {
-        const int logical = header ? header->logicalIndex(c) : c;
-        if (header && header->isSectionHidden(logical))
-            continue;
-        columns << logical;
-        // As wide as on screen, and never narrower than the column's title.
-        const int title =
-            fm.horizontalAdvance(model->headerData(logical, Qt::Horizontal).toString());
-        widths << std::clamp(std::max(header ? header->sectionSize(logical) : 120, title + 14), 40,
-                             400);
-    }
-    double width = 0;
-    for (int w : widths)
-        width += w;
-    const double rowH = 20;
-    const QSizeF size(std::max(width, 200.0), rowH * (rows + 1 + (more ? 1 : 0)) + 4);
-    const int total = model->rowCount();
+    QStringList d;
+    for (const QString &f : formats)
+        d << u'.' + f;
+    return d.size() > 1
+               ? tr("%1 or %2").arg(d.mid(0, d.size() - 1).join(QStringLiteral(", ")), d.last())
+               : d.value(0);
+}
+
+View tableView(const QAbstractItemModel *model, const QHeaderView *header)
+{
+    auto table = std::make_shared<const TablePicture>(tablePicture(model, header, kMaxPictureRows));
+    const int rows = int(table->cells.size());
+    const bool more = table->totalRows > rows;
     View v;
-    v.size = size;
-    v.paint = [model, columns, widths, rows, more, total, rowH](QPainter &p, const QRectF &r,
-                                                                const QPalette &pal) {
-        QFont body;
-        body.setPixelSize(12);
-        QFont bold = body;
-        bold.setBold(true);
-        const QColor ink = pal.color(QPalette::Text);
-        QColor grid = ink;
-        grid.setAlphaF(0.25f);
-        double y = r.top();
-        const auto row = [&](int modelRow) {
-            double x = r.left();
-            for (qsizetype i = 0; i < columns.size(); ++i) {
-                const QRectF cell(x, y, widths[i], rowH);
-                QString text;
-                if (modelRow < 0) {
-                    text = model->headerData(columns[i], Qt::Horizontal).toString();
-                } else {
-                    const QModelIndex idx = model->index(modelRow, columns[i]);
-                    text = idx.data().toString();
-                    const QVariant deco = idx.data(Qt::DecorationRole);
-                    if (deco.canConvert<QColor>() && deco.value<QColor>().isValid()) {
-                        p.fillRect(QRectF(cell.left() + 3, cell.top() + 5, 10, 10),
-                                   deco.value<QColor>());
-                        text.prepend(QStringLiteral("     "));
-                    }
-                }
-                p.setPen(ink);
-                p.drawText(cell.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                           p.fontMetrics().elidedText(text, Qt::ElideRight, int(cell.width()) - 8));
-                x += widths[i];
-            }
-            y += rowH;
-            p.setPen(QPen(grid, 1));
-            p.drawLine(QPointF(r.left(), y), QPointF(x, y));
-        };
-        p.setFont(bold);
-        row(-1);
-        p.setFont(body);
-        for (int i = 0; i < rows; ++i)
-            row(i);
-        if (more) {
-            p.setPen(ink);
-            p.drawText(QRectF(r.left() + 4, y, r.width(), rowH), Qt::AlignVCenter,
-                       tr("… and %1 more rows: export the data for all of them").arg(total - rows));
-        }
+    v.size = QSizeF(std::max(table->width(), 200.0),
+                    TablePicture::kRowHeight * (rows + 1 + (more ? 1 : 0)) + 4);
+    const QString moreText =
+        more
+            ? tr("… and %1 more rows: export the data for all of them").arg(table->totalRows - rows)
+            : QString();
+    v.paint = [table, rows, moreText](QPainter &p, const QRectF &r, const QPalette &pal) {
+        table->paint(p, r.topLeft(), pal, 0, rows, moreText);
     };
     return v;
 }
 
-View viewFor(const ExportTarget &t, const QString &kind)
+PagedPicture pagedTable(const QAbstractItemModel *model, const QHeaderView *header)
+{
+    auto table = std::make_shared<const TablePicture>(tablePicture(model, header, kMaxPdfRows));
+    PagedPicture paged;
+    paged.width = table->width();
+    paged.headerHeight = TablePicture::kRowHeight + 1;
+    paged.rowHeight = TablePicture::kRowHeight;
+    paged.rows = int(table->cells.size());
+    paged.paint = [table](QPainter &p, QPointF at, const QPalette &pal, int first, int last) {
+        table->paint(p, at, pal, first, last);
+    };
+    return paged;
+}
+
+// The view drawn at the size asked for (o.size), or at its own.
+QSizeF sizeFor(const PictureOptions &o, QSizeF own)
+{
+    if (o.size.width() > 0 && o.size.height() > 0)
+        return QSizeF(o.size);
+    if (o.size.width() > 0) // the other side in proportion
+        return QSizeF(o.size.width(), own.height() * o.size.width() / own.width());
+    if (o.size.height() > 0)
+        return QSizeF(own.width() * o.size.height() / own.height(), o.size.height());
+    return own;
+}
+
+View viewFor(const ExportTarget &t, const QString &kind, const PictureOptions &o)
 {
     if (kind == u"diagram" && t.diagram) {
         StateDiagramView *d = t.diagram;
         return {[d](QPainter &p, const QRectF &r, const QPalette &pal) {
                     d->render(p, r, pal, d->now());
                 },
-                diagram::kCanvas};
+                sizeFor(o, diagram::kCanvas)};
     }
     if (kind == u"chart" && t.chart) {
         StateCountChart *c = t.chart;
-        const QSize size = c->size().width() > 100 ? c->size() : QSize(900, 420);
+        const QSize size =
+            sizeFor(o, c->size().width() > 100 ? QSizeF(c->size()) : QSizeF(900, 420)).toSize();
         return {[c, size](QPainter &p, const QRectF &r, const QPalette &pal) {
                     // The chart draws itself into a picture (vector), in the palette asked for.
                     const QPalette before = c->palette();
@@ -135,14 +116,31 @@ View viewFor(const ExportTarget &t, const QString &kind)
                 QSizeF(size)};
     }
     if (kind == u"table" && t.table)
-        return tablePicture(t.table->model(), t.table->horizontalHeader());
+        return tableView(t.table->model(), t.table->horizontalHeader());
     if (kind == u"history" && t.history)
-        return tablePicture(t.history->model(), t.history->header());
+        return tableView(t.history->model(), t.history->header());
     if (kind == u"window" && t.window) {
         QWidget *w = t.window;
+        if (!o.size.isEmpty() && o.size != w->size()) {
+            w->resize(o.size);
+            QCoreApplication::processEvents(); // the layouts follow
+        }
         return {[w](QPainter &p, const QRectF &r, const QPalette &) {
-                    w->render(&p, r.topLeft().toPoint(), QRegion(),
+                    // A screenshot: the widgets draw into an opaque image first, composed as on
+                    // screen. Drawn straight into a PDF painter (not raster), QWidget::render
+                    // paints each child on its own, with its opaque background, even where the
+                    // screen's backing store clips it away under its siblings (the tab bar's
+                    // scroll buttons, scroll-area corners): white boxes over the picture.
+                    const double scale = std::max(2.0, p.deviceTransform().m11());
+                    QImage image((QSizeF(w->size()) * scale).toSize(), QImage::Format_RGB32);
+                    image.setDevicePixelRatio(scale);
+                    image.fill(w->palette().color(QPalette::Window));
+                    w->render(&image, QPoint(), QRegion(),
                               QWidget::DrawWindowBackground | QWidget::DrawChildren);
+                    p.save();
+                    p.setRenderHint(QPainter::SmoothPixmapTransform);
+                    p.drawImage(QRectF(r.topLeft(), QSizeF(w->size())), image);
+                    p.restore();
                 },
                 QSizeF(w->size())};
     }
@@ -150,6 +148,8 @@ View viewFor(const ExportTarget &t, const QString &kind)
 }
 
 } // namespace
+
+QStringList dataFormats() { return {u"csv"_qs, u"json"_qs}; }
 
 QStringList pictureKinds()
 {
@@ -163,11 +163,13 @@ QStringList dataKinds()
 
 QString captionFor(const ExportTarget &t, const QString &kind)
 {
-    QString what = kind == u"diagram"   ? tr("TCP state diagram")
-                   : kind == u"chart"   ? tr("Connections per state over time")
-                   : kind == u"table"   ? tr("Connections")
-                   : kind == u"history" ? tr("History of the selected connection")
-                                        : tr("tcpscope");
+    QString what = kind == u"diagram" ? tr("TCP state diagram")
+                   : kind == u"chart" ? tr("Connections per state over time")
+                   : kind == u"table" ? tr("Connections")
+                   : kind == u"history"
+                       ? (t.selection.isEmpty() ? tr("History of the selected connection")
+                                                : tr("History of %1").arg(t.selection))
+                       : tr("tcpscope");
     QString range = t.moment;
     if (kind == u"chart" && t.chart && t.chart->xAxis) {
         const QCPRange x = t.chart->xAxis->range();
@@ -185,7 +187,7 @@ QString captionFor(const ExportTarget &t, const QString &kind)
 
 QImage pictureImage(const ExportTarget &t, const QString &kind, PictureOptions o)
 {
-    const View v = viewFor(t, kind);
+    const View v = viewFor(t, kind, o);
     if (!v.paint)
         return {};
     if (o.captionText.isEmpty())
@@ -196,16 +198,90 @@ QImage pictureImage(const ExportTarget &t, const QString &kind, PictureOptions o
 bool exportPicture(const ExportTarget &t, const QString &kind, const QString &path,
                    PictureOptions o, QString *error)
 {
-    const View v = viewFor(t, kind);
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (!pictureFormats().contains(ext)) {
+        *error = tr("%1: pictures are written as %2").arg(path, dotted(pictureFormats()));
+        return false;
+    }
+    if (o.captionText.isEmpty())
+        o.captionText = captionFor(t, kind);
+    // A table's PDF is paper: every row, on pages with the header repeated.
+    const QTableView *table = kind == u"table" ? t.table : nullptr;
+    const QTreeView *tree = kind == u"history" ? t.history : nullptr;
+    if (ext == u"pdf" && (table || tree)) {
+        const PagedPicture paged = table ? pagedTable(table->model(), table->horizontalHeader())
+                                         : pagedTable(tree->model(), tree->header());
+        return writePagedPdf(path, paged, o, t.window ? t.window->palette() : QPalette(), error)
+               > 0;
+    }
+    const View v = viewFor(t, kind, o);
     if (!v.paint) {
         *error = tr("nothing to draw for \"%1\" here (one of: %2)")
                      .arg(kind, pictureKinds().join(QStringLiteral(", ")));
         return false;
     }
-    if (o.captionText.isEmpty())
-        o.captionText = captionFor(t, kind);
     return writePicture(path, v.paint, v.size, o, t.window ? t.window->palette() : QPalette(),
                         error);
+}
+
+DataTable connectionsTable(const QAbstractItemModel *shown)
+{
+    // Down the chain of proxies to the model that holds the rows.
+    QList<const QAbstractProxyModel *> proxies;
+    const QAbstractItemModel *source = shown;
+    while (const auto *proxy = qobject_cast<const QAbstractProxyModel *>(source)) {
+        proxies << proxy;
+        source = proxy->sourceModel();
+    }
+    const auto sourceRow = [&](int row) {
+        QModelIndex idx = shown->index(row, 0);
+        for (const QAbstractProxyModel *proxy : proxies)
+            idx = proxy->mapToSource(idx);
+        return idx.row();
+    };
+    if (const auto *kernel = qobject_cast<const KernelSocketModel *>(source)) {
+        std::vector<KernelSocketRow> rows;
+        for (int r = 0; r < shown->rowCount(); ++r) {
+            const int row = sourceRow(r);
+            if (row < 0)
+                continue;
+            const KernelPollBatch::Row &s = kernel->socketAt(row);
+            QStringList names;
+            for (const ProcessInfo &p : s.processes)
+                names << QStringLiteral("%1 (%2)").arg(p.name).arg(p.pid);
+            rows.push_back({&s.row, names.join(QStringLiteral(", ")),
+                            s.ownership == Ownership::Owned
+                                ? QString()
+                                : QLatin1String(ownershipText(s.ownership)),
+                            kernel->packetState(s.row.record)});
+        }
+        return kernelSocketsTable(rows, kernel->now());
+    }
+    if (const auto *capture = qobject_cast<const PacketConnectionModel *>(source)) {
+        const auto &tracker = capture->result().tracker;
+        if (!tracker)
+            return connectionsTable(TcpTracker{}, std::vector<ConnectionRow>{});
+        std::vector<ConnectionRow> rows;
+        for (int r = 0; r < shown->rowCount(); ++r) {
+            const int row = sourceRow(r);
+            if (row < 0)
+                continue;
+            // The states at the moment shown: the model's raw values (a state's index, or -1
+            // before the endpoint was seen).
+            const auto state = [&](int column) -> std::optional<TcpState> {
+                const int i =
+                    capture->index(row, column).data(PacketConnectionModel::SortRole).toInt();
+                return i >= 0 && i < kTcpStateCount ? std::optional(stateAt(i)) : std::nullopt;
+            };
+            rows.push_back(
+                {std::uint32_t(
+                     capture->index(row, 0).data(PacketConnectionModel::ConnectionRole).toInt()),
+                 state(PacketConnectionModel::ClientState),
+                 state(PacketConnectionModel::ServerState)});
+        }
+        return connectionsTable(*tracker, rows, capture->result().digits);
+    }
+    return tableFromModel(shown);
 }
 
 DataTable tableFromModel(const QAbstractItemModel *model)
@@ -225,13 +301,13 @@ DataTable tableFromModel(const QAbstractItemModel *model)
 bool exportData(const ExportTarget &t, const QString &kind, const QString &path, QString *error)
 {
     const QString ext = QFileInfo(path).suffix().toLower();
-    if (ext != u"csv" && ext != u"json") {
-        *error = tr("%1: say .csv or .json").arg(path);
+    if (!dataFormats().contains(ext)) {
+        *error = tr("%1: data is written as %2").arg(path, dotted(dataFormats()));
         return false;
     }
     DataTable table;
     if (kind == u"connections" && t.table) {
-        table = tableFromModel(t.table->model());
+        table = connectionsTable(t.table->model());
     } else if (kind == u"transitions" && t.transitions) {
         table = t.transitions();
     } else if (kind == u"selected-transitions" && t.selectedTransitions) {

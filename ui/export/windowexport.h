@@ -28,8 +28,9 @@ struct ExportTarget
     QTableView *table = nullptr;
     QTreeWidget *history = nullptr;
     QWidget *window = nullptr;
-    QString source;                                 // "kernel table of HOST", "FILE"
-    QString moment;                                 // what time the diagram and table show
+    QString source;    // "kernel table of HOST", a capture file's name
+    QString moment;    // what time the diagram and table show
+    QString selection; // the selected connection, "127.0.0.1:38720 → 127.0.0.1:8080"
     std::function<DataTable()> transitions;         // all of them
     std::function<DataTable()> selectedTransitions; // the selected connection's (empty: none)
 };
@@ -46,8 +47,17 @@ bool exportPicture(const ExportTarget &t, const QString &kind, const QString &pa
 QImage pictureImage(const ExportTarget &t, const QString &kind, PictureOptions o);
 // The data; CSV or JSON by the file's extension.
 bool exportData(const ExportTarget &t, const QString &kind, const QString &path, QString *error);
+QStringList dataFormats(); // csv, json
 
-// A model's rows as shown (filtered, sorted), with the header as keys.
+// The connections a table view shows, as filtered and sorted, with typed values
+// (docs/export-schema.md): the kernel table's sockets, or a capture's connections with their
+// states at the moment shown. Another model: its display text, the header as keys.
+DataTable connectionsTable(const QAbstractItemModel *shown);
+// A model's rows as shown (filtered, sorted), its display text with the header as keys.
 DataTable tableFromModel(const QAbstractItemModel *model);
+
+// At most this many rows go into a table's PNG or SVG; a PDF has them all, on pages.
+constexpr int kMaxPictureRows = 200;
+constexpr int kMaxPdfRows = 20000;
 
 } // namespace tcpscope

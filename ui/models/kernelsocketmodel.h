@@ -73,6 +73,12 @@ public:
     void setWatchStart(double time) { m_firstPoll = time; }
     // The model row of a socket (by key), if it is in the table.
     std::optional<int> rowOf(quint64 key) const;
+    // The socket in a row, and the poll time the table shows: what exports write.
+    const KernelPollBatch::Row &socketAt(int row) const
+    {
+        return m_pool[std::size_t(m_order[std::size_t(row)])].row;
+    }
+    double now() const { return m_now; }
     // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
     bool lessThan(int rowA, int rowB, int column) const;
 

@@ -8,6 +8,7 @@
 #include "widgets/teachingpanel.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -444,6 +445,12 @@ QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
     return now;
 }
 
+void CapturePage::showMomentAt(std::optional<std::int64_t> timeNs)
+{
+    pauseReplay();
+    showMomentNs(timeNs, timeNs ? double(*timeNs) / 1e9 : std::nan(""));
+}
+
 ExportTarget CapturePage::exportTarget() const
 {
     ExportTarget t;
@@ -452,7 +459,7 @@ ExportTarget CapturePage::exportTarget() const
     t.table = m_table;
     t.history = m_history;
     const CaptureResult &r = m_model->result();
-    t.source = r.path.isEmpty() ? tr("live capture") : r.path;
+    t.source = r.path.isEmpty() ? tr("live capture") : QFileInfo(r.path).fileName();
     const auto at = m_model->moment() ? *m_model->moment() : r.lastTimeNs;
     t.moment = (m_model->moment() ? tr("at %1") : tr("end of the capture, %1"))
                    .arg(QDateTime::fromMSecsSinceEpoch(at / 1'000'000)
@@ -463,6 +470,14 @@ ExportTarget CapturePage::exportTarget() const
         return tracker ? transitionsTable(*tracker, std::nullopt, digits) : DataTable{};
     };
     const std::optional<std::uint32_t> selected = m_selected;
+    if (tracker && selected && *selected < tracker->connections().size()) {
+        const Connection &c = tracker->connections()[*selected];
+        const int client = c.ep[0].role == Role::Server ? 1 : 0;
+        t.selection = tr("connection %1, %2 → %3")
+                          .arg(*selected)
+                          .arg(endpointText(c.address[client], c.port[client]),
+                               endpointText(c.address[1 - client], c.port[1 - client]));
+    }
     t.selectedTransitions = [tracker, digits, selected] {
         return tracker && selected ? transitionsTable(*tracker, selected, digits) : DataTable{};
     };

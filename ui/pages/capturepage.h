@@ -41,6 +41,9 @@ public:
     // the counts as they were just after it, its arrow animated and explained.
     void step(int direction);
     int currentStep() const { return m_step; }
+    // The table, counts and diagram as they were at a moment of the capture (nullopt: its
+    // end), as a click on the chart shows them.
+    void showMomentAt(std::optional<std::int64_t> timeNs);
     // The views and data of this tab, for File ▸ Export.
     ExportTarget exportTarget() const override;
 

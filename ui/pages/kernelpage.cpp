@@ -382,6 +382,8 @@ ExportTarget KernelPage::exportTarget() const
         return kernelTransitionsTable(store->allTransitions());
     };
     const std::optional<quint64> key = m_followedKey;
+    if (const auto situation = key ? m_model->situation(*key) : std::nullopt)
+        t.selection = tr("%1 → %2").arg(situation->local, situation->remote);
     t.selectedTransitions = [store, key] {
         return key ? kernelTransitionsTable(store->history(*key)) : DataTable{};
     };
