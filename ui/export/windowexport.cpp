@@ -19,7 +19,12 @@ namespace tcpscope {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("tcpscope::WindowExport", text); }
+// The context of this file's strings, as lupdate sees it too (a free tr() would land in a
+// context "tcpscope" that the running code never asks for).
+struct WindowExport
+{
+    Q_DECLARE_TR_FUNCTIONS(tcpscope::WindowExport)
+};
 
 struct View
 {
@@ -102,7 +107,8 @@ View tablePicture(const QAbstractItemModel *model, const QHeaderView *header)
         if (more) {
             p.setPen(ink);
             p.drawText(QRectF(r.left() + 4, y, r.width(), rowH), Qt::AlignVCenter,
-                       tr("… and %1 more rows: export the data for all of them").arg(total - rows));
+                       WindowExport::tr("… and %1 more rows: export the data for all of them")
+                           .arg(total - rows));
         }
     };
     return v;
@@ -163,15 +169,15 @@ QStringList dataKinds()
 
 QString captionFor(const ExportTarget &t, const QString &kind)
 {
-    QString what = kind == u"diagram"   ? tr("TCP state diagram")
-                   : kind == u"chart"   ? tr("Connections per state over time")
-                   : kind == u"table"   ? tr("Connections")
-                   : kind == u"history" ? tr("History of the selected connection")
-                                        : tr("tcpscope");
+    QString what = kind == u"diagram"   ? WindowExport::tr("TCP state diagram")
+                   : kind == u"chart"   ? WindowExport::tr("Connections per state over time")
+                   : kind == u"table"   ? WindowExport::tr("Connections")
+                   : kind == u"history" ? WindowExport::tr("History of the selected connection")
+                                        : WindowExport::tr("tcpscope");
     QString range = t.moment;
     if (kind == u"chart" && t.chart && t.chart->xAxis) {
         const QCPRange x = t.chart->xAxis->range();
-        range = tr("%1 to %2")
+        range = WindowExport::tr("%1 to %2")
                     .arg(QDateTime::fromMSecsSinceEpoch(qint64(x.lower * 1000))
                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                          QDateTime::fromMSecsSinceEpoch(qint64(x.upper * 1000))
@@ -198,7 +204,7 @@ bool exportPicture(const ExportTarget &t, const QString &kind, const QString &pa
 {
     const View v = viewFor(t, kind);
     if (!v.paint) {
-        *error = tr("nothing to draw for \"%1\" here (one of: %2)")
+        *error = WindowExport::tr("nothing to draw for \"%1\" here (one of: %2)")
                      .arg(kind, pictureKinds().join(QStringLiteral(", ")));
         return false;
     }
@@ -226,7 +232,7 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
 {
     const QString ext = QFileInfo(path).suffix().toLower();
     if (ext != u"csv" && ext != u"json") {
-        *error = tr("%1: say .csv or .json").arg(path);
+        *error = WindowExport::tr("%1: say .csv or .json").arg(path);
         return false;
     }
     DataTable table;
@@ -237,7 +243,7 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
     } else if (kind == u"selected-transitions" && t.selectedTransitions) {
         table = t.selectedTransitions();
         if (table.keys.isEmpty()) {
-            *error = tr("no connection is selected");
+            *error = WindowExport::tr("no connection is selected");
             return false;
         }
     } else if (kind == u"counts" && t.chart) {
@@ -246,14 +252,14 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
             samples.push_back({std::int64_t(time * 1e9), counts});
         table = countsTable(samples, 6);
     } else {
-        *error = tr("no data \"%1\" here (one of: %2)")
+        *error = WindowExport::tr("no data \"%1\" here (one of: %2)")
                      .arg(kind, dataKinds().join(QStringLiteral(", ")));
         return false;
     }
     const QByteArray bytes = ext == u"json" ? toJson(table) : toCsv(table);
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) {
-        *error = tr("cannot write %1: %2").arg(path, f.errorString());
+        *error = WindowExport::tr("cannot write %1: %2").arg(path, f.errorString());
         return false;
     }
     return true;
