@@ -43,6 +43,9 @@ bool readEntries(const QString &path, const QString &listName, std::vector<Teach
         e.kind = o.value(u"kind").toString();
         for (const QJsonValue &s : o.value(u"states").toArray())
             e.states << s.toString();
+        for (const QJsonValue &s : o.value(u"topics").toArray())
+            e.topics << s.toString();
+        e.kernels = o.value(u"kernels").toString();
         const auto fields = [](const QJsonObject &lang) {
             QHash<QString, QString> h;
             for (auto it = lang.begin(); it != lang.end(); ++it)
@@ -77,7 +80,9 @@ std::optional<TeachingText> TeachingText::load(const QString &directory, QString
         || !readEntries(directory + QStringLiteral("/transitions.json"),
                         QStringLiteral("transitions"), &t.m_transitions, &why)
         || !readEntries(directory + QStringLiteral("/sysctls.json"), QStringLiteral("sysctls"),
-                        &t.m_sysctls, &why))
+                        &t.m_sysctls, &why)
+        || !readEntries(directory + QStringLiteral("/topics.json"), QStringLiteral("topics"),
+                        &t.m_topics, &why))
         return std::nullopt;
     return t;
 }
@@ -109,6 +114,11 @@ const TeachingEntry *TeachingText::sysctl(const QString &name) const
     return findEntry(m_sysctls, name);
 }
 
+const TeachingEntry *TeachingText::topic(const QString &id) const
+{
+    return findEntry(m_topics, id);
+}
+
 QString transitionId(TcpState from, TcpState to) { return rfcName(from) + u'>' + rfcName(to); }
 
 QString fillTemplate(QString text, const QHash<QString, QString> &values)
@@ -116,6 +126,43 @@ QString fillTemplate(QString text, const QHash<QString, QString> &values)
     for (auto it = values.begin(); it != values.end(); ++it)
         text.replace(u'{' + it.key() + u'}', it.value());
     return text;
+}
+
+bool socketHasOwner(const QString &process)
+{
+    const QString p = process.trimmed();
+    return !p.isEmpty() && !p.startsWith(u'\u2014');
+}
+
+QString situationText(const TeachingEntry &state, QStringView language,
+                      const QHash<QString, QString> &values, bool hasOwner)
+{
+    QString text;
+    if (!hasOwner)
+        text = state.text(language, u"situation_unowned");
+    if (text.isEmpty())
+        text = state.text(language, u"situation");
+    return fillTemplate(text, values);
+}
+
+QString timerText(const QString &timer, QStringView language)
+{
+    if (language != u"zh" || timer.isEmpty())
+        return timer;
+    // "<kind> <seconds> s", or a bare kind.
+    const qsizetype space = timer.indexOf(u' ');
+    const QString kind = space < 0 ? timer : timer.left(space);
+    const QString left = space < 0 ? QString() : timer.mid(space + 1);
+    static const QHash<QString, QString> names{
+        {QStringLiteral("on"), QStringLiteral("重传计时器")},
+        {QStringLiteral("keepalive"), QStringLiteral("保活计时器")},
+        {QStringLiteral("timewait"), QStringLiteral("TIME_WAIT 计时器")},
+        {QStringLiteral("persist"), QStringLiteral("持续计时器")},
+        {QStringLiteral("off"), QStringLiteral("无计时器")},
+    };
+    const auto it = names.constFind(kind);
+    const QString name = it == names.cend() ? kind : *it;
+    return left.isEmpty() ? name : name + QStringLiteral("，剩余 ") + left;
 }
 
 } // namespace tcpscope

@@ -15,7 +15,7 @@ runtime_pkgs=(
   qt6-qpa-plugins qt6-translations-l10n libcap2-bin iproute2
 )
 test_pkgs=(
-  xvfb xauth tcpdump tshark nftables iproute2 procps python3
+  xvfb xauth tcpdump tshark nftables iproute2 procps python3 fonts-wqy-microhei
   poppler-utils ghostscript
 )
 

@@ -22,6 +22,15 @@ const QStringList &explainedSysctls()
         QStringLiteral("net.ipv4.tcp_orphan_retries"),
         QStringLiteral("net.ipv4.tcp_syn_retries"),
         QStringLiteral("net.ipv4.tcp_synack_retries"),
+        QStringLiteral("net.ipv4.tcp_syn_linear_timeouts"),
+        QStringLiteral("net.ipv4.tcp_tw_reuse_delay"),
+        QStringLiteral("net.ipv4.tcp_retries1"),
+        QStringLiteral("net.ipv4.tcp_retries2"),
+        QStringLiteral("net.ipv4.tcp_rfc1337"),
+        QStringLiteral("net.ipv4.tcp_abort_on_overflow"),
+        QStringLiteral("net.ipv4.tcp_max_orphans"),
+        QStringLiteral("net.ipv4.tcp_timestamps"),
+        QStringLiteral("net.ipv4.ip_local_reserved_ports"),
     };
     return names;
 }

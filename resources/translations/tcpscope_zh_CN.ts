@@ -2,73 +2,10 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>tcpscope</name>
-    <message>
-        <source>… and %1 more rows: export the data for all of them</source>
-        <translation>… 另有 %1 行:导出数据可得到全部内容</translation>
-    </message>
-    <message>
-        <source>TCP state diagram</source>
-        <translation>TCP 状态图</translation>
-    </message>
-    <message>
-        <source>Connections per state over time</source>
-        <translation>各状态连接数随时间变化</translation>
-    </message>
-    <message>
-        <source>Connections</source>
-        <translation>连接</translation>
-    </message>
-    <message>
-        <source>History of the selected connection</source>
-        <translation>选中连接的历史</translation>
-    </message>
-    <message>
-        <source>tcpscope</source>
-        <translation>tcpscope</translation>
-    </message>
-    <message>
-        <source>%1 to %2</source>
-        <translation>%1 至 %2</translation>
-    </message>
-    <message>
-        <source>nothing to draw for "%1" here (one of: %2)</source>
-        <translation>这里没有可绘制的“%1”(可选:%2)</translation>
-    </message>
-    <message>
-        <source>no connection is selected</source>
-        <translation>没有选中连接</translation>
-    </message>
-    <message>
-        <source>no data "%1" here (one of: %2)</source>
-        <translation>这里没有数据“%1”(可选:%2)</translation>
-    </message>
-    <message>
-        <source>cannot write %1: %2</source>
-        <translation>无法写入 %1:%2</translation>
-    </message>
-    <message>
-        <source>%1 or %2</source>
-        <translation>%1 或 %2</translation>
-    </message>
-    <message>
-        <source>History of %1</source>
-        <translation>%1 的历史</translation>
-    </message>
-    <message>
-        <source>%1: pictures are written as %2</source>
-        <translation>%1：图片只能保存为 %2</translation>
-    </message>
-    <message>
-        <source>%1: data is written as %2</source>
-        <translation>%1：数据只能保存为 %2</translation>
-    </message>
-</context>
-<context>
     <name>tcpscope::CapturePage</name>
     <message>
         <source>Click a moment to see the connections as they were then</source>
-        <translation>点击某一时刻,查看当时的连接</translation>
+        <translation>点击某一时刻，查看当时的连接</translation>
     </message>
     <message>
         <source>Time</source>
@@ -132,11 +69,11 @@
     </message>
     <message>
         <source>Replay the capture in time, or click the chart for a moment</source>
-        <translation>按时间回放抓包,或点击图表查看某一时刻</translation>
+        <translation>按时间回放抓包，或点击图表查看某一时刻</translation>
     </message>
     <message>
         <source>%1 packets, %2 TCP, %3 connections. States are inferred for both endpoints from the packets; times are the capture's.</source>
-        <translation>%1 个报文,%2 个 TCP 报文,%3 条连接。双方端点的状态都是从报文推断的;时间取自抓包文件。</translation>
+        <translation>%1 个报文，%2 个 TCP 报文，%3 条连接。双方端点的状态都是从报文推断的；时间取自抓包文件。</translation>
     </message>
     <message>
         <source>The states below are as they were at &lt;b&gt;%1&lt;/b&gt;. &lt;a href="end"&gt;Show the end of the capture&lt;/a&gt;</source>
@@ -148,7 +85,7 @@
     </message>
     <message>
         <source>inferred: the capture joined this connection mid-stream</source>
-        <translation>推断:抓包从这条连接的中途开始</translation>
+        <translation>推断：抓包从这条连接的中途开始</translation>
     </message>
     <message>
         <source>live capture</source>
@@ -160,7 +97,7 @@
     </message>
     <message>
         <source>end of the capture, %1</source>
-        <translation>抓包结束时,%1</translation>
+        <translation>抓包结束时，%1</translation>
     </message>
     <message>
         <source>connection %1, %2 → %3</source>
@@ -179,7 +116,7 @@
     </message>
     <message>
         <source>The kernel table's timeline and the capture's packets, in one pcapng file that tcpscope reopens as it was</source>
-        <translation>内核套接字表的时间线和抓到的报文,保存在一个 pcapng 文件中,tcpscope 可原样重新打开</translation>
+        <translation>内核套接字表的时间线和抓到的报文，保存在一个 pcapng 文件中，tcpscope 可原样重新打开</translation>
     </message>
     <message>
         <source>Export &amp;picture…</source>
@@ -195,7 +132,7 @@
     </message>
     <message>
         <source>Connections, as filtered…</source>
-        <translation>连接(按当前过滤)…</translation>
+        <translation>连接（按当前过滤）…</translation>
     </message>
     <message>
         <source>All transitions…</source>
@@ -294,19 +231,19 @@
     </message>
     <message>
         <source>1× (screen)</source>
-        <translation>1×(屏幕)</translation>
+        <translation>1×（屏幕）</translation>
     </message>
     <message>
         <source>2× (print)</source>
-        <translation>2×(打印)</translation>
+        <translation>2×（打印）</translation>
     </message>
     <message>
         <source>3× (large print)</source>
-        <translation>3×(大幅打印)</translation>
+        <translation>3×（大幅打印）</translation>
     </message>
     <message>
         <source>Print-friendly: white background, dark text</source>
-        <translation>适合打印:白色背景、深色文字</translation>
+        <translation>适合打印：白色背景、深色文字</translation>
     </message>
     <message>
         <source>Caption under the picture</source>
@@ -326,7 +263,7 @@
     </message>
     <message>
         <source>File (.png, .svg, .pdf)</source>
-        <translation>文件(.png、.svg、.pdf)</translation>
+        <translation>文件（.png、.svg、.pdf）</translation>
     </message>
     <message>
         <source>PNG scale</source>
@@ -361,7 +298,7 @@
     <name>tcpscope::KernelPage</name>
     <message>
         <source>Kernel table: starting…</source>
-        <translation>内核套接字表:正在启动…</translation>
+        <translation>内核套接字表：正在启动…</translation>
     </message>
     <message>
         <source>Time</source>
@@ -378,10 +315,6 @@
     <message>
         <source>Observed</source>
         <translation>观测方式</translation>
-    </message>
-    <message>
-        <source>Filter: address, port, process, state (words must all match)</source>
-        <translation>过滤:地址、端口、进程、状态(所有词都须匹配)</translation>
     </message>
     <message>
         <source>All states</source>
@@ -401,7 +334,7 @@
     </message>
     <message>
         <source>Freeze the picture; polling goes on and the chart catches up on resume</source>
-        <translation>冻结画面;轮询继续进行,恢复后图表会补上</translation>
+        <translation>冻结画面；轮询继续进行，恢复后图表会补上</translation>
     </message>
     <message>
         <source>Clear</source>
@@ -445,11 +378,11 @@
     </message>
     <message>
         <source>Stack the states' areas instead of drawing lines</source>
-        <translation>把各状态画成堆叠面积图,而不是折线</translation>
+        <translation>把各状态画成堆叠面积图，而不是折线</translation>
     </message>
     <message>
         <source>Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)</source>
-        <translation>内核套接字表(%1)· %2 个套接字 · 轮询 %3 毫秒(读取 %4,进程 %5,比较 %6)</translation>
+        <translation>内核套接字表（%1）· %2 个套接字 · 轮询 %3 毫秒（读取 %4，进程 %5，比较 %6）</translation>
     </message>
     <message>
         <source> · paused</source>
@@ -457,7 +390,7 @@
     </message>
     <message>
         <source>Session of %1 from %2, as it was at %3 · polling stopped: Pause off goes live again</source>
-        <translation>%1 的会话,来自 %2,时间为 %3 · 轮询已停止:取消暂停即恢复实时</translation>
+        <translation>%1 的会话，来自 %2，时间为 %3 · 轮询已停止：取消暂停即恢复实时</translation>
     </message>
     <message>
         <source>kernel table of %1</source>
@@ -469,15 +402,15 @@
     </message>
     <message>
         <source>(appeared)</source>
-        <translation>(出现)</translation>
+        <translation>（出现）</translation>
     </message>
     <message>
         <source>poll, ≤ %1 s</source>
-        <translation>轮询,≤ %1 秒</translation>
+        <translation>轮询，≤ %1 秒</translation>
     </message>
     <message>
         <source>Seen by polling the kernel's table: the change happened within the %1 s before this poll</source>
-        <translation>通过轮询内核套接字表观测到:变化发生在本次轮询之前的 %1 秒内</translation>
+        <translation>通过轮询内核套接字表观测到：变化发生在本次轮询之前的 %1 秒内</translation>
     </message>
     <message>
         <source>no change seen yet</source>
@@ -500,6 +433,22 @@
         <translation>只看 %1</translation>
     </message>
     <message>
+        <source>Filter: address, port, process, state, pid:N (words must all match)</source>
+        <translation>过滤：地址、端口、进程、状态、pid:N（所有词都须匹配）</translation>
+    </message>
+    <message>
+        <source> · %1 of %2 rows shown by the filter</source>
+        <translation> · 过滤后显示 %2 行中的 %1 行</translation>
+    </message>
+    <message>
+        <source>Kernel table (saved session)</source>
+        <translation>内核套接字表（已保存的会话）</translation>
+    </message>
+    <message>
+        <source>Kernel table (live)</source>
+        <translation>内核套接字表（实时）</translation>
+    </message>
+    <message>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
@@ -508,7 +457,7 @@
     <name>tcpscope::KernelSocketModel</name>
     <message>
         <source>closed (was %1)</source>
-        <translation>已关闭(原为 %1)</translation>
+        <translation>已关闭（原为 %1）</translation>
     </message>
     <message>
         <source>— no descriptor in this state</source>
@@ -520,11 +469,11 @@
     </message>
     <message>
         <source>another user's (run as root to see)</source>
-        <translation>其他用户的(以 root 运行才能看到)</translation>
+        <translation>其他用户的（以 root 运行才能看到）</translation>
     </message>
     <message>
         <source>kernel + packets: %1 (peer %2)</source>
-        <translation>内核 + 报文:%1(对端 %2)</translation>
+        <translation>内核 + 报文：%1（对端 %2）</translation>
     </message>
     <message>
         <source>kernel</source>
@@ -574,32 +523,44 @@
         <source>Source</source>
         <translation>来源</translation>
     </message>
+    <message>
+        <source>timewait %1 s (tcp_fin_timeout)</source>
+        <translation>timewait %1 s（tcp_fin_timeout）</translation>
+    </message>
+    <message>
+        <source>≥ %1</source>
+        <translation>≥ %1</translation>
+    </message>
+    <message>
+        <source>Exact: TIME_WAIT lasts 60 s on Linux and its timer has %1 s left</source>
+        <translation>精确值：Linux 上 TIME_WAIT 持续 60 s，其计时器还剩 %1 s</translation>
+    </message>
+    <message>
+        <source>At least this long: the socket was already there when tcpscope started watching (%1 ago), and the kernel does not say when it was made</source>
+        <translation>至少这么久：tcpscope 开始观察时（%1 之前）这个套接字已经存在，而内核不提供它的创建时间</translation>
+    </message>
+    <message>
+        <source>An orphaned FIN_WAIT_2 socket (its application closed it): the kernel ends it after tcp_fin_timeout; ss names this timer timewait</source>
+        <translation>孤儿 FIN_WAIT_2 套接字（应用程序已将其关闭）：内核在 tcp_fin_timeout 之后将其释放；ss 把这个计时器称为 timewait</translation>
+    </message>
 </context>
 <context>
-    <name>tcpscope::LabPanel</name>
-    <message>
-        <source>cannot start %1: %2</source>
-        <translation>无法启动 %1:%2</translation>
-    </message>
-    <message>
-        <source>Needs root: it makes a network namespace where nftables holds back FINs and SYNs. Start tcpscope-cli lab run %1 as root to play it.</source>
-        <translation>需要 root 权限:它会创建一个网络命名空间,用 nftables 拦住 FIN 和 SYN。请以 root 身份运行 tcpscope-cli lab run %1。</translation>
-    </message>
+    <name>tcpscope::LabLog</name>
     <message>
         <source>appeared in %1</source>
         <translation>出现于 %1</translation>
     </message>
     <message>
         <source>gone (was %1)</source>
-        <translation>消失(原为 %1)</translation>
+        <translation>消失（原为 %1）</translation>
     </message>
     <message>
         <source>✗ not seen: %1</source>
-        <translation>✗ 未观测到:%1</translation>
+        <translation>✗ 未观测到：%1</translation>
     </message>
     <message>
         <source>Stopped: the scenario's sockets are closed.</source>
-        <translation>已停止:场景创建的套接字都已关闭。</translation>
+        <translation>已停止：场景创建的套接字都已关闭。</translation>
     </message>
     <message>
         <source>Every step showed what it claims.</source>
@@ -610,8 +571,27 @@
         <translation>有一步没有展示它所说的内容。</translation>
     </message>
     <message>
+        <source>%1 gone</source>
+        <translation>%1 已消失</translation>
+    </message>
+    <message>
+        <source> (Recv-Q ≥ %1)</source>
+        <translation>（Recv-Q ≥ %1）</translation>
+    </message>
+    <message>
+        <source>Needs root: it makes a network namespace where nftables holds back FINs and SYNs. Start tcpscope-cli lab run %1 as root to play it.</source>
+        <translation>需要 root 权限：它会创建一个网络命名空间，用 nftables 拦住 FIN 和 SYN。请以 root 身份运行 tcpscope-cli lab run %1。</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::LabPanel</name>
+    <message>
         <source>Lab: real sockets on this machine, step by step</source>
-        <translation>实验:本机上的真实套接字,一步一步来</translation>
+        <translation>实验：本机上的真实套接字，一步一步来</translation>
     </message>
     <message>
         <source>Start</source>
@@ -619,7 +599,7 @@
     </message>
     <message>
         <source>Start the scenario, one step at a time</source>
-        <translation>开始场景,一次一步</translation>
+        <translation>开始场景，一次一步</translation>
     </message>
     <message>
         <source>Next</source>
@@ -633,12 +613,36 @@
         <source>Stop</source>
         <translation>停止</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Without the window: tcpscope-cli lab run %1</source>
+        <translation>不打开窗口时：tcpscope-cli lab run %1</translation>
+    </message>
+    <message>
+        <source>&amp;Start the selected scenario step by step</source>
+        <translation>逐步运行选中的场景(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Next step</source>
+        <translation>下一步(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Run the selected scenario to the end</source>
+        <translation>一次运行完选中的场景(&amp;R)</translation>
+    </message>
+    <message>
+        <source>S&amp;top the scenario</source>
+        <translation>停止场景(&amp;T)</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::LiveCapturePage</name>
     <message>
         <source>BPF filter, e.g. tcp port 8080</source>
-        <translation>BPF 过滤表达式,例如 tcp port 8080</translation>
+        <translation>BPF 过滤表达式，例如 tcp port 8080</translation>
     </message>
     <message>
         <source>Start</source>
@@ -654,7 +658,7 @@
     </message>
     <message>
         <source>Not capturing. Live capture runs the tcpscope-capture helper, the only part of tcpscope that needs cap_net_raw,cap_net_admin.</source>
-        <translation>未在抓包。实时抓包由 tcpscope-capture 辅助程序完成,它是 tcpscope 中唯一需要 cap_net_raw,cap_net_admin 权限的部分。</translation>
+        <translation>未在抓包。实时抓包由 tcpscope-capture 辅助程序完成，它是 tcpscope 中唯一需要 cap_net_raw,cap_net_admin 权限的部分。</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -666,11 +670,11 @@
     </message>
     <message>
         <source>Capturing on %1: no packet yet</source>
-        <translation>正在 %1 上抓包:还没有报文</translation>
+        <translation>正在 %1 上抓包：还没有报文</translation>
     </message>
     <message>
         <source>%1 on %2: %3 packets, %4 connections · %5</source>
-        <translation>%1(%2):%3 个报文,%4 条连接 · %5</translation>
+        <translation>%1（%2）：%3 个报文，%4 条连接 · %5</translation>
     </message>
     <message>
         <source>Stopped</source>
@@ -694,22 +698,46 @@
     </message>
     <message>
         <source>live capture on %1, filter "%2"</source>
-        <translation>%1 上的实时抓包,过滤“%2”</translation>
+        <translation>%1 上的实时抓包，过滤“%2”</translation>
+    </message>
+    <message>
+        <source>The capture helper was killed (signal %1, SIG%2): the capture has stopped. Everything read until then is still shown and kept.</source>
+        <translation>抓包辅助程序被杀死（信号 %1，SIG%2）：抓包已停止。此前读到的一切仍然显示并保留。</translation>
+    </message>
+    <message>
+        <source>The capture helper exited with code %1: the capture has stopped. Everything read until then is still shown and kept.</source>
+        <translation>抓包辅助程序以退出码 %1 结束：抓包已停止。此前读到的一切仍然显示并保留。</translation>
+    </message>
+    <message>
+        <source>The capture stream was cut off: %1</source>
+        <translation>抓包数据流被截断：%1</translation>
+    </message>
+    <message>
+        <source>The packets can no longer be kept for saving (%1). The live view goes on.</source>
+        <translation>报文无法再保留以供保存（%1）。实时视图继续。</translation>
+    </message>
+    <message>
+        <source>%1 never left CLOSED</source>
+        <translation>%1 从未离开 CLOSED</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 来自 %2</translation>
+    </message>
+    <message>
+        <source>%1 earlier connections finished and are no longer listed (%2 refused); their endpoints closed: %3. Their packets are kept: File ▸ Save packets saves them all.</source>
+        <translation>先前有 %1 条连接已结束，不再列出（其中 %2 条被拒绝）；其端点关闭前的状态：%3。它们的报文仍被保留：文件 ▸ 保存报文会全部保存。</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::MainWindow</name>
     <message>
         <source>Kernel table: starting…</source>
-        <translation>内核套接字表:正在启动…</translation>
+        <translation>内核套接字表：正在启动…</translation>
     </message>
     <message>
         <source>tcpscope — TCP connections through the state diagram</source>
         <translation>tcpscope — 在状态图中观察 TCP 连接</translation>
-    </message>
-    <message>
-        <source>Kernel table (live)</source>
-        <translation>内核套接字表(实时)</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -769,7 +797,7 @@
     </message>
     <message>
         <source>&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;Every TCP connection on this machine, moving through the RFC 9293 state diagram.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3)&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;本机的每一条 TCP 连接,在 RFC 9293 状态图中的运动。&lt;/p&gt;&lt;p&gt;Qt %2(编译时 %3)&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;tcpscope %1&lt;/h3&gt;&lt;p&gt;本机的每一条 TCP 连接，在 RFC 9293 状态图中的运动。&lt;/p&gt;&lt;p&gt;Qt %2（编译时 %3）&lt;br&gt;libpcap %4&lt;br&gt;QCustomPlot %5&lt;/p&gt;</translation>
     </message>
     <message>
         <source>About tcpscope</source>
@@ -797,7 +825,7 @@
     </message>
     <message>
         <source>This tab has no packets: open a capture or start a live capture first.</source>
-        <translation>此标签页没有报文:请先打开抓包文件或开始实时抓包。</translation>
+        <translation>此标签页没有报文：请先打开抓包文件或开始实时抓包。</translation>
     </message>
     <message>
         <source>La&amp;b</source>
@@ -813,18 +841,18 @@
     </message>
     <message>
         <source>Lab packets on lo</source>
-        <translation>实验报文(lo)</translation>
+        <translation>实验报文（lo）</translation>
     </message>
 </context>
 <context>
     <name>tcpscope::PacketConnectionModel</name>
     <message>
         <source>(not yet)</source>
-        <translation>(尚未出现)</translation>
+        <translation>（尚未出现）</translation>
     </message>
     <message>
         <source>joined mid-stream (first states inferred)</source>
-        <translation>从中途开始(最初的状态为推断)</translation>
+        <translation>从中途开始（最初的状态为推断）</translation>
     </message>
     <message>
         <source>refused</source>
@@ -878,7 +906,7 @@
     <name>tcpscope::SourceViews</name>
     <message>
         <source>Animation:</source>
-        <translation>动画:</translation>
+        <translation>动画：</translation>
     </message>
     <message>
         <source>off</source>
@@ -902,7 +930,7 @@
     </message>
     <message>
         <source>Only the selected connection's tokens move, and the arrows it took are numbered in order</source>
-        <translation>只有选中连接的标记会移动,它经过的箭头按顺序编号</translation>
+        <translation>只有选中连接的标记会移动，它经过的箭头按顺序编号</translation>
     </message>
     <message>
         <source>Explanation</source>
@@ -928,23 +956,23 @@
     </message>
     <message>
         <source>happens, not in the figure</source>
-        <translation>实际会发生,图中未画出</translation>
+        <translation>实际会发生，图中未画出</translation>
     </message>
     <message>
         <source>RST / abort → CLOSED (when seen)</source>
-        <translation>RST/中止 → CLOSED(出现时画出)</translation>
+        <translation>RST/中止 → CLOSED（出现时画出）</translation>
     </message>
     <message>
         <source>(connections end)</source>
-        <translation>(连接结束)</translation>
+        <translation>（连接结束）</translation>
     </message>
     <message>
         <source>(start)</source>
-        <translation>(起点)</translation>
+        <translation>（起点）</translation>
     </message>
     <message>
         <source>Now: %1. Click to show them in the table and explain the state.</source>
-        <translation>当前:%1 个。点击可在表格中查看它们并讲解这个状态。</translation>
+        <translation>当前：%1 个。点击可在表格中查看它们并讲解这个状态。</translation>
     </message>
     <message>
         <source>%1 per second lately</source>
@@ -975,7 +1003,7 @@
     </message>
     <message>
         <source>Every box is a state a TCP endpoint can be in; every arrow is what moves it on: an event, and what TCP sends in reply. Point at a state or an arrow to have it explained here; click a state to show its sockets in the table; select a socket to explain where it is and why.</source>
-        <translation>每个方框是 TCP 端点可能处于的一个状态;每个箭头表示推动它前进的原因:一个事件,以及 TCP 作为回应发送的内容。把鼠标指向状态或箭头,这里就会讲解它;点击状态可在表格中显示处于该状态的套接字;选中一个套接字,可讲解它处于何处以及原因。</translation>
+        <translation>每个方框是 TCP 端点可能处于的一个状态；每个箭头表示推动它前进的原因：一个事件，以及 TCP 作为回应发送的内容。把鼠标指向状态或箭头，这里就会讲解它；点击状态可在表格中显示处于该状态的套接字；选中一个套接字，可讲解它处于何处以及原因。</translation>
     </message>
     <message>
         <source>no process</source>
@@ -1015,7 +1043,7 @@
     </message>
     <message>
         <source>Settings that matter (value on this machine)</source>
-        <translation>相关参数(本机当前值)</translation>
+        <translation>相关参数（本机当前值）</translation>
     </message>
     <message>
         <source>Arrows in and out</source>
@@ -1064,6 +1092,81 @@
     <message>
         <source>States it matters for</source>
         <translation>相关的状态</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>专题</translation>
+    </message>
+    <message>
+        <source>Other topics</source>
+        <translation>其他专题</translation>
+    </message>
+    <message>
+        <source>Read more</source>
+        <translation>延伸阅读</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::WindowExport</name>
+    <message>
+        <source>… and %1 more rows: export the data for all of them</source>
+        <translation>… 另有 %1 行：导出数据可得到全部内容</translation>
+    </message>
+    <message>
+        <source>TCP state diagram</source>
+        <translation>TCP 状态图</translation>
+    </message>
+    <message>
+        <source>Connections per state over time</source>
+        <translation>各状态连接数随时间变化</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>History of the selected connection</source>
+        <translation>选中连接的历史</translation>
+    </message>
+    <message>
+        <source>tcpscope</source>
+        <translation>tcpscope</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>nothing to draw for "%1" here (one of: %2)</source>
+        <translation>这里没有可绘制的“%1”（可选：%2）</translation>
+    </message>
+    <message>
+        <source>no connection is selected</source>
+        <translation>没有选中连接</translation>
+    </message>
+    <message>
+        <source>no data "%1" here (one of: %2)</source>
+        <translation>这里没有数据“%1”（可选：%2）</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 or %2</source>
+        <translation>%1 或 %2</translation>
+    </message>
+    <message>
+        <source>History of %1</source>
+        <translation>%1 的历史</translation>
+    </message>
+    <message>
+        <source>%1: pictures are written as %2</source>
+        <translation>%1：图片只能保存为 %2</translation>
+    </message>
+    <message>
+        <source>%1: data is written as %2</source>
+        <translation>%1：数据只能保存为 %2</translation>
     </message>
 </context>
 </TS>

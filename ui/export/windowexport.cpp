@@ -24,7 +24,12 @@ namespace tcpscope {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("tcpscope::WindowExport", text); }
+// The context of this file's strings, as lupdate sees it too (a free WindowExport::tr() would land
+// in a context "tcpscope" that the running code never asks for).
+struct WindowExport
+{
+    Q_DECLARE_TR_FUNCTIONS(tcpscope::WindowExport)
+};
 
 struct View
 {
@@ -39,9 +44,9 @@ QString dotted(const QStringList &formats)
     QStringList d;
     for (const QString &f : formats)
         d << u'.' + f;
-    return d.size() > 1
-               ? tr("%1 or %2").arg(d.mid(0, d.size() - 1).join(QStringLiteral(", ")), d.last())
-               : d.value(0);
+    return d.size() > 1 ? WindowExport::tr("%1 or %2")
+                              .arg(d.mid(0, d.size() - 1).join(QStringLiteral(", ")), d.last())
+                        : d.value(0);
 }
 
 View tableView(const QAbstractItemModel *model, const QHeaderView *header)
@@ -53,9 +58,9 @@ View tableView(const QAbstractItemModel *model, const QHeaderView *header)
     v.size = QSizeF(std::max(table->width(), 200.0),
                     TablePicture::kRowHeight * (rows + 1 + (more ? 1 : 0)) + 4);
     const QString moreText =
-        more
-            ? tr("… and %1 more rows: export the data for all of them").arg(table->totalRows - rows)
-            : QString();
+        more ? WindowExport::tr("… and %1 more rows: export the data for all of them")
+                   .arg(table->totalRows - rows)
+             : QString();
     v.paint = [table, rows, moreText](QPainter &p, const QRectF &r, const QPalette &pal) {
         table->paint(p, r.topLeft(), pal, 0, rows, moreText);
     };
@@ -163,17 +168,18 @@ QStringList dataKinds()
 
 QString captionFor(const ExportTarget &t, const QString &kind)
 {
-    QString what = kind == u"diagram" ? tr("TCP state diagram")
-                   : kind == u"chart" ? tr("Connections per state over time")
-                   : kind == u"table" ? tr("Connections")
-                   : kind == u"history"
-                       ? (t.selection.isEmpty() ? tr("History of the selected connection")
-                                                : tr("History of %1").arg(t.selection))
-                       : tr("tcpscope");
+    QString what =
+        kind == u"diagram" ? WindowExport::tr("TCP state diagram")
+        : kind == u"chart" ? WindowExport::tr("Connections per state over time")
+        : kind == u"table" ? WindowExport::tr("Connections")
+        : kind == u"history"
+            ? (t.selection.isEmpty() ? WindowExport::tr("History of the selected connection")
+                                     : WindowExport::tr("History of %1").arg(t.selection))
+            : WindowExport::tr("tcpscope");
     QString range = t.moment;
     if (kind == u"chart" && t.chart && t.chart->xAxis) {
         const QCPRange x = t.chart->xAxis->range();
-        range = tr("%1 to %2")
+        range = WindowExport::tr("%1 to %2")
                     .arg(QDateTime::fromMSecsSinceEpoch(qint64(x.lower * 1000))
                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                          QDateTime::fromMSecsSinceEpoch(qint64(x.upper * 1000))
@@ -200,7 +206,8 @@ bool exportPicture(const ExportTarget &t, const QString &kind, const QString &pa
 {
     const QString ext = QFileInfo(path).suffix().toLower();
     if (!pictureFormats().contains(ext)) {
-        *error = tr("%1: pictures are written as %2").arg(path, dotted(pictureFormats()));
+        *error =
+            WindowExport::tr("%1: pictures are written as %2").arg(path, dotted(pictureFormats()));
         return false;
     }
     if (o.captionText.isEmpty())
@@ -216,7 +223,7 @@ bool exportPicture(const ExportTarget &t, const QString &kind, const QString &pa
     }
     const View v = viewFor(t, kind, o);
     if (!v.paint) {
-        *error = tr("nothing to draw for \"%1\" here (one of: %2)")
+        *error = WindowExport::tr("nothing to draw for \"%1\" here (one of: %2)")
                      .arg(kind, pictureKinds().join(QStringLiteral(", ")));
         return false;
     }
@@ -302,7 +309,7 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
 {
     const QString ext = QFileInfo(path).suffix().toLower();
     if (!dataFormats().contains(ext)) {
-        *error = tr("%1: data is written as %2").arg(path, dotted(dataFormats()));
+        *error = WindowExport::tr("%1: data is written as %2").arg(path, dotted(dataFormats()));
         return false;
     }
     DataTable table;
@@ -313,7 +320,7 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
     } else if (kind == u"selected-transitions" && t.selectedTransitions) {
         table = t.selectedTransitions();
         if (table.keys.isEmpty()) {
-            *error = tr("no connection is selected");
+            *error = WindowExport::tr("no connection is selected");
             return false;
         }
     } else if (kind == u"counts" && t.chart) {
@@ -322,14 +329,14 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
             samples.push_back({std::int64_t(time * 1e9), counts});
         table = countsTable(samples, 6);
     } else {
-        *error = tr("no data \"%1\" here (one of: %2)")
+        *error = WindowExport::tr("no data \"%1\" here (one of: %2)")
                      .arg(kind, dataKinds().join(QStringLiteral(", ")));
         return false;
     }
     const QByteArray bytes = ext == u"json" ? toJson(table) : toCsv(table);
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) {
-        *error = tr("cannot write %1: %2").arg(path, f.errorString());
+        *error = WindowExport::tr("cannot write %1: %2").arg(path, f.errorString());
         return false;
     }
     return true;

@@ -23,6 +23,15 @@ QString rich(const QString &text)
     return html;
 }
 
+// Teaching text with paragraphs (separated by a blank line) → HTML paragraphs.
+QString paragraphs(const QString &text)
+{
+    QString html;
+    for (const QString &p : text.split(QStringLiteral("\n\n"), Qt::SkipEmptyParts))
+        html += QStringLiteral("<p>%1</p>").arg(rich(p.trimmed()));
+    return html;
+}
+
 QString section(const QString &title, const QString &body)
 {
     if (body.isEmpty())
@@ -92,6 +101,12 @@ void TeachingPanel::showSysctl(const QString &name)
     refresh();
 }
 
+void TeachingPanel::showTopic(const QString &id)
+{
+    m_topic = QStringLiteral("topic:") + id;
+    refresh();
+}
+
 void TeachingPanel::showSocket(const SocketSituation &socket)
 {
     m_socket = socket;
@@ -111,6 +126,8 @@ void TeachingPanel::follow(const QUrl &url)
         showTransition(id);
     } else if (kind == u"sysctl") {
         showSysctl(id);
+    } else if (kind == u"topic") {
+        showTopic(id);
     }
 }
 
@@ -125,6 +142,8 @@ void TeachingPanel::refresh()
         html = transitionHtml(id);
     } else if (kind == u"sysctl") {
         html = sysctlHtml(id);
+    } else if (kind == u"topic") {
+        html = topicHtml(id);
     }
     if (html.isEmpty())
         html = overviewHtml();
@@ -153,6 +172,44 @@ QString TeachingPanel::overviewHtml() const
         links << QStringLiteral("<a href=\"state:%1\">%1</a>").arg(rfcName(s));
     }
     html += links.join(QStringLiteral(" · ")) + QStringLiteral("</p>");
+    QStringList topics;
+    for (const TeachingEntry &e : TeachingText::builtin().topics())
+        topics << e.id;
+    html += section(tr("Topics"), topicLinks(topics));
+    return html;
+}
+
+QString TeachingPanel::topicLinks(const QStringList &ids) const
+{
+    QStringList links;
+    for (const QString &id : ids) {
+        if (const TeachingEntry *e = TeachingText::builtin().topic(id))
+            links << QStringLiteral("<a href=\"topic:%1\">%2</a>")
+                         .arg(id, e->text(m_language, u"title").toHtmlEscaped());
+    }
+    return links.join(QStringLiteral("<br>"));
+}
+
+QString TeachingPanel::topicHtml(const QString &id) const
+{
+    const TeachingEntry *e = TeachingText::builtin().topic(id);
+    if (!e)
+        return QString();
+    QString html = QStringLiteral("<h2 style=\"margin-bottom:2px\">%1</h2>")
+                       .arg(e->text(m_language, u"title").toHtmlEscaped());
+    html += QStringLiteral("<p><i>%1</i></p>").arg(rich(e->text(m_language, u"summary")));
+    html += paragraphs(e->text(m_language, u"body"));
+    html += mythBox(tr("A common claim, and the fact"), rich(e->text(m_language, u"myth")));
+    QStringList states;
+    for (const QString &st : e->states)
+        states << QStringLiteral("<a href=\"state:%1\">%1</a>").arg(st);
+    html += section(tr("States"), states.join(QStringLiteral(" · ")));
+    QStringList others;
+    for (const TeachingEntry &t : TeachingText::builtin().topics()) {
+        if (t.id != id)
+            others << t.id;
+    }
+    html += section(tr("Other topics"), topicLinks(others));
     return html;
 }
 
@@ -173,14 +230,16 @@ QString TeachingPanel::stateHtml(TcpState s, const SocketSituation *socket) cons
              socket->process.isEmpty() ? tr("no process") : socket->process},
             {QStringLiteral("recvq"), QString::number(socket->recvQ)},
             {QStringLiteral("sendq"), QString::number(socket->sendQ)},
-            {QStringLiteral("timer"), socket->timer.isEmpty() ? tr("none") : socket->timer},
+            {QStringLiteral("timer"),
+             socket->timer.isEmpty() ? tr("none") : timerText(socket->timer, m_language)},
         };
         html += QStringLiteral("<table width=\"100%\" cellpadding=\"6\"><tr><td style=\""
                                "background-color:%1; color:#101010\"><b>%2 → %3</b><br>%4</td>"
                                "</tr></table>")
                     .arg(stateColor(s).lighter(175).name(), socket->local.toHtmlEscaped(),
                          socket->remote.toHtmlEscaped(),
-                         fillTemplate(e->text(m_language, u"situation"), values).toHtmlEscaped());
+                         situationText(*e, m_language, values, socketHasOwner(socket->process))
+                             .toHtmlEscaped());
     }
     html += section(tr("What it means"), t("meaning"));
     html += section(tr("How it is entered"), t("enters"));
@@ -213,6 +272,7 @@ QString TeachingPanel::stateHtml(TcpState s, const SocketSituation *socket) cons
                            te ? te->text(m_language, u"label").toHtmlEscaped() : QString());
     }
     html += section(tr("Arrows in and out"), arrows.join(QStringLiteral("<br>")));
+    html += section(tr("Read more"), topicLinks(e->topics));
     return html;
 }
 
@@ -257,6 +317,7 @@ QString TeachingPanel::transitionHtml(const QString &id) const
             states << QStringLiteral("<a href=\"state:%1\">%1</a>").arg(name);
     }
     html += section(tr("States"), states.join(QStringLiteral(" → ")));
+    html += section(tr("Read more"), topicLinks(e->topics));
     return html;
 }
 
@@ -278,6 +339,7 @@ QString TeachingPanel::sysctlHtml(const QString &name) const
     for (const QString &st : e->states)
         states << QStringLiteral("<a href=\"state:%1\">%1</a>").arg(st);
     html += section(tr("States it matters for"), states.join(QStringLiteral(" · ")));
+    html += section(tr("Read more"), topicLinks(e->topics));
     return html;
 }
 

@@ -1,6 +1,7 @@
 // The explanation panel: what the user points at (a state, an arrow, a sysctl, a socket of
 // the table), explained from the teaching text in the current language. Links inside move
-// between states, arrows and settings; sysctls show the value read on this machine now.
+// between states, arrows, settings and topics (the four-way close, SO_LINGER...); sysctls
+// show the value read on this machine now.
 #pragma once
 
 #include "models/socketsituation.h"
@@ -25,10 +26,11 @@ public:
     void showState(TcpState s);
     void showTransition(const QString &teachingId);
     void showSysctl(const QString &name);
+    void showTopic(const QString &id);
     void showSocket(const SocketSituation &socket);
 
     // What is shown: "overview", "state:TIME_WAIT", "transition:A>B", "sysctl:NAME",
-    // "socket:STATE".
+    // "topic:ID", "socket:STATE".
     QString topic() const { return m_topic; }
 
 signals:
@@ -43,7 +45,9 @@ private:
     QString stateHtml(TcpState s, const SocketSituation *socket) const;
     QString transitionHtml(const QString &id) const;
     QString sysctlHtml(const QString &name) const;
+    QString topicHtml(const QString &id) const;
     QString overviewHtml() const;
+    QString topicLinks(const QStringList &ids) const;
     QString sysctlRows(const QStringList &names) const;
 
     QString m_language = QStringLiteral("en");
