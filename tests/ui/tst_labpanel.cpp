@@ -287,7 +287,7 @@ void TestLabPanel::languageSwitchRetellsTheRun()
     QVERIFY(UiLanguage::instance().set(u"zh"_qs));
     const QString zh = lab.log();
     QVERIFY2(zh.contains(u"出现于 ESTABLISHED") && zh.contains(u"客户端读到“still talking”")
-                 && zh.contains(u"每一步都展示了它所描述的现象。"),
+                 && zh.contains(u"每一步都展示了它所说的内容。"),
              qPrintable(zh));
     QVERIFY2(!zh.contains(u"appeared in") && !zh.contains(u"the client read"), qPrintable(zh));
     QCOMPARE(zh.count(u'\n'), en.count(u'\n')); // the same lines, retold
