@@ -3,6 +3,7 @@
 #include "export/exportactions.h"
 #include "labpanel.h"
 #include "models/kernelsocketmodel.h"
+#include "packets/captureopener.h"
 #include "packets/interfaces.h"
 #include "pages/capturepage.h"
 #include "pages/kernelpage.h"
@@ -32,7 +33,6 @@
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
-#include <QThread>
 #include <QTimer>
 #include <QToolBar>
 
@@ -44,6 +44,8 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowIcon(QIcon(QStringLiteral(":/icons/tcpscope.svg")));
+    m_opener = new CaptureOpener(this);
+    connect(m_opener, &CaptureOpener::opened, this, &MainWindow::showOpened);
     m_kernel = new KernelPage(startPolling);
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
@@ -345,39 +347,28 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::openCapture(const QString &path)
 {
-    statusBar()->showMessage(tr("Reading %1…").arg(path));
     // Read off the GUI thread: a million packets take a fraction of a second, but a slow disk
-    // must not freeze the window. The result reaches the window only if it still exists: the
-    // guard is checked on the GUI thread, where the window is destroyed.
-    auto *worker = QThread::create([self = QPointer<MainWindow>(this), path] {
-        QString sessionError;
-        std::optional<KernelTimeline> session = readSessionTimeline(path, &sessionError);
-        CaptureResult result = readCapture(path);
-        QMetaObject::invokeMethod(qApp, [self, result = std::move(result),
-                                         session = std::move(session), sessionError]() mutable {
-            if (self)
-                self->showOpened(std::move(result), std::move(session), sessionError);
-        });
-    });
-    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start();
+    // must not freeze the window.
+    statusBar()->showMessage(tr("Reading %1…").arg(path));
+    m_opener->open(path);
 }
 
-void MainWindow::showOpened(CaptureResult result, std::optional<KernelTimeline> session,
-                            const QString &sessionError)
+void MainWindow::showOpened(const OpenedCapture &opened)
 {
     statusBar()->clearMessage();
+    CaptureResult result = opened.packets;
     const QString path = result.path;
-    if (session)
-        loadSession(*session, path);
-    if (session && (!result.tracker || result.packets == 0)) {
+    if (opened.session)
+        loadSession(*opened.session, path);
+    if (opened.session && (!result.tracker || result.packets == 0)) {
         rememberRecent(path);
         Q_EMIT captureOpened(path); // a session without packets: the table is all
         return;
     }
-    if (!sessionError.isEmpty()) // the packets are kept; the timeline could not be
-        result.error = result.error.isEmpty() ? sessionError
-                                              : result.error + QStringLiteral("; ") + sessionError;
+    if (!opened.sessionError.isEmpty()) // the packets are kept; the timeline could not be
+        result.error = result.error.isEmpty()
+                           ? opened.sessionError
+                           : result.error + QStringLiteral("; ") + opened.sessionError;
     if (!result.tracker) {
         // Window-modal, not blocking: polling and the views go on behind it.
         auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the capture"),
@@ -393,16 +384,16 @@ void MainWindow::showOpened(CaptureResult result, std::optional<KernelTimeline> 
 
 CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error)
 {
-    QString sessionError;
-    const std::optional<KernelTimeline> session = readSessionTimeline(path, &sessionError);
-    if (session)
-        loadSession(*session, path);
-    CaptureResult result = readCapture(path);
-    if (!result.tracker || (session && result.packets == 0)) {
-        *error = session ? QString() : sessionError.isEmpty() ? result.error : sessionError;
+    OpenedCapture o = openCaptureFile(path);
+    if (o.session)
+        loadSession(*o.session, path);
+    if (!o.packets.tracker || (o.session && o.packets.packets == 0)) {
+        *error = o.session                  ? QString()
+                 : o.sessionError.isEmpty() ? o.packets.error
+                                            : o.sessionError;
         return nullptr;
     }
-    return addCapturePage(std::move(result));
+    return addCapturePage(std::move(o.packets));
 }
 
 LiveCapturePage *MainWindow::openLiveCapture()

@@ -84,14 +84,14 @@ private:
     void labRunningChanged(bool running);
     void retranslate();
     void openCaptureDialog();
-    void showOpened(struct CaptureResult result, std::optional<KernelTimeline> session,
-                    const QString &sessionError);
+    void showOpened(const struct OpenedCapture &opened);
     QString packetsOfCurrentTab(bool orFirstLive) const;
     CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
     void fillRecentMenu();
 
     KernelPage *m_kernel = nullptr;
+    class CaptureOpener *m_opener = nullptr; // reads files off the GUI thread
     ExportActions *m_export = nullptr;
     QLabel *m_status = nullptr;
     QTabWidget *m_tabs = nullptr;

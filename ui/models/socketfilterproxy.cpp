@@ -40,10 +40,13 @@ bool SocketFilterProxy::filterAcceptsRow(int row, const QModelIndex &parent) con
     if (m_words.isEmpty())
         return true;
     if (m_kernelModel) {
-        const QString &search =
-            m_kernelModel->searchText(row); // made once per row, not per keystroke
-        return std::all_of(m_words.begin(), m_words.end(),
-                           [&](const QString &w) { return search.contains(w); });
+        const QString &search = m_kernelModel->searchText(row); // made once per row
+        return std::all_of(m_words.begin(), m_words.end(), [&](const QString &w) {
+            // "pid:N": the sockets process N holds (not every process of the same name)
+            if (w.startsWith(u"pid:"))
+                return m_kernelModel->ownedBy(row, w.mid(4).toLongLong());
+            return search.contains(w);
+        });
     }
     for (const QString &w : m_words) {
         bool hit = false;

@@ -1,0 +1,41 @@
+// Opens a capture file (or a saved session) off the GUI thread: the session's kernel timeline,
+// if the file holds one, and its packets through the packet engine. The result is handed back
+// on the opener's thread; an opener destroyed first (its window closed mid-read) is never
+// called back, and the read ends on its own.
+#pragma once
+
+#include "formats/sessionfile.h"
+#include "packets/capturefile.h"
+
+#include <QObject>
+
+#include <optional>
+
+namespace tcpscope {
+
+struct OpenedCapture
+{
+    CaptureResult packets;
+    std::optional<KernelTimeline> session; // the file was a saved session
+    QString sessionError;                  // its timeline could not be read (packets may be)
+};
+
+// Reads one file now, on the calling thread.
+OpenedCapture openCaptureFile(const QString &path);
+
+class CaptureOpener : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CaptureOpener(QObject *parent = nullptr);
+
+    // Reads `path` on a thread of its own; opened() follows on this object's thread.
+    void open(const QString &path);
+
+signals:
+    void opened(const tcpscope::OpenedCapture &result);
+};
+
+} // namespace tcpscope
+
+Q_DECLARE_METATYPE(tcpscope::OpenedCapture)
