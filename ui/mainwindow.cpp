@@ -2,7 +2,6 @@
 
 #include "export/exportactions.h"
 #include "labpanel.h"
-#include "models/kernelsocketmodel.h"
 #include "packets/captureopener.h"
 #include "packets/interfaces.h"
 #include "pages/capturepage.h"
@@ -18,7 +17,6 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -224,7 +222,7 @@ void MainWindow::labRunningChanged(bool running)
     if (running) {
         m_kernel->sourceViews()->favourDiagram();
         m_intervalBeforeLab = m_kernel->interval();
-        m_kernel->stateFilter()->setCurrentIndex(0);
+        m_kernel->showAllStates();
         m_kernel->setInterval(KernelPoller::kMinIntervalMs);
     } else if (m_labCapture) {
         QTimer::singleShot(500, m_labCapture, &LiveCapturePage::stop); // the last packets
@@ -399,12 +397,7 @@ CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error)
 LiveCapturePage *MainWindow::openLiveCapture()
 {
     auto *page = new LiveCapturePage;
-    // Where the capture and the kernel table see the same connection, the table's row shows
-    // both views of it.
-    // (The model is the context: these connections go with it when the window closes.)
-    KernelSocketModel *model = m_kernel->model();
-    connect(page, &LiveCapturePage::deltaShown, model, &KernelSocketModel::applyPacketDelta);
-    connect(page, &QObject::destroyed, model, [model] { model->setPacketView(nullptr); });
+    m_kernel->mergePacketsOf(page); // one row for a connection both see
     const int i = m_tabs->addTab(page, tr("Live capture"));
     m_tabs->setCurrentIndex(i);
     return page;

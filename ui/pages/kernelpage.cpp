@@ -4,6 +4,7 @@
 #include "formats/dataexport.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
+#include "pages/livecapture.h"
 #include "pages/sourceviews.h"
 #include "statepalette.h"
 #include "widgets/statecountchart.h"
@@ -364,6 +365,15 @@ int KernelPage::interval() const { return m_interval->value(); }
 void KernelPage::setInterval(int ms) { m_interval->setValue(ms); }
 
 void KernelPage::setFilterText(const QString &text) { m_filter->setText(text); }
+
+void KernelPage::showAllStates() { m_stateFilter->setCurrentIndex(0); }
+
+void KernelPage::mergePacketsOf(LiveCapturePage *capture)
+{
+    // (The model is the context: these connections go with it when the page closes.)
+    connect(capture, &LiveCapturePage::deltaShown, m_model, &KernelSocketModel::applyPacketDelta);
+    connect(capture, &QObject::destroyed, m_model, [m = m_model] { m->setPacketView(nullptr); });
+}
 
 ExportTarget KernelPage::exportTarget() const
 {

@@ -61,6 +61,9 @@ public:
     int interval() const;
     void setInterval(int ms);
     void setFilterText(const QString &text);
+    void showAllStates(); // the state filter back to all
+    // Where a live capture sees the same connection as the table, the row shows both views.
+    void mergePacketsOf(class LiveCapturePage *capture);
 
     const KernelTimelineStore &store() const { return m_store; }
     KernelSocketModel *model() const { return m_model; }
