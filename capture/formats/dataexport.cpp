@@ -110,8 +110,8 @@ DataTable connectionsTable(const TcpTracker &tracker, const std::vector<Connecti
              row.clientState ? rfcName(*row.clientState) : QString(),
              row.serverState ? rfcName(*row.serverState) : QString(),
              isoTime(c.firstSeenNs, digits), isoTime(c.lastSeenNs, digits),
-             secondsText(double(c.lastSeenNs - c.firstSeenNs) / 1e9, digits), boolText(c.midStream),
-             boolText(c.refused), boolText(c.ep[0].role != Role::Unknown)});
+             secondsText(double(saturatingSub(c.lastSeenNs, c.firstSeenNs)) / 1e9, digits),
+             boolText(c.midStream), boolText(c.refused), boolText(c.ep[0].role != Role::Unknown)});
     }
     return t;
 }
