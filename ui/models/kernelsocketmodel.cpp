@@ -344,7 +344,8 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
     m_freshSeenAt = first ? 0.0 : m_now;
     // A burst (thousands of sockets closing, appearing or changing in one poll) is applied as
     // one reset: row by row, each change would cost the sorted view a pass over every row.
-    if (stale + fresh.size() + changed.size() > kBurstRows) {
+    // (Into an empty table, as at the first poll, rows go a chunk per event-loop turn instead.)
+    if (!m_order.empty() && stale + fresh.size() + changed.size() > kBurstRows) {
         beginResetModel();
         removeStale(gen, false);
         while (!m_fresh.empty())
