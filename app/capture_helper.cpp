@@ -28,6 +28,12 @@ namespace protocol = tcpscope::helperprotocol;
 constexpr int kUsage = 2, kNoPermission = 3, kNoSuchInterface = 4, kCannotCapture = 5,
               kCaptureStopped = 6;
 
+#ifdef TCPSCOPE_PACKAGED
+constexpr bool kPackaged = true; // built by installers/build-deb.sh
+#else
+constexpr bool kPackaged = false;
+#endif
+
 pcap_t *g_pcap = nullptr; // for the signal handler
 volatile std::sig_atomic_t g_stop = 0;
 
@@ -51,12 +57,18 @@ void onSignal(int)
         pcap_breakloop(g_pcap);
 }
 
-void usage()
+void usage(FILE *to)
 {
     std::fputs("usage: tcpscope-capture -i INTERFACE [-f FILTER] [-s SNAPLEN]\n"
-               "  writes a pcap stream of INTERFACE to standard output (default filter: tcp,\n"
-               "  snap length 200: headers only). Needs cap_net_raw,cap_net_admin or root.\n",
-               stderr);
+               "       tcpscope-capture --help | --version\n"
+               "Writes a pcap stream of INTERFACE to standard output (default filter: tcp,\n"
+               "snap length 200: headers only), for tcpscope or tcpscope-cli to read; reports\n"
+               "drops on standard error once a second. Needs cap_net_raw,cap_net_admin or root.\n"
+               "\n"
+               "Exit status: 0 stopped by a signal or its reader, 2 bad arguments, 3 no\n"
+               "permission to capture, 4 no such interface, 5 cannot capture, 6 the capture\n"
+               "stopped.\n",
+               to);
 }
 
 void reportStats(bool final)
@@ -83,13 +95,17 @@ std::optional<int> parseArguments(int argc, char *argv[], Options &o)
             o.filter = argv[++i];
         } else if (a == "-s" && i + 1 < argc) {
             o.snaplen = std::atoi(argv[++i]);
+        } else if (a == "--version") {
+            std::printf("tcpscope-capture %s\n%s\n", TCPSCOPE_VERSION, pcap_lib_version());
+            return 0;
         } else {
-            usage();
-            return a == "-h" || a == "--help" ? 0 : kUsage;
+            const bool help = a == "-h" || a == "--help";
+            usage(help ? stdout : stderr);
+            return help ? 0 : kUsage;
         }
     }
     if (o.iface.empty() || o.snaplen < 68) {
-        usage();
+        usage(stderr);
         return kUsage;
     }
     return std::nullopt;
@@ -127,21 +143,36 @@ std::optional<int> checkArguments(const Options &o)
     return std::nullopt;
 }
 
+// No permission to capture: how to get it, for this helper as it was installed (a package
+// grants it to a group through debconf; a build from source needs setcap by hand).
+void noPermission(const std::string &iface, const char *why)
+{
+    char self[4096] = "tcpscope-capture";
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0)
+        self[n] = '\0';
+    std::fprintf(stderr, "tcpscope-capture: no permission to capture on %s (%s).\n", iface.c_str(),
+                 why);
+    if (kPackaged)
+        std::fputs("  The package grants capture to the group tcpscope when asked to: as root,\n"
+                   "  `dpkg-reconfigure tcpscope-cli` (answer Yes), then\n"
+                   "  `usermod -aG tcpscope USER` and log in again.\n",
+                   stderr);
+    else
+        std::fprintf(stderr,
+                     "  Grant it once, as root:  setcap cap_net_raw,cap_net_admin=eip %s\n"
+                     "  (or run tcpscope-capture as root; README: Install, for a group-only "
+                     "helper).\n",
+                     self);
+    std::fputs("  Everything else in tcpscope works without it.\n", stderr);
+}
+
 // Why pcap_activate failed, said once, with what to do about it; the exit code.
 int activationFailed(pcap_t *p, int act, const std::string &iface)
 {
     const char *why = pcap_geterr(p);
     if (act == PCAP_ERROR_PERM_DENIED) {
-        char self[4096] = "tcpscope-capture";
-        const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n > 0)
-            self[n] = '\0';
-        std::fprintf(stderr,
-                     "tcpscope-capture: no permission to capture on %s (%s).\n"
-                     "  Grant it once, as root:  setcap cap_net_raw,cap_net_admin=eip %s\n"
-                     "  (or run tcpscope-capture as root). Everything else in tcpscope "
-                     "works without it.\n",
-                     iface.c_str(), why, self);
+        noPermission(iface, why);
         return kNoPermission;
     }
     if (act == PCAP_ERROR_NO_SUCH_DEVICE) {

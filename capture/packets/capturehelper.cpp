@@ -1,5 +1,6 @@
 #include "packets/capturehelper.h"
 
+#include "packets/helperaccess.h"
 #include "packets/helperprotocol.h"
 
 #include <csignal>
@@ -45,8 +46,7 @@ CaptureHelper::~CaptureHelper()
 bool CaptureHelper::start(const QString &program, const QStringList &args, QString *error)
 {
     if (::access(program.toLocal8Bit().constData(), X_OK) != 0) {
-        *error = QStringLiteral("the capture helper %1 is missing or not executable: %2")
-                     .arg(program, QString::fromLocal8Bit(std::strerror(errno)));
+        *error = helperStartAdvice(program, errno);
         return false;
     }
     int out[2], err[2];

@@ -38,6 +38,8 @@ bool captureLikelyPermitted()
     if (::geteuid() == 0)
         return true;
     const QByteArray path = captureHelperPath().toLocal8Bit();
+    if (::access(path.constData(), X_OK) != 0)
+        return false; // e.g. a packaged helper, and we are not in its group
     return ::getxattr(path.constData(), "security.capability", nullptr, 0) > 0;
 }
 
