@@ -40,6 +40,6 @@ if ! dpkg-checkbuilddeps 2>/dev/null; then
 fi
 # ccache keys relative to the build tree, so that rebuilds of the same commit are quick.
 export CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1
-DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" dpkg-buildpackage -b -us -uc
+DEB_BUILD_OPTIONS="nocheck noddebs parallel=$(nproc)" dpkg-buildpackage -b -us -uc
 cd "$out"
 ls -1 "$out"/tcpscope*_"$version"_*.deb

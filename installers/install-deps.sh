@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qt6-svg-dev libqcustomplot-dev libpcap-dev
+  qt6-svg-dev libqcustomplot-dev libpcap-dev help2man
 )
 runtime_pkgs=(
   libqt6widgets6 libqt6svg6 libqt6printsupport6 libqcustomplot2.1 libpcap0.8
@@ -19,7 +19,12 @@ test_pkgs=(
   poppler-utils ghostscript
 )
 
-want=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}")
+# Building and checking the Debian packages (installers/build-deb.sh, tests/package/).
+package_pkgs=(
+  dpkg-dev debhelper fakeroot lintian desktop-file-utils appstream
+)
+
+want=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}" "${package_pkgs[@]}")
 if [[ "${1:-}" == "--runtime" ]]; then
   want=("${runtime_pkgs[@]}")
 fi

@@ -95,11 +95,15 @@ PY
 
 echo "== a member of the group captures"
 port=$((20000 + RANDOM % 20000))
-runuser -u "$in_user" -- tcpscope-cli capture -i lo -f "tcp port $port" --duration 3 \
+runuser -u "$in_user" -- tcpscope-cli capture -i lo -f "tcp port $port" --duration 4 \
   --format json >"$work/capture.json" 2>"$work/capture.err" &
 cap_pid=$!
-sleep 1.2
-connect_once "$port"
+# The helper starts after the command does: connect until the capture ends (a loaded
+# machine may take a second or more to open the interface).
+while kill -0 "$cap_pid" 2>/dev/null; do
+  connect_once "$port"
+  sleep 0.3
+done
 wait "$cap_pid" && rc=0 || rc=$?
 check "tcpscope-cli capture as a member exits 0 (rc $rc)" test "$rc" -eq 0
 check "the capture saw the test's connection on port $port" grep -q ":$port" "$work/capture.json"
