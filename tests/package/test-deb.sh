@@ -2,7 +2,7 @@
 # The Debian packages as an administrator and a user meet them: build them, lint them,
 # install them with apt, capture as a member of the group "tcpscope", be refused with the
 # route named as an outsider, reconfigure, read the manual pages, start the window, purge.
-#   tests/package/test-deb.sh [DEB-DIR]   (as root; builds the packages unless DEB-DIR has them)
+#   tests/package/test-deb.sh [DEB-DIR]   (as root; builds the packages unless given DEB-DIR)
 # Leaves the machine as it found it: the test users, the packages, the group are removed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,7 +41,7 @@ check() { # description command...
 }
 
 debs=${1:-$top/build-deb}
-if ! ls "$debs"/tcpscope_*.deb >/dev/null 2>&1; then
+if [[ $# -eq 0 ]]; then # packages of this commit, not of an earlier build
   echo "== building the packages"
   installers/build-deb.sh "$debs"
 fi
