@@ -1,6 +1,7 @@
 #include "packets/tcptracker.h"
 
 #include "nanoseconds.h"
+#include "packets/tcpseq.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,10 +9,6 @@
 namespace tcpscope {
 
 namespace {
-
-// Sequence-space comparisons (RFC 9293 §3.4), modulo 2^32.
-inline bool seqGE(std::uint32_t a, std::uint32_t b) { return std::int32_t(a - b) >= 0; }
-inline bool seqGT(std::uint32_t a, std::uint32_t b) { return std::int32_t(a - b) > 0; }
 
 inline std::uint64_t mix(std::uint64_t h)
 {
@@ -282,6 +279,7 @@ void TcpTracker::setState(std::uint32_t conn, int e, TcpState to, const Cause &w
         m_changes.push_back(c);
     }
     ep.state = to;
+    ep.revocable = TrackedEndpoint::Revocable::No;
     if (to == TcpState::TimeWait) {
         ep.timeWaitSinceNs = why.timeNs;
         m_timeWait.push_back(conn);
@@ -339,15 +337,17 @@ void TcpTracker::expire(std::int64_t nowNs)
 void TcpTracker::finish(std::int64_t nowNs)
 {
     // What is still pending is assumed to have arrived, except a SYN that no listener ever
-    // answered: the receiver stays as it was.
+    // answered, and a SYN/FIN its receiver has since shown it had not received (it spoke
+    // without acknowledging it): the receiver stays as it was.
     for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
         for (int e = 0; e < 2; ++e) {
             TrackedEndpoint &ep = m_connections[id].ep[std::size_t(e)];
-            if (ep.pending.syn && ep.state == TcpState::Listen)
+            if ((ep.pending.syn && ep.state == TcpState::Listen) || ep.pending.notBeforeNs != 0)
                 ep.pending = {};
             deliverPending(id, e);
         }
     }
+    finishHeldAcks(nowNs);
     expire(nowNs);
 }
 
@@ -360,31 +360,28 @@ void TcpTracker::dropAssumedListener(TrackedEndpoint &ep)
     ep.state = TcpState::Closed;
 }
 
-bool TcpTracker::rstAcceptable(const Connection &c, int sender, const Segment &s) const
-{
-    const TrackedEndpoint &from = c.ep[std::size_t(sender)];
-    const TrackedEndpoint &to = c.ep[std::size_t(1 - sender)];
-    if (to.state == TcpState::SynSent) // RFC 9293 §3.10.7.3: acceptable if it ACKs our SYN
-        return (s.flags & tcpflag::Ack) && s.ack == to.iss + 1;
-    if (!from.seqKnown)
-        return true;
-    const std::uint32_t scale =
-        to.windowScale > 0 && from.windowScale >= 0 ? std::uint32_t(to.windowScale) : 0;
-    const std::uint32_t window = std::max<std::uint32_t>(to.window << scale, 1);
-    // In the receive window (Linux wants it exact, and answers others with a challenge ACK:
-    // the exact case is what moves a state; the window admits what a capture may have missed).
-    return seqGE(s.seq, from.nextSeq - 1) && !seqGT(s.seq, from.nextSeq + window);
-}
-
 void TcpTracker::process(const Segment &s)
 {
     ++m_stats.segments;
     int i = 0;
     const std::uint32_t id = connectionFor(s, &i);
-    m_connections[id].lastSeenNs = s.timeNs;
-    // 0. In-order delivery: an earlier SYN/FIN of this direction reached the receiver first.
-    deliverPending(id, 1 - i);
-    // 1. Evidence: the sender acknowledges the peer's pending SYN/FIN, so it had arrived.
+    Connection &c = m_connections[id];
+    c.lastSeenNs = s.timeNs;
+    // 0. The sender is alive after all (an RST it sent or got did not reset it), or shows an
+    //    ACK it doubted had acted; a stray SYN changes nothing.
+    if (c.ep[std::size_t(i)].revocable == TrackedEndpoint::Revocable::Rst
+        || c.ep[std::size_t(i)].doubtAcks) [[unlikely]]
+        speaks(id, i, s);
+    if ((s.flags & tcpflag::Syn) && straySyn(c, i, s)) [[unlikely]] {
+        note(id, s, SegmentNote::StraySyn);
+        return;
+    }
+    // 1. In-order delivery: a later segment of this direction shows the receiver got the
+    //    SYN/FIN before it, unless the receiver has since acknowledged short of it (a hole).
+    //    Evidence: the sender acknowledges the peer's pending SYN/FIN, so it had arrived.
+    const TrackedEndpoint::Pending &ahead = c.ep[std::size_t(1 - i)].pending;
+    if ((ahead.syn || ahead.fin) && ahead.notBeforeNs == 0 && seqGT(s.seq, ahead.seq))
+        deliverPending(id, 1 - i);
     takeEvidence(id, i, s);
     // 2. What sending this segment does to the sender (an RST: to both, and nothing else).
     if (s.flags & tcpflag::Rst) {
@@ -392,9 +389,16 @@ void TcpTracker::process(const Segment &s)
         return;
     }
     applySent(id, i, s);
-    // 3. The ACK acts on the receiver as it arrives.
-    if (s.flags & tcpflag::Ack)
+    // 3. The ACK acts on the receiver as it arrives (unless the receiver doubts its peer's
+    //    ACKs); it tells what the sender has received.
+    if (s.flags & tcpflag::Ack) {
+        TrackedEndpoint &snd = m_connections[id].ep[std::size_t(i)];
+        if (!snd.ackKnown || seqGT(s.ack, snd.ackSent)) {
+            snd.ackSent = s.ack;
+            snd.ackKnown = true;
+        }
         applyAck(id, 1 - i, s);
+    }
     // 4. A SYN or FIN is pending at the receiver until it shows it arrived.
     markPending(m_connections[id].ep[std::size_t(1 - i)], s);
 }
@@ -425,7 +429,7 @@ bool TcpTracker::reopens(std::uint32_t conn, int sender, const Segment &s) const
     const TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
     const bool retransmission = snd.synSent && s.seq == snd.iss;
     const bool simultaneousOpen = !snd.synSent && rcv.state == TcpState::SynSent;
-    return !retransmission && !simultaneousOpen;
+    return !retransmission && !simultaneousOpen && !straySyn(c, sender, s);
 }
 
 // The old incarnation ends here: a SYN reopening TIME_WAIT closes it, and an attempt
@@ -462,8 +466,11 @@ void TcpTracker::takeEvidence(std::uint32_t conn, int sender, const Segment &s)
 void TcpTracker::applyRst(std::uint32_t conn, int sender, const Segment &s)
 {
     Connection &c = m_connections[conn];
-    if (!rstAcceptable(c, sender, s)) {
+    const RstFit fit = rstFit(c, sender, s);
+    if (fit != RstFit::Resets) {
         ++m_stats.ignoredRst;
+        note(conn, s,
+             fit == RstFit::InWindow ? SegmentNote::InexactRst : SegmentNote::OutOfWindowRst);
         return;
     }
     TrackedEndpoint &snd = c.ep[std::size_t(sender)];
@@ -471,10 +478,21 @@ void TcpTracker::applyRst(std::uint32_t conn, int sender, const Segment &s)
         dropAssumedListener(snd);
         c.refused = true;
     } else {
+        const TcpState before = snd.state;
         setState(conn, sender, TcpState::Closed, causeOf(s));
+        if (before != TcpState::Closed) { // withdrawn if it speaks again (a spoofed RST)
+            snd.revocable = TrackedEndpoint::Revocable::Rst;
+            snd.revertTo = before;
+        }
     }
-    c.ep[std::size_t(1 - sender)].pending = {};
+    TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
+    const TcpState before = rcv.state;
+    rcv.pending = {};
     setState(conn, 1 - sender, TcpState::Closed, causeOf(s));
+    if (before != TcpState::Closed && before != TcpState::Listen) { // or if it was lost
+        rcv.revocable = TrackedEndpoint::Revocable::Rst;
+        rcv.revertTo = before;
+    }
 }
 
 void TcpTracker::applySyn(std::uint32_t conn, int sender, const Segment &s)
@@ -484,6 +502,7 @@ void TcpTracker::applySyn(std::uint32_t conn, int sender, const Segment &s)
         return;
     snd.synSent = true;
     snd.iss = s.seq;
+    snd.lastCopyNs = s.timeNs;
     snd.nextSeq = s.seq + 1;
     snd.seqKnown = true;
     snd.windowScale = s.windowScale;
@@ -506,6 +525,8 @@ void TcpTracker::applyFin(std::uint32_t conn, int sender, const Segment &s, std:
         return;
     snd.finSent = true;
     snd.finSeq = end;
+    snd.lastCopyNs = s.timeNs;
+    snd.copyGapNs = 0;
     setState(conn, sender, stateAfterSendingFin(snd.state), causeOf(s));
 }
 
@@ -513,12 +534,23 @@ void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
 {
     const bool syn = s.flags & tcpflag::Syn;
     const bool fin = s.flags & tcpflag::Fin;
-    if (syn)
-        applySyn(conn, sender, s);
-    const std::uint32_t end = s.seq + s.payload + (syn ? 1 : 0);
-    if (fin)
-        applyFin(conn, sender, s, end);
     TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
+    if (syn) {
+        if (!snd.synSent)
+            applySyn(conn, sender, s);
+        else if (s.seq == snd.iss)
+            copyOfSynOrFin(conn, sender, s, true);
+    }
+    const std::uint32_t end = s.seq + s.payload + (syn ? 1 : 0);
+    if (fin) {
+        if (!snd.finSent)
+            applyFin(conn, sender, s, end);
+        else if (end == snd.finSeq)
+            copyOfSynOrFin(conn, sender, s, false);
+    }
+    if (snd.seqKnown && !(s.flags & (tcpflag::Syn | tcpflag::Fin)) && !seqGT(end, snd.nextSeq))
+        [[unlikely]]
+        noteSent(conn, sender, s);
     const std::uint32_t after = end + (fin ? 1 : 0);
     if (!snd.seqKnown || seqGT(after, snd.nextSeq)) {
         snd.nextSeq = after;
@@ -530,15 +562,32 @@ void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
 void TcpTracker::applyAck(std::uint32_t conn, int receiver, const Segment &s)
 {
     TrackedEndpoint &rcv = m_connections[conn].ep[std::size_t(receiver)];
-    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)) {
-        rcv.synAcked = true;
-        if (rcv.state == TcpState::SynReceived)
-            setState(conn, receiver, TcpState::Established, causeOf(s));
+    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1) && !holdAck(rcv, s))
+        ackMoves(conn, receiver, true, causeOf(s));
+    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq) && !holdAck(rcv, s))
+        ackMoves(conn, receiver, false, causeOf(s));
+}
+
+// The ACK of its SYN (syn) or FIN has arrived at endpoint e; withdrawn if e then
+// retransmits what it covered.
+void TcpTracker::ackMoves(std::uint32_t conn, int e, bool syn, const Cause &why)
+{
+    TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
+    const TcpState before = ep.state;
+    TcpState to = before;
+    if (syn) {
+        ep.synAcked = true;
+        if (before == TcpState::SynReceived)
+            to = TcpState::Established;
+    } else {
+        ep.finAcked = true;
+        to = stateOnFinAcked(before);
     }
-    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)) {
-        rcv.finAcked = true;
-        setState(conn, receiver, stateOnFinAcked(rcv.state), causeOf(s));
-    }
+    if (to == before)
+        return;
+    setState(conn, e, to, why);
+    ep.revocable = TrackedEndpoint::Revocable::Ack;
+    ep.revertTo = before;
 }
 
 void TcpTracker::markPending(TrackedEndpoint &rcv, const Segment &s)
