@@ -372,7 +372,8 @@ void TcpTracker::process(const Segment &s)
     if (c.ep[std::size_t(i)].revocable == TrackedEndpoint::Revocable::Rst
         || c.ep[std::size_t(i)].doubtAcks) [[unlikely]]
         speaks(id, i, s);
-    if ((s.flags & tcpflag::Syn) && straySyn(c, i, s)) [[unlikely]] {
+    if ((s.flags & (tcpflag::Syn | tcpflag::Ack)) == tcpflag::Syn && c.ep[std::size_t(i)].synSent
+        && straySyn(c, i, s)) [[unlikely]] {
         note(id, s, SegmentNote::StraySyn);
         return;
     }
@@ -390,15 +391,9 @@ void TcpTracker::process(const Segment &s)
     }
     applySent(id, i, s);
     // 3. The ACK acts on the receiver as it arrives (unless the receiver doubts its peer's
-    //    ACKs); it tells what the sender has received.
-    if (s.flags & tcpflag::Ack) {
-        TrackedEndpoint &snd = m_connections[id].ep[std::size_t(i)];
-        if (!snd.ackKnown || seqGT(s.ack, snd.ackSent)) {
-            snd.ackSent = s.ack;
-            snd.ackKnown = true;
-        }
+    //    ACKs).
+    if (s.flags & tcpflag::Ack)
         applyAck(id, 1 - i, s);
-    }
     // 4. A SYN or FIN is pending at the receiver until it shows it arrived.
     markPending(m_connections[id].ep[std::size_t(1 - i)], s);
 }
@@ -548,8 +543,8 @@ void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
         else if (end == snd.finSeq)
             copyOfSynOrFin(conn, sender, s, false);
     }
-    if (snd.seqKnown && !(s.flags & (tcpflag::Syn | tcpflag::Fin)) && !seqGT(end, snd.nextSeq))
-        [[unlikely]]
+    if (seqGT(snd.nextSeq, s.seq) && snd.seqKnown && !(s.flags & (tcpflag::Syn | tcpflag::Fin)))
+        [[unlikely]] // it starts below what was sent
         noteSent(conn, sender, s);
     const std::uint32_t after = end + (fin ? 1 : 0);
     if (!snd.seqKnown || seqGT(after, snd.nextSeq)) {
@@ -562,9 +557,11 @@ void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
 void TcpTracker::applyAck(std::uint32_t conn, int receiver, const Segment &s)
 {
     TrackedEndpoint &rcv = m_connections[conn].ep[std::size_t(receiver)];
-    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1) && !holdAck(rcv, s))
+    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)
+        && !(rcv.doubtAcks && holdAck(rcv, s)))
         ackMoves(conn, receiver, true, causeOf(s));
-    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq) && !holdAck(rcv, s))
+    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)
+        && !(rcv.doubtAcks && holdAck(rcv, s)))
         ackMoves(conn, receiver, false, causeOf(s));
 }
 

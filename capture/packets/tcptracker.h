@@ -104,8 +104,6 @@ struct TrackedEndpoint
     } pending;
 
     // Loss and revision (packets/tcptrackerloss.cpp).
-    std::uint32_t ackSent = 0; // the highest ACK it sent: its RCV.NXT as the wire shows it
-    bool ackKnown = false;
     // Its latest change came from an ACK of its SYN/FIN or from an RST, and may be withdrawn:
     // it then goes back to `revertTo`.
     enum class Revocable : std::uint8_t { No, Ack, Rst } revocable = Revocable::No;
@@ -113,11 +111,8 @@ struct TrackedEndpoint
     // It retransmitted a SYN/FIN an ACK had covered: the peer's next ACKs of it are held
     // until it shows they acted (it speaks as synchronized, or stops retransmitting).
     bool doubtAcks = false;
-    bool heldAck = false;
-    std::uint32_t heldPacket = 0, heldSeq = 0, heldAckNo = 0;
-    std::uint8_t heldFlags = 0;
-    std::int64_t heldNs = 0;
-    std::int64_t lastCopyNs = 0; // its SYN/FIN's latest copy, and the gap before that copy
+    std::uint32_t held = UINT32_MAX; // the ACK held (an index of TcpTracker's held causes)
+    std::int64_t lastCopyNs = 0;     // its SYN/FIN's latest copy, and the gap before that copy
     std::int64_t copyGapNs = 0;
 
     std::int64_t timeWaitSinceNs = 0;
@@ -233,6 +228,7 @@ private:
     std::vector<Connection> m_connections;
     std::vector<StateChange> m_changes;
     std::vector<SegmentAnnotation> m_notes;
+    std::vector<Cause> m_held; // ACKs held by endpoints that doubt them (rare, never shrunk)
     std::array<int, kTcpStateCount> m_counts{};
     TrackerStats m_stats;
     // Open addressing: (hash, current incarnation + 1) per slot; 0 marks an empty slot.

@@ -64,8 +64,9 @@ void TcpTracker::note(std::uint32_t conn, const Segment &s, SegmentNote n)
 // Linux (tcp_validate_incoming, tcp_timewait_state_process): in a synchronized state only an
 // RST at RCV.NXT resets (or RCV.NXT - 1 after the peer's FIN; or the right edge of SACK,
 // which we do not read); one elsewhere in the window draws a challenge ACK, one outside it is
-// dropped. RCV.NXT as the wire shows it: what the RST's sender has sent, or what its receiver
-// has acknowledged.
+// dropped. RCV.NXT as the wire shows it: what the RST's sender has sent (when that was more
+// than arrived, the receiver's challenge ACK draws an exact RST, or the receiver speaks again
+// and is revived).
 TcpTracker::RstFit TcpTracker::rstFit(const Connection &c, int sender, const Segment &s) const
 {
     const TrackedEndpoint &from = c.ep[std::size_t(sender)];
@@ -83,8 +84,8 @@ TcpTracker::RstFit TcpTracker::rstFit(const Connection &c, int sender, const Seg
         return inWindow ? RstFit::Resets : RstFit::OutOfWindow;
     const bool afterFin = to.state == TcpState::CloseWait || to.state == TcpState::LastAck
                           || to.state == TcpState::Closing;
-    const bool exact = s.seq == from.nextSeq || (to.ackKnown && s.seq == to.ackSent)
-                       || (afterFin && from.finSent && s.seq + 1 == from.nextSeq);
+    const bool exact =
+        s.seq == from.nextSeq || (afterFin && from.finSent && s.seq + 1 == from.nextSeq);
     if (exact)
         return RstFit::Resets;
     return inWindow ? RstFit::InWindow : RstFit::OutOfWindow;
@@ -100,8 +101,9 @@ bool TcpTracker::straySyn(const Connection &c, int sender, const Segment &s) con
            && synchronized(rcv.state) && rcv.state != TcpState::TimeWait;
 }
 
-// A segment that sends nothing new (called only then): a retransmission of data, or a probe
-// one sequence number back (keep-alive; a zero-window probe when the peer's window is shut).
+// A segment that starts below what its sender had sent (called only then): a retransmission
+// of data, or a probe one sequence number back (keep-alive; a zero-window probe when the peer's
+// window is shut).
 void TcpTracker::noteSent(std::uint32_t conn, int sender, const Segment &s)
 {
     if (s.flags & tcpflag::Rst)
@@ -127,9 +129,9 @@ void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s
     note(conn, s, SegmentNote::Retransmission);
     snd.copyGapNs = s.timeNs - snd.lastCopyNs;
     snd.lastCopyNs = s.timeNs;
-    if (snd.heldAck) { // the ACK held since the last copy did not act either
-        m_notes.push_back({snd.heldPacket, conn, SegmentNote::IgnoredAck});
-        snd.heldAck = false;
+    if (snd.held != UINT32_MAX) { // the ACK held since the last copy did not act either
+        m_notes.push_back({m_held[snd.held].packet, conn, SegmentNote::IgnoredAck});
+        snd.held = UINT32_MAX;
     }
     const bool acked = syn ? snd.synAcked : snd.finAcked;
     if (acked && snd.revocable == TrackedEndpoint::Revocable::Ack) {
@@ -170,7 +172,7 @@ void TcpTracker::speaks(std::uint32_t conn, int sender, const Segment &s)
         withdraw(conn, sender, causeOf(s));
     }
     if (snd.doubtAcks && snd.synSent && !snd.synAcked && !(s.flags & tcpflag::Syn)) {
-        if (snd.heldAck)
+        if (snd.held != UINT32_MAX)
             releaseHeldAck(conn, sender);
         snd.doubtAcks = false;
     }
@@ -180,15 +182,9 @@ void TcpTracker::speaks(std::uint32_t conn, int sender, const Segment &s)
 // since rcv's latest copy is held, to act if rcv shows it did.
 bool TcpTracker::holdAck(TrackedEndpoint &rcv, const Segment &s)
 {
-    if (!rcv.doubtAcks) [[likely]]
-        return false;
-    if (!rcv.heldAck) {
-        rcv.heldAck = true;
-        rcv.heldNs = s.timeNs;
-        rcv.heldPacket = std::uint32_t(s.packet);
-        rcv.heldSeq = s.seq;
-        rcv.heldAckNo = s.ack;
-        rcv.heldFlags = s.flags;
+    if (rcv.held == UINT32_MAX) {
+        rcv.held = std::uint32_t(m_held.size());
+        m_held.push_back(causeOf(s));
     }
     return true;
 }
@@ -196,9 +192,9 @@ bool TcpTracker::holdAck(TrackedEndpoint &rcv, const Segment &s)
 void TcpTracker::releaseHeldAck(std::uint32_t conn, int e)
 {
     TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
-    ep.heldAck = false;
+    const Cause why = m_held[ep.held];
+    ep.held = UINT32_MAX;
     ep.doubtAcks = false;
-    const Cause why{ep.heldNs, ep.heldPacket, ep.heldSeq, ep.heldAckNo, ep.heldFlags};
     ackMoves(conn, e, ep.synSent && !ep.synAcked, why);
 }
 
@@ -209,7 +205,7 @@ void TcpTracker::finishHeldAcks(std::int64_t nowNs)
     for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
         for (int e = 0; e < 2; ++e) {
             const TrackedEndpoint &ep = m_connections[id].ep[std::size_t(e)];
-            if (ep.heldAck && nowNs - ep.lastCopyNs > ep.copyGapNs * 5 / 2)
+            if (ep.held != UINT32_MAX && nowNs - ep.lastCopyNs > ep.copyGapNs * 5 / 2)
                 releaseHeldAck(id, e);
         }
     }
