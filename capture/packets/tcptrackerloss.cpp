@@ -61,6 +61,40 @@ void TcpTracker::note(std::uint32_t conn, const Segment &s, SegmentNote n)
     m_notes.push_back({std::uint32_t(s.packet), conn, n});
 }
 
+// The sender aborts; the receiver drops the connection. A "server" that answers a SYN with
+// RST never had a socket: the connection was refused.
+void TcpTracker::applyRst(std::uint32_t conn, int sender, const Segment &s)
+{
+    Connection &c = m_connections[conn];
+    const RstFit fit = rstFit(c, sender, s);
+    if (fit != RstFit::Resets) {
+        ++m_stats.ignoredRst;
+        note(conn, s,
+             fit == RstFit::InWindow ? SegmentNote::InexactRst : SegmentNote::OutOfWindowRst);
+        return;
+    }
+    TrackedEndpoint &snd = c.ep[std::size_t(sender)];
+    if (snd.state == TcpState::Listen && !snd.synSent) {
+        dropAssumedListener(snd);
+        c.refused = true;
+    } else {
+        const TcpState before = snd.state;
+        setState(conn, sender, TcpState::Closed, causeOf(s));
+        if (before != TcpState::Closed) { // withdrawn if it speaks again (a spoofed RST)
+            snd.revocable = TrackedEndpoint::Revocable::Rst;
+            snd.revertTo = before;
+        }
+    }
+    TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
+    const TcpState before = rcv.state;
+    rcv.pending = {};
+    setState(conn, 1 - sender, TcpState::Closed, causeOf(s));
+    if (before != TcpState::Closed && before != TcpState::Listen) { // or if it was lost
+        rcv.revocable = TrackedEndpoint::Revocable::Rst;
+        rcv.revertTo = before;
+    }
+}
+
 // Linux (tcp_validate_incoming, tcp_timewait_state_process): in a synchronized state only an
 // RST at RCV.NXT resets (or RCV.NXT - 1 after the peer's FIN; or the right edge of SACK,
 // which we do not read); one elsewhere in the window draws a challenge ACK, one outside it is
