@@ -260,6 +260,7 @@ void TestPacketEngine::lossIsNoted_data()
     QTest::newRow("lost_last_ack")
         << u"lost_last_ack"_qs << QStringList{u"retransmission"_qs, u"ignored-ack"_qs};
     QTest::newRow("lost_syn_ack") << u"lost_syn_ack"_qs << QStringList{u"retransmission"_qs};
+    QTest::newRow("rst_time_wait") << u"rst_time_wait"_qs << QStringList{u"inexact-rst"_qs};
     QTest::newRow("lost_syn") << u"lost_syn"_qs << QStringList{u"retransmission"_qs};
 }
 
@@ -337,6 +338,7 @@ void TestPacketEngine::everyScenarioShowsWhatItClaims_data()
     // Its file ends with the ACK that acted: only the clock after it shows that (the checkpoint).
     row("lost_last_ack", {u"server:CLOSE_WAIT>LAST_ACK"_qs, u"client:FIN_WAIT_2>TIME_WAIT"_qs});
     row("lost_syn_ack", {u"client:SYN_SENT>ESTABLISHED"_qs});
+    row("rst_time_wait", {u"client:FIN_WAIT_1>TIME_WAIT"_qs, u"client:TIME_WAIT>CLOSED"_qs});
     row("lost_syn", {u"server:LISTEN>SYN_RECEIVED"_qs, u"server:SYN_RECEIVED>ESTABLISHED"_qs});
     row("mid_stream",
         {u"any:ESTABLISHED>FIN_WAIT_1"_qs, u"any:CLOSE_WAIT>LAST_ACK"_qs,
