@@ -212,6 +212,8 @@ void TcpTracker::expire(std::int64_t nowNs)
         const Connection &c = m_connections[conn];
         return c.ep[0].state != TcpState::TimeWait && c.ep[1].state != TcpState::TimeWait;
     });
+    if (!m_holding.empty()) [[unlikely]]
+        releaseOverdueAcks(nowNs);
 }
 
 void TcpTracker::finish(std::int64_t nowNs)
@@ -227,7 +229,6 @@ void TcpTracker::finish(std::int64_t nowNs)
             deliverPending(id, e);
         }
     }
-    finishHeldAcks(nowNs);
     expire(nowNs);
 }
 
@@ -404,10 +405,10 @@ void TcpTracker::applyAck(std::uint32_t conn, int receiver, const Segment &s)
 {
     TrackedEndpoint &rcv = m_connections[conn].ep[std::size_t(receiver)];
     if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)
-        && !(rcv.doubtAcks && holdAck(rcv, s)))
+        && !(rcv.doubtAcks && holdAck(conn, rcv, s)))
         ackMoves(conn, receiver, true, causeOf(s));
     if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)
-        && !(rcv.doubtAcks && holdAck(rcv, s)))
+        && !(rcv.doubtAcks && holdAck(conn, rcv, s)))
         ackMoves(conn, receiver, false, causeOf(s));
 }
 

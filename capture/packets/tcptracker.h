@@ -147,7 +147,8 @@ public:
     // (assumed to have arrived): the state at the end of a file is the state at its last
     // packet's time.
     void finish(std::int64_t nowNs);
-    // Expires TIME_WAITs due by nowNs (a live capture's clock).
+    // Expires TIME_WAITs due by nowNs (a live capture's clock), and lets a held ACK act when
+    // the copy that would have said otherwise is overdue.
     void expire(std::int64_t nowNs);
 
     // Changes before index n have been shown to someone (a live printer): they are no longer
@@ -215,11 +216,11 @@ private:
     void copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s, bool syn);
     bool repointPending(TrackedEndpoint &rcv, const Segment &s);
     void speaks(std::uint32_t conn, int sender, const Segment &s);
-    bool holdAck(TrackedEndpoint &rcv, const Segment &s);
+    bool holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s);
     void releaseHeldAck(std::uint32_t conn, int e);
     void withdraw(std::uint32_t conn, int e, const Cause &why);
     bool eraseChange(std::uint32_t index);
-    void finishHeldAcks(std::int64_t nowNs);
+    void releaseOverdueAcks(std::int64_t nowNs);
     void insertIndex(std::uint64_t hash, std::uint32_t conn);
     void grow();
     void rebuildIndex(); // after retire(): the connections kept, later incarnations winning
@@ -229,6 +230,7 @@ private:
     std::vector<StateChange> m_changes;
     std::vector<SegmentAnnotation> m_notes;
     std::vector<Cause> m_held; // ACKs held by endpoints that doubt them (rare, never shrunk)
+    std::vector<std::uint32_t> m_holding; // connections with an endpoint holding an ACK
     std::array<int, kTcpStateCount> m_counts{};
     TrackerStats m_stats;
     // Open addressing: (hash, current incarnation + 1) per slot; 0 marks an empty slot.

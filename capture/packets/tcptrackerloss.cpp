@@ -214,11 +214,12 @@ void TcpTracker::speaks(std::uint32_t conn, int sender, const Segment &s)
 
 // True when the ACK in s would move rcv but rcv doubts its peer's ACKs: the first such ACK
 // since rcv's latest copy is held, to act if rcv shows it did.
-bool TcpTracker::holdAck(TrackedEndpoint &rcv, const Segment &s)
+bool TcpTracker::holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s)
 {
     if (rcv.held == UINT32_MAX) {
         rcv.held = std::uint32_t(m_held.size());
         m_held.push_back(causeOf(s));
+        m_holding.push_back(conn);
     }
     return true;
 }
@@ -232,17 +233,19 @@ void TcpTracker::releaseHeldAck(std::uint32_t conn, int e)
     ackMoves(conn, e, ep.synSent && !ep.synAcked, why);
 }
 
-// At the end: a held ACK acted if the copy that should have followed it is overdue (Linux
+// By nowNs, a held ACK acted if the copy that should have followed it is overdue (Linux
 // doubles the gap between copies; a quarter more is allowed for).
-void TcpTracker::finishHeldAcks(std::int64_t nowNs)
+void TcpTracker::releaseOverdueAcks(std::int64_t nowNs)
 {
-    for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
+    std::erase_if(m_holding, [&](std::uint32_t id) {
         for (int e = 0; e < 2; ++e) {
             const TrackedEndpoint &ep = m_connections[id].ep[std::size_t(e)];
             if (ep.held != UINT32_MAX && nowNs - ep.lastCopyNs > ep.copyGapNs * 5 / 2)
                 releaseHeldAck(id, e);
         }
-    }
+        const Connection &c = m_connections[id];
+        return c.ep[0].held == UINT32_MAX && c.ep[1].held == UINT32_MAX;
+    });
 }
 
 // Endpoint e's latest change did not happen (later segments contradict it): it goes back to

@@ -124,6 +124,8 @@ private slots:
     void agreesWithKernel();
     void asPublishedAgreesWithKernel_data() { addCheckpointRows(false); }
     void asPublishedAgreesWithKernel();
+    void liveReleasesHeldAcks_data();
+    void liveReleasesHeldAcks();
     void historyAgreesWithKernel_data() { addCheckpointRows(true); }
     void historyAgreesWithKernel();
     void lossIsNoted_data();
@@ -197,6 +199,52 @@ void TestPacketEngine::asPublishedAgreesWithKernel()
                                          [](const StateChange &c) { return c.revision; });
         QVERIFY(revised);
     }
+}
+
+// A live capture never finishes: its clock (expire()) alone lets a held ACK act once the copy
+// that would have contradicted it is overdue (lost_last_ack), and an endpoint that speaks
+// releases it (listen_overflow).
+void TestPacketEngine::liveReleasesHeldAcks_data()
+{
+    QTest::addColumn<QString>("capture");
+    QTest::addColumn<double>("time");
+    QTest::addColumn<QJsonArray>("sockets");
+    for (const char *scenario : {"lost_last_ack", "listen_overflow"}) {
+        QFile f(kDir + QLatin1String(scenario) + QStringLiteral(".checkpoints.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        for (const QJsonValue &p :
+             QJsonDocument::fromJson(f.readAll()).object()[u"checkpoints"].toArray()) {
+            const QJsonObject o = p.toObject();
+            QTest::addRow("%s @ %s", scenario, qPrintable(o[u"label"].toString()))
+                << QLatin1String(scenario) + QStringLiteral(".lo.pcap") << o[u"time"].toDouble()
+                << o[u"sockets"].toArray();
+        }
+    }
+}
+
+void TestPacketEngine::liveReleasesHeldAcks()
+{
+    QFETCH(QString, capture);
+    QFETCH(double, time);
+    QFETCH(QJsonArray, sockets);
+    const std::vector<Segment> segments = readSegments(capture);
+    const auto t = std::int64_t(time * 1e9);
+    TcpTracker tracker;
+    for (const Segment &s : segments) {
+        if (s.timeNs > t)
+            break;
+        tracker.process(s);
+        tracker.markPublished(tracker.changes().size());
+        tracker.expire(s.timeNs);
+    }
+    tracker.expire(t);
+    QHash<QString, TcpState> ours;
+    for (const Connection &c : tracker.connections()) {
+        for (std::size_t e = 0; e < 2; ++e)
+            ours.insert(tupleKey(c, e), c.ep[e].state);
+    }
+    const QString differs = disagreement(ours, sockets);
+    QVERIFY2(differs.isEmpty(), qPrintable(differs));
 }
 
 // At each moment (also those the packets before it could not tell), from the history of the
