@@ -1,6 +1,7 @@
 #include "packets/tcptracker.h"
 
 #include "nanoseconds.h"
+#include "packets/tcpseq.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,44 +9,6 @@
 namespace tcpscope {
 
 namespace {
-
-// Sequence-space comparisons (RFC 9293 §3.4), modulo 2^32.
-inline bool seqGE(std::uint32_t a, std::uint32_t b) { return std::int32_t(a - b) >= 0; }
-inline bool seqGT(std::uint32_t a, std::uint32_t b) { return std::int32_t(a - b) > 0; }
-
-inline std::uint64_t mix(std::uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
-}
-
-inline std::uint64_t endpointHash(const IpAddress &a, std::uint16_t port)
-{
-    std::uint64_t w[2];
-    std::memcpy(w, a.bytes.data(), 16);
-    return (w[0] * 0x9e3779b97f4a7c15ull) ^ (w[1] * 0xc2b2ae3d27d4eb4full)
-           ^ ((std::uint64_t(port) << 8 | a.family) * 0x165667b19e3779f9ull);
-}
-
-// The same hash for both directions of a connection: a symmetric combination, mixed once.
-std::uint64_t tupleHash(const IpAddress &a, std::uint16_t pa, const IpAddress &b, std::uint16_t pb)
-{
-    const std::uint64_t ha = endpointHash(a, pa), hb = endpointHash(b, pb);
-    const std::uint64_t h = mix(ha + hb);
-    return h ? h : 1;
-}
-
-// IpAddress equality as two word compares (the hot path compares several per packet).
-inline bool sameAddress(const IpAddress &x, const IpAddress &y)
-{
-    std::uint64_t a[2], b[2];
-    std::memcpy(a, x.bytes.data(), 16);
-    std::memcpy(b, y.bytes.data(), 16);
-    return a[0] == b[0] && a[1] == b[1] && x.family == y.family;
-}
 
 // Where the peer's SYN (or FIN) takes an endpoint when it arrives.
 TcpState stateOnArrival(const TrackedEndpoint &ep, bool syn)
@@ -125,92 +88,6 @@ TcpTracker::TcpTracker(std::int64_t twoMslNs)
     m_slotConn.assign(1024, 0);
 }
 
-void TcpTracker::grow()
-{
-    std::vector<std::uint64_t> oldHash = std::move(m_slotHash);
-    std::vector<std::uint32_t> oldConn = std::move(m_slotConn);
-    m_slotHash.assign(oldHash.size() * 2, 0);
-    m_slotConn.assign(oldHash.size() * 2, 0);
-    m_used = 0;
-    for (std::size_t i = 0; i < oldHash.size(); ++i) {
-        if (oldHash[i])
-            insertIndex(oldHash[i], oldConn[i] - 1);
-    }
-}
-
-void TcpTracker::rebuildIndex()
-{
-    std::fill(m_slotHash.begin(), m_slotHash.end(), 0);
-    std::fill(m_slotConn.begin(), m_slotConn.end(), 0);
-    m_used = 0;
-    for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
-        const Connection &c = m_connections[id];
-        insertIndex(tupleHash(c.address[0], c.port[0], c.address[1], c.port[1]), id);
-    }
-}
-
-void TcpTracker::insertIndex(std::uint64_t hash, std::uint32_t conn)
-{
-    if ((m_used + 1) * 4 > m_slotHash.size() * 3)
-        grow();
-    const std::size_t mask = m_slotHash.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        if (m_slotHash[i] == 0) {
-            m_slotHash[i] = hash;
-            m_slotConn[i] = conn + 1;
-            ++m_used;
-            return;
-        }
-        const Connection &c = m_connections[m_slotConn[i] - 1];
-        const Connection &n = m_connections[conn];
-        const bool same = m_slotHash[i] == hash
-                          && ((c.address[0] == n.address[0] && c.port[0] == n.port[0]
-                               && c.address[1] == n.address[1] && c.port[1] == n.port[1])
-                              || (c.address[0] == n.address[1] && c.port[0] == n.port[1]
-                                  && c.address[1] == n.address[0] && c.port[1] == n.port[0]));
-        if (same) { // a new incarnation replaces the old one in the index
-            m_slotConn[i] = conn + 1;
-            return;
-        }
-    }
-}
-
-std::uint32_t TcpTracker::lookup(const Segment &s, int *senderIndex)
-{
-    const std::uint64_t hash = tupleHash(s.src, s.srcPort, s.dst, s.dstPort);
-    const std::size_t mask = m_slotHash.size() - 1;
-    for (std::size_t i = hash & mask; m_slotHash[i] != 0; i = (i + 1) & mask) {
-        if (m_slotHash[i] != hash)
-            continue;
-        const std::uint32_t id = m_slotConn[i] - 1;
-        const Connection &c = m_connections[id];
-        if (c.port[0] == s.srcPort && c.port[1] == s.dstPort && sameAddress(c.address[0], s.src)
-            && sameAddress(c.address[1], s.dst)) {
-            *senderIndex = 0;
-            return m_lastConnection = id;
-        }
-        if (c.port[1] == s.srcPort && c.port[0] == s.dstPort && sameAddress(c.address[1], s.src)
-            && sameAddress(c.address[0], s.dst)) {
-            *senderIndex = 1;
-            return m_lastConnection = id;
-        }
-    }
-    return UINT32_MAX;
-}
-
-std::uint32_t TcpTracker::create(const Segment &s)
-{
-    const auto id = std::uint32_t(m_connections.size());
-    Connection c;
-    c.address = {s.src, s.dst};
-    c.port = {s.srcPort, s.dstPort};
-    c.firstSeenNs = s.timeNs;
-    m_connections.push_back(c);
-    insertIndex(tupleHash(s.src, s.srcPort, s.dst, s.dstPort), id);
-    startConnection(m_connections[id], id, s);
-    return m_lastConnection = id;
-}
-
 // How the first segment we see of a connection places its two endpoints. Endpoint 0 is its
 // sender.
 void TcpTracker::startConnection(Connection &c, std::uint32_t id, const Segment &s)
@@ -282,6 +159,7 @@ void TcpTracker::setState(std::uint32_t conn, int e, TcpState to, const Cause &w
         m_changes.push_back(c);
     }
     ep.state = to;
+    ep.revocable = TrackedEndpoint::Revocable::No;
     if (to == TcpState::TimeWait) {
         ep.timeWaitSinceNs = why.timeNs;
         m_timeWait.push_back(conn);
@@ -334,16 +212,19 @@ void TcpTracker::expire(std::int64_t nowNs)
         const Connection &c = m_connections[conn];
         return c.ep[0].state != TcpState::TimeWait && c.ep[1].state != TcpState::TimeWait;
     });
+    if (!m_holding.empty()) [[unlikely]]
+        releaseOverdueAcks(nowNs);
 }
 
 void TcpTracker::finish(std::int64_t nowNs)
 {
     // What is still pending is assumed to have arrived, except a SYN that no listener ever
-    // answered: the receiver stays as it was.
+    // answered, and a SYN/FIN its receiver has since shown it had not received (it spoke
+    // without acknowledging it): the receiver stays as it was.
     for (std::uint32_t id = 0; id < m_connections.size(); ++id) {
         for (int e = 0; e < 2; ++e) {
             TrackedEndpoint &ep = m_connections[id].ep[std::size_t(e)];
-            if (ep.pending.syn && ep.state == TcpState::Listen)
+            if ((ep.pending.syn && ep.state == TcpState::Listen) || ep.pending.notBeforeNs != 0)
                 ep.pending = {};
             deliverPending(id, e);
         }
@@ -360,31 +241,29 @@ void TcpTracker::dropAssumedListener(TrackedEndpoint &ep)
     ep.state = TcpState::Closed;
 }
 
-bool TcpTracker::rstAcceptable(const Connection &c, int sender, const Segment &s) const
-{
-    const TrackedEndpoint &from = c.ep[std::size_t(sender)];
-    const TrackedEndpoint &to = c.ep[std::size_t(1 - sender)];
-    if (to.state == TcpState::SynSent) // RFC 9293 §3.10.7.3: acceptable if it ACKs our SYN
-        return (s.flags & tcpflag::Ack) && s.ack == to.iss + 1;
-    if (!from.seqKnown)
-        return true;
-    const std::uint32_t scale =
-        to.windowScale > 0 && from.windowScale >= 0 ? std::uint32_t(to.windowScale) : 0;
-    const std::uint32_t window = std::max<std::uint32_t>(to.window << scale, 1);
-    // In the receive window (Linux wants it exact, and answers others with a challenge ACK:
-    // the exact case is what moves a state; the window admits what a capture may have missed).
-    return seqGE(s.seq, from.nextSeq - 1) && !seqGT(s.seq, from.nextSeq + window);
-}
-
 void TcpTracker::process(const Segment &s)
 {
     ++m_stats.segments;
     int i = 0;
     const std::uint32_t id = connectionFor(s, &i);
-    m_connections[id].lastSeenNs = s.timeNs;
-    // 0. In-order delivery: an earlier SYN/FIN of this direction reached the receiver first.
-    deliverPending(id, 1 - i);
-    // 1. Evidence: the sender acknowledges the peer's pending SYN/FIN, so it had arrived.
+    Connection &c = m_connections[id];
+    c.lastSeenNs = s.timeNs;
+    // 0. The sender is alive after all (an RST it sent or got did not reset it), or shows an
+    //    ACK it doubted had acted; a stray SYN changes nothing.
+    if (c.ep[std::size_t(i)].revocable == TrackedEndpoint::Revocable::Rst
+        || c.ep[std::size_t(i)].doubtAcks) [[unlikely]]
+        speaks(id, i, s);
+    if ((s.flags & (tcpflag::Syn | tcpflag::Ack)) == tcpflag::Syn && c.ep[std::size_t(i)].synSent
+        && straySyn(c, i, s)) [[unlikely]] {
+        note(id, s, SegmentNote::StraySyn);
+        return;
+    }
+    // 1. In-order delivery: a later segment of this direction shows the receiver got the
+    //    SYN/FIN before it, unless the receiver has since acknowledged short of it (a hole).
+    //    Evidence: the sender acknowledges the peer's pending SYN/FIN, so it had arrived.
+    const TrackedEndpoint::Pending &ahead = c.ep[std::size_t(1 - i)].pending;
+    if ((ahead.syn || ahead.fin) && ahead.notBeforeNs == 0 && seqGT(s.seq, ahead.seq))
+        deliverPending(id, 1 - i);
     takeEvidence(id, i, s);
     // 2. What sending this segment does to the sender (an RST: to both, and nothing else).
     if (s.flags & tcpflag::Rst) {
@@ -392,7 +271,8 @@ void TcpTracker::process(const Segment &s)
         return;
     }
     applySent(id, i, s);
-    // 3. The ACK acts on the receiver as it arrives.
+    // 3. The ACK acts on the receiver as it arrives (unless the receiver doubts its peer's
+    //    ACKs).
     if (s.flags & tcpflag::Ack)
         applyAck(id, 1 - i, s);
     // 4. A SYN or FIN is pending at the receiver until it shows it arrived.
@@ -425,7 +305,7 @@ bool TcpTracker::reopens(std::uint32_t conn, int sender, const Segment &s) const
     const TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
     const bool retransmission = snd.synSent && s.seq == snd.iss;
     const bool simultaneousOpen = !snd.synSent && rcv.state == TcpState::SynSent;
-    return !retransmission && !simultaneousOpen;
+    return !retransmission && !simultaneousOpen && !straySyn(c, sender, s);
 }
 
 // The old incarnation ends here: a SYN reopening TIME_WAIT closes it, and an attempt
@@ -457,26 +337,6 @@ void TcpTracker::takeEvidence(std::uint32_t conn, int sender, const Segment &s)
         snd.pending.notBeforeNs = s.timeNs;
 }
 
-// The sender aborts; the receiver drops the connection. A "server" that answers a SYN with
-// RST never had a socket: the connection was refused.
-void TcpTracker::applyRst(std::uint32_t conn, int sender, const Segment &s)
-{
-    Connection &c = m_connections[conn];
-    if (!rstAcceptable(c, sender, s)) {
-        ++m_stats.ignoredRst;
-        return;
-    }
-    TrackedEndpoint &snd = c.ep[std::size_t(sender)];
-    if (snd.state == TcpState::Listen && !snd.synSent) {
-        dropAssumedListener(snd);
-        c.refused = true;
-    } else {
-        setState(conn, sender, TcpState::Closed, causeOf(s));
-    }
-    c.ep[std::size_t(1 - sender)].pending = {};
-    setState(conn, 1 - sender, TcpState::Closed, causeOf(s));
-}
-
 void TcpTracker::applySyn(std::uint32_t conn, int sender, const Segment &s)
 {
     TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
@@ -484,6 +344,7 @@ void TcpTracker::applySyn(std::uint32_t conn, int sender, const Segment &s)
         return;
     snd.synSent = true;
     snd.iss = s.seq;
+    snd.lastCopyNs = s.timeNs;
     snd.nextSeq = s.seq + 1;
     snd.seqKnown = true;
     snd.windowScale = s.windowScale;
@@ -506,6 +367,8 @@ void TcpTracker::applyFin(std::uint32_t conn, int sender, const Segment &s, std:
         return;
     snd.finSent = true;
     snd.finSeq = end;
+    snd.lastCopyNs = s.timeNs;
+    snd.copyGapNs = 0;
     setState(conn, sender, stateAfterSendingFin(snd.state), causeOf(s));
 }
 
@@ -513,12 +376,23 @@ void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
 {
     const bool syn = s.flags & tcpflag::Syn;
     const bool fin = s.flags & tcpflag::Fin;
-    if (syn)
-        applySyn(conn, sender, s);
-    const std::uint32_t end = s.seq + s.payload + (syn ? 1 : 0);
-    if (fin)
-        applyFin(conn, sender, s, end);
     TrackedEndpoint &snd = m_connections[conn].ep[std::size_t(sender)];
+    if (syn) {
+        if (!snd.synSent)
+            applySyn(conn, sender, s);
+        else if (s.seq == snd.iss)
+            copyOfSynOrFin(conn, sender, s, true);
+    }
+    const std::uint32_t end = s.seq + s.payload + (syn ? 1 : 0);
+    if (fin) {
+        if (!snd.finSent)
+            applyFin(conn, sender, s, end);
+        else if (end == snd.finSeq)
+            copyOfSynOrFin(conn, sender, s, false);
+    }
+    if (seqGT(snd.nextSeq, s.seq) && snd.seqKnown && !(s.flags & (tcpflag::Syn | tcpflag::Fin)))
+        [[unlikely]] // it starts below what was sent
+        noteSent(conn, sender, s);
     const std::uint32_t after = end + (fin ? 1 : 0);
     if (!snd.seqKnown || seqGT(after, snd.nextSeq)) {
         snd.nextSeq = after;
@@ -530,15 +404,34 @@ void TcpTracker::applySent(std::uint32_t conn, int sender, const Segment &s)
 void TcpTracker::applyAck(std::uint32_t conn, int receiver, const Segment &s)
 {
     TrackedEndpoint &rcv = m_connections[conn].ep[std::size_t(receiver)];
-    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)) {
-        rcv.synAcked = true;
-        if (rcv.state == TcpState::SynReceived)
-            setState(conn, receiver, TcpState::Established, causeOf(s));
+    if (rcv.synSent && !rcv.synAcked && seqGE(s.ack, rcv.iss + 1)
+        && !(rcv.doubtAcks && holdAck(conn, rcv, s)))
+        ackMoves(conn, receiver, true, causeOf(s));
+    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)
+        && !(rcv.doubtAcks && holdAck(conn, rcv, s)))
+        ackMoves(conn, receiver, false, causeOf(s));
+}
+
+// The ACK of its SYN (syn) or FIN has arrived at endpoint e; withdrawn if e then
+// retransmits what it covered.
+void TcpTracker::ackMoves(std::uint32_t conn, int e, bool syn, const Cause &why)
+{
+    TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
+    const TcpState before = ep.state;
+    TcpState to = before;
+    if (syn) {
+        ep.synAcked = true;
+        if (before == TcpState::SynReceived)
+            to = TcpState::Established;
+    } else {
+        ep.finAcked = true;
+        to = stateOnFinAcked(before);
     }
-    if (rcv.finSent && !rcv.finAcked && seqGT(s.ack, rcv.finSeq)) {
-        rcv.finAcked = true;
-        setState(conn, receiver, stateOnFinAcked(rcv.state), causeOf(s));
-    }
+    if (to == before)
+        return;
+    setState(conn, e, to, why);
+    ep.revocable = TrackedEndpoint::Revocable::Ack;
+    ep.revertTo = before;
 }
 
 void TcpTracker::markPending(TrackedEndpoint &rcv, const Segment &s)

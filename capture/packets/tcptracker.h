@@ -6,9 +6,18 @@
 // receiver at once (it changes what the receiver has had acknowledged), while a SYN or a FIN
 // is "pending" at the receiver until there is evidence it arrived: the receiver acknowledges
 // it, or a later segment of the same direction arrives (TCP delivers in order). Its arrival is
-// then dated at the SYN/FIN itself, or after the receiver's last segment that did not yet
-// acknowledge it. This tells a simultaneous close (both FIN_WAIT_1 → CLOSING → TIME_WAIT) from
-// CLOSE_WAIT → LAST_ACK, whatever the capture order.
+// then dated at the SYN/FIN itself (its latest copy: a retransmission says the earlier one
+// did not arrive), or after the receiver's last segment that did not yet acknowledge it. A
+// receiver that keeps acknowledging short of it has not received it, whatever followed it.
+// This tells a simultaneous close (both FIN_WAIT_1 → CLOSING → TIME_WAIT) from CLOSE_WAIT →
+// LAST_ACK, whatever the capture order.
+//
+// Under loss the record is revisable (packets/tcptrackerloss.cpp): an ACK whose receiver then
+// retransmits what it covered did not act (lost, or ignored by a full accept queue), an RST
+// whose receiver (or sender) speaks again did not reset it, and such changes are withdrawn —
+// erased when not yet published, else followed by a change marked `revision`. RSTs act as
+// Linux's do (RFC 5961 §3.2): only an exact sequence number resets a synchronized state; a SYN
+// with a new sequence number on a synchronized connection is no new incarnation (§4).
 #pragma once
 
 #include "packets/segment.h"
@@ -38,6 +47,30 @@ struct StateChange
     TcpState to = TcpState::Closed;
     std::uint8_t flags = 0; // of the causing segment
     bool inferred = false;  // assumed: the capture joined the connection mid-stream
+    // A correction of an earlier change already published: later segments showed it did not
+    // happen (e.g. "the ACK was ignored: the server retransmitted its SYN,ACK").
+    bool revision = false;
+};
+
+// What a segment was, as far as the engine can tell (for a ladder view); only the unusual
+// ones are noted.
+enum class SegmentNote : std::uint8_t {
+    Retransmission,  // a SYN, FIN or data the sender had sent before
+    KeepAlive,       // no new data, one sequence number below what was sent
+    ZeroWindowProbe, // the same, while the peer's window is shut
+    IgnoredAck,      // the ACK did not act: its receiver retransmitted what it covered
+    InexactRst,      // in the window but not RCV.NXT: a challenge ACK, nothing resets
+    OutOfWindowRst,  // outside the window: dropped
+    RstNotReceived,  // resetting it looked acceptable, but its receiver spoke again
+    StraySyn,        // a new SYN on a synchronized connection: a challenge ACK (RFC 5961 §4)
+};
+const char *segmentNoteName(SegmentNote n); // "retransmission", "keep-alive", ...
+
+struct SegmentAnnotation
+{
+    std::uint32_t packet = 0; // 1-based
+    std::uint32_t connection = 0;
+    SegmentNote note = SegmentNote::Retransmission;
 };
 
 struct TrackedEndpoint
@@ -70,6 +103,18 @@ struct TrackedEndpoint
         std::uint8_t flags = 0;
     } pending;
 
+    // Loss and revision (packets/tcptrackerloss.cpp).
+    // Its latest change came from an ACK of its SYN/FIN or from an RST, and may be withdrawn:
+    // it then goes back to `revertTo`.
+    enum class Revocable : std::uint8_t { No, Ack, Rst } revocable = Revocable::No;
+    TcpState revertTo = TcpState::Closed;
+    // It retransmitted a SYN/FIN an ACK had covered: the peer's next ACKs of it are held
+    // until it shows they acted (it speaks as synchronized, or stops retransmitting).
+    bool doubtAcks = false;
+    std::uint32_t held = UINT32_MAX; // the ACK held (an index of TcpTracker's held causes)
+    std::int64_t lastCopyNs = 0;     // its SYN/FIN's latest copy, and the gap before that copy
+    std::int64_t copyGapNs = 0;
+
     std::int64_t timeWaitSinceNs = 0;
     std::uint32_t lastChange = UINT32_MAX; // index of its latest StateChange
 };
@@ -89,6 +134,7 @@ struct TrackerStats
 {
     std::uint64_t segments = 0;
     std::uint64_t ignoredRst = 0; // RSTs whose sequence number was not acceptable
+    std::uint64_t revisions = 0;  // changes withdrawn by later evidence
 };
 
 class TcpTracker
@@ -101,7 +147,8 @@ public:
     // (assumed to have arrived): the state at the end of a file is the state at its last
     // packet's time.
     void finish(std::int64_t nowNs);
-    // Expires TIME_WAITs due by nowNs (a live capture's clock).
+    // Expires TIME_WAITs due by nowNs (a live capture's clock), and lets a held ACK act when
+    // the copy that would have said otherwise is overdue.
     void expire(std::int64_t nowNs);
 
     // Changes before index n have been shown to someone (a live printer): they are no longer
@@ -122,6 +169,8 @@ public:
 
     const std::vector<Connection> &connections() const { return m_connections; }
     const std::vector<StateChange> &changes() const { return m_changes; }
+    // The unusual segments, in capture order.
+    const std::vector<SegmentAnnotation> &annotations() const { return m_notes; }
     std::array<int, kTcpStateCount> counts() const { return m_counts; }
     TrackerStats stats() const { return m_stats; }
     std::int64_t twoMslNs() const { return m_twoMslNs; }
@@ -154,10 +203,24 @@ private:
     void applyFin(std::uint32_t conn, int sender, const Segment &s, std::uint32_t end);
     void applySent(std::uint32_t conn, int sender, const Segment &s);
     void applyAck(std::uint32_t conn, int receiver, const Segment &s);
+    void ackMoves(std::uint32_t conn, int receiver, bool syn, const Cause &why);
     static void markPending(TrackedEndpoint &receiver, const Segment &s);
     void dropAssumedListener(TrackedEndpoint &ep);
     void expireConnection(std::uint32_t conn, std::int64_t nowNs);
-    bool rstAcceptable(const Connection &c, int sender, const Segment &s) const;
+    // Loss, RSTs and revisions (packets/tcptrackerloss.cpp).
+    enum class RstFit : std::uint8_t { Resets, InWindow, OutOfWindow };
+    RstFit rstFit(const Connection &c, int sender, const Segment &s) const;
+    bool straySyn(const Connection &c, int sender, const Segment &s) const;
+    void note(std::uint32_t conn, const Segment &s, SegmentNote n);
+    void noteSent(std::uint32_t conn, int sender, const Segment &s);
+    void copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s, bool syn);
+    bool repointPending(TrackedEndpoint &rcv, const Segment &s);
+    void speaks(std::uint32_t conn, int sender, const Segment &s);
+    bool holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s);
+    void releaseHeldAck(std::uint32_t conn, int e);
+    void withdraw(std::uint32_t conn, int e, const Cause &why);
+    bool eraseChange(std::uint32_t index);
+    void releaseOverdueAcks(std::int64_t nowNs);
     void insertIndex(std::uint64_t hash, std::uint32_t conn);
     void grow();
     void rebuildIndex(); // after retire(): the connections kept, later incarnations winning
@@ -165,6 +228,9 @@ private:
     std::int64_t m_twoMslNs;
     std::vector<Connection> m_connections;
     std::vector<StateChange> m_changes;
+    std::vector<SegmentAnnotation> m_notes;
+    std::vector<Cause> m_held; // ACKs held by endpoints that doubt them (rare, never shrunk)
+    std::vector<std::uint32_t> m_holding; // connections with an endpoint holding an ACK
     std::array<int, kTcpStateCount> m_counts{};
     TrackerStats m_stats;
     // Open addressing: (hash, current incarnation + 1) per slot; 0 marks an empty slot.

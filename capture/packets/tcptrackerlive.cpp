@@ -73,6 +73,14 @@ RetiredSummary TcpTracker::retire(const std::vector<std::uint32_t> &ids, bool ke
                     ep.lastChange < changeMap.size() ? changeMap[ep.lastChange] : UINT32_MAX;
         }
     }
+    std::erase_if(m_holding, [&](std::uint32_t &conn) {
+        conn = map[conn];
+        return conn == UINT32_MAX;
+    });
+    std::erase_if(m_notes, [&](SegmentAnnotation &n) {
+        n.connection = map[n.connection];
+        return n.connection == UINT32_MAX;
+    });
     std::erase_if(m_timeWait, [&](std::uint32_t &conn) {
         conn = map[conn];
         return conn == UINT32_MAX;

@@ -82,8 +82,11 @@ void TestCorpus::documentedBehaviour_data()
         << u"tcpdump__tcp_header_heapoverflow.pcap"_qs << u"truncated_tcp"_qs << QString() << false;
     QTest::newRow("both FINs cross")
         << u"zeek__http__post.pcap"_qs << QString() << u"TIME_WAIT/TIME_WAIT"_qs << false;
-    QTest::newRow("PPPoE over QinQ, simultaneous close")
-        << u"zeek__pppoe-over-qinq.pcap"_qs << QString() << u"CLOSING/CLOSING"_qs << false;
+    // The client's FIN (09:10:36) never reached the server: its own FIN and the four copies
+    // that follow all acknowledge short of it, so the server stays FIN_WAIT_1. The client,
+    // silent after the server's FIN, is taken to have received it: CLOSING.
+    QTest::newRow("PPPoE over QinQ, the client's FIN lost")
+        << u"zeek__pppoe-over-qinq.pcap"_qs << QString() << u"CLOSING/FIN_WAIT_1"_qs << false;
     QTest::newRow("capture starts at the SYN/ACK")
         << u"zeek__tcp__missing-syn.pcap"_qs << QString() << u"TIME_WAIT/CLOSED"_qs << true;
     QTest::newRow("SYN then RST") << u"zeek__tcp__syn-then-rst.pcap"_qs << QString()
