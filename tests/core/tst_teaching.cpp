@@ -137,7 +137,8 @@ std::vector<const TeachingEntry *> allEntries()
 {
     std::vector<const TeachingEntry *> out;
     const TeachingText &t = TeachingText::builtin();
-    for (const auto *list : {&t.states(), &t.transitions(), &t.sysctls(), &t.topics()}) {
+    for (const auto *list :
+         {&t.states(), &t.transitions(), &t.sysctls(), &t.topics(), &t.findings()}) {
         for (const TeachingEntry &e : *list)
             out.push_back(&e);
     }
