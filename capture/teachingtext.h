@@ -46,7 +46,7 @@ public:
     const TeachingEntry *sysctl(const QString &name) const;
     const TeachingEntry *topic(const QString &id) const;
     // A diagnosis (findings.json): title, line (a template over the finding's numbers),
-    // meaning, causes, todo, avoid, commands.
+    // meaning, causes, todo, avoid, confirm.
     const TeachingEntry *finding(const QString &id) const;
 
     const std::vector<TeachingEntry> &states() const { return m_states; }

@@ -55,7 +55,7 @@ QStringList findingCommands(const Finding &f, QStringView language)
     if (!e)
         return {};
     QStringList out;
-    for (QString c : fillTemplate(e->text(language, u"commands"), values(f)).split(u'\n')) {
+    for (QString c : fillTemplate(e->text(language, u"confirm"), values(f)).split(u'\n')) {
         c = c.trimmed();
         if (c.startsWith(u'`') && c.endsWith(u'`'))
             c = c.mid(1, c.size() - 2);

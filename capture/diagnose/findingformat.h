@@ -18,7 +18,7 @@ QString findingNumberText(double v);
 QString findingTitle(const Finding &f, QStringView language);
 // "24 CLOSE_WAIT, the oldest 95 s, ..." from findings.json's "line".
 QString findingLine(const Finding &f, QStringView language);
-// findings.json's "commands" with {pid} and the numbers filled in, one command an entry.
+// findings.json's "confirm" with {pid} and the numbers filled in, one command an entry.
 QStringList findingCommands(const Finding &f, QStringView language);
 
 // {"kind", "level", "subject", "pid", "since", "numbers": {...}, "facts": {...},
