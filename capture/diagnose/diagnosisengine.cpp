@@ -2,6 +2,8 @@
 
 #include "diagnose/diagnosispass.h"
 
+#include <QSettings>
+
 #include <algorithm>
 
 namespace tcpscope {
@@ -112,6 +114,18 @@ bool setThreshold(DiagnosisThresholds &t, const QString &assignment, QString *er
     }
     *error = QStringLiteral("unknown threshold '%1'").arg(name);
     return false;
+}
+
+DiagnosisThresholds thresholdsFromSettings()
+{
+    DiagnosisThresholds t;
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("diagnosis"));
+    for (const QString &name : settings.childKeys()) {
+        QString ignored; // an unknown or bad entry keeps the default
+        setThreshold(t, name + u'=' + settings.value(name).toString(), &ignored);
+    }
+    return t;
 }
 
 DiagnosisEngine::DiagnosisEngine(DiagnosisThresholds thresholds, QString procRoot)

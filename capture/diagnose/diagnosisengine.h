@@ -41,6 +41,8 @@ const std::vector<std::pair<const char *, double DiagnosisThresholds::*>> &doubl
 const std::vector<std::pair<const char *, int DiagnosisThresholds::*>> &intThresholds();
 // Sets "name=value"; false (with the reason) for an unknown name or a bad value.
 bool setThreshold(DiagnosisThresholds &t, const QString &assignment, QString *error);
+// The defaults with what QSettings holds under "diagnosis/NAME" (names as above).
+DiagnosisThresholds thresholdsFromSettings();
 
 using DiagnosisRows = std::vector<KernelPollBatch::Row>;
 

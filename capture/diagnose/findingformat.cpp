@@ -43,10 +43,15 @@ QString findingTitle(const Finding &f, QStringView language)
     return e ? e->text(language, u"title") : QString::fromLatin1(findingKindId(f.kind));
 }
 
-QString findingLine(const Finding &f, QStringView language)
+QString findingField(const Finding &f, QStringView language, QStringView field)
 {
     const TeachingEntry *e = entry(f);
-    return e ? fillTemplate(e->text(language, u"line"), values(f)) : QString();
+    return e ? fillTemplate(e->text(language, field), values(f)) : QString();
+}
+
+QString findingLine(const Finding &f, QStringView language)
+{
+    return findingField(f, language, u"line");
 }
 
 QStringList findingCommands(const Finding &f, QStringView language)

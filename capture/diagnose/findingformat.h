@@ -16,6 +16,8 @@ class JsonWriter;
 // A number as the line shows it: whole numbers without decimals, others with one, -1 as "?".
 QString findingNumberText(double v);
 QString findingTitle(const Finding &f, QStringView language);
+// Any field of the finding's teaching entry ("meaning", "todo"...) with its values filled in.
+QString findingField(const Finding &f, QStringView language, QStringView field);
 // "24 CLOSE_WAIT, the oldest 95 s, ..." from findings.json's "line".
 QString findingLine(const Finding &f, QStringView language);
 // findings.json's "confirm" with {pid} and the numbers filled in, one command an entry.
