@@ -47,13 +47,16 @@ FindingsPanel::FindingsPanel(QWidget *parent)
     m_list->setWordWrap(true);
     m_list->setAlternatingRowColors(true);
     m_list->header()->setStretchLastSection(true);
+    const int charW = fontMetrics().averageCharWidth();
+    m_list->setColumnWidth(0, 9 * charW);
+    m_list->setColumnWidth(1, 34 * charW); // title and subject, on two lines
     m_empty = new QLabel;
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
     m_showAll = new QPushButton;
     m_showAll->setEnabled(false);
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setContentsMargins(0, 0, 4, 4);
     layout->addWidget(m_list, 1);
     layout->addWidget(m_empty, 1);
     layout->addWidget(m_showAll, 0, Qt::AlignRight);
