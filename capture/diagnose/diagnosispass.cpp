@@ -17,9 +17,12 @@ std::size_t hashAddress(const IpAddress &a, std::size_t h)
     return h ^ a.family;
 }
 
-QString topPeers(const std::unordered_map<QString, int> &peers)
+QString topPeers(const std::unordered_map<EndpointKey, int, EndpointHash> &byAddress)
 {
-    std::vector<std::pair<QString, int>> v(peers.begin(), peers.end());
+    std::vector<std::pair<QString, int>> v;
+    v.reserve(byAddress.size());
+    for (const auto &[peer, n] : byAddress)
+        v.emplace_back(peer.address.toString(), n);
     std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
@@ -117,7 +120,7 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
             b.name = p.name;
             b.add(row);
             (s.recvQ > 1 ? b.unreadData : s.recvQ == 1 ? b.eofUnread : b.eofRead) += 1;
-            ++b.peers[s.remoteAddress.toString()];
+            ++b.peers[{s.remoteAddress, 0}];
         }
         break;
     }
@@ -155,7 +158,7 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
     if (s.remotePort != 0 && facts.inEphemeralRange(s.localPort)
         && !listeningPorts.count(s.localPort)) {
         DestinationBucket &d = clients[{s.localAddress, s.remoteAddress, s.remotePort}];
-        d.add(row);
+        ++d.count;
         d.timeWait += s.state == TcpState::TimeWait;
         d.opened += row.firstSeen > engine.m_firstPoll && row.firstSeen >= time - kRateWindowS;
     }
@@ -206,6 +209,17 @@ void DiagnosisPass::closeWaitRule()
     }
 }
 
+void DiagnosisPass::gatherSockets(const DestinationKey &dest, Bucket &into) const
+{
+    for (const KernelPollBatch::Row &r : rows) {
+        const SocketRecord &s = r.row.record;
+        if (r.row.alive() && s.remotePort == dest.remotePort && s.remoteAddress == dest.remote
+            && s.localAddress == dest.local && facts.inEphemeralRange(s.localPort)
+            && !listeningPorts.count(s.localPort))
+            into.add(r.row);
+    }
+}
+
 void DiagnosisPass::portRule()
 {
     const DiagnosisThresholds &t = engine.m_thresholds;
@@ -238,8 +252,10 @@ void DiagnosisPass::portRule()
             level = FindingLevel::Warning;
         else if (share < t.portWarnShare / 2)
             continue; // far from it: no finding at all
+        Bucket evidence;
+        gatherSockets(dest, evidence);
         Finding &f = make(FindingKind::PortExhaustion, level, destinationText(dest),
-                          TcpState::TimeWait, b, holding);
+                          TcpState::TimeWait, evidence, holding);
         f.numbers = {{QStringLiteral("sockets"), b.count},
                      {QStringLiteral("time_wait"), b.timeWait},
                      {QStringLiteral("ports"), capacity},

@@ -54,12 +54,13 @@ struct DiagnosisPass
     {
         QString name;
         int unreadData = 0, eofUnread = 0, eofRead = 0;
-        std::unordered_map<QString, int> peers;
+        std::unordered_map<EndpointKey, int, EndpointHash> peers; // by remote address
     };
-    struct DestinationBucket : Bucket
+    struct DestinationBucket : Bucket // counted only; sockets are gathered for findings
     {
         int timeWait = 0, opened = 0;
     };
+    void gatherSockets(const DestinationKey &dest, Bucket &into) const;
     struct ListenerBucket
     {
         std::uint32_t queue = 0, limit = 0;
