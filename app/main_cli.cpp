@@ -1,4 +1,5 @@
 // tcpscope-cli: the command-line companion. Links no Gui or Widgets.
+#include "cli_diagnose.h"
 #include "cli_export.h"
 #include "cli_kernel.h"
 #include "cli_lab.h"
@@ -29,6 +30,15 @@ void printUsage(FILE *to)
         "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"
         "      ip_local_port_range, somaxconn...) and the counters that confirm a diagnosis\n"
         "      (ListenOverflows, TCPTimeWaitOverflow...); missing ones say so.\n"
+        "  diagnose [--watch] [--interval MS] [--sample SECONDS] [--format text|json]\n"
+        "           [--threshold NAME=VALUE]... [--language en|zh] [--proc]\n"
+        "      what is wrong, with the numbers and the commands that confirm it: CLOSE_WAIT\n"
+        "      leaks per process, ephemeral ports running out per destination, full accept\n"
+        "      queues and SYN floods per listener, stuck closes, unanswered connects, dead\n"
+        "      peers. Watches the table for SECONDS (default 2) and prints once, or with\n"
+        "      --watch prints whenever the findings change. Thresholds: see the README\n"
+        "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
+        "      when nothing is at warning level, 1 when something is.\n"
         "\n"
         "Packets (capture files; live capture through the tcpscope-capture helper):\n"
         "  summarize FILE [--format json|text] [--time-wait SECONDS]\n"
@@ -79,6 +89,8 @@ int main(int argc, char *argv[])
         return runWatch(args.mid(1));
     if (cmd == u"settings")
         return runSettings(args.mid(1));
+    if (cmd == u"diagnose")
+        return runDiagnose(args.mid(1));
     if (cmd == u"summarize")
         return runSummarize(args.mid(1));
     if (cmd == u"capture")

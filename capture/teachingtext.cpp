@@ -82,7 +82,9 @@ std::optional<TeachingText> TeachingText::load(const QString &directory, QString
         || !readEntries(directory + QStringLiteral("/sysctls.json"), QStringLiteral("sysctls"),
                         &t.m_sysctls, &why)
         || !readEntries(directory + QStringLiteral("/topics.json"), QStringLiteral("topics"),
-                        &t.m_topics, &why))
+                        &t.m_topics, &why)
+        || !readEntries(directory + QStringLiteral("/findings.json"), QStringLiteral("findings"),
+                        &t.m_findings, &why))
         return std::nullopt;
     return t;
 }
@@ -117,6 +119,11 @@ const TeachingEntry *TeachingText::sysctl(const QString &name) const
 const TeachingEntry *TeachingText::topic(const QString &id) const
 {
     return findEntry(m_topics, id);
+}
+
+const TeachingEntry *TeachingText::finding(const QString &id) const
+{
+    return findEntry(m_findings, id);
 }
 
 QString transitionId(TcpState from, TcpState to) { return rfcName(from) + u'>' + rfcName(to); }

@@ -33,7 +33,8 @@ struct TeachingEntry
 class TeachingText
 {
 public:
-    // Reads states.json, transitions.json, sysctls.json and topics.json from a directory
+    // Reads states.json, transitions.json, sysctls.json, topics.json and findings.json from a
+    // directory
     // (":/teaching" for the compiled-in text; the caller initialises the resources). nullopt, with
     // the reason in `error`, if a file is missing or not the expected JSON.
     static std::optional<TeachingText> load(const QString &directory, QString *error = nullptr);
@@ -44,14 +45,18 @@ public:
     const TeachingEntry *transition(const QString &id) const;
     const TeachingEntry *sysctl(const QString &name) const;
     const TeachingEntry *topic(const QString &id) const;
+    // A diagnosis (findings.json): title, line (a template over the finding's numbers),
+    // meaning, causes, todo, avoid, confirm.
+    const TeachingEntry *finding(const QString &id) const;
 
     const std::vector<TeachingEntry> &states() const { return m_states; }
     const std::vector<TeachingEntry> &transitions() const { return m_transitions; }
     const std::vector<TeachingEntry> &sysctls() const { return m_sysctls; }
     const std::vector<TeachingEntry> &topics() const { return m_topics; }
+    const std::vector<TeachingEntry> &findings() const { return m_findings; }
 
 private:
-    std::vector<TeachingEntry> m_states, m_transitions, m_sysctls, m_topics;
+    std::vector<TeachingEntry> m_states, m_transitions, m_sysctls, m_topics, m_findings;
 };
 
 // The id of the transition entry for an arrow: "ESTABLISHED>CLOSE_WAIT".

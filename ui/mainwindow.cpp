@@ -69,6 +69,17 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     m_status = new QLabel;
     statusBar()->addWidget(m_status, 1);
     connect(m_kernel, &KernelPage::statusChanged, m_status, &QLabel::setText);
+    auto *badge = new QLabel; // the findings badge: how many, and whether any is a warning
+    badge->setObjectName(QStringLiteral("findingsBadge"));
+    statusBar()->addPermanentWidget(badge);
+    connect(m_kernel, &KernelPage::findingsChanged, badge, [badge](int total, int warnings) {
+        badge->setText(
+            warnings > 0
+                ? tr("\u26a0 %1 findings, %2 at warning level or above").arg(total).arg(warnings)
+                : tr("%1 findings").arg(total));
+        badge->setStyleSheet(warnings > 0 ? QStringLiteral("font-weight: bold; color: #d62728")
+                                          : QString());
+    });
     connect(m_kernel, &KernelPage::titleChanged, this,
             [this] { m_tabs->setTabText(0, m_kernel->title()); });
     if (startPolling)

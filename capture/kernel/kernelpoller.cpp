@@ -1,6 +1,10 @@
 #include "kernel/kernelpoller.h"
 
+#include "diagnose/diagnosisengine.h"
+
 #include <QTimer>
+
+#include <chrono>
 
 namespace tcpscope {
 
@@ -58,13 +62,25 @@ public:
         if (m_table)
             m_table->setStateMask(mask);
     }
+    void setThresholds(const DiagnosisThresholds &t) { m_diagnosis.setThresholds(t); }
 
 private:
-    void pollOnce() { Q_EMIT m_owner->polled(pollBatch(*m_table)); }
+    void pollOnce()
+    {
+        KernelPollBatch batch = pollBatch(*m_table);
+        const auto t0 = std::chrono::steady_clock::now();
+        m_diagnosis.addTransitions(batch.transitions); // exact ones only (not from polls)
+        batch.findings = std::make_shared<const std::vector<Finding>>(m_diagnosis.addPoll(batch));
+        batch.diagnoseMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+        Q_EMIT m_owner->polled(batch);
+    }
 
     KernelPoller *m_owner;
     KernelTableOptions m_options;
     std::unique_ptr<KernelTable> m_table;
+    DiagnosisEngine m_diagnosis{DiagnosisThresholds{}, m_options.procRoot};
     QTimer *m_timer = nullptr;
 };
 
@@ -112,6 +128,17 @@ void KernelPoller::setStateMask(std::uint32_t mask)
     m_options.stateMask = mask;
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, [w = m_worker, mask] { w->setStateMask(mask); });
+}
+
+} // namespace tcpscope
+
+namespace tcpscope {
+
+void KernelPoller::setDiagnosisThresholds(const DiagnosisThresholds &thresholds)
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker,
+                                  [w = m_worker, thresholds] { w->setThresholds(thresholds); });
 }
 
 } // namespace tcpscope

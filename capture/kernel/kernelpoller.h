@@ -2,6 +2,7 @@
 // (or anyone) as a value: the rows, the transitions, the counts per state and the cost.
 #pragma once
 
+#include "diagnose/finding.h"
 #include "kernel/kerneltable.h"
 
 #include <QObject>
@@ -10,6 +11,8 @@
 #include <memory>
 
 namespace tcpscope {
+
+struct DiagnosisThresholds;
 
 struct KernelPollBatch
 {
@@ -27,6 +30,9 @@ struct KernelPollBatch
         std::vector<ProcessInfo> processes;
     };
     std::shared_ptr<const std::vector<Row>> rows;
+    // What the diagnosis engine found after this poll (null when the poller does not diagnose).
+    std::shared_ptr<const std::vector<Finding>> findings;
+    double diagnoseMs = 0; // what the diagnosis cost
 };
 
 // Polls `table` once and packages the result (what the poller's thread does each interval).
@@ -51,6 +57,9 @@ public:
     int interval() const { return m_intervalMs; }
     // Asks the kernel to filter by state from the next poll on.
     void setStateMask(std::uint32_t mask);
+    // The diagnosis engine runs after every poll on the poller's thread; these are its
+    // thresholds from the next poll on.
+    void setDiagnosisThresholds(const DiagnosisThresholds &thresholds);
 
 signals:
     void polled(const tcpscope::KernelPollBatch &batch);

@@ -5,6 +5,16 @@ import pathlib
 import xml.etree.ElementTree as ET
 
 ZH = {
+    # The diagnoses: the Findings tab, its explanation and the status bar's badge.
+    "Findings": "诊断", "Findings (%1)": "诊断（%1）", "Level": "级别", "Finding": "诊断结果",
+    "Numbers": "数据", "critical": "严重", "warning": "警告", "info": "提示",
+    "Show all sockets": "显示全部套接字",
+    "No findings: no CLOSE_WAIT leak, no port exhaustion, no listener overloaded, no stuck closes, no failing connects, no dead peers.":
+        "没有诊断结果：没有 CLOSE_WAIT 泄漏，没有端口耗尽，没有过载的监听套接字，没有卡住的关闭，没有失败的连接，没有已死的对端。",
+    "Likely causes": "可能的原因", "What to do": "应当怎样做", "What not to do": "不应怎样做",
+    "Confirm it": "如何确认",
+    "\u26a0 %1 findings, %2 at warning level or above": "\u26a0 %1 条诊断，%2 条达到警告级别",
+    "%1 findings": "%1 条诊断",
     "Animation:": "动画：", "off": "关闭", "slow": "慢", "normal": "正常", "fast": "快",
     "Follow the selected connection": "跟随选中的连接",
     "Only the selected connection's tokens move, and the arrows it took are numbered in order":

@@ -295,6 +295,49 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::FindingsPanel</name>
+    <message>
+        <source>critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Findings (%1)</source>
+        <translation>诊断（%1）</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>诊断结果</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>No findings: no CLOSE_WAIT leak, no port exhaustion, no listener overloaded, no stuck closes, no failing connects, no dead peers.</source>
+        <translation>没有诊断结果：没有 CLOSE_WAIT 泄漏，没有端口耗尽，没有过载的监听套接字，没有卡住的关闭，没有失败的连接，没有已死的对端。</translation>
+    </message>
+    <message>
+        <source>Show all sockets</source>
+        <translation>显示全部套接字</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::KernelPage</name>
     <message>
         <source>Kernel table: starting…</source>
@@ -843,6 +886,14 @@
         <source>Lab packets on lo</source>
         <translation>实验报文（lo）</translation>
     </message>
+    <message>
+        <source>⚠ %1 findings, %2 at warning level or above</source>
+        <translation>⚠ %1 条诊断，%2 条达到警告级别</translation>
+    </message>
+    <message>
+        <source>%1 findings</source>
+        <translation>%1 条诊断</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::PacketConnectionModel</name>
@@ -1104,6 +1155,22 @@
     <message>
         <source>Read more</source>
         <translation>延伸阅读</translation>
+    </message>
+    <message>
+        <source>Likely causes</source>
+        <translation>可能的原因</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>应当怎样做</translation>
+    </message>
+    <message>
+        <source>What not to do</source>
+        <translation>不应怎样做</translation>
+    </message>
+    <message>
+        <source>Confirm it</source>
+        <translation>如何确认</translation>
     </message>
 </context>
 <context>

@@ -51,6 +51,7 @@ private slots:
     void chineseUsesFullWidthPunctuation();
     void languagesAgreeOnNumbersAndCommands();
     void topicsExistAndAreLinked();
+    void everyFindingExplained();
     void newSysctlsExplained();
     void sysctlsExistHereOrSayWhere();
     void timerInChinese();
@@ -137,7 +138,8 @@ std::vector<const TeachingEntry *> allEntries()
 {
     std::vector<const TeachingEntry *> out;
     const TeachingText &t = TeachingText::builtin();
-    for (const auto *list : {&t.states(), &t.transitions(), &t.sysctls(), &t.topics()}) {
+    for (const auto *list :
+         {&t.states(), &t.transitions(), &t.sysctls(), &t.topics(), &t.findings()}) {
         for (const TeachingEntry &e : *list)
             out.push_back(&e);
     }
@@ -640,6 +642,38 @@ void TestTeaching::languagesAgreeOnNumbersAndCommands()
     QVERIFY2(bad.isEmpty(), qPrintable(bad.join(u'\n')));
     QCOMPARE(invariants(u"`ss -s` after 60 s on IPv4, {timer}"_qs),
              (QStringList{u"60"_qs, u"`ss -s`"_qs, u"{timer}"_qs}));
+}
+
+void TestTeaching::everyFindingExplained()
+{
+    // Each diagnosis of capture/diagnose has its teaching entry, every field in both languages,
+    // states that exist and topics that exist; its line names only numbers the engine gives.
+    const TeachingText &t = TeachingText::builtin();
+    const QStringList ids{u"close-wait-leak"_qs,   u"close-wait-burst"_qs,
+                          u"port-exhaustion"_qs,   u"accept-queue-full"_qs,
+                          u"syn-flood"_qs,         u"fin-wait-2-pileup"_qs,
+                          u"close-retransmits"_qs, u"orphans-near-limit"_qs,
+                          u"syn-sent-pileup"_qs,   u"dead-peer"_qs};
+    QCOMPARE(qsizetype(t.findings().size()), ids.size());
+    for (const QString &id : ids) {
+        const TeachingEntry *e = t.finding(id);
+        QVERIFY2(e, qPrintable(id));
+        checkEntry(*e,
+                   {u"title"_qs, u"line"_qs, u"meaning"_qs, u"causes"_qs, u"todo"_qs, u"avoid"_qs,
+                    u"confirm"_qs},
+                   {});
+        for (const QString &s : e->states)
+            QVERIFY2(parseTcpState(s), qPrintable(id + u' ' + s));
+        for (const QString &topic : e->topics)
+            QVERIFY2(t.topic(topic), qPrintable(id + u' ' + topic));
+        for (const QString &c : e->text(u"en", u"confirm").split(u'\n'))
+            QVERIFY2(c.startsWith(u'`') && c.endsWith(u'`'), qPrintable(id + u' ' + c));
+    }
+    // The myths the findings correct.
+    QVERIFY(t.finding(u"port-exhaustion"_qs)->text(u"en", u"avoid").contains(u"tcp_tw_recycle"));
+    QVERIFY(
+        t.finding(u"close-wait-leak"_qs)->text(u"en", u"avoid").contains(u"tcp_keepalive_time"));
+    QVERIFY(t.finding(u"close-wait-leak"_qs)->text(u"zh", u"avoid").contains(u"7200 s"));
 }
 
 void TestTeaching::topicsExistAndAreLinked()

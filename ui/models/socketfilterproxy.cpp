@@ -26,9 +26,27 @@ void SocketFilterProxy::setText(const QString &text)
     invalidateFilter();
 }
 
+void SocketFilterProxy::setKeys(const QSet<quint64> &keys)
+{
+    m_keys = keys;
+    m_byKeys = true;
+    invalidateFilter();
+}
+
+void SocketFilterProxy::clearKeys()
+{
+    m_keys.clear();
+    m_byKeys = false;
+    invalidateFilter();
+}
+
 bool SocketFilterProxy::filterAcceptsRow(int row, const QModelIndex &parent) const
 {
     const QAbstractItemModel *m = sourceModel();
+    if (m_byKeys
+        && !m_keys.contains(
+            m->index(row, 0, parent).data(KernelSocketModel::KeyRole).toULongLong()))
+        return false;
     if (!m_states.isEmpty()) {
         // Sockets in those states now: a vanished one, still fading out, is in none.
         const QModelIndex first = m->index(row, 0, parent);

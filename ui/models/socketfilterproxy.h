@@ -4,6 +4,7 @@
 
 #include "tcpstate.h"
 
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 namespace tcpscope {
@@ -21,6 +22,10 @@ public:
     void setText(const QString &text);
     QString text() const { return m_text; }
     void setSourceModel(QAbstractItemModel *model) override;
+    // Only these sockets (by KernelSocketModel::KeyRole), e.g. a finding's evidence; off: all.
+    void setKeys(const QSet<quint64> &keys);
+    void clearKeys();
+    bool filtersByKeys() const { return m_byKeys; }
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex &parent) const override;
@@ -30,6 +35,8 @@ private:
     QList<TcpState> m_states;
     QString m_text;
     QStringList m_words; // lower case
+    QSet<quint64> m_keys;
+    bool m_byKeys = false;
     const class KernelSocketModel *m_kernelModel = nullptr;
 };
 

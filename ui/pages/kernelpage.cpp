@@ -1,5 +1,6 @@
 #include "pages/kernelpage.h"
 
+#include "diagnose/diagnosisengine.h"
 #include "diagram/statediagramview.h"
 #include "formats/dataexport.h"
 #include "models/kernelsocketmodel.h"
@@ -7,6 +8,7 @@
 #include "pages/livecapture.h"
 #include "pages/sourceviews.h"
 #include "statepalette.h"
+#include "widgets/findingspanel.h"
 #include "widgets/statecountchart.h"
 #include "widgets/teachingpanel.h"
 
@@ -51,6 +53,9 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
     m_views = new SourceViews(createTablePane(), m_chart, m_history);
     connect(m_views, &SourceViews::stateClicked, this, &KernelPage::showState);
     connect(m_views->follow, &QCheckBox::toggled, this, &KernelPage::showHistoryOfSelection);
+    m_findings = new FindingsPanel; // the Findings tab: diagnoses of each poll
+    m_findings->attach(m_views, m_proxy, m_chart);
+    connect(m_findings, &FindingsPanel::countsChanged, this, &KernelPage::findingsChanged);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_views);
@@ -62,6 +67,7 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         m_poller = new KernelPoller({}, this);
         connect(m_poller, &KernelPoller::polled, this, &KernelPage::applyBatch);
         m_poller->start(m_interval->value());
+        m_poller->setDiagnosisThresholds(thresholdsFromSettings());
         m_status = tr("Kernel table: starting…");
     }
 }
@@ -249,6 +255,8 @@ void KernelPage::applyBatch(const KernelPollBatch &batch)
 void KernelPage::showPicture(const KernelPollBatch &batch)
 {
     m_model->apply(batch);
+    if (batch.findings)
+        m_findings->setFindings(*batch.findings);
     showCounts(batch.counts);
     for (const Transition &t : batch.transitions)
         m_views->diagram->addTransition(t.from, t.to, false, t.firstSeen, t.connection);

@@ -24,6 +24,7 @@ class QTreeWidget;
 
 namespace tcpscope {
 
+class FindingsPanel;
 class KernelSocketModel;
 class SocketFilterProxy;
 class StateCountChart;
@@ -75,6 +76,7 @@ public:
     QComboBox *stateFilter() const { return m_stateFilter; }
     QToolBar *toolBar() const { return m_toolbar; }
     QAction *pauseAction() const { return m_pauseAction; }
+    FindingsPanel *findingsPanel() const { return m_findings; }
 
     void saveSettings() const;
     void restoreSettings();
@@ -83,6 +85,8 @@ signals:
     // What the status bar should say of the kernel table.
     void statusChanged(const QString &text);
     void titleChanged();
+    // The diagnosis engine's findings after a poll: how many, how many at warning or above.
+    void findingsChanged(int total, int warnings);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -116,6 +120,7 @@ private:
     QComboBox *m_stateFilter = nullptr;
     QLabel *m_showLabel = nullptr;
     SourceViews *m_views = nullptr;
+    FindingsPanel *m_findings = nullptr;
 
     QToolBar *m_toolbar = nullptr;
     QAction *m_pauseAction = nullptr;

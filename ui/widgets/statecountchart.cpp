@@ -187,9 +187,36 @@ void StateCountChart::rebuildGraphs()
     replot(QCustomPlot::rpQueuedReplot);
 }
 
+void StateCountChart::setHighlight(const QString &name,
+                                   const std::vector<std::pair<double, double>> &values)
+{
+    if (!m_highlight) {
+        m_highlight = addGraph();
+        QPen pen(QColor(0xd6, 0x27, 0x28)); // not one of the states' colours
+        pen.setWidthF(2.5);
+        pen.setStyle(Qt::DashLine);
+        m_highlight->setPen(pen);
+    }
+    m_highlight->data()->clear();
+    for (const auto &[time, v] : values) {
+        m_highlight->addData(time, v);
+        m_max = std::max(m_max, int(v));
+    }
+    m_highlight->setName(name);
+    m_highlight->setVisible(!values.empty());
+    if (values.empty())
+        m_highlight->removeFromLegend();
+    else
+        m_highlight->addToLegend();
+    followLatest();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
 void StateCountChart::clear()
 {
     m_samples.clear();
+    if (m_highlight)
+        m_highlight->data()->clear();
     for (QCPGraph *g : m_graphs)
         g->data()->clear();
     m_first = m_last = 0;

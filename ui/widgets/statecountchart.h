@@ -30,6 +30,9 @@ public:
     bool isStacked() const { return m_stacked; }
     // Marks a moment with a vertical line (NaN: none).
     void markMoment(double time);
+    // One more series drawn over the states' (a finding's count over time), named in the
+    // legend; no values: none.
+    void setHighlight(const QString &name, const std::vector<std::pair<double, double>> &values);
 
 signals:
     // A click (not a drag) on the plot: the moment under the mouse.
@@ -55,6 +58,7 @@ private:
     bool m_stacked = false;
     std::vector<std::pair<double, StateCounts>> m_samples; // raw, for restacking
     QCPItemStraightLine *m_moment = nullptr;
+    QCPGraph *m_highlight = nullptr;
     QPoint m_pressPos;
 };
 

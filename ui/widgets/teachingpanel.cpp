@@ -1,5 +1,7 @@
 #include "widgets/teachingpanel.h"
 
+#include "diagnose/findingformat.h"
+
 #include "diagramgraph.h"
 #include "kernel/systemsettings.h"
 #include "resourcesinit.h"
@@ -144,6 +146,8 @@ void TeachingPanel::refresh()
         html = sysctlHtml(id);
     } else if (kind == u"topic") {
         html = topicHtml(id);
+    } else if (kind == u"finding") {
+        html = findingHtml();
     }
     if (html.isEmpty())
         html = overviewHtml();
@@ -188,6 +192,43 @@ QString TeachingPanel::topicLinks(const QStringList &ids) const
                          .arg(id, e->text(m_language, u"title").toHtmlEscaped());
     }
     return links.join(QStringLiteral("<br>"));
+}
+
+void TeachingPanel::showFinding(const Finding &finding)
+{
+    m_finding = finding;
+    m_topic = QStringLiteral("finding:") + QLatin1String(findingKindId(finding.kind));
+    refresh();
+}
+
+QString TeachingPanel::findingHtml() const
+{
+    if (!m_finding)
+        return QString();
+    const Finding &f = *m_finding;
+    const auto t = [&](const char16_t *field) {
+        return rich(findingField(f, m_language, QStringView(field)));
+    };
+    QString html = QStringLiteral("<h2 style=\"margin-bottom:2px\">%1 \u2014 %2</h2>")
+                       .arg(findingTitle(f, m_language).toHtmlEscaped(), f.subject.toHtmlEscaped());
+    html += QStringLiteral("<p><i>%1</i></p>").arg(t(u"line"));
+    html += QStringLiteral("<p>%1</p>").arg(t(u"meaning"));
+    html += section(tr("Likely causes"), t(u"causes"));
+    html += section(tr("What to do"), t(u"todo"));
+    html += mythBox(tr("What not to do"), t(u"avoid"));
+    QStringList commands;
+    for (const QString &c : findingCommands(f, m_language))
+        commands << QStringLiteral("<code>%1</code>").arg(c.toHtmlEscaped());
+    html += section(tr("Confirm it"), commands.join(QStringLiteral("<br>")));
+    const TeachingEntry *e =
+        TeachingText::builtin().finding(QString::fromLatin1(findingKindId(f.kind)));
+    QStringList states;
+    for (const QString &st : e ? e->states : QStringList())
+        states << QStringLiteral("<a href=\"state:%1\">%1</a>").arg(st);
+    html += section(tr("States"), states.join(QStringLiteral(" · ")));
+    if (e && !e->topics.isEmpty())
+        html += section(tr("Topics"), topicLinks(e->topics));
+    return html;
 }
 
 QString TeachingPanel::topicHtml(const QString &id) const

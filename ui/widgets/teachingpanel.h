@@ -4,6 +4,7 @@
 // show the value read on this machine now.
 #pragma once
 
+#include "diagnose/finding.h"
 #include "models/socketsituation.h"
 #include "tcpstate.h"
 
@@ -28,9 +29,11 @@ public:
     void showSysctl(const QString &name);
     void showTopic(const QString &id);
     void showSocket(const SocketSituation &socket);
+    // A diagnosis: what it means, its causes, what to do and not to do, the commands.
+    void showFinding(const Finding &finding);
 
     // What is shown: "overview", "state:TIME_WAIT", "transition:A>B", "sysctl:NAME",
-    // "topic:ID", "socket:STATE".
+    // "topic:ID", "socket:STATE", "finding:KIND".
     QString topic() const { return m_topic; }
 
 signals:
@@ -47,6 +50,7 @@ private:
     QString sysctlHtml(const QString &name) const;
     QString topicHtml(const QString &id) const;
     QString overviewHtml() const;
+    QString findingHtml() const;
     QString topicLinks(const QStringList &ids) const;
     QString sysctlRows(const QStringList &names) const;
 
@@ -54,6 +58,7 @@ private:
     QString m_topic = QStringLiteral("overview");
     QString m_shownTopic;
     std::optional<SocketSituation> m_socket;
+    std::optional<Finding> m_finding;
 };
 
 } // namespace tcpscope

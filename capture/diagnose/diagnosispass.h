@@ -1,0 +1,95 @@
+// One poll through the diagnosis rules (internal to the engine): the rows are bucketed once
+// per process, listener and destination, then each rule reads its buckets and makes findings.
+#pragma once
+
+#include "diagnose/diagnosisengine.h"
+
+#include <unordered_map>
+
+namespace tcpscope {
+
+struct EndpointKey
+{
+    IpAddress address;
+    std::uint16_t port = 0;
+    friend bool operator==(const EndpointKey &, const EndpointKey &) = default;
+};
+struct DestinationKey
+{
+    IpAddress local, remote;
+    std::uint16_t remotePort = 0;
+    friend bool operator==(const DestinationKey &, const DestinationKey &) = default;
+};
+struct EndpointHash
+{
+    std::size_t operator()(const EndpointKey &k) const;
+    std::size_t operator()(const DestinationKey &k) const;
+};
+
+struct Bucket
+{
+    int count = 0;
+    double oldestSince = 0; // smallest stateSince (0: none yet)
+    std::vector<std::uint64_t> sockets;
+    std::uint32_t maxSendQ = 0, maxRetrans = 0; // dead peers
+    void add(const SocketRow &row);
+};
+
+struct DiagnosisPass
+{
+    DiagnosisPass(DiagnosisEngine &e, double t, const DiagnosisRows &r, const HostFacts &f)
+        : engine(e)
+        , time(t)
+        , rows(r)
+        , facts(f)
+    {}
+
+    DiagnosisEngine &engine;
+    double time;
+    const DiagnosisRows &rows;
+    const HostFacts &facts;
+    std::vector<Finding> out;
+
+    struct ProcessBucket : Bucket
+    {
+        QString name;
+        int unreadData = 0, eofUnread = 0, eofRead = 0;
+        std::unordered_map<EndpointKey, int, EndpointHash> peers; // by remote address
+    };
+    struct DestinationBucket : Bucket // counted only; sockets are gathered for findings
+    {
+        int timeWait = 0, opened = 0;
+    };
+    void gatherSockets(const DestinationKey &dest, Bucket &into) const;
+    struct ListenerBucket
+    {
+        std::uint32_t queue = 0, limit = 0;
+        std::uint64_t key = 0;
+        bool isListener = false;
+        Bucket synRecv; // request sockets, kept under the port alone (address empty)
+    };
+    std::unordered_map<int, ProcessBucket> closeWait;
+    std::unordered_map<DestinationKey, DestinationBucket, EndpointHash> clients, synSent;
+    std::unordered_map<EndpointKey, ListenerBucket, EndpointHash> listeners;
+    std::unordered_map<EndpointKey, Bucket, EndpointHash> finWait2, closeRetrans, deadPeers;
+    std::unordered_map<std::uint16_t, int> listeningPorts;
+
+    void run();
+    void bucket();
+    void bucketRow(const KernelPollBatch::Row &row);
+    void closeWaitRule();
+    void portRule();
+    void listenerRule();
+    void closeRules();
+    void synSentRule();
+    void deadPeerRule();
+
+    Finding &make(FindingKind kind, FindingLevel level, const QString &subject, TcpState state,
+                  const Bucket &evidence, double mainValue);
+    qint64 counterDelta(const QString &name) const; // over the engine's window
+    double age(double since) const { return since > 0 ? time - since : 0; }
+};
+
+bool isLoopback(const IpAddress &a);
+
+} // namespace tcpscope

@@ -1,0 +1,93 @@
+// tcpscope-cli diagnose, run in a network namespace of the test's own: a server process that
+// never closes gives a CLOSE_WAIT leak (exit status 1, the numbers as ss counts them, in text
+// and JSON); the same namespace once the server is gone is quiet (exit status 0).
+#include "diagnose/diagnosisrig.h"
+#include "support/loopsockets.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+class TestCliDiagnose : public QObject
+{
+    Q_OBJECT
+private slots:
+    void leakThenQuiet();
+    void badOptionIsAUsageError();
+};
+
+namespace {
+
+int runCli(TestNetns &ns, const QStringList &args, QString *out)
+{
+    return ns.exec(
+        QStringList{QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli"), QStringLiteral("diagnose")}
+            + args,
+        out);
+}
+
+} // namespace
+
+void TestCliDiagnose::leakThenQuiet()
+{
+    if (!TestNetns::canCreate())
+        QSKIP("needs root: the CLI is run in a network namespace of the test's own");
+    TestNetns ns(QStringLiteral("clidiag"));
+    QVERIFY(ns.ok() && ns.enter());
+    LoopSockets s;
+    const int listener = s.listen("127.0.0.1", 64);
+    const int port = LoopSockets::port(listener);
+    ServerGuard server{startLeakyServer(listener)};
+    for (int i = 0; i < 12; ++i)
+        s.close(s.connect("127.0.0.1", port));
+    DiagnosisRig rig({}, &ns);
+    QTRY_COMPARE(rig.ss(QStringLiteral("CLOSE-WAIT")).size(), 12);
+
+    QString out;
+    const QStringList common{QStringLiteral("--sample"), QStringLiteral("2"),
+                             QStringLiteral("--threshold"), QStringLiteral("close-wait-count=10")};
+    QCOMPARE(
+        runCli(ns, common + QStringList{QStringLiteral("--format"), QStringLiteral("json")}, &out),
+        1);
+    const QJsonObject doc = QJsonDocument::fromJson(out.toUtf8()).object();
+    QCOMPARE(doc.value(u"worst").toString(), QStringLiteral("warning"));
+    const QJsonArray findings = doc.value(u"findings").toArray();
+    QCOMPARE(findings.size(), 1);
+    const QJsonObject f = findings[0].toObject();
+    QCOMPARE(f.value(u"kind").toString(), QStringLiteral("close-wait-leak"));
+    QCOMPARE(f.value(u"pid").toInt(), server.pid);
+    QCOMPARE(f.value(u"numbers").toObject().value(u"count").toInt(), 12);
+    QCOMPARE(f.value(u"numbers").toObject().value(u"oldest_is_lower_bound").toInt(), 1);
+    QCOMPARE(f.value(u"sockets").toArray().size(), 12);
+    QCOMPARE(f.value(u"facts").toObject().value(u"peers").toString(),
+             QStringLiteral("127.0.0.1 \u00d712"));
+
+    QCOMPARE(runCli(ns, common, &out), 1);
+    QVERIFY2(out.contains(u"WARNING   CLOSE_WAIT leak"), qPrintable(out));
+    QVERIFY2(out.contains(
+                 QStringLiteral("$ ss -tanp state close-wait | grep 'pid=%1,'").arg(server.pid)),
+             qPrintable(out));
+    QCOMPARE(
+        runCli(ns, common + QStringList{QStringLiteral("--language"), QStringLiteral("zh")}, &out),
+        1);
+    QVERIFY2(out.contains(u"CLOSE_WAIT 泄漏") && out.contains(u"12 个 CLOSE_WAIT"),
+             qPrintable(out));
+
+    server.stop(); // the sockets close with the process
+    QTRY_COMPARE(rig.ss(QStringLiteral("CLOSE-WAIT")).size(), 0);
+    QCOMPARE(runCli(ns, {QStringLiteral("--sample"), QStringLiteral("0")}, &out), 0);
+    QVERIFY2(out.startsWith(u"no findings"), qPrintable(out));
+}
+
+void TestCliDiagnose::badOptionIsAUsageError()
+{
+    QProcess p;
+    p.start(QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli"),
+            {QStringLiteral("diagnose"), QStringLiteral("--threshold"), QStringLiteral("nope=3")});
+    QVERIFY(p.waitForFinished());
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("unknown threshold 'nope'"));
+}
+
+QTEST_GUILESS_MAIN(TestCliDiagnose)
+#include "tst_cli_diagnose.moc"
