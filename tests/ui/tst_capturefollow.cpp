@@ -10,6 +10,7 @@
 #include "pages/capturepage.h"
 #include "pages/sourceviews.h"
 #include "statepalette.h"
+#include "uilanguage.h"
 #include "widgets/statecountchart.h"
 
 #include <QApplication>
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
+#include <QStyleOptionComboBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -94,6 +96,7 @@ private slots:
     void picturesDrawTheDiagramAtRest();
     void replayHasSlowMotionAndOnePacketSteps();
     void shortcutsStepAndReplay();
+    void animationComboFitsAfterLanguageSwitch();
 };
 
 void TestCaptureFollow::clickedMomentOutlinesThatMomentsStates()
@@ -365,6 +368,23 @@ void TestCaptureFollow::shortcutsStepAndReplay()
                 u" ("_qs + a->shortcut().toString(QKeySequence::NativeText) + u')');
     }
     QCOMPARE(named, 3);
+}
+
+void TestCaptureFollow::animationComboFitsAfterLanguageSwitch()
+{
+    QVERIFY(UiLanguage::instance().set(u"zh"_qs));
+    Page p(fixture("client_close.lo.pcap"));
+    QComboBox *speed = p.page.views().speed;
+    QVERIFY(UiLanguage::instance().set(u"en"_qs));
+    QTRY_COMPARE(speed->currentText(), u"normal"_qs);
+    QApplication::processEvents();
+    // The text and the arrow fit: the combo is at least its text plus its frame and button.
+    QStyleOptionComboBox opt;
+    opt.initFrom(speed);
+    const QRect text = speed->style()->subControlRect(QStyle::CC_ComboBox, &opt,
+                                                      QStyle::SC_ComboBoxEditField, speed);
+    QTRY_VERIFY2(text.width() >= speed->fontMetrics().horizontalAdvance(u"normal"_qs),
+                 qPrintable(QString::number(text.width())));
 }
 
 QTEST_MAIN(TestCaptureFollow)
