@@ -4,67 +4,13 @@
 #include "cli_kernel.h"
 #include "cli_lab.h"
 #include "cli_packets.h"
+#include "cli_usage.h"
 #include "versions.h"
 
 #include <QCoreApplication>
 #include <QStringList>
 
 #include <cstdio>
-
-namespace {
-
-void printUsage(FILE *to)
-{
-    std::fputs(
-        "usage: tcpscope-cli [--version] [--help] COMMAND [OPTIONS]\n"
-        "\n"
-        "The kernel's socket table (needs no privileges):\n"
-        "  snapshot [--format json|text] [--state S[,S...]] [--no-process] [--tcp-info] [--proc]\n"
-        "      every TCP socket now, with its process, timer and queues, and the count per\n"
-        "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
-        "      close-wait, ESTAB...). --proc reads /proc/net/tcp instead of netlink.\n"
-        "  watch [--interval MS] [--format text|json] [--no-process] [--proc]\n"
-        "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
-        "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
-        "  settings [--format text|json]\n"
-        "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"
-        "      ip_local_port_range, somaxconn...) and the counters that confirm a diagnosis\n"
-        "      (ListenOverflows, TCPTimeWaitOverflow...); missing ones say so.\n"
-        "  diagnose [--watch] [--interval MS] [--sample SECONDS] [--format text|json]\n"
-        "           [--threshold NAME=VALUE]... [--language en|zh] [--proc]\n"
-        "      what is wrong, with the numbers and the commands that confirm it: CLOSE_WAIT\n"
-        "      leaks per process, ephemeral ports running out per destination, full accept\n"
-        "      queues and SYN floods per listener, stuck closes, unanswered connects, dead\n"
-        "      peers. Watches the table for SECONDS (default 2) and prints once, or with\n"
-        "      --watch prints whenever the findings change. Thresholds: see the README\n"
-        "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
-        "      when nothing is at warning level, 1 when something is.\n"
-        "\n"
-        "Packets (capture files; live capture through the tcpscope-capture helper):\n"
-        "  summarize FILE [--format json|text] [--time-wait SECONDS]\n"
-        "      every connection of a pcap/pcapng file (- for standard input) with both\n"
-        "      endpoints' states and their full history.\n"
-        "  capture [-i IFACE] [-f FILTER] [-w FILE] [--format text|json]\n"
-        "      a live capture: each transition as it happens; -w also saves the packets.\n"
-        "  export connections|transitions|counts FILE [--format csv|json] [-o OUT]\n"
-        "         [--connection N]\n"
-        "      a capture's connections, their transitions (all, or connection N's), or the\n"
-        "      count of endpoints per state over time, as CSV (header row, ISO-8601 UTC\n"
-        "      times, RFC 4180 quoting) or JSON; the format follows OUT's extension.\n"
-        "\n"
-        "The Lab (textbook situations with real sockets on loopback):\n"
-        "  lab list [--format text|json] [--language en|zh]\n"
-        "  lab run NAME [--step] [--format text|json] [--language en|zh]\n"
-        "      plays a scenario step by step, printing each step and the transitions the\n"
-        "      kernel table shows; --step waits for Enter before each step. Exits 1 when a\n"
-        "      step does not show what it claims, 3 when the scenario needs root.\n"
-        "\n"
-        "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
-        "  --help      this text\n",
-        to);
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -80,9 +26,13 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (cmd == u"--help" || cmd == u"-h" || cmd == u"help") {
+        if (args.size() > 1 && cmd == u"help") // help COMMAND
+            return printCommandUsage(args[1]) ? 0 : 2;
         printUsage(stdout);
         return 0;
     }
+    if (asksForHelp(args.mid(1)) && printCommandUsage(cmd))
+        return 0; // COMMAND --help: that command's usage, whatever else is on the line
     if (cmd == u"snapshot")
         return runSnapshot(args.mid(1));
     if (cmd == u"watch")

@@ -189,7 +189,15 @@ void TcpTracker::deliverPending(std::uint32_t conn, int e)
         return;
     ep.pending = {};
     const Cause why{std::max(p.timeNs, p.notBeforeNs), p.packet, p.segSeq, p.segAck, p.flags};
+    if (why.timeNs != p.timeNs && p.packet != 0)
+        m_causeTimes[p.packet] = p.timeNs; // caused then, confirmed at why.timeNs
     setState(conn, e, stateOnArrival(ep, p.syn), why);
+}
+
+std::optional<std::int64_t> TcpTracker::causeTimeNs(std::uint32_t packet) const
+{
+    const auto it = m_causeTimes.find(packet);
+    return it == m_causeTimes.end() ? std::nullopt : std::optional<std::int64_t>(it->second);
 }
 
 void TcpTracker::expireConnection(std::uint32_t conn, std::int64_t nowNs)

@@ -25,6 +25,8 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace tcpscope {
@@ -174,6 +176,10 @@ public:
     std::array<int, kTcpStateCount> counts() const { return m_counts; }
     TrackerStats stats() const { return m_stats; }
     std::int64_t twoMslNs() const { return m_twoMslNs; }
+    // The time of packet `packet` when a change it caused was confirmed later (a SYN or FIN
+    // that arrived, as the receiver's next segment showed, after it was captured): the
+    // change's timeNs is the confirmation's. nullopt: its changes are at its own time.
+    std::optional<std::int64_t> causeTimeNs(std::uint32_t packet) const;
 
 private:
     // What moved an endpoint: a segment (or a pending SYN/FIN it carried), or a timer.
@@ -240,6 +246,8 @@ private:
     std::size_t m_published = 0;
     std::uint32_t m_lastConnection = UINT32_MAX;
     std::vector<std::uint32_t> m_timeWait; // connections with an endpoint in TIME_WAIT
+    // Packet → its capture time, for the packets whose change was confirmed later.
+    std::unordered_map<std::uint32_t, std::int64_t> m_causeTimes;
 };
 
 } // namespace tcpscope

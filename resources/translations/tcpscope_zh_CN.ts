@@ -84,10 +84,6 @@
         <translation>2MSL 计时器</translation>
     </message>
     <message>
-        <source>inferred: the capture joined this connection mid-stream</source>
-        <translation>推断：抓包从这条连接的中途开始</translation>
-    </message>
-    <message>
         <source>live capture</source>
         <translation>实时抓包</translation>
     </message>
@@ -102,6 +98,70 @@
     <message>
         <source>connection %1, %2 → %3</source>
         <translation>连接 %1，%2 → %3</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>endpoint %1</source>
+        <translation>端点 %1</translation>
+    </message>
+    <message>
+        <source>caused by %1 at %2, confirmed at %3</source>
+        <translation>由 %1 在 %2 引起，在 %3 得到确认</translation>
+    </message>
+    <message>
+        <source>Packet %1 was captured at %2; that it had arrived showed only in the receiver's next segment, at %3.</source>
+        <translation>报文段 %1 在 %2 被抓到；它已到达这一点，直到接收方的下一个报文段（%3）才显示出来。</translation>
+    </message>
+    <message>
+        <source>%1 (inferred)</source>
+        <translation>%1（推断）</translation>
+    </message>
+    <message>
+        <source>Inferred: the capture joined this connection mid-stream, so this step was not seen, only assumed</source>
+        <translation>推断：抓包从这条连接的中途开始，这一步没有被看到，只是假定</translation>
+    </message>
+    <message>
+        <source>Step back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Step forward</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Replay / Pause</source>
+        <translation>回放 / 暂停</translation>
+    </message>
+    <message>
+        <source>Replay the capture in time, or pause the replay</source>
+        <translation>按时间回放抓包，或暂停回放</translation>
+    </message>
+    <message>
+        <source>0.1× (slow motion)</source>
+        <translation>0.1×（慢动作）</translation>
+    </message>
+    <message>
+        <source>0.01× (slower)</source>
+        <translation>0.01×（更慢）</translation>
+    </message>
+    <message>
+        <source>one packet per step</source>
+        <translation>每步一个报文段</translation>
+    </message>
+    <message>
+        <source>Each step goes to the next packet that changed a state, %1 s apart</source>
+        <translation>每一步前进到下一个改变了状态的报文段，间隔 %1 s</translation>
     </message>
 </context>
 <context>
@@ -292,6 +352,14 @@
     <message>
         <source>PDF pages (tables)</source>
         <translation>PDF 纸张（表格）</translation>
+    </message>
+    <message>
+        <source>The diagram as it moves: tokens, flashing arrows, the pointer</source>
+        <translation>状态图运动中的样子：标记、闪烁的箭头、鼠标指向</translation>
+    </message>
+    <message>
+        <source>Off: the diagram at rest, with the states and the followed connection's steps but nothing in flight</source>
+        <translation>关闭时：静止的状态图，有各状态和所跟随连接的步骤，但没有正在移动的东西</translation>
     </message>
 </context>
 <context>
@@ -998,6 +1066,22 @@
         <source>connections</source>
         <translation>连接数</translation>
     </message>
+    <message>
+        <source>Stacked</source>
+        <translation>堆叠</translation>
+    </message>
+    <message>
+        <source>Each state's count on top of the ones before it</source>
+        <translation>每个状态的数量叠加在前面各状态之上</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <source>Counts on a logarithmic axis: a few hundred stay readable beside tens of thousands</source>
+        <translation>数量使用对数坐标轴：几百的数量在几万旁边也看得清</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::StateDiagramView</name>
@@ -1028,6 +1112,14 @@
     <message>
         <source>%1 per second lately</source>
         <translation>最近每秒 %1 次</translation>
+    </message>
+    <message>
+        <source>client: its steps and state</source>
+        <translation>客户端：它的步骤和状态</translation>
+    </message>
+    <message>
+        <source>server: its steps and state</source>
+        <translation>服务器：它的步骤和状态</translation>
     </message>
 </context>
 <context>

@@ -5,16 +5,17 @@
 
 namespace tcpscope {
 
-std::uint64_t DiagramAnimator::pathKey(const std::vector<int> &edges, bool followed)
+std::uint64_t DiagramAnimator::pathKey(const std::vector<int> &edges, bool followed,
+                                       FollowedSide side)
 {
-    std::uint64_t key = followed ? 1 : 0;
+    std::uint64_t key = followed ? 1 + std::uint64_t(side) : 0;
     for (int e : edges)
         key = key * 64 + std::uint64_t(e) + 1;
     return key;
 }
 
 void DiagramAnimator::push(const std::vector<int> &edges, TcpState landed, std::uint64_t connection,
-                           double now)
+                           double now, FollowedSide side)
 {
     m_lastEvent = now;
     for (int e : edges) {
@@ -26,7 +27,7 @@ void DiagramAnimator::push(const std::vector<int> &edges, TcpState landed, std::
         m_pulseAt[std::size_t(index(landed))] = now;
         return;
     }
-    const std::uint64_t key = pathKey(edges, followed);
+    const std::uint64_t key = pathKey(edges, followed, side);
     if (const auto it = m_openBatch.find(key); it != m_openBatch.end()) {
         Token &t = m_tokens[it->second];
         if (now - t.start < kBatchWindow) {
@@ -42,6 +43,7 @@ void DiagramAnimator::push(const std::vector<int> &edges, TcpState landed, std::
     t.duration = m_perArrow * (0.6 + 0.4 * double(edges.size()));
     t.connection = connection;
     t.followed = followed;
+    t.side = followed ? side : FollowedSide::Unknown;
     t.logSeq = m_logBase + m_log.size();
     m_tokens.push_back(std::move(t));
     m_openBatch[key] = m_tokens.size() - 1;
@@ -65,7 +67,7 @@ void DiagramAnimator::advance(double now)
     m_openBatch.clear();
     for (std::size_t i = 0; i < m_tokens.size(); ++i) {
         if (now - m_tokens[i].start < kBatchWindow)
-            m_openBatch[pathKey(m_tokens[i].edges, m_tokens[i].followed)] = i;
+            m_openBatch[pathKey(m_tokens[i].edges, m_tokens[i].followed, m_tokens[i].side)] = i;
     }
     if (m_lastAdvance >= 0 && now > m_lastAdvance) {
         const double dt = now - m_lastAdvance;

@@ -18,6 +18,10 @@
 
 namespace tcpscope {
 
+// Which endpoint of a followed connection took a step: its client's and its server's arrows,
+// tokens and step numbers have their own colours (Unknown: one colour for both).
+enum class FollowedSide : std::uint8_t { Unknown, Client, Server };
+
 class DiagramAnimator
 {
 public:
@@ -33,7 +37,8 @@ public:
         int count = 1;                // transitions it stands for
         std::uint64_t connection = 0; // the first one's
         bool followed = false;
-        std::uint64_t logSeq = 0; // its entry in startedLog()
+        FollowedSide side = FollowedSide::Unknown; // of a followed connection's token
+        std::uint64_t logSeq = 0;                  // its entry in startedLog()
     };
 
     DiagramAnimator() { m_pulseAt.fill(-1e9); }
@@ -47,7 +52,8 @@ public:
 
     // One connection took `edges` (see diagramPath()); `landed` is the state it reached, which
     // pulses when the token arrives (or at once for an appearance with no arrow).
-    void push(const std::vector<int> &edges, TcpState landed, std::uint64_t connection, double now);
+    void push(const std::vector<int> &edges, TcpState landed, std::uint64_t connection, double now,
+              FollowedSide side = FollowedSide::Unknown);
     // Retires finished tokens and updates the traffic rates.
     void advance(double now);
 
@@ -75,7 +81,7 @@ public:
     static constexpr std::size_t kLogLimit = 4096;
 
 private:
-    static std::uint64_t pathKey(const std::vector<int> &edges, bool followed);
+    static std::uint64_t pathKey(const std::vector<int> &edges, bool followed, FollowedSide side);
 
     double m_perArrow = 0.45;
     std::optional<std::uint64_t> m_followed;

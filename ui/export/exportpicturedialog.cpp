@@ -36,6 +36,9 @@ ExportPictureDialog::ExportPictureDialog(const QStringList &kinds, const QString
                            "its header on each"));
     m_print = new QCheckBox(tr("Print-friendly: white background, dark text"));
     m_print->setChecked(true);
+    m_motion = new QCheckBox(tr("The diagram as it moves: tokens, flashing arrows, the pointer"));
+    m_motion->setToolTip(tr("Off: the diagram at rest, with the states and the followed "
+                            "connection's steps but nothing in flight"));
     m_caption = new QCheckBox(tr("Caption under the picture"));
     m_caption->setChecked(true);
     m_captionText = new QLineEdit;
@@ -67,6 +70,7 @@ ExportPictureDialog::ExportPictureDialog(const QStringList &kinds, const QString
     form->addRow(tr("PNG scale"), m_scale);
     form->addRow(tr("PDF pages (tables)"), m_paper);
     form->addRow(QString(), m_print);
+    form->addRow(QString(), m_motion);
     form->addRow(QString(), m_caption);
     form->addRow(tr("Caption"), m_captionText);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
@@ -96,6 +100,7 @@ PictureOptions ExportPictureDialog::options() const
     PictureOptions o;
     o.scale = m_scale->currentData().toDouble();
     o.printStyle = m_print->isChecked();
+    o.motion = m_motion->isChecked();
     o.caption = m_caption->isChecked();
     o.captionText = m_captionText->text();
     o.paper = PaperSize(m_paper->currentData().toInt());

@@ -32,6 +32,7 @@ private:
     QComboBox *m_scale;
     QComboBox *m_paper;
     QCheckBox *m_print;
+    QCheckBox *m_motion; // the diagram's tokens and hover too (else at rest)
     QCheckBox *m_caption;
     QLineEdit *m_captionText;
     QLineEdit *m_path;

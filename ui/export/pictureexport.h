@@ -29,6 +29,9 @@ struct PictureOptions
     QString captionText;
     PaperSize paper = defaultPaperSize(); // the pages of a table's PDF
     QSize size; // the diagram's, chart's or window's logical size (empty: as it is)
+    // The diagram as it moves on screen (tokens, flashing and busy arrows, the pointer's
+    // hover); false: at rest, what it shows with nothing moving.
+    bool motion = false;
 };
 
 // The file types pictures are written as: png, svg, pdf.

@@ -97,8 +97,9 @@ View viewFor(const ExportTarget &t, const QString &kind, const PictureOptions &o
 {
     if (kind == u"diagram" && t.diagram) {
         StateDiagramView *d = t.diagram;
-        return {[d](QPainter &p, const QRectF &r, const QPalette &pal) {
-                    d->render(p, r, pal, d->now());
+        const DiagramMotion motion = o.motion ? DiagramMotion::AsShown : DiagramMotion::AtRest;
+        return {[d, motion](QPainter &p, const QRectF &r, const QPalette &pal) {
+                    d->render(p, r, pal, d->now(), motion);
                 },
                 sizeFor(o, diagram::kCanvas)};
     }
@@ -130,7 +131,9 @@ View viewFor(const ExportTarget &t, const QString &kind, const PictureOptions &o
             w->resize(o.size);
             QCoreApplication::processEvents(); // the layouts follow
         }
-        return {[w](QPainter &p, const QRectF &r, const QPalette &) {
+        StateDiagramView *d = t.diagram;
+        const DiagramMotion motion = o.motion ? DiagramMotion::AsShown : DiagramMotion::AtRest;
+        return {[w, d, motion](QPainter &p, const QRectF &r, const QPalette &) {
                     // A screenshot: the widgets draw into an opaque image first, composed as on
                     // screen. Drawn straight into a PDF painter (not raster), QWidget::render
                     // paints each child on its own, with its opaque background, even where the
@@ -140,8 +143,14 @@ View viewFor(const ExportTarget &t, const QString &kind, const PictureOptions &o
                     QImage image((QSizeF(w->size()) * scale).toSize(), QImage::Format_RGB32);
                     image.setDevicePixelRatio(scale);
                     image.fill(w->palette().color(QPalette::Window));
+                    const DiagramMotion before =
+                        d ? d->paintMotion() : DiagramMotion::AsShown; // the tab's diagram
+                    if (d)
+                        d->setPaintMotion(motion);
                     w->render(&image, QPoint(), QRegion(),
                               QWidget::DrawWindowBackground | QWidget::DrawChildren);
+                    if (d)
+                        d->setPaintMotion(before);
                     p.save();
                     p.setRenderHint(QPainter::SmoothPixmapTransform);
                     p.drawImage(QRectF(r.topLeft(), QSizeF(w->size())), image);

@@ -2,6 +2,7 @@
 
 #include "diagram/statediagramview.h"
 #include "formats/dataexport.h"
+#include "pages/capturehistory.h"
 #include "statepalette.h"
 #include "teachingtext.h"
 #include "widgets/statecountchart.h"
@@ -72,11 +73,10 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
         m_table->setColumnWidth(c, widths[c] * charW + 12);
     m_history = new QTreeWidget;
     m_history->setRootIsDecorated(false);
-    m_history->setHeaderLabels({tr("Time"), tr("Endpoint"), tr("From"), tr("To"), tr("Packet")});
-    m_history->setColumnWidth(0, 15 * charW);
-    m_history->setColumnWidth(1, 8 * charW);
-    m_history->setColumnWidth(2, 16 * charW);
-    m_history->setColumnWidth(3, 18 * charW);
+    m_history->setHeaderLabels(historyHeaders());
+    // Sized to their text and their header's, in either language; the packet takes the rest.
+    m_history->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_history->header()->setStretchLastSection(true);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &CapturePage::showHistoryOfSelection);
 
@@ -91,26 +91,9 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     m_replayTimer = new QTimer(this);
     m_replayTimer->setInterval(50);
     connect(m_replayTimer, &QTimer::timeout, this, &CapturePage::stepReplay);
-    if (!live) {
-        auto *bar = new QHBoxLayout;
-        m_play = new QPushButton(tr("Replay"));
-        m_speed = new QComboBox;
-        m_speed->addItem(tr("1×"), 1.0);
-        m_speed->addItem(tr("10×"), 10.0);
-        m_speed->addItem(tr("100×"), 100.0);
-        m_speed->addItem(tr("as fast as possible"), 0.0);
-        connect(m_play, &QPushButton::clicked, this, [this] {
-            if (isReplaying())
-                pauseReplay();
-            else
-                startReplay(m_speed->currentData().toDouble());
-        });
-        bar->addWidget(m_play);
-        bar->addWidget(m_speed);
-        m_replayHint = new QLabel;
-        bar->addWidget(m_replayHint, 1);
-        layout->addLayout(bar);
-    }
+    createStepActions();
+    if (!live)
+        layout->addLayout(createReplayBar());
     layout->addWidget(m_momentLabel);
     layout->addWidget(m_views, 1);
     sortChanges();
@@ -124,20 +107,8 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
 
 void CapturePage::retranslate()
 {
-    m_stepBack->setText(tr("◀ Step"));
-    m_stepForward->setText(tr("Step ▶"));
-    m_stepBack->setToolTip(tr("The selected connection's previous transition"));
-    m_stepForward->setToolTip(tr("The selected connection's next transition"));
-    m_history->setHeaderLabels({tr("Time"), tr("Endpoint"), tr("From"), tr("To"), tr("Packet")});
-    if (m_play)
-        m_play->setText(isReplaying() ? tr("Pause") : tr("Replay"));
-    if (m_speed) {
-        const QStringList speeds{tr("1×"), tr("10×"), tr("100×"), tr("as fast as possible")};
-        for (int i = 0; i < speeds.size(); ++i)
-            m_speed->setItemText(i, speeds[i]);
-    }
-    if (m_replayHint)
-        m_replayHint->setText(tr("Replay the capture in time, or click the chart for a moment"));
+    retranslateReplay();
+    m_history->setHeaderLabels(historyHeaders());
     m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
     updateSummary();
 }
@@ -220,8 +191,9 @@ void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
         if (countedInCaptures(c.to))
             ++m_running[std::size_t(index(c.to))];
         if (animate)
-            m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,
-                                            c.connection);
+            m_views->diagram->addTransition(
+                c.from, c.to, c.flags & tcpflag::Rst, false, c.connection,
+                sideOf(tracker->connections()[c.connection], c.endpoint));
     }
     m_views->diagram->setCounts(shownCounts(m_running));
 }
@@ -242,24 +214,13 @@ void CapturePage::step(int direction)
     m_cursor = 0; // the table and counts as they were just after this step
     m_running = {};
     showMomentNs(c.timeNs, double(c.timeNs) / 1e9);
-    std::vector<int> path;
-    for (int k = 0; k <= m_step; ++k) {
-        const StateChange &h = history[std::size_t(k)];
-        for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
-            path.push_back(e);
-    }
     const Connection &connection = m_model->result().tracker->connections()[conn];
-    QList<TcpState> now;
-    for (int e = 0; e < 2; ++e) {
-        TcpState at = connection.ep[e].role == Role::Server ? TcpState::Listen : TcpState::Closed;
-        for (int k = 0; k <= m_step; ++k) {
-            if (history[std::size_t(k)].endpoint == e)
-                at = history[std::size_t(k)].to;
-        }
-        now << at;
-    }
-    m_views->diagram->setFollowed(conn, std::move(path), now);
-    m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, conn);
+    const auto count = std::size_t(m_step + 1);
+    m_views->diagram->setFollowedSteps(conn, followedStepsOf(history, connection, count),
+                                       statesAfter(history, connection, count),
+                                       rolesKnown(connection));
+    m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, conn,
+                                    sideOf(connection, c.endpoint));
     m_views->teaching->showTransition(c.flags & tcpflag::Rst && c.to == TcpState::Closed
                                           ? QStringLiteral("ANY>CLOSED")
                                           : transitionId(c.from, c.to));
@@ -270,6 +231,7 @@ void CapturePage::step(int direction)
 
 void CapturePage::showMoment(double time)
 {
+    m_step = -1; // a moment of the capture, not a step of the selected connection
     if (std::isnan(time)) {
         showMomentNs(std::nullopt, time);
         return;
@@ -288,61 +250,20 @@ void CapturePage::showMomentNs(std::optional<std::int64_t> ns, double time)
         m_model->setMoment(std::nullopt);
         m_momentLabel->hide();
         showCountsAt(std::nullopt);
+        if (m_selected)
+            followSelection(*m_selected);
         return;
     }
     m_model->setMoment(*ns);
     showCountsAt(*ns, isReplaying());
+    if (m_selected)
+        followSelection(*m_selected); // its outline and steps at that moment (unless stepping)
     m_momentLabel->setText(
         tr("The states below are as they were at <b>%1</b>. <a href=\"end\">Show the end "
            "of the capture</a>")
             .arg(QDateTime::fromMSecsSinceEpoch(qint64(time * 1000))
                      .toString(QStringLiteral("HH:mm:ss.zzz"))));
     m_momentLabel->show();
-}
-
-bool CapturePage::isReplaying() const { return m_replayTimer->isActive(); }
-
-void CapturePage::startReplay(double speed)
-{
-    const auto &tracker = m_model->result().tracker;
-    if (!tracker || tracker->connections().empty())
-        return;
-    const double first = double(tracker->connections().front().firstSeenNs) / 1e9;
-    const double end = double(m_model->result().lastTimeNs) / 1e9;
-    if (!m_model->moment() || m_replayAt >= end || m_replayAt < first) {
-        m_replayAt = first; // from the start, unless resuming a paused replay
-        m_cursor = 0;
-        m_running = {};
-        m_views->diagram->animator().clear();
-    }
-    m_replaySpeed = speed;
-    m_fastStep = std::max(1e-6, (end - first) / 20.0);
-    if (m_play)
-        m_play->setText(tr("Pause"));
-    m_replayTimer->start();
-    showMoment(m_replayAt);
-}
-
-void CapturePage::pauseReplay()
-{
-    m_replayTimer->stop();
-    if (m_play)
-        m_play->setText(tr("Replay"));
-}
-
-void CapturePage::stepReplay()
-{
-    const double end = double(m_model->result().lastTimeNs) / 1e9;
-    // As fast as possible: a twentieth of the capture per step, a second in all.
-    const double step =
-        m_replaySpeed > 0 ? m_replayTimer->interval() / 1000.0 * m_replaySpeed : m_fastStep;
-    m_replayAt = std::min(end, m_replayAt + step);
-    showMoment(m_replayAt);
-    if (m_replayAt >= end) {
-        pauseReplay();
-        showMoment(std::nan("")); // the final picture
-        Q_EMIT replayFinished();
-    }
 }
 
 void CapturePage::updateLive(const LiveDelta &delta)
@@ -374,14 +295,15 @@ void CapturePage::fillChart()
         return;
     for (const CountSample &sample : countsOverTime(*tracker))
         m_chart->addSample(double(sample.timeNs) / 1e9, sample.counts);
+    m_chart->extendTo(double(m_model->result().lastTimeNs) / 1e9); // the last level to the end
     m_chart->setWindow(0);
 }
 
 void CapturePage::showHistoryOfSelection()
 {
-    m_history->clear();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     if (rows.isEmpty()) {
+        m_history->clear();
         m_views->diagram->setFollowed(std::nullopt);
         m_selected.reset();
         return;
@@ -397,24 +319,7 @@ void CapturePage::showHistoryOfSelection()
     // or queues, so the state's own explanation, not a socket's).
     if (fresh && !now.isEmpty())
         m_views->teaching->showState(now.front());
-    const Connection &c = m_model->result().tracker->connections()[conn];
-    char flags[32];
-    for (const StateChange &ch : m_model->history(conn)) {
-        auto *item = new QTreeWidgetItem(m_history);
-        item->setText(0, QDateTime::fromMSecsSinceEpoch(ch.timeNs / 1'000'000)
-                             .toString(QStringLiteral("HH:mm:ss.zzz")));
-        item->setText(1, QLatin1String(roleName(c.ep[ch.endpoint].role)));
-        item->setText(2, rfcName(ch.from));
-        item->setText(3, rfcName(ch.to));
-        item->setText(4, ch.packet ? QStringLiteral("#%1 %2").arg(ch.packet).arg(
-                             QLatin1String(flagsText(ch.flags, flags)))
-                                   : tr("2MSL timer"));
-        QPixmap p(10, 10);
-        p.fill(stateColor(ch.to));
-        item->setIcon(3, QIcon(p));
-        if (ch.inferred)
-            item->setToolTip(3, tr("inferred: the capture joined this connection mid-stream"));
-    }
+    fillHistory(conn);
 }
 
 QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
@@ -434,20 +339,22 @@ QList<TcpState> CapturePage::followSelection(std::uint32_t conn)
     }
     if (m_step >= 0)
         return now; // stepping shows its own picture
-    std::vector<int> path;
-    for (const StateChange &h : m_model->history(conn)) {
-        if (m_model->moment() && h.timeNs > *m_model->moment())
-            break;
-        for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
-            path.push_back(e);
-    }
-    m_views->diagram->setFollowed(conn, std::move(path), now);
+    // Its steps up to the moment shown, numbered as History numbers them.
+    const std::vector<StateChange> history = m_model->history(conn);
+    std::size_t count = 0;
+    while (count < history.size()
+           && (!m_model->moment() || history[count].timeNs <= *m_model->moment()))
+        ++count;
+    const Connection &c = m_model->result().tracker->connections()[conn];
+    m_views->diagram->setFollowedSteps(conn, followedStepsOf(history, c, count), now,
+                                       rolesKnown(c));
     return now;
 }
 
 void CapturePage::showMomentAt(std::optional<std::int64_t> timeNs)
 {
     pauseReplay();
+    m_step = -1;
     showMomentNs(timeNs, timeNs ? double(*timeNs) / 1e9 : std::nan(""));
 }
 

@@ -9,7 +9,9 @@
 
 #include <QWidget>
 
+class QAction;
 class QComboBox;
+class QLayout;
 class QLabel;
 class QPushButton;
 class QTimer;
@@ -61,17 +63,34 @@ private:
     QList<TcpState> followSelection(std::uint32_t conn);
     void fillChart();
     void showHistoryOfSelection();
+    // History's rows for a connection (capturehistory.cpp) and its column titles.
+    void fillHistory(std::uint32_t conn);
+    static QStringList historyHeaders();
     void showMoment(double time);
     void showMomentNs(std::optional<std::int64_t> ns, double time);
     void stepReplay();
+    // capturereplay.cpp: the Replay bar, the Step and Replay actions with their shortcuts.
+    QLayout *createReplayBar();
+    void createStepActions();
+    void retranslateReplay();
+    void toggleReplay();
 
 public:
     // Replays the capture in time: the states move as they did, `speed` times faster
-    // (0: as fast as possible). The picture shows the moment reached.
+    // (0.1, 0.01: slow motion; 0: as fast as possible; kOnePacketPerStep: from one state
+    // change's packet to the next, kPacketStepMs apart). The picture shows the moment reached.
+    static constexpr double kOnePacketPerStep = -1;
+    static constexpr int kPacketStepMs = 900;
     void startReplay(double speed);
     void pauseReplay();
     bool isReplaying() const;
     double replayPosition() const { return m_replayAt; }
+    // Step back, Step forward, Replay/Pause: with their shortcuts (Ctrl+←, Ctrl+→, Ctrl+R),
+    // active while this tab is shown.
+    QAction *stepBackAction() const { return m_stepBackAction; }
+    QAction *stepForwardAction() const { return m_stepForwardAction; }
+    QAction *replayAction() const { return m_replayAction; }
+    QComboBox *speedBox() const { return m_speed; }
 
 signals:
     void replayFinished();
@@ -94,6 +113,9 @@ private:
     QLabel *m_replayHint = nullptr;
     QPushButton *m_stepBack = nullptr;
     QPushButton *m_stepForward = nullptr;
+    QAction *m_stepBackAction = nullptr;
+    QAction *m_stepForwardAction = nullptr;
+    QAction *m_replayAction = nullptr;
     std::vector<std::uint32_t> m_order; // the tracker's changes in time order
     std::size_t m_cursor = 0;           // changes of m_order applied to m_running
     StateCounts m_running{};

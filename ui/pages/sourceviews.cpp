@@ -59,6 +59,7 @@ SourceViews::SourceViews(QWidget *tablePane, StateCountChart *chart, QTreeWidget
 QWidget *SourceViews::buildDiagramPane()
 {
     speed = new QComboBox;
+    speed->setSizeAdjustPolicy(QComboBox::AdjustToContents); // follows its text's language
     follow = new QCheckBox;
     follow->setChecked(true);
     for (int i = 0; i < 4; ++i)

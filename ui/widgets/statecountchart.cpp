@@ -2,11 +2,18 @@
 
 #include "statepalette.h"
 
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QToolTip>
 
 #include <cmath>
 
 namespace tcpscope {
+
+namespace {
+constexpr double kLogFloor = 0.5; // where a count of 0 lies on the log scale
+} // namespace
 
 StateCountChart::StateCountChart(QWidget *parent)
     : QCustomPlot(parent)
@@ -48,6 +55,14 @@ StateCountChart::StateCountChart(QWidget *parent)
         g->setLineStyle(QCPGraph::lsStepLeft);
         m_graphs[i] = g;
     }
+    m_stackedAction = new QAction(this);
+    m_stackedAction->setCheckable(true);
+    connect(m_stackedAction, &QAction::toggled, this, &StateCountChart::setStacked);
+    m_logAction = new QAction(this);
+    m_logAction->setCheckable(true);
+    connect(m_logAction, &QAction::toggled, this, &StateCountChart::setLogScale);
+    retranslate();
+    updateLegend();
     // Until the first sample: the last minute, so that the axis shows today's clock.
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     xAxis->setRange(now - 60, now);
@@ -103,8 +118,84 @@ void StateCountChart::changeEvent(QEvent *event)
     if (event->type() == QEvent::PaletteChange)
         applyPalette();
     else if (event->type() == QEvent::LanguageChange)
-        yAxis->setLabel(tr("connections"));
+        retranslate();
     QCustomPlot::changeEvent(event);
+}
+
+void StateCountChart::retranslate()
+{
+    yAxis->setLabel(tr("connections"));
+    m_stackedAction->setText(tr("Stacked"));
+    m_stackedAction->setToolTip(tr("Each state's count on top of the ones before it"));
+    m_logAction->setText(tr("Log scale"));
+    m_logAction->setToolTip(tr("Counts on a logarithmic axis: a few hundred stay readable "
+                               "beside tens of thousands"));
+}
+
+void StateCountChart::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    menu.addAction(m_stackedAction);
+    menu.addAction(m_logAction);
+    menu.exec(event->globalPos());
+}
+
+QList<TcpState> StateCountChart::legendStates() const
+{
+    QList<TcpState> states;
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        if (m_seen[std::size_t(i)])
+            states << stateAt(i);
+    }
+    return states;
+}
+
+void StateCountChart::updateLegend()
+{
+    legend->clearItems();
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        if (!m_seen[std::size_t(i)])
+            continue;
+        m_graphs[i]->addToLegend();
+        if (QCPPlottableLegendItem *item = legend->itemWithPlottable(m_graphs[i]))
+            item->setTextColor(m_graphs[i]->visible() ? palette().color(QPalette::Text)
+                                                      : QColor(Qt::gray));
+    }
+    if (m_highlight && m_highlight->visible())
+        m_highlight->addToLegend(); // a finding's count, after the states
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+}
+
+double StateCountChart::plotted(int count) const
+{
+    return m_log && count <= 0 ? kLogFloor : double(count);
+}
+
+void StateCountChart::setLogScale(bool log)
+{
+    m_log = log;
+    const QSignalBlocker quiet(m_logAction);
+    m_logAction->setChecked(log);
+    yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (log) {
+        auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
+        ticker->setLogBase(10);
+        yAxis->setTicker(ticker);
+        yAxis->setNumberFormat(QStringLiteral("gb"));
+    } else {
+        auto counts = QSharedPointer<QCPAxisTickerFixed>::create(); // whole connections only
+        counts->setTickStep(1.0);
+        counts->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        yAxis->setTicker(counts);
+    }
+    rebuildGraphs();
+}
+
+void StateCountChart::extendTo(double time)
+{
+    if (m_samples.empty() || time <= m_last)
+        return;
+    addSample(time, m_samples.back().second);
 }
 
 int StateCountChart::sampleCount() const { return m_graphs[0]->dataCount(); }
@@ -140,16 +231,21 @@ void StateCountChart::addSample(double time, const StateCounts &counts)
     m_last = time;
     m_samples.emplace_back(time, counts);
     int below = 0;
+    bool newState = false;
     for (int i = 0; i < kTcpStateCount; ++i) {
         int v = counts[std::size_t(i)];
+        if (v > 0 && !m_seen[std::size_t(i)])
+            newState = m_seen[std::size_t(i)] = true;
         if (m_stacked && m_graphs[i]->visible()) {
             below += v;
             v = below;
         }
-        m_graphs[i]->addData(time, v);
+        m_graphs[i]->addData(time, plotted(v));
         if (m_graphs[i]->visible())
             m_max = std::max(m_max, v);
     }
+    if (newState)
+        updateLegend();
     followLatest();
     if (isVisible())
         replot(QCustomPlot::rpQueuedReplot);
@@ -171,7 +267,7 @@ void StateCountChart::rebuildGraphs()
                     v += m_graphs[k]->visible() ? counts[std::size_t(k)] : 0;
             }
             keys << t;
-            values << v;
+            values << plotted(v);
             if (g->visible())
                 m_max = std::max(m_max, v);
         }
@@ -217,6 +313,8 @@ void StateCountChart::clear()
     m_samples.clear();
     if (m_highlight)
         m_highlight->data()->clear();
+    m_seen = {};
+    updateLegend();
     for (QCPGraph *g : m_graphs)
         g->data()->clear();
     m_first = m_last = 0;
@@ -227,6 +325,8 @@ void StateCountChart::clear()
 void StateCountChart::setStacked(bool stacked)
 {
     m_stacked = stacked;
+    const QSignalBlocker quiet(m_stackedAction);
+    m_stackedAction->setChecked(stacked);
     rebuildGraphs();
 }
 
@@ -276,7 +376,10 @@ void StateCountChart::followLatest()
     if (auto t = xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>())
         t->setDateTimeFormat(end - start < 20 ? QStringLiteral("HH:mm:ss.zzz")
                                               : QStringLiteral("HH:mm:ss"));
-    yAxis->setRange(0, m_max * 1.1 + 1);
+    if (m_log)
+        yAxis->setRange(kLogFloor, std::max(10.0, m_max * 2.0));
+    else
+        yAxis->setRange(0, m_max * 1.1 + 1);
 }
 
 void StateCountChart::mouseMoveEvent(QMouseEvent *event)

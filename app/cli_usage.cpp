@@ -1,0 +1,129 @@
+#include "cli_usage.h"
+
+#include <iterator>
+
+namespace {
+
+struct CommandUsage
+{
+    const char *name;
+    const char *text; // starts with the synopsis, two-space indented like the overview
+};
+
+// The groups of the overview, in order; each command's section is printed alone by --help.
+constexpr const char *kKernelHeading = "The kernel's socket table (needs no privileges):\n";
+constexpr const char *kPacketsHeading =
+    "Packets (capture files; live capture through the tcpscope-capture helper):\n";
+constexpr const char *kLabHeading =
+    "The Lab (textbook situations with real sockets on loopback):\n";
+
+constexpr CommandUsage kCommands[] = {
+    {"snapshot",
+     "  snapshot [--format json|text] [--state S[,S...]] [--no-process] [--tcp-info] [--proc]\n"
+     "      every TCP socket now, with its process, timer and queues, and the count per\n"
+     "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
+     "      close-wait, ESTAB...). --tcp-info adds RTT and retransmissions (netlink only).\n"
+     "      --proc reads /proc/net/tcp instead of netlink.\n"},
+    {"watch", "  watch [--interval MS] [--format text|json] [--no-process] [--proc]\n"
+              "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
+              "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"},
+    {"settings",
+     "  settings [--format text|json]\n"
+     "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"
+     "      ip_local_port_range, somaxconn...) and the counters that confirm a diagnosis\n"
+     "      (ListenOverflows, TCPTimeWaitOverflow...); missing ones say so.\n"},
+    {"diagnose",
+     "  diagnose [--watch] [--interval MS] [--sample SECONDS] [--format text|json]\n"
+     "           [--threshold NAME=VALUE]... [--language en|zh] [--proc]\n"
+     "      what is wrong, with the numbers and the commands that confirm it: CLOSE_WAIT\n"
+     "      leaks per process, ephemeral ports running out per destination, full accept\n"
+     "      queues and SYN floods per listener, stuck closes, unanswered connects, dead\n"
+     "      peers. Watches the table for SECONDS (default 2) and prints once, or with\n"
+     "      --watch prints whenever the findings change. Thresholds: see the README\n"
+     "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
+     "      when nothing is at warning level, 1 when something is.\n"},
+    {"summarize", "  summarize FILE [--format json|text] [--time-wait SECONDS]\n"
+                  "      every connection of a pcap/pcapng file (- for standard input) with both\n"
+                  "      endpoints' states and their full history.\n"},
+    {"capture",
+     "  capture -i IFACE [-f FILTER] [-w FILE] [--duration SECONDS] [--format text|json]\n"
+     "      a live capture: each transition as it happens; -w also saves the packets,\n"
+     "      --duration stops after that many seconds (else Ctrl-C).\n"},
+    {"export", "  export connections|transitions|counts FILE [--format csv|json] [-o OUT]\n"
+               "         [--connection N]\n"
+               "      a capture's connections, their transitions (all, or connection N's), or the\n"
+               "      count of endpoints per state over time, as CSV (header row, ISO-8601 UTC\n"
+               "      times, RFC 4180 quoting) or JSON; the format follows OUT's extension.\n"},
+    {"lab", "  lab list [--format text|json] [--language en|zh]\n"
+            "  lab run NAME [--step] [--format text|json] [--language en|zh]\n"
+            "      plays a scenario step by step, printing each step and the transitions the\n"
+            "      kernel table shows; --step waits for Enter before each step. Exits 1 when a\n"
+            "      step does not show what it claims, 3 when the scenario needs root.\n"},
+};
+
+const CommandUsage *findCommand(const QString &name)
+{
+    for (const CommandUsage &c : kCommands) {
+        if (name == QLatin1String(c.name))
+            return &c;
+    }
+    return nullptr;
+}
+
+const char *headingBefore(const char *name)
+{
+    const QLatin1String n(name);
+    if (n == QLatin1String("snapshot"))
+        return kKernelHeading;
+    if (n == QLatin1String("summarize"))
+        return kPacketsHeading;
+    if (n == QLatin1String("lab"))
+        return kLabHeading;
+    return nullptr;
+}
+
+} // namespace
+
+void printUsage(FILE *to)
+{
+    std::fputs("usage: tcpscope-cli [--version] [--help] COMMAND [OPTIONS]\n"
+               "       tcpscope-cli COMMAND --help\n",
+               to);
+    for (const CommandUsage &c : kCommands) {
+        if (const char *heading = headingBefore(c.name)) {
+            std::fputs("\n", to);
+            std::fputs(heading, to);
+        }
+        std::fputs(c.text, to);
+    }
+    std::fputs("\n"
+               "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
+               "  --help      this text; COMMAND --help prints that command's part\n",
+               to);
+}
+
+QStringList cliCommands()
+{
+    QStringList names;
+    for (const CommandUsage &c : kCommands)
+        names.append(QLatin1String(c.name));
+    return names;
+}
+
+bool asksForHelp(const QStringList &args)
+{
+    return args.contains(u"--help"_qs) || args.contains(u"-h"_qs);
+}
+
+bool printCommandUsage(const QString &command)
+{
+    const CommandUsage *c = findCommand(command);
+    if (!c)
+        return false;
+    // "usage: tcpscope-cli NAME ...", a second synopsis (lab run) under the first.
+    QString text = QString::fromUtf8(c->text + 2);
+    text.replace(u"\n  "_qs + QLatin1String(c->name) + u' ',
+                 u"\n       tcpscope-cli "_qs + QLatin1String(c->name) + u' ');
+    std::fprintf(stdout, "usage: tcpscope-cli %s\n", qPrintable(text));
+    return true;
+}
