@@ -48,6 +48,9 @@ void printUsage(FILE *to)
         "      plays a scenario step by step, printing each step and the transitions the\n"
         "      kernel table shows; --step waits for Enter before each step. Exits 1 when a\n"
         "      step does not show what it claims, 3 when the scenario needs root.\n"
+        "      A scenario in a namespace of its own (simultaneous) also writes, with\n"
+        "      --format json, that namespace's socket table as `table` events, and with\n"
+        "      --pcap-fd N its packets on lo as a pcap stream to descriptor N.\n"
         "\n"
         "  --version   the versions of tcpscope, Qt, libpcap and QCustomPlot\n"
         "  --help      this text\n",
