@@ -9,6 +9,7 @@
 #include "pages/capturepage.h"
 #include "pages/kernelpage.h"
 #include "pages/livecapture.h"
+#include "uilanguage.h"
 #include "widgets/gettingstarted.h"
 #include "widgets/statecountchart.h"
 
@@ -108,6 +109,14 @@ int bothWentThrough(const LiveCapturePage *page, TcpState state)
     return n;
 }
 
+// TCPSCOPE_SHOTS=DIR: the window as the test sees it, to look at (not compared).
+void shoot(QWidget *w, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("TCPSCOPE_SHOTS");
+    if (!dir.isEmpty())
+        w->grab().save(dir + u'/' + name + u".png"_qs);
+}
+
 int tabsNamed(const QTabWidget *tabs, const QString &name)
 {
     int n = 0;
@@ -147,6 +156,8 @@ void TestLabTabs::simultaneousShowsItsNamespace()
         QCOMPARE(w.tabs()->currentWidget(), table); // the namespace's table in front
         if (i == 2) { // fins-cross: both ends hold CLOSING in the table
             QTRY_COMPARE_WITH_TIMEOUT(rowsIn(table, u"CLOSING"_qs), 2, 3000);
+            QTest::qWait(300);
+            shoot(&w, u"lab-simultaneous-closing"_qs);
             // The packets show both FINs crossing; with the ACKs held, nothing on the wire
             // says yet that either FIN arrived: the packet engine keeps both in FIN_WAIT_1.
             LiveCapturePage *packets = w.labTabs()->packetsTab();
@@ -245,6 +256,12 @@ void TestLabTabs::gettingStartedAtFirstStartOnly()
     GettingStarted *page = second.gettingStarted();
     QVERIFY(page);
     QTRY_VERIFY(page->isVisible());
+    shoot(page, u"getting-started-en"_qs);
+    UiLanguage::instance().set(u"zh"_qs); // View ▸ Language: the page reads in Chinese
+    QTRY_COMPARE(page->labButton()->text(), u"显示实验面板"_qs);
+    shoot(page, u"getting-started-zh"_qs);
+    UiLanguage::instance().set(u"en"_qs);
+    QTRY_COMPARE(page->labButton()->text(), u"Show the Lab"_qs);
     // Its button does what it says: the Lab panel opens, the page goes.
     QVERIFY(!second.labDock()->isVisible());
     QTest::mouseClick(page->labButton(), Qt::LeftButton);
