@@ -5,9 +5,11 @@
 #include "lab/labscenario.h"
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <poll.h>
 #include <signal.h>
 #include <string>
 #include <unistd.h>
@@ -31,6 +33,7 @@ struct LabOptions
     QString command, name;
     bool json = false, stepping = false;
     QString language = QStringLiteral("en");
+    int pcapFd = -1; // a scenario in a namespace of its own writes its packets there
 };
 
 // The options after `lab`; an error message when they make no sense.
@@ -46,6 +49,11 @@ QString parseOptions(const QStringList &args, LabOptions *o)
             if (f != u"json" && f != u"text")
                 return u"--format takes text or json"_qs;
             o->json = f == u"json";
+        } else if (a == u"--pcap-fd" && i + 1 < args.size()) {
+            bool ok = false;
+            o->pcapFd = args[++i].toInt(&ok);
+            if (!ok || o->pcapFd < 3)
+                return u"--pcap-fd takes an open descriptor (3 or more)"_qs;
         } else if (a == u"--step") {
             o->stepping = true;
         } else if (a == u"--language" && i + 1 < args.size()) {
@@ -93,12 +101,40 @@ int unavailable(const LabScenario &s, LabReporter &reporter)
     return 3;
 }
 
+// One line of the driver's reply from standard input, watching the scenario's namespace
+// meanwhile (read() and poll(), not std::cin: its buffer would hide a line from poll());
+// false at the end of input or on a signal.
+bool readReply(LabRun &run, std::string *line)
+{
+    static std::string buffered;
+    for (;;) {
+        if (const std::size_t nl = buffered.find('\n'); nl != std::string::npos) {
+            *line = buffered.substr(0, nl);
+            buffered.erase(0, nl + 1);
+            return true;
+        }
+        pollfd in{STDIN_FILENO, POLLIN, 0};
+        const int ready = ::poll(&in, 1, 100);
+        if (g_stop || (ready < 0 && errno != EINTR))
+            return false;
+        if (ready <= 0) {
+            run.watch();
+            continue;
+        }
+        char chunk[256];
+        const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+        if (n <= 0)
+            return false;
+        buffered.append(chunk, std::size_t(n));
+    }
+}
+
 // --step: waits for the driver's go-ahead; false when it says stop or goes away.
-bool goAhead(int next, LabReporter &reporter)
+bool goAhead(int next, LabRun &run, LabReporter &reporter)
 {
     reporter.report(LabWaitingEvent{next});
     std::string reply;
-    return std::getline(std::cin, reply) && parseLabReply(reply) == LabReply::Next;
+    return readReply(run, &reply) && parseLabReply(reply) == LabReply::Next;
 }
 
 bool playStep(LabRun &run, const LabScenario &s, int i, LabReporter &reporter)
@@ -119,7 +155,7 @@ bool playStep(LabRun &run, const LabScenario &s, int i, LabReporter &reporter)
     return r.ok;
 }
 
-bool play(const LabScenario &s, bool stepping, LabReporter &reporter)
+bool play(const LabScenario &s, const LabOptions &o, LabReporter &reporter)
 {
     // Without SA_RESTART: a signal also ends the wait for the driver's reply (read() fails).
     struct sigaction stop = {};
@@ -129,10 +165,14 @@ bool play(const LabScenario &s, bool stepping, LabReporter &reporter)
     std::signal(SIGPIPE, SIG_IGN);
     LabRun run(s);
     run.setStopFlag(&g_stop);
+    if (o.pcapFd >= 0)
+        run.context().setCaptureFd(UniqueFd(o.pcapFd));
+    if (o.json) // the window shows the namespace's table from these
+        run.setTableListener([&reporter](const LabTableEvent &e) { reporter.report(e); });
     reporter.report(LabScenarioEvent{s.name, int(s.steps.size())});
     bool allOk = true;
     for (int i = 0; i < int(s.steps.size()) && allOk && !g_stop; ++i) {
-        if (stepping && !goAhead(i + 1, reporter))
+        if (o.stepping && !goAhead(i + 1, run, reporter))
             g_stop = true; // stopped by its driver: clean up and say so
         else
             allOk = playStep(run, s, i, reporter);
@@ -158,5 +198,5 @@ int runLab(const QStringList &args)
         o.json ? makeJsonLabReporter() : makeTextLabReporter(*s, o.language);
     if (s->needsRoot && ::geteuid() != 0)
         return unavailable(*s, *reporter);
-    return play(*s, o.stepping, *reporter) ? 0 : 1;
+    return play(*s, o, *reporter) ? 0 : 1;
 }

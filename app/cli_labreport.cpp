@@ -73,6 +73,7 @@ private:
                                         : "a step did not show what it claims");
     }
     void print(const LabUnavailableEvent &) {} // said on standard error
+    void print(const LabTableEvent &) {}       // for the window only
 
     const LabScenario &m_scenario;
     QString m_language;

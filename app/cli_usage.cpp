@@ -55,10 +55,13 @@ constexpr CommandUsage kCommands[] = {
                "      count of endpoints per state over time, as CSV (header row, ISO-8601 UTC\n"
                "      times, RFC 4180 quoting) or JSON; the format follows OUT's extension.\n"},
     {"lab", "  lab list [--format text|json] [--language en|zh]\n"
-            "  lab run NAME [--step] [--format text|json] [--language en|zh]\n"
+            "  lab run NAME [--step] [--format text|json] [--language en|zh] [--pcap-fd N]\n"
             "      plays a scenario step by step, printing each step and the transitions the\n"
             "      kernel table shows; --step waits for Enter before each step. Exits 1 when a\n"
-            "      step does not show what it claims, 3 when the scenario needs root.\n"},
+            "      step does not show what it claims, 3 when the scenario needs root.\n"
+            "      A scenario in a namespace of its own (simultaneous) also writes, with\n"
+            "      --format json, that namespace's socket table as `table` events, and with\n"
+            "      --pcap-fd N its packets on lo as a pcap stream to descriptor N.\n"},
 };
 
 const CommandUsage *findCommand(const QString &name)

@@ -378,6 +378,7 @@ int main(int argc, char *argv[])
 
     tcpscope::MainWindow window;
     window.show();
+    window.showGettingStartedAtStart();
     // `tcpscope capture.pcapng ...`: each file opens in a tab of its own.
     for (const QString &arg : QApplication::arguments().mid(1)) {
         if (!arg.startsWith(u'-'))

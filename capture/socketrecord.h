@@ -25,6 +25,7 @@ struct TcpInfoSummary
     std::uint32_t rttUs = 0;
     std::uint32_t rttVarUs = 0;
     std::uint32_t totalRetrans = 0;
+    friend bool operator==(const TcpInfoSummary &, const TcpInfoSummary &) = default;
 };
 
 struct SocketRecord
@@ -47,6 +48,7 @@ struct SocketRecord
     // TIME_WAIT sockets and SYN_RECEIVED request sockets have no file descriptor, so no
     // process can own them.
     bool hasNoProcessByDesign() const { return inode == 0; }
+    friend bool operator==(const SocketRecord &, const SocketRecord &) = default;
 };
 
 } // namespace tcpscope

@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace tcpscope {
@@ -243,12 +244,46 @@ bool LabPanel::start(const QString &name, bool runAll)
     m_pending.clear();
     m_log->clear();
     m_logEntries.clear();
-    m_worker.start(cliPath(),
-                   {QStringLiteral("lab"), QStringLiteral("run"), name, QStringLiteral("--step"),
-                    QStringLiteral("--format"), QStringLiteral("json")});
+    startWorker(name);
     updateButtons();
     Q_EMIT runningChanged(true);
     return true;
+}
+
+bool LabPanel::runsInOwnNamespace() const
+{
+    const LabScenario *s = shownScenario();
+    return s && s->ownNamespace;
+}
+
+// The worker; for a scenario in a namespace of its own, with a pipe for its packets as its
+// descriptor 3 (the only one it inherits besides the standard three).
+void LabPanel::startWorker(const QString &name)
+{
+    QStringList args{QStringLiteral("lab"),    QStringLiteral("run"),      name,
+                     QStringLiteral("--step"), QStringLiteral("--format"), QStringLiteral("json")};
+    int pipefd[2] = {-1, -1};
+    const bool packets = runsInOwnNamespace() && ::pipe2(pipefd, O_CLOEXEC) == 0;
+    if (packets) {
+        const int writeEnd = pipefd[1];
+        args << QStringLiteral("--pcap-fd") << QStringLiteral("3");
+        m_worker.setChildProcessModifier([writeEnd] {
+            if (writeEnd == 3)
+                ::fcntl(3, F_SETFD, 0); // kept across exec
+            else
+                ::dup2(writeEnd, 3); // a copy without FD_CLOEXEC
+        });
+    } else {
+        m_worker.setChildProcessModifier({});
+    }
+    m_worker.start(cliPath(), args);
+    if (!packets)
+        return;
+    ::close(pipefd[1]); // the worker's copy is the only writer: its end is the stream's end
+    if (m_worker.state() == QProcess::NotRunning)
+        ::close(pipefd[0]);
+    else
+        Q_EMIT namespacePackets(pipefd[0], name);
 }
 
 void LabPanel::runAll()
@@ -305,7 +340,8 @@ void LabPanel::addToLog(LabLog::Entry entry)
 void LabPanel::handle(const LabEvent &event)
 {
     std::visit([this](const auto &e) { on(e); }, event);
-    addToLog(event);
+    if (!std::holds_alternative<LabTableEvent>(event)) // the table is shown, not logged
+        addToLog(event);
 }
 
 void LabPanel::on(const LabWaitingEvent &e)

@@ -41,6 +41,9 @@ public:
     bool isRunning() const { return m_worker.state() != QProcess::NotRunning; }
     // Why a scenario cannot run here (needs root), or empty.
     static QString unavailableWhy(const QString &name);
+    // The scenario running or last run (its id).
+    QString runningScenario() const { return m_shown; }
+    bool runsInOwnNamespace() const;
 
     // For the window's Lab menu: start step by step, next step, run all, stop (with
     // shortcuts), enabled as the panel's buttons are; they show the panel when it is hidden.
@@ -59,6 +62,11 @@ signals:
     void scenarioPorts(const QList<quint16> &ports); // the scenario's sockets, to follow
     void runningChanged(bool running);
     void finished(bool ok);
+    // A scenario in a network namespace of its own: the worker's packets on that namespace's
+    // lo as a pcap stream (the read end of a pipe, for the receiver to take over; the
+    // receiver closes it), and that namespace's socket table, poll by poll.
+    void namespacePackets(int fd, const QString &scenario);
+    void namespaceTable(const tcpscope::LabTableEvent &table);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -78,6 +86,8 @@ private:
     void on(const LabWaitingEvent &e);
     void on(const LabStepEvent &e);
     void on(const LabResultEvent &e);
+    void on(const LabTableEvent &e) { Q_EMIT namespaceTable(e); }
+    void startWorker(const QString &name);
     template<typename Event>
     void on(const Event &)
     {} // the rest is for the log only

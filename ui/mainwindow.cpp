@@ -2,8 +2,8 @@
 
 #include "export/exportactions.h"
 #include "labpanel.h"
+#include "labtabs.h"
 #include "packets/captureopener.h"
-#include "packets/interfaces.h"
 #include "pages/capturepage.h"
 #include "pages/kernelpage.h"
 #include "pages/livecapture.h"
@@ -11,6 +11,7 @@
 #include "theme.h"
 #include "uilanguage.h"
 #include "versions.h"
+#include "widgets/gettingstarted.h"
 #include "widgets/teachingpanel.h"
 
 #include <QAction>
@@ -61,9 +62,7 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     createFileMenu();
     createViewMenu();
     createLab();
-    m_helpMenu = menuBar()->addMenu(QString());
-    m_aboutAction = m_helpMenu->addAction(QString(), this, &MainWindow::showAbout);
-    m_aboutQtAction = m_helpMenu->addAction(QString(), qApp, &QApplication::aboutQt);
+    createHelpMenu();
     retranslate();
 
     m_status = new QLabel;
@@ -170,6 +169,7 @@ void MainWindow::retranslate()
     m_labDock->setWindowTitle(tr("Lab"));
     m_labDock->toggleViewAction()->setText(tr("Show the &Lab panel"));
     m_helpMenu->setTitle(tr("&Help"));
+    m_gettingStartedAction->setText(tr("&Getting started"));
     m_aboutAction->setText(tr("&About tcpscope"));
     m_aboutQtAction->setText(tr("About &Qt"));
 }
@@ -202,47 +202,45 @@ void MainWindow::createLab()
     m_labMenu->addSeparator();
     m_labMenu->addActions(m_lab->menuActions()); // start, next step, run all, stop
     // Each step: the kernel tab in front, the explanation on the state the step is about.
-    connect(m_lab, &LabPanel::stepStarted, this, [this](TcpState about) {
-        m_tabs->setCurrentIndex(0);
-        m_kernel->views().teaching->showState(about);
-        m_kernel->sourceViews()->showExplanation();
-    });
-    connect(m_lab, &LabPanel::scenarioPorts, this, &MainWindow::followLabScenario);
-    connect(m_lab, &LabPanel::runningChanged, this, &MainWindow::labRunningChanged);
+    m_labTabs = new LabTabs(m_tabs, m_kernel, m_lab, statusBar());
 }
 
-// The table follows the scenario's sockets: they all share the first (listening) port. When
-// capturing is permitted, the packets on lo too: a live tab on the scenario's port, started
-// once per run (the kernel tab stays in front).
-void MainWindow::followLabScenario(const QList<quint16> &ports)
+void MainWindow::createHelpMenu()
 {
-    if (ports.isEmpty())
-        return;
-    m_kernel->setFilterText(QStringLiteral(":%1").arg(ports.first()));
-    if (!m_labCapture && captureLikelyPermitted()) {
-        m_labCapture = openLiveCapture();
-        m_labCapture->start(QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(ports.first()));
-        m_tabs->setTabText(m_tabs->indexOf(m_labCapture), tr("Lab packets on lo"));
-        m_tabs->setCurrentIndex(0);
-    }
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_gettingStartedAction =
+        m_helpMenu->addAction(QString(), this, &MainWindow::showGettingStarted);
+    m_gettingStartedAction->setShortcut(QKeySequence::HelpContents);
+    m_helpMenu->addSeparator();
+    m_aboutAction = m_helpMenu->addAction(QString(), this, &MainWindow::showAbout);
+    m_aboutQtAction = m_helpMenu->addAction(QString(), qApp, &QApplication::aboutQt);
 }
 
-// Poll fast while a scenario runs, so that short states are seen; back afterwards.
-void MainWindow::labRunningChanged(bool running)
+void MainWindow::showGettingStarted()
 {
-    if (running) {
-        m_kernel->sourceViews()->favourDiagram();
-        m_intervalBeforeLab = m_kernel->interval();
-        m_kernel->showAllStates();
-        m_kernel->setInterval(KernelPoller::kMinIntervalMs);
-    } else if (m_labCapture) {
-        QTimer::singleShot(500, m_labCapture, &LiveCapturePage::stop); // the last packets
-        m_labCapture = nullptr;
+    if (!m_gettingStarted) {
+        m_gettingStarted = new GettingStarted(this);
+        m_gettingStarted->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_gettingStarted, &GettingStarted::showLabRequested, this, [this] {
+            m_labDock->show();
+            m_labDock->raise();
+        });
+        connect(m_gettingStarted, &GettingStarted::openCaptureRequested, this,
+                &MainWindow::openCaptureDialog);
+        connect(m_gettingStarted, &GettingStarted::liveCaptureRequested, this,
+                &MainWindow::openLiveCapture);
     }
-    if (!running && m_intervalBeforeLab > 0) {
-        m_kernel->setInterval(m_intervalBeforeLab);
-        m_intervalBeforeLab = 0;
-    }
+    m_gettingStarted->show(); // not modal: the window works behind it
+    m_gettingStarted->raise();
+    m_gettingStarted->activateWindow();
+}
+
+GettingStarted *MainWindow::gettingStarted() const { return m_gettingStarted.data(); }
+
+void MainWindow::showGettingStartedAtStart()
+{
+    if (GettingStarted::showAtStart())
+        showGettingStarted();
 }
 
 ExportTarget MainWindow::exportTarget() const

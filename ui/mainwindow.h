@@ -1,6 +1,6 @@
 // The tcpscope main window: menus, the source tabs (the kernel table first, then capture
 // files and live captures, each a SourcePage), recent files, drag and drop, sessions, the Lab
-// dock and About. What a tab shows is the page's business.
+// dock, Getting started and About. What a tab shows is the page's business.
 #pragma once
 
 #include "export/windowexport.h"
@@ -19,8 +19,10 @@ namespace tcpscope {
 
 class CapturePage;
 class ExportActions;
+class GettingStarted;
 class KernelPage;
 class LabPanel;
+class LabTabs;
 class LiveCapturePage;
 class SourcePage;
 struct CaptureResult;
@@ -35,10 +37,16 @@ public:
 
     // The text of Help ▸ About: the versions of tcpscope, Qt, libpcap and QCustomPlot.
     static QString aboutText();
+    // At the first start (and while its "Show at start" box is ticked): Help ▸ Getting
+    // started. The window's main() calls it once shown.
+    void showGettingStartedAtStart();
 
     KernelPage *kernelPage() const { return m_kernel; }
     QTabWidget *tabs() const { return m_tabs; }
     LabPanel *labPanel() const { return m_lab; }
+    LabTabs *labTabs() const { return m_labTabs; }
+    GettingStarted *gettingStarted() const; // open, or null
+    QAction *gettingStartedAction() const { return m_gettingStartedAction; }
     QDockWidget *labDock() const { return m_labDock; }
     // The page of the tab in front.
     SourcePage *currentPage() const;
@@ -61,6 +69,8 @@ public:
 
 public slots:
     void showAbout();
+    // Help ▸ Getting started (one page, shown again if it is open).
+    void showGettingStarted();
     // Opens a capture file in a tab of its own (read on a worker thread). A file that cannot
     // be read gets one message and changes nothing else.
     void openCapture(const QString &path);
@@ -80,8 +90,7 @@ private:
     void createFileMenu();
     void createViewMenu();
     void createLab();
-    void followLabScenario(const QList<quint16> &ports);
-    void labRunningChanged(bool running);
+    void createHelpMenu();
     void retranslate();
     void openCaptureDialog();
     void showOpened(const struct OpenedCapture &opened);
@@ -107,10 +116,11 @@ private:
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
+    QAction *m_gettingStartedAction = nullptr;
     LabPanel *m_lab = nullptr;
     QDockWidget *m_labDock = nullptr;
-    int m_intervalBeforeLab = 0;
-    QPointer<LiveCapturePage> m_labCapture; // the Lab's own capture on lo, if any
+    LabTabs *m_labTabs = nullptr; // the Lab's tabs and its hold on the kernel tab
+    QPointer<GettingStarted> m_gettingStarted;
 };
 
 } // namespace tcpscope

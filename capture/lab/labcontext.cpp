@@ -1,5 +1,7 @@
 #include "lab/labcontext.h"
 
+#include "lab/labcapture.h"
+
 #include <QFile>
 #include <QProcess>
 
@@ -101,6 +103,7 @@ bool waitWritable(int fd, int ms)
 
 LabContext::~LabContext()
 {
+    m_capture.reset(); // its last packets written, before the namespace goes
     if (!m_namespace.isEmpty())
         QProcess::execute(QStringLiteral("ip"), {u"netns"_qs, u"del"_qs, m_namespace});
     for (auto &[name, c] : m_children) {
@@ -377,43 +380,6 @@ void LabContext::group(const QString &group, const QStringList &names)
             members.push_back({UniqueFd(), e.local, e.remote, e.listener});
         }
     }
-}
-
-bool LabContext::enterNamespace()
-{
-    if (::geteuid() != 0) {
-        m_error = QStringLiteral("needs root: it makes a network namespace with nftables rules");
-        return false;
-    }
-    m_namespace = QStringLiteral("tcpscope-lab-%1").arg(::getpid());
-    if (QProcess::execute(QStringLiteral("ip"), {u"netns"_qs, u"add"_qs, m_namespace}) != 0) {
-        m_error = QStringLiteral("ip netns add %1 failed").arg(m_namespace);
-        m_namespace.clear();
-        return false;
-    }
-    const QByteArray path = "/var/run/netns/" + m_namespace.toLocal8Bit();
-    const UniqueFd fd(::open(path.constData(), O_RDONLY | O_CLOEXEC));
-    if (!fd || ::setns(fd.get(), CLONE_NEWNET) != 0)
-        return fail(QStringLiteral("setns(%1)").arg(m_namespace));
-    if (QProcess::execute(QStringLiteral("ip"), {u"link"_qs, u"set"_qs, u"lo"_qs, u"up"_qs}) != 0) {
-        m_error = QStringLiteral("cannot bring lo up in %1").arg(m_namespace);
-        return false;
-    }
-    note({u"namespace"_qs, {{u"name"_qs, m_namespace}}});
-    return true;
-}
-
-bool LabContext::nft(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral("nft"), args);
-    if (!p.waitForFinished(5000) || p.exitCode() != 0) {
-        m_error =
-            QStringLiteral("nft %1: %2")
-                .arg(args.join(u' '), QString::fromLocal8Bit(p.readAllStandardError()).trimmed());
-        return false;
-    }
-    return true;
 }
 
 bool LabContext::connectEachOther(const QString &a, const QString &b)

@@ -4,6 +4,7 @@
 // ports). Everything it opened is closed, and every process it forked is ended, when it goes.
 #pragma once
 
+#include "lab/labcapture.h"
 #include "lab/labnarration.h"
 #include "lab/uniquefd.h"
 #include "socketrecord.h"
@@ -12,6 +13,7 @@
 #include <QStringList>
 
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -56,7 +58,15 @@ public:
     // with the context; then nft() adds rules there.
     bool enterNamespace();
     bool nft(const QStringList &args);
+    // Several nft commands as one transaction (`nft -f`): no packet sees half of them.
+    bool nftScript(const QString &script);
+    // Inside the namespace: a sysctl of its own ("net.ipv4.tcp_rto_max_ms").
+    bool setSysctl(const QString &name, const QString &value);
     bool inNamespace() const { return !m_namespace.isEmpty(); }
+    QString namespaceName() const { return m_namespace; }
+    // Where the namespace's packets on lo go, as a pcap stream, once it is entered (the fd is
+    // taken over; without a namespace it is just closed).
+    void setCaptureFd(UniqueFd fd) { m_captureFd = std::move(fd); }
     // Two sockets bound to fixed ports connecting to each other at once (non-blocking).
     bool connectEachOther(const QString &a, const QString &b);
 
@@ -87,11 +97,14 @@ private:
     Endpoint *find(const QString &name);
     bool fail(const QString &what);
     bool order(const QString &name, char command);
+    void startCapture();
 
     std::map<QString, Endpoint> m_sockets;
     std::map<QString, std::vector<Endpoint>> m_groups;
     std::map<QString, Child> m_children;
     QString m_namespace;
+    UniqueFd m_captureFd;
+    std::unique_ptr<LabCapture> m_capture;
     std::vector<LabNote> m_notes;
     QString m_error;
 };

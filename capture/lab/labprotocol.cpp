@@ -23,12 +23,16 @@ constexpr std::string_view event = "event", name = "name", steps = "steps", next
                            state = "state", atLeast = "at_least", minRecvQ = "min_recv_q",
                            ports = "ports", stopped = "stopped", why = "why", titleEn = "title_en",
                            titleZh = "title_zh", summaryEn = "summary_en", summaryZh = "summary_zh",
-                           needsRoot = "needs_root";
+                           needsRoot = "needs_root", time = "time", netns = "netns", pid = "pid",
+                           sockets = "sockets", laddr = "laddr", lport = "lport", raddr = "raddr",
+                           rport = "rport", recvQ = "recv_q", sendQ = "send_q", timer = "timer",
+                           expiresMs = "expires_ms", retrans = "retrans", uid = "uid",
+                           inode = "inode", cookie = "cookie";
 } // namespace key
 
 // The event names, in the order of LabEvent's alternatives.
 constexpr std::array<std::string_view, std::variant_size_v<LabEvent>> kEventNames{
-    "scenario", "waiting", "step", "observed", "result", "done", "unavailable"};
+    "scenario", "waiting", "step", "observed", "result", "done", "unavailable", "table"};
 
 constexpr std::string_view kStopReply = "stop";
 
@@ -129,6 +133,38 @@ void writeFields(JsonWriter &w, const LabUnavailableEvent &e)
     w.field(key::why, e.why);
 }
 
+void writeRecord(JsonWriter &w, const SocketRecord &r)
+{
+    w.beginObject();
+    w.field(key::laddr, r.localAddress.toString());
+    w.field(key::lport, unsigned(r.localPort));
+    w.field(key::raddr, r.remoteAddress.toString());
+    w.field(key::rport, unsigned(r.remotePort));
+    writeState(w, key::state, r.state);
+    w.field(key::recvQ, unsigned(r.recvQ));
+    w.field(key::sendQ, unsigned(r.sendQ));
+    w.field(key::timer, unsigned(r.timer));
+    w.field(key::expiresMs, unsigned(r.timerExpiresMs));
+    w.field(key::retrans, unsigned(r.retrans));
+    w.field(key::uid, unsigned(r.uid));
+    w.field(key::inode, r.inode);
+    w.field(key::cookie, r.cookie);
+    w.endObject();
+}
+
+void writeFields(JsonWriter &w, const LabTableEvent &e)
+{
+    w.key(key::time);
+    w.value(e.time, 6);
+    w.field(key::netns, e.netns);
+    w.field(key::pid, e.pid);
+    w.key(key::sockets);
+    w.beginArray();
+    for (const SocketRecord &r : e.sockets)
+        writeRecord(w, r);
+    w.endArray();
+}
+
 // ---- reading
 
 std::optional<TcpState> stateOf(const QJsonObject &o, std::string_view name)
@@ -212,6 +248,41 @@ void readFields(const QJsonObject &o, LabUnavailableEvent &e)
 {
     e.name = textOf(o, key::name);
     e.why = textOf(o, key::why);
+}
+
+// A 64-bit number written by JsonWriter (QJsonValue holds doubles: exact up to 2^53, which
+// inode numbers and socket cookies stay below).
+std::uint64_t u64Of(const QJsonObject &o, std::string_view name)
+{
+    return std::uint64_t(o.value(k(name)).toDouble());
+}
+
+SocketRecord recordOf(const QJsonObject &o)
+{
+    SocketRecord r;
+    r.localAddress = IpAddress::parse(textOf(o, key::laddr));
+    r.remoteAddress = IpAddress::parse(textOf(o, key::raddr));
+    r.localPort = std::uint16_t(intOf(o, key::lport));
+    r.remotePort = std::uint16_t(intOf(o, key::rport));
+    r.state = stateOf(o, key::state).value_or(TcpState::Closed);
+    r.recvQ = std::uint32_t(u64Of(o, key::recvQ));
+    r.sendQ = std::uint32_t(u64Of(o, key::sendQ));
+    r.timer = TimerKind(intOf(o, key::timer));
+    r.timerExpiresMs = std::uint32_t(u64Of(o, key::expiresMs));
+    r.retrans = std::uint8_t(intOf(o, key::retrans));
+    r.uid = std::uint32_t(u64Of(o, key::uid));
+    r.inode = u64Of(o, key::inode);
+    r.cookie = u64Of(o, key::cookie);
+    return r;
+}
+
+void readFields(const QJsonObject &o, LabTableEvent &e)
+{
+    e.time = o.value(k(key::time)).toDouble();
+    e.netns = textOf(o, key::netns);
+    e.pid = intOf(o, key::pid);
+    for (const QJsonValue &v : arrayOf(o, key::sockets))
+        e.sockets.push_back(recordOf(v.toObject()));
 }
 
 // The alternative of LabEvent whose name is `name`, read from `o`.

@@ -12,10 +12,16 @@
 //                 at_least, min_recv_q, ok}], ports [..]}
 //   done         {ok, stopped}                          last
 //   unavailable  {name, why}                            instead of all of them
+//   table        {time, netns, pid, sockets [{laddr, lport, raddr, rport, state,
+//                 recv_q, send_q, timer, expires_ms, retrans, uid, inode, cookie}]}
+//                a scenario in a namespace of its own: that namespace's socket table, polled
+//                by the worker (the window's kernel table cannot see it), when it changed and
+//                at least every quarter second
 #pragma once
 
 #include "lab/labexpect.h"
 #include "lab/labnarration.h"
+#include "socketrecord.h"
 #include "tcpstate.h"
 
 #include <QByteArray>
@@ -91,8 +97,17 @@ struct LabUnavailableEvent
     friend bool operator==(const LabUnavailableEvent &, const LabUnavailableEvent &) = default;
 };
 
+struct LabTableEvent
+{
+    double time = 0; // of the poll, seconds since the epoch
+    QString netns;   // "tcpscope-lab-4242"
+    int pid = 0;     // the worker, which holds every descriptor in the namespace
+    std::vector<SocketRecord> sockets;
+    friend bool operator==(const LabTableEvent &, const LabTableEvent &) = default;
+};
+
 using LabEvent = std::variant<LabScenarioEvent, LabWaitingEvent, LabStepEvent, LabObservedEvent,
-                              LabResultEvent, LabDoneEvent, LabUnavailableEvent>;
+                              LabResultEvent, LabDoneEvent, LabUnavailableEvent, LabTableEvent>;
 
 // One event as a line of JSON, without the newline.
 std::string labEventLine(const LabEvent &event);

@@ -5,6 +5,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <unistd.h>
 
 namespace tcpscope {
 
@@ -73,6 +74,7 @@ std::vector<SocketRecord> LabRun::poll(std::vector<Transition> *transitions)
     }
     std::vector<SocketRecord> all, ours;
     m_table->read(all);
+    stream(all, now());
     const QList<quint16> ports = m_context.ports();
     for (const SocketRecord &r : all) {
         if (ports.contains(r.localPort) && (r.remotePort == 0 || ports.contains(r.remotePort)))
@@ -83,6 +85,31 @@ std::vector<SocketRecord> LabRun::poll(std::vector<Transition> *transitions)
         transitions->insert(transitions->end(), t.begin(), t.end());
     m_primed = true;
     return ours;
+}
+
+void LabRun::stream(const std::vector<SocketRecord> &all, double time)
+{
+    if (!m_listener || !m_context.inNamespace())
+        return;
+    // What changes on its own (the timers count down) is sent four times a second.
+    const auto sameBut = [](SocketRecord r) {
+        r.timerExpiresMs = 0;
+        return r;
+    };
+    bool same = all.size() == m_streamed.size() && time - m_streamedAt < 0.25;
+    for (std::size_t i = 0; same && i < all.size(); ++i)
+        same = sameBut(all[i]) == sameBut(m_streamed[i]);
+    if (same)
+        return;
+    m_streamed = all;
+    m_streamedAt = time;
+    m_listener(LabTableEvent{time, m_context.namespaceName(), int(::getpid()), all});
+}
+
+void LabRun::watch()
+{
+    if (m_context.inNamespace())
+        poll(nullptr);
 }
 
 bool LabRun::met(const LabExpect &e, const std::vector<SocketRecord> &records) const

@@ -10,6 +10,7 @@
 #include "lab/labcontext.h"
 #include "lab/labexpect.h"
 #include "lab/labnarration.h"
+#include "lab/labprotocol.h"
 
 #include <QString>
 
@@ -36,6 +37,9 @@ struct LabScenario
     bool needsRoot = false;
     std::vector<LabStep> steps;
     LabText title = {}, summary = {}; // from the narration data
+    // It runs in a network namespace of its own: the host's table and lo never see it, the
+    // worker streams that namespace's table (and, given --pcap-fd, its packets on lo).
+    bool ownNamespace = false;
 };
 
 // The scenarios, narrated.
@@ -64,11 +68,18 @@ public:
     LabContext &context() { return m_context; }
     // A flag that, once set (Ctrl-C, Stop), ends the step being watched at once.
     void setStopFlag(const std::atomic<bool> *stop) { m_stop = stop; }
+    // In a namespace of its own, every poll's table goes to `listener` when it changed, and
+    // at least every quarter second (the window cannot poll that namespace itself).
+    using TableListener = std::function<void(const LabTableEvent &)>;
+    void setTableListener(TableListener listener) { m_listener = std::move(listener); }
+    // Between steps: polls the namespace's table for the listener (nothing outside one).
+    void watch();
 
 private:
     std::vector<SocketRecord> poll(std::vector<Transition> *transitions);
     bool met(const LabExpect &e, const std::vector<SocketRecord> &records) const;
     bool stopped() const { return m_stop && *m_stop; }
+    void stream(const std::vector<SocketRecord> &all, double time);
 
     const LabScenario &m_scenario;
     LabContext m_context;
@@ -77,6 +88,9 @@ private:
     bool m_primed = false;
     bool m_tableInNamespace = false;
     const std::atomic<bool> *m_stop = nullptr;
+    TableListener m_listener;
+    std::vector<SocketRecord> m_streamed; // the table last given to the listener
+    double m_streamedAt = 0;
 };
 
 } // namespace tcpscope

@@ -294,9 +294,32 @@ bool letEverythingThrough(LabContext &c)
     return c.nft({u"flush"_qs, u"chain"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs});
 }
 
+// Each side's FIN goes out once (its port is then in the set "finned"), and what carries no
+// FIN, SYN or RST — the ACKs that would acknowledge those FINs — is dropped: both sides have
+// received the other's FIN, neither has its own acknowledged: both stay in CLOSING.
+bool finsCrossAcksHeld(LabContext &c)
+{
+    return c.nftScript(u"flush chain inet lab out\n"
+                       "add set inet lab finned { type inet_service; flags dynamic; }\n"
+                       "add rule inet lab out tcp flags & fin == fin tcp sport @finned drop\n"
+                       "add rule inet lab out tcp flags & fin == fin add @finned { tcp sport }\n"
+                       "add rule inet lab out tcp flags & (fin|syn|rst) == 0 drop\n"_qs);
+}
+
+// Held segments are retransmitted at most a second apart (tcp_rto_max_ms), and the held
+// sockets live for minutes, not seconds, while the class reads a step (orphans in FIN_WAIT_1
+// or CLOSING are given up after tcp_orphan_retries, a connect() after tcp_syn_retries).
+bool patientRetransmissions(LabContext &c)
+{
+    return c.setSysctl(u"net.ipv4.tcp_rto_max_ms"_qs, u"1000"_qs)
+           && c.setSysctl(u"net.ipv4.tcp_orphan_retries"_qs, u"120"_qs)
+           && c.setSysctl(u"net.ipv4.tcp_syn_retries"_qs, u"120"_qs);
+}
+
 bool namespaceHoldingFins(LabContext &c)
 {
-    return c.enterNamespace() && c.nft({u"add"_qs, u"table"_qs, u"inet"_qs, u"lab"_qs})
+    return c.enterNamespace() && patientRetransmissions(c)
+           && c.nft({u"add"_qs, u"table"_qs, u"inet"_qs, u"lab"_qs})
            && c.nft({u"add"_qs, u"chain"_qs, u"inet"_qs, u"lab"_qs, u"out"_qs,
                      u"{ type filter hook output priority 0; }"_qs})
            && dropFlag(c, u"fin"_qs) && c.listen(u"listener"_qs)
@@ -305,32 +328,40 @@ bool namespaceHoldingFins(LabContext &c)
 
 LabScenario simultaneous()
 {
-    return {u"simultaneous"_qs,
-            true,
-            {{u"namespace"_qs,
-              S::Established,
-              namespaceHoldingFins,
-              {in(u"client"_qs, S::Established), in(u"server"_qs, S::Established)}},
-             {u"both-close"_qs,
-              S::FinWait1,
-              [](LabContext &c) { return c.close(u"client"_qs) && c.close(u"server"_qs); },
-              {in(u"client"_qs, S::FinWait1), in(u"server"_qs, S::FinWait1)}},
-             {u"fins-through"_qs,
-              S::Closing,
-              letEverythingThrough,
-              {in(u"client"_qs, S::TimeWait), in(u"server"_qs, S::TimeWait)},
-              10},
-             {u"syns-held"_qs,
-              S::SynSent,
-              [](LabContext &c) {
-                  return dropFlag(c, u"syn"_qs) && c.connectEachOther(u"left"_qs, u"right"_qs);
-              },
-              {in(u"left"_qs, S::SynSent), in(u"right"_qs, S::SynSent)}},
-             {u"syns-through"_qs,
-              S::SynReceived,
-              letEverythingThrough,
-              {in(u"left"_qs, S::Established), in(u"right"_qs, S::Established)},
-              10}}};
+    LabScenario s{u"simultaneous"_qs,
+                  true,
+                  {{u"namespace"_qs,
+                    S::Established,
+                    namespaceHoldingFins,
+                    {in(u"client"_qs, S::Established), in(u"server"_qs, S::Established)}},
+                   {u"both-close"_qs,
+                    S::FinWait1,
+                    [](LabContext &c) { return c.close(u"client"_qs) && c.close(u"server"_qs); },
+                    {in(u"client"_qs, S::FinWait1), in(u"server"_qs, S::FinWait1)}},
+                   {u"fins-cross"_qs,
+                    S::Closing,
+                    finsCrossAcksHeld,
+                    {in(u"client"_qs, S::Closing), in(u"server"_qs, S::Closing)},
+                    10},
+                   {u"acks-through"_qs,
+                    S::TimeWait,
+                    letEverythingThrough,
+                    {in(u"client"_qs, S::TimeWait), in(u"server"_qs, S::TimeWait)},
+                    10},
+                   {u"syns-held"_qs,
+                    S::SynSent,
+                    [](LabContext &c) {
+                        return dropFlag(c, u"syn"_qs)
+                               && c.connectEachOther(u"left"_qs, u"right"_qs);
+                    },
+                    {in(u"left"_qs, S::SynSent), in(u"right"_qs, S::SynSent)}},
+                   {u"syns-through"_qs,
+                    S::SynReceived,
+                    letEverythingThrough,
+                    {in(u"left"_qs, S::Established), in(u"right"_qs, S::Established)},
+                    10}}};
+    s.ownNamespace = true;
+    return s;
 }
 
 } // namespace

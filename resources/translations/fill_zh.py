@@ -15,6 +15,22 @@ ZH = {
     "Confirm it": "如何确认",
     "\u26a0 %1 findings, %2 at warning level or above": "\u26a0 %1 条诊断，%2 条达到警告级别",
     "%1 findings": "%1 条诊断",
+    # Help ▸ Getting started, the Lab's tabs
+    "&Getting started": "入门(&G)",
+    "Getting started with tcpscope": "tcpscope 入门",
+    "<h3>Where to see a connection open and close</h3><p><b>Kernel table</b> (the first tab) polls the kernel's socket table, by default once a second. It shows what lasts — ESTABLISHED, CLOSE_WAIT, TIME_WAIT, LISTEN — but a handshake on this machine takes well under a millisecond: SYN_SENT and SYN_RECEIVED, FIN_WAIT_1 and LAST_ACK usually come and go between two polls.</p><p><b>Packets</b> show every step: open a capture file (File ▸ Open capture…, or drop a .pcap on the window), or capture live (File ▸ Live capture…). The packet engine follows both endpoints through the state diagram, segment by segment; click the chart or use Step to go through it.</p><p><b>The Lab</b> (Lab ▸ Show the Lab panel) plays textbook situations with real sockets on this machine: choose a scenario and press <i>Start</i>, then <i>Next</i> before each step. The table follows the scenario's sockets, polled every 100 ms, and its packets are captured in a tab of their own when capturing is permitted.</p>":
+        "<h3>在哪里看到连接的建立与关闭</h3><p><b>内核表</b>（第一个标签页）轮询内核的套接字表，默认每秒一次。它能显示持续较久的状态——ESTABLISHED、CLOSE_WAIT、TIME_WAIT、LISTEN——但本机上的一次三次握手远不到一毫秒：SYN_SENT 与 SYN_RECEIVED、FIN_WAIT_1 与 LAST_ACK 通常在两次轮询之间就已出现又消失。</p><p><b>报文</b>显示每一步：打开抓包文件（文件 ▸ 打开抓包文件…，或把 .pcap 文件拖到窗口上），或者实时抓包（文件 ▸ 实时抓包…）。报文引擎逐个报文段地跟随双方端点走过状态图；点击图表或使用“下一步”逐步查看。</p><p><b>实验</b>（实验 ▸ 显示实验面板）在本机上用真实的套接字演示教科书中的情形：选择一个场景，按<i>开始</i>，然后在每一步之前按<i>下一步</i>。表格会跟随场景的套接字，每 100 毫秒轮询一次；在允许抓包时，它的报文会在单独的标签页中抓取。</p>",
+    "Show the Lab": "显示实验面板", "Open a capture file…": "打开抓包文件…",
+    "Capture live…": "实时抓包…", "Close": "关闭", "Show this at start": "启动时显示此页",
+    "Lab packets: %1": "实验报文：%1",
+    "The packets of the Lab scenario %1": "实验场景 %1 的报文",
+    "Lab kernel table: %1": "实验内核表：%1",
+    "Lab kernel table: %1 (namespace %2)": "实验内核表：%1（命名空间 %2）",
+    "The socket table of the network namespace the scenario %1 runs in, polled by the Lab's worker: the kernel table tab (this machine's namespace) never sees these sockets":
+        "场景 %1 所在网络命名空间的套接字表，由实验的工作进程轮询：内核表标签页（本机的命名空间）永远看不到这些套接字",
+    "The Lab scenario has ended: the kernel table shows your filter again (type %1 in the filter to see what is left of the scenario's sockets).":
+        "实验场景已结束：内核表恢复为你的过滤条件（在过滤框中输入 %1，可查看该场景剩下的套接字）。",
+    "lo in the scenario's network namespace": "场景网络命名空间中的 lo",
     "Animation:": "动画：", "off": "关闭", "slow": "慢", "normal": "正常", "fast": "快",
     "Follow the selected connection": "跟随选中的连接",
     "Only the selected connection's tokens move, and the arrows it took are numbered in order":

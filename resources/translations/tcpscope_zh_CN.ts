@@ -406,6 +406,37 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::GettingStarted</name>
+    <message>
+        <source>Getting started with tcpscope</source>
+        <translation>tcpscope 入门</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Where to see a connection open and close&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Kernel table&lt;/b&gt; (the first tab) polls the kernel's socket table, by default once a second. It shows what lasts — ESTABLISHED, CLOSE_WAIT, TIME_WAIT, LISTEN — but a handshake on this machine takes well under a millisecond: SYN_SENT and SYN_RECEIVED, FIN_WAIT_1 and LAST_ACK usually come and go between two polls.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Packets&lt;/b&gt; show every step: open a capture file (File ▸ Open capture…, or drop a .pcap on the window), or capture live (File ▸ Live capture…). The packet engine follows both endpoints through the state diagram, segment by segment; click the chart or use Step to go through it.&lt;/p&gt;&lt;p&gt;&lt;b&gt;The Lab&lt;/b&gt; (Lab ▸ Show the Lab panel) plays textbook situations with real sockets on this machine: choose a scenario and press &lt;i&gt;Start&lt;/i&gt;, then &lt;i&gt;Next&lt;/i&gt; before each step. The table follows the scenario's sockets, polled every 100 ms, and its packets are captured in a tab of their own when capturing is permitted.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;在哪里看到连接的建立与关闭&lt;/h3&gt;&lt;p&gt;&lt;b&gt;内核表&lt;/b&gt;（第一个标签页）轮询内核的套接字表，默认每秒一次。它能显示持续较久的状态——ESTABLISHED、CLOSE_WAIT、TIME_WAIT、LISTEN——但本机上的一次三次握手远不到一毫秒：SYN_SENT 与 SYN_RECEIVED、FIN_WAIT_1 与 LAST_ACK 通常在两次轮询之间就已出现又消失。&lt;/p&gt;&lt;p&gt;&lt;b&gt;报文&lt;/b&gt;显示每一步：打开抓包文件（文件 ▸ 打开抓包文件…，或把 .pcap 文件拖到窗口上），或者实时抓包（文件 ▸ 实时抓包…）。报文引擎逐个报文段地跟随双方端点走过状态图；点击图表或使用“下一步”逐步查看。&lt;/p&gt;&lt;p&gt;&lt;b&gt;实验&lt;/b&gt;（实验 ▸ 显示实验面板）在本机上用真实的套接字演示教科书中的情形：选择一个场景，按&lt;i&gt;开始&lt;/i&gt;，然后在每一步之前按&lt;i&gt;下一步&lt;/i&gt;。表格会跟随场景的套接字，每 100 毫秒轮询一次；在允许抓包时，它的报文会在单独的标签页中抓取。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Show the Lab</source>
+        <translation>显示实验面板</translation>
+    </message>
+    <message>
+        <source>Open a capture file…</source>
+        <translation>打开抓包文件…</translation>
+    </message>
+    <message>
+        <source>Capture live…</source>
+        <translation>实时抓包…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Show this at start</source>
+        <translation>启动时显示此页</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::KernelPage</name>
     <message>
         <source>Kernel table: starting…</source>
@@ -750,6 +781,37 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::LabTabs</name>
+    <message>
+        <source>Lab packets: %1</source>
+        <translation>实验报文：%1</translation>
+    </message>
+    <message>
+        <source>The packets of the Lab scenario %1</source>
+        <translation>实验场景 %1 的报文</translation>
+    </message>
+    <message>
+        <source>Lab kernel table: %1</source>
+        <translation>实验内核表：%1</translation>
+    </message>
+    <message>
+        <source>The socket table of the network namespace the scenario %1 runs in, polled by the Lab's worker: the kernel table tab (this machine's namespace) never sees these sockets</source>
+        <translation>场景 %1 所在网络命名空间的套接字表，由实验的工作进程轮询：内核表标签页（本机的命名空间）永远看不到这些套接字</translation>
+    </message>
+    <message>
+        <source>The Lab scenario has ended: the kernel table shows your filter again (type %1 in the filter to see what is left of the scenario's sockets).</source>
+        <translation>实验场景已结束：内核表恢复为你的过滤条件（在过滤框中输入 %1，可查看该场景剩下的套接字）。</translation>
+    </message>
+    <message>
+        <source>lo in the scenario's network namespace</source>
+        <translation>场景网络命名空间中的 lo</translation>
+    </message>
+    <message>
+        <source>Lab kernel table: %1 (namespace %2)</source>
+        <translation>实验内核表：%1（命名空间 %2）</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::LiveCapturePage</name>
     <message>
         <source>BPF filter, e.g. tcp port 8080</source>
@@ -951,8 +1013,8 @@
         <translation>显示实验面板(&amp;L)</translation>
     </message>
     <message>
-        <source>Lab packets on lo</source>
-        <translation>实验报文（lo）</translation>
+        <source>&amp;Getting started</source>
+        <translation>入门(&amp;G)</translation>
     </message>
     <message>
         <source>⚠ %1 findings, %2 at warning level or above</source>

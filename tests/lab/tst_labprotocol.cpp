@@ -45,6 +45,28 @@ void TestLabProtocol::roundTrip_data()
                           {8080, 40000, 65535}};
     QTest::newRow("result") << LabEvent(result) << u"result"_qs;
     QTest::newRow("done") << LabEvent(LabDoneEvent{false, true}) << u"done"_qs;
+    SocketRecord closing;
+    closing.localAddress = IpAddress::parse(u"127.0.0.1"_qs);
+    closing.remoteAddress = IpAddress::parse(u"::1"_qs);
+    closing.localPort = 40000;
+    closing.remotePort = 8080;
+    closing.state = TcpState::Closing;
+    closing.timer = TimerKind::Retransmit;
+    closing.timerExpiresMs = 812;
+    closing.retrans = 3;
+    closing.recvQ = 1;
+    closing.sendQ = 2;
+    closing.uid = 1000;
+    closing.inode = 0;
+    closing.cookie = (std::uint64_t(1) << 52) + 7;
+    SocketRecord listener = closing;
+    listener.state = TcpState::Listen;
+    listener.remotePort = 0;
+    listener.inode = 123456789;
+    QTest::newRow("table") << LabEvent(
+        LabTableEvent{1764630000.123456, u"tcpscope-lab-7"_qs, 4242, {closing, listener}})
+                           << u"table"_qs;
+    QTest::newRow("empty table") << LabEvent(LabTableEvent{1.5, u"ns"_qs, 1, {}}) << u"table"_qs;
     QTest::newRow("unavailable") << LabEvent(
         LabUnavailableEvent{u"simultaneous"_qs, u"needs root"_qs})
                                  << u"unavailable"_qs;

@@ -108,8 +108,15 @@ QString LiveCapturePage::message() const
     return m_banner->isVisible() ? m_banner->text() : QString();
 }
 
+void LiveCapturePage::showSource(const QString &interface, const QString &filter)
+{
+    m_interface->setCurrentText(interface);
+    m_filter->setText(filter);
+}
+
 void LiveCapturePage::start(const QString &interface, const QString &filter)
 {
+    showSource(interface, filter); // the fields say what is captured
     auto worker = std::make_unique<LiveCaptureWorker>();
     begin(std::move(worker), interface);
     m_worker->startHelper(captureHelperPath(), interface, filter);

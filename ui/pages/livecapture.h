@@ -34,6 +34,8 @@ public:
     void startStream(int fd, const QString &name, LiveCaptureOptions options);
     void stop();
     bool isRunning() const { return m_running; }
+    // What the Interface and Filter fields say, for a stream captured elsewhere (startStream).
+    void showSource(const QString &interface, const QString &filter);
     // The worker of the capture running or last run (null before the first start).
     LiveCaptureWorker *worker() const { return m_worker.get(); }
     // How long applying the last delta to the page took (benchmarks).

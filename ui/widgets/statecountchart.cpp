@@ -100,6 +100,12 @@ void StateCountChart::applyPalette()
     replot(QCustomPlot::rpQueuedReplot);
 }
 
+void StateCountChart::showEvent(QShowEvent *event)
+{
+    QCustomPlot::showEvent(event);
+    replot(QCustomPlot::rpQueuedReplot); // addSample() does not replot while hidden
+}
+
 void StateCountChart::resizeEvent(QResizeEvent *event)
 {
     // As many legend entries per row as fit: a narrow chart (the Lab panel open) stays legible.
