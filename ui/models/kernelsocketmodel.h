@@ -136,7 +136,7 @@ private:
     // Texts every row shares, made once per language: states as searched (alive, gone), the
     // owner notes, a process's "name (pid)".
     QString m_stateSearch[2][kTcpStateCount];
-    QString m_ownershipNote[5]; // by Ownership
+    QString m_ownershipNote[5], m_ownershipNoteLower[5]; // by Ownership
     struct OwnerText
     {
         QString name, text, lower;
