@@ -50,6 +50,7 @@ void TestKernelSocketModel::incrementalUnderTester()
     auto feed = [&](const KernelPollBatch &b) { // what the kernel page does with each poll
         store.record(b);
         model.apply(b);
+        QTRY_COMPARE(model.rowCount(), int(b.rows->size())); // new rows: a chunk per turn
     };
     LoopSockets s;
     const int l = s.listen("127.0.0.1");

@@ -9,7 +9,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <tuple>
 
 namespace tcpscope {
 
@@ -22,22 +21,16 @@ constexpr double kNewSeconds = 3.0;
 KernelSocketModel::KernelSocketModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
-    // The texts searched follow the language (a state's "closed (was …)", an owner's note).
+    retranslateTexts();
+    // The texts shown and searched follow the language (a state's "closed (was …)", an
+    // owner's note).
     connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this] {
-        for (const Slot &s : m_pool)
-            s.search.clear();
+        retranslateTexts();
+        SlotChanges changes;
+        changes.all = true;
+        Q_EMIT slotsChanged(changes);
     });
     retranslateOnLanguageChange(this);
-}
-
-const QString &KernelSocketModel::searchText(int row) const
-{
-    const Slot &s = m_pool[std::size_t(m_order[std::size_t(row)])];
-    if (s.search.isEmpty())
-        s.search = (text(s, Local) + u' ' + text(s, Remote) + u' ' + text(s, Process) + u' '
-                    + text(s, State))
-                       .toLower();
-    return s.search;
 }
 
 int KernelSocketModel::rowCount(const QModelIndex &parent) const
@@ -48,195 +41,6 @@ int KernelSocketModel::rowCount(const QModelIndex &parent) const
 int KernelSocketModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString KernelSocketModel::text(const Slot &s, int column) const
-{
-    const SocketRow &r = s.row.row;
-    const SocketRecord &rec = r.record;
-    switch (column) {
-    case Family:
-        return rec.localAddress.isV6() ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
-    case Local:
-        return endpointText(rec.localAddress, rec.localPort);
-    case Remote:
-        return endpointText(rec.remoteAddress, rec.remotePort);
-    case State:
-        return r.alive() ? rfcName(rec.state) : tr("closed (was %1)").arg(rfcName(rec.state));
-    case Process: {
-        if (!s.row.processes.empty()) {
-            QStringList names;
-            for (const ProcessInfo &p : s.row.processes)
-                names << QStringLiteral("%1 (%2)").arg(p.name).arg(p.pid);
-            return names.join(QStringLiteral(", "));
-        }
-        switch (s.row.ownership) {
-        case Ownership::NoDescriptor:
-            return tr("— no descriptor in this state");
-        case Ownership::Orphaned:
-            return tr("— closed by its application");
-        case Ownership::NotPermitted:
-            return tr("another user's (run as root to see)");
-        default:
-            return QString();
-        }
-    }
-    case InState:
-        if (const std::optional<double> exact = secondsInTimeWait(rec))
-            return durationText(*exact);
-        return sinceText(r.stateSince);
-    case Age:
-        return sinceText(r.firstSeen);
-    case RecvQ:
-        return QString::number(rec.recvQ);
-    case SendQ:
-        return QString::number(rec.sendQ);
-    case Timer:
-        if (rec.timer == TimerKind::None)
-            return QString();
-        if (finTimeoutOfOrphan(s)) // what ss calls timewait is tcp_fin_timeout's timer here
-            return tr("timewait %1 s (tcp_fin_timeout)")
-                .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
-        return QStringLiteral("%1 %2 s")
-            .arg(QLatin1String(timerKindName(rec.timer)))
-            .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
-    case Source:
-        if (const auto p = packetState(rec))
-            return tr("kernel + packets: %1 (peer %2)").arg(rfcName(p->first), rfcName(p->second));
-        return tr("kernel");
-    }
-    return QString();
-}
-
-// TIME_WAIT lasts 60 s on Linux, and its timer says how much is left: the time in the state is
-// known exactly, however long tcpscope has been watching.
-std::optional<double> KernelSocketModel::secondsInTimeWait(const SocketRecord &rec)
-{
-    if (rec.state != TcpState::TimeWait || rec.timer != TimerKind::TimeWait)
-        return std::nullopt;
-    return std::max(0.0, kTimeWaitSeconds - rec.timerExpiresMs / 1000.0);
-}
-
-bool KernelSocketModel::finTimeoutOfOrphan(const Slot &s)
-{
-    return s.row.row.record.state == TcpState::FinWait2 && s.row.ownership == Ownership::Orphaned
-           && s.row.row.record.timer == TimerKind::TimeWait;
-}
-
-// A time since tcpscope first saw something: a lower bound when it was already there at the
-// first poll ("≥ 13 s"), since the kernel does not say when a socket was made.
-QString KernelSocketModel::sinceText(double since) const
-{
-    const QString d = durationText(m_now - since);
-    return since <= m_firstPoll ? tr("≥ %1").arg(d) : d;
-}
-
-QVariant KernelSocketModel::toolTip(const Slot &s, int column) const
-{
-    const SocketRow &r = s.row.row;
-    if (column == Process && !s.row.processes.empty())
-        return s.row.processes.front().cmdline;
-    if (column == InState && secondsInTimeWait(r.record))
-        return tr("Exact: TIME_WAIT lasts 60 s on Linux and its timer has %1 s left")
-            .arg(r.record.timerExpiresMs / 1000.0, 0, 'f', 1);
-    const double since = column == InState ? r.stateSince : r.firstSeen;
-    if ((column == InState || column == Age) && since <= m_firstPoll)
-        return tr("At least this long: the socket was already there when tcpscope started "
-                  "watching (%1 ago), and the kernel does not say when it was made")
-            .arg(durationText(m_now - m_firstPoll));
-    if (column == Timer && finTimeoutOfOrphan(s))
-        return tr("An orphaned FIN_WAIT_2 socket (its application closed it): the kernel ends it "
-                  "after tcp_fin_timeout; ss names this timer timewait");
-    return {};
-}
-
-QVariant KernelSocketModel::sortValue(const Slot &s, int column) const
-{
-    const SocketRow &r = s.row.row;
-    const SocketRecord &rec = r.record;
-    switch (column) {
-    case Local:
-        return QString::fromLatin1(
-                   QByteArray(reinterpret_cast<const char *>(rec.localAddress.bytes.data()), 16)
-                       .toHex())
-               + QStringLiteral("%1").arg(rec.localPort, 5, 10, QLatin1Char('0'));
-    case Remote:
-        return QString::fromLatin1(
-                   QByteArray(reinterpret_cast<const char *>(rec.remoteAddress.bytes.data()), 16)
-                       .toHex())
-               + QStringLiteral("%1").arg(rec.remotePort, 5, 10, QLatin1Char('0'));
-    case State:
-        return tcpscope::index(rec.state);
-    case InState:
-        return m_now - r.stateSince;
-    case Age:
-        return m_now - r.firstSeen;
-    case RecvQ:
-        return rec.recvQ;
-    case SendQ:
-        return rec.sendQ;
-    case Timer:
-        return rec.timer == TimerKind::None ? -1.0 : double(rec.timerExpiresMs);
-    default:
-        return text(s, column);
-    }
-}
-
-std::optional<SocketSituation> KernelSocketModel::situation(quint64 key) const
-{
-    const auto it = m_slotOf.find(key);
-    if (it == m_slotOf.end())
-        return std::nullopt;
-    const Slot &slot = m_pool[std::size_t(*it)];
-    const SocketRow &r = slot.row.row;
-    SocketSituation s;
-    s.state = r.alive() ? r.record.state : TcpState::Closed;
-    s.secondsInState = secondsInTimeWait(r.record).value_or(m_now - r.stateSince);
-    s.local = text(slot, Local);
-    s.remote = text(slot, Remote);
-    s.process = text(slot, Process);
-    s.recvQ = r.record.recvQ;
-    s.sendQ = r.record.sendQ;
-    s.timer = text(slot, Timer);
-    s.source = text(slot, Source);
-    return s;
-}
-
-bool KernelSocketModel::lessThan(int rowA, int rowB, int column) const
-{
-    // The raw values compared directly, without QVariant or text: sorting 100k rows calls
-    // this a couple of million times.
-    const Slot &a = m_pool[std::size_t(m_order[std::size_t(rowA)])];
-    const Slot &b = m_pool[std::size_t(m_order[std::size_t(rowB)])];
-    const SocketRecord &x = a.row.row.record, &y = b.row.row.record;
-    const auto endpoint = [](const IpAddress &addr, std::uint16_t port) {
-        return std::tuple(addr.family, addr.bytes, port);
-    };
-    switch (column) {
-    case Family:
-        return x.localAddress.family < y.localAddress.family;
-    case Local:
-        return endpoint(x.localAddress, x.localPort) < endpoint(y.localAddress, y.localPort);
-    case Remote:
-        return endpoint(x.remoteAddress, x.remotePort) < endpoint(y.remoteAddress, y.remotePort);
-    case State:
-        return tcpscope::index(x.state) < tcpscope::index(y.state);
-    case InState: // longer in the state sorts higher: earlier stateSince
-        return a.row.row.stateSince > b.row.row.stateSince;
-    case Age:
-        return a.row.row.firstSeen > b.row.row.firstSeen;
-    case RecvQ:
-        return x.recvQ < y.recvQ;
-    case SendQ:
-        return x.sendQ < y.sendQ;
-    case Timer: {
-        const double tx = x.timer == TimerKind::None ? -1.0 : double(x.timerExpiresMs);
-        const double ty = y.timer == TimerKind::None ? -1.0 : double(y.timerExpiresMs);
-        return tx < ty;
-    }
-    default:
-        return text(a, column) < text(b, column);
-    }
 }
 
 QVariant KernelSocketModel::data(const QModelIndex &idx, int role) const
@@ -268,22 +72,8 @@ QVariant KernelSocketModel::data(const QModelIndex &idx, int role) const
         if (!r.alive()) // fading out: muted text, in either theme
             return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
         return {};
-    case Qt::BackgroundRole: {
-        // TCPView's green for new and red for closing, as translucent tints that keep text
-        // readable on light and dark palettes.
-        if (!r.alive()) {
-            const double age = m_now - r.goneAt;
-            QColor c(213, 94, 0);
-            c.setAlphaF(float(std::max(0.0, 0.35 * (1.0 - age / 3.0))));
-            return QBrush(c);
-        }
-        if (m_now - s.seenAt < kNewSeconds && s.seenAt > 0) {
-            QColor c(0, 158, 115);
-            c.setAlphaF(float(0.35 * (1.0 - (m_now - s.seenAt) / kNewSeconds)));
-            return QBrush(c);
-        }
-        return {};
-    }
+    case Qt::BackgroundRole:
+        return background(s);
     case Qt::ToolTipRole:
         return toolTip(s, idx.column());
     default:
@@ -291,15 +81,22 @@ QVariant KernelSocketModel::data(const QModelIndex &idx, int role) const
     }
 }
 
-QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role) const
+// TCPView's green for new and red for closing, as translucent tints that keep text readable on
+// light and dark palettes.
+QVariant KernelSocketModel::background(const Slot &s) const
 {
-    if (o != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    static const char *const names[ColumnCount] = {
-        QT_TR_NOOP("Family"),  QT_TR_NOOP("Local"),    QT_TR_NOOP("Remote"), QT_TR_NOOP("State"),
-        QT_TR_NOOP("Process"), QT_TR_NOOP("In state"), QT_TR_NOOP("Age"),    QT_TR_NOOP("Recv-Q"),
-        QT_TR_NOOP("Send-Q"),  QT_TR_NOOP("Timer"),    QT_TR_NOOP("Source")};
-    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+    if (!s.row.row.alive()) {
+        const double age = m_now - s.row.row.goneAt;
+        QColor c(213, 94, 0);
+        c.setAlphaF(float(std::max(0.0, 0.35 * (1.0 - age / 3.0))));
+        return QBrush(c);
+    }
+    if (m_now - s.seenAt < kNewSeconds && s.seenAt > 0) {
+        QColor c(0, 158, 115);
+        c.setAlphaF(float(0.35 * (1.0 - (m_now - s.seenAt) / kNewSeconds)));
+        return QBrush(c);
+    }
+    return {};
 }
 
 namespace {
@@ -331,31 +128,41 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         m_firstPoll = m_now;
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
-    std::vector<int> changed; // slots whose row changed beyond its times
-    updateRows(batch, gen, &fresh, &changed);
-    std::size_t stale = 0;
-    for (int slot : m_order)
-        stale += m_pool[std::size_t(slot)].generation != gen;
+    SlotChanges changes;
+    updateRows(batch, gen, &fresh, &changes.changed);
+    std::size_t stale = 0, runs = 0;
+    bool previousStale = false;
+    for (int slot : m_order) {
+        const bool s = m_pool[std::size_t(slot)].generation != gen;
+        stale += s;
+        runs += s && !previousStale;
+        previousStale = s;
+    }
 
     m_fresh.clear();
     m_fresh.reserve(fresh.size());
     for (const KernelPollBatch::Row *r : fresh)
         m_fresh.push_back(*r);
     m_freshSeenAt = first ? 0.0 : m_now;
-    // A burst (thousands of sockets closing, appearing or changing in one poll) is applied as
-    // one reset: row by row, each change would cost the sorted view a pass over every row.
-    // (Into an empty table, as at the first poll, rows go a chunk per event-loop turn instead.)
-    if (!m_order.empty() && stale + fresh.size() + changed.size() > kBurstRows) {
+    // Thousands of rows removed at once go in one reset, in one pass (row by row, each run
+    // removed would move every row after it). New rows go a chunk per event-loop turn.
+    if (stale > kBurstRows || runs > kBurstRuns) {
         beginResetModel();
-        removeStale(gen, false);
-        while (!m_fresh.empty())
-            insertFreshChunk(m_fresh.size());
+        removeStale(gen, false, &changes.removed);
         endResetModel();
-        return;
+    } else {
+        removeStale(gen, true, &changes.removed);
+        announceChanges(changes.changed);
     }
-    removeStale(gen, true);
-    announceChanges(changed);
-    insertFresh();
+    if (!m_fresh.empty()) {
+        const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
+        const int at = int(m_order.size());
+        beginInsertRows({}, at, at + int(n) - 1);
+        insertFreshChunk(n, &changes.added);
+        endInsertRows();
+        scheduleFresh();
+    }
+    Q_EMIT slotsChanged(changes);
 }
 
 void KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t gen,
@@ -371,52 +178,73 @@ void KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t g
         Slot &slot = m_pool[std::size_t(*it)];
         // The owners rarely change: copy them (strings and all) only when they do.
         const bool owners = sameOwners(slot.row.processes, r.processes);
-        if (!owners || !sameShown(slot.row, r)) {
-            changed->push_back(*it);
-            slot.search.clear();
-        }
+        const bool shown = sameShown(slot.row, r);
+        const bool owner = owners && slot.row.ownership == r.ownership;
         slot.row.row = r.row;
         slot.row.ownership = r.ownership;
         if (!owners)
             slot.row.processes = r.processes;
         slot.generation = gen;
+        if (!owners || !shown)
+            changed->push_back(*it);
+        if (!owner)
+            makeTexts(slot, false);
     }
 }
 
-// Rows the poll no longer has have finished fading: removed, in runs (announced unless a
-// reset covers them).
-void KernelSocketModel::removeStale(std::uint32_t gen, bool announce)
+// Rows the poll no longer has have finished fading: removed, in runs announced one by one, or
+// in one pass (inside a reset).
+void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed)
 {
-    auto stale = [&](int row) {
-        return m_pool[std::size_t(m_order[std::size_t(row)])].generation != gen;
+    const auto free = [&](int slot) {
+        m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
+        m_pool[std::size_t(slot)] = Slot{};
+        m_rowOfSlot[std::size_t(slot)] = -1;
+        m_free.push_back(slot);
+        removed->push_back(slot);
     };
+    const auto stale = [&](int slot) {
+        return m_pool[std::size_t(slot)].generation != gen;
+    };
+    if (!announce) {
+        std::erase_if(m_order, [&](int slot) {
+            if (!stale(slot))
+                return false;
+            free(slot);
+            return true;
+        });
+        renumberRows();
+        return;
+    }
     for (int row = int(m_order.size()) - 1; row >= 0;) {
-        if (!stale(row)) {
+        if (!stale(m_order[std::size_t(row)])) {
             --row;
             continue;
         }
         int start = row;
-        while (start > 0 && stale(start - 1))
+        while (start > 0 && stale(m_order[std::size_t(start - 1)]))
             --start;
-        if (announce)
-            beginRemoveRows({}, start, row);
-        for (int r = start; r <= row; ++r) {
-            const int slot = m_order[std::size_t(r)];
-            m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
-            m_pool[std::size_t(slot)].row = {};
-            m_free.push_back(slot);
-        }
+        beginRemoveRows({}, start, row);
+        for (int r = start; r <= row; ++r)
+            free(m_order[std::size_t(r)]);
         m_order.erase(m_order.begin() + start, m_order.begin() + row + 1);
-        if (announce)
-            endRemoveRows();
+        endRemoveRows();
         row = start - 1;
     }
+    if (!removed->empty())
+        renumberRows();
+}
+
+void KernelSocketModel::renumberRows()
+{
+    for (std::size_t row = 0; row < m_order.size(); ++row)
+        m_rowOfSlot[std::size_t(m_order[row])] = int(row);
 }
 
 // Every row's times move on with each poll, which changes no row's place in any order: the
 // time columns are announced for display only (the sorted, filtered view keeps its order).
 // The tints of new and fading rows change with time too. Rows that changed otherwise are
-// announced whole, so that the view re-sorts and re-filters them.
+// announced whole.
 void KernelSocketModel::announceChanges(const std::vector<int> &changedSlots)
 {
     if (m_order.empty())
@@ -458,24 +286,34 @@ std::optional<int> KernelSocketModel::rowOf(quint64 key) const
     const auto it = m_slotOf.constFind(key);
     if (it == m_slotOf.constEnd())
         return std::nullopt;
-    const auto at = std::find(m_order.begin(), m_order.end(), *it);
-    return at == m_order.end() ? std::nullopt : std::optional(int(at - m_order.begin()));
+    const int row = m_rowOfSlot[std::size_t(*it)];
+    return row < 0 ? std::nullopt : std::optional(row);
+}
+
+void KernelSocketModel::scheduleFresh()
+{
+    if (m_fresh.empty() || m_freshScheduled)
+        return;
+    m_freshScheduled = true;
+    QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
 }
 
 void KernelSocketModel::insertFresh()
 {
+    m_freshScheduled = false;
     if (m_fresh.empty())
         return;
     const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
     const int at = int(m_order.size());
+    SlotChanges changes;
     beginInsertRows({}, at, at + int(n) - 1);
-    insertFreshChunk(n);
+    insertFreshChunk(n, &changes.added);
     endInsertRows();
-    if (!m_fresh.empty())
-        QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
+    Q_EMIT slotsChanged(changes);
+    scheduleFresh();
 }
 
-void KernelSocketModel::insertFreshChunk(std::size_t n)
+void KernelSocketModel::insertFreshChunk(std::size_t n, std::vector<int> *added)
 {
     for (std::size_t k = 0; k < n; ++k) {
         int slot;
@@ -485,108 +323,18 @@ void KernelSocketModel::insertFreshChunk(std::size_t n)
         } else {
             slot = int(m_pool.size());
             m_pool.emplace_back();
+            m_rowOfSlot.push_back(-1);
         }
         KernelPollBatch::Row &r = m_fresh[m_fresh.size() - 1 - k]; // from the back: cheap to drop
         m_slotOf.insert(r.row.key, slot);
-        m_pool[std::size_t(slot)] = Slot{std::move(r), m_freshSeenAt, m_generation, QString()};
+        Slot &s = m_pool[std::size_t(slot)];
+        s = Slot{std::move(r), m_freshSeenAt, m_generation, {}, {}, {}, {}};
+        makeTexts(s, true);
+        m_rowOfSlot[std::size_t(slot)] = int(m_order.size());
         m_order.push_back(slot);
+        added->push_back(slot);
     }
     m_fresh.resize(m_fresh.size() - n);
-}
-
-namespace {
-quint64 tupleKey(const IpAddress &local, std::uint16_t lport, const IpAddress &remote,
-                 std::uint16_t rport)
-{
-    SocketRecord r;
-    r.localAddress = local;
-    r.localPort = lport;
-    r.remoteAddress = remote;
-    r.remotePort = rport;
-    return SocketTable::identity(r); // no cookie: a hash of the 4-tuple
-}
-} // namespace
-
-// Both directions of a connection, unless a later incarnation of its 4-tuple is there.
-void KernelSocketModel::setPacketState(const Connection &c, std::vector<quint64> *touched)
-{
-    for (std::size_t e = 0; e < 2; ++e) {
-        const quint64 key = tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]);
-        auto it = m_packetStates.find(key);
-        if (it != m_packetStates.end() && it->firstSeenNs > c.firstSeenNs)
-            continue;
-        m_packetStates.insert(key, {{c.ep[e].state, c.ep[1 - e].state}, c.firstSeenNs});
-        if (touched)
-            touched->push_back(key);
-    }
-}
-
-void KernelSocketModel::setPacketView(std::shared_ptr<const TcpTracker> tracker)
-{
-    m_packetStates.clear();
-    if (tracker) {
-        for (const Connection &c : tracker->connections())
-            setPacketState(c, nullptr);
-    }
-    if (!m_order.empty())
-        Q_EMIT dataChanged(index(0, State), index(int(m_order.size()) - 1, Source));
-}
-
-void KernelSocketModel::applyPacketDelta(const LiveDelta &d)
-{
-    if (d.first && !m_packetStates.isEmpty()) { // a new capture
-        setPacketView(nullptr);
-    }
-    std::vector<quint64> touched;
-    for (const Connection &c : d.retiredConnections) {
-        for (std::size_t e = 0; e < 2; ++e) {
-            const quint64 key = tupleKey(c.address[e], c.port[e], c.address[1 - e], c.port[1 - e]);
-            const auto it = m_packetStates.constFind(key);
-            if (it != m_packetStates.constEnd() && it->firstSeenNs == c.firstSeenNs) {
-                m_packetStates.erase(it);
-                touched.push_back(key);
-            }
-        }
-    }
-    for (const auto &[id, c] : d.changed)
-        setPacketState(c, &touched);
-    for (const Connection &c : d.added)
-        setPacketState(c, &touched);
-    signalPacketRows(std::move(touched));
-}
-
-// dataChanged for the kernel rows whose 4-tuple is one of `touched`, in runs.
-void KernelSocketModel::signalPacketRows(std::vector<quint64> touched)
-{
-    if (touched.empty() || m_order.empty())
-        return;
-    std::sort(touched.begin(), touched.end());
-    int first = -1;
-    for (int row = 0; row <= int(m_order.size()); ++row) {
-        bool hit = false;
-        if (row < int(m_order.size())) {
-            const SocketRecord &r = m_pool[std::size_t(m_order[std::size_t(row)])].row.row.record;
-            const quint64 key =
-                tupleKey(r.localAddress, r.localPort, r.remoteAddress, r.remotePort);
-            hit = std::binary_search(touched.begin(), touched.end(), key);
-        }
-        if (hit && first < 0)
-            first = row;
-        if (!hit && first >= 0) {
-            Q_EMIT dataChanged(index(first, State), index(row - 1, Source));
-            first = -1;
-        }
-    }
-}
-
-std::optional<std::pair<TcpState, TcpState>>
-KernelSocketModel::packetState(const SocketRecord &r) const
-{
-    if (m_packetStates.isEmpty())
-        return std::nullopt;
-    const auto it = m_packetStates.constFind(
-        tupleKey(r.localAddress, r.localPort, r.remoteAddress, r.remotePort));
-    return it == m_packetStates.constEnd() ? std::nullopt : std::optional(it->states);
 }
 
 } // namespace tcpscope

@@ -1,10 +1,14 @@
 // The kernel's socket table as a Qt model: one row per socket, updated incrementally from
-// each poll (rows inserted, removed, dataChanged; never a reset), with raw values for sorting
-// (SortRole) separate from the text shown.
+// each poll (rows inserted, removed, dataChanged; a burst of removals as one reset), with raw
+// values for sorting (SortRole) separate from the text shown. Each row keeps what the sorted,
+// filtered view (SocketFilterProxy) needs ready: its texts to search and its sort key, made when
+// the row changes; and after each step the model says which storage slots changed.
 #pragma once
 
 #include "kernel/kernelpoller.h"
+#include "models/socketfilter.h"
 #include "models/socketsituation.h"
+#include "models/socketsortkey.h"
 #include "packets/livedelta.h"
 #include "packets/tcptracker.h"
 
@@ -37,6 +41,16 @@ public:
     };
     enum Role { SortRole = Qt::UserRole + 1, StateRole, KeyRole, GoneRole };
 
+    // Which storage slots one step changed (a slot holds one socket while it is in the table;
+    // a slot removed may be reused for a new socket in the same step: it is in both lists).
+    struct SlotChanges
+    {
+        std::vector<int> removed; // sockets gone from the table
+        std::vector<int> changed; // shown beyond their times (state, queues, owners, packets)
+        std::vector<int> added;   // new sockets
+        bool all = false;         // every row's texts (the language changed)
+    };
+
     explicit KernelSocketModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -44,9 +58,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
-    // Applies one poll: new sockets are inserted, vanished ones (gone from the batch after
-    // their fade) removed, the rest updated in place. (Its transitions are the record's:
-    // KernelTimelineStore keeps them.)
+    // Applies one poll: new sockets are inserted (a chunk per event-loop turn), vanished ones
+    // (gone from the batch after their fade) removed, the rest updated in place. (Its
+    // transitions are the record's: KernelTimelineStore keeps them.)
     void apply(const KernelPollBatch &batch);
     // What a live packet capture says of the same connections: the socket whose 4-tuple the
     // capture has seen shows both views in one row (null: no capture).
@@ -61,9 +75,6 @@ public:
 
     // Where one socket (by key) is now, for the explanation panel; nullopt if not in the table.
     std::optional<SocketSituation> situation(quint64 key) const;
-    // What the free-text filter matches for a row: its local and remote address:port, process
-    // and state as shown, lower case (made once, until the row changes).
-    const QString &searchText(int row) const;
     // Whether process `pid` holds the socket of a row.
     bool ownedBy(int row, qint64 pid) const;
     // The pids holding a row's socket.
@@ -79,20 +90,36 @@ public:
         return m_pool[std::size_t(m_order[std::size_t(row)])].row;
     }
     double now() const { return m_now; }
-    // Row A before row B when sorting on `column`, by raw value (what SortRole gives, fast).
-    bool lessThan(int rowA, int rowB, int column) const;
+
+    // By storage slot, for the sorted, filtered view: the slots in row order, a slot's row
+    // (-1: free), its socket's key, its sort key on a column, whether it passes a filter.
+    const std::vector<int> &slotsInRowOrder() const { return m_order; }
+    int slotCount() const { return int(m_pool.size()); }
+    int rowOfSlot(int slot) const { return m_rowOfSlot[std::size_t(slot)]; }
+    quint64 keyOfSlot(int slot) const { return m_pool[std::size_t(slot)].row.row.key; }
+    SocketSortKey sortKey(int slot, int column) const;
+    bool matches(int slot, const SocketFilter &filter) const;
+
+signals:
+    // After each step (a poll, a chunk of new rows, packets, the language): what changed.
+    void slotsChanged(const tcpscope::KernelSocketModel::SlotChanges &changes);
 
 private:
     struct Slot
     {
         KernelPollBatch::Row row;
-        double seenAt = 0;            // when this model first saw it (for the "new" highlight)
-        std::uint32_t generation = 0; // the last poll that had it
-        mutable QString search;       // what the free-text filter matches (empty: not made)
+        double seenAt = 0;             // when this model first saw it (for the "new" highlight)
+        std::uint32_t generation = 0;  // the last poll that had it
+        QString local, remote;         // as shown (and searched: inet_ntop's text is lower case)
+        QString process, processLower; // the Process column, made when the owners change
     };
     QString text(const Slot &s, int column) const;
+    void makeProcessTexts(Slot &s);
+    void makeTexts(Slot &s, bool endpoints);
+    void retranslateTexts();
     QString sinceText(double since) const;
     QVariant toolTip(const Slot &s, int column) const;
+    QVariant background(const Slot &s) const;
     static std::optional<double> secondsInTimeWait(const SocketRecord &rec);
     static bool finTimeoutOfOrphan(const Slot &s);
     static constexpr double kTimeWaitSeconds = 60; // TCP_TIMEWAIT_LEN
@@ -101,21 +128,35 @@ private:
     std::vector<Slot> m_pool;     // stable storage
     std::vector<int> m_free;      // free slots in m_pool
     std::vector<int> m_order;     // row → slot
+    std::vector<int> m_rowOfSlot; // slot → row (-1: free)
     QHash<quint64, int> m_slotOf; // key → slot
     double m_now = 0;
     double m_firstPoll = 0; // sockets there at the first poll are older than tcpscope knows
     std::uint32_t m_generation = 0;
+    // Texts every row shares, made once per language: states as searched (alive, gone), the
+    // owner notes, a process's "name (pid)".
+    QString m_stateSearch[2][kTcpStateCount];
+    QString m_ownershipNote[5], m_ownershipNoteLower[5]; // by Ownership
+    struct OwnerText
+    {
+        QString name, text, lower;
+    };
+    QHash<qint64, OwnerText> m_ownerText; // by pid
     void updateRows(const KernelPollBatch &batch, std::uint32_t gen,
                     std::vector<const KernelPollBatch::Row *> *fresh, std::vector<int> *changed);
-    void removeStale(std::uint32_t gen, bool announce);
+    void removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed);
+    void renumberRows();
     void announceChanges(const std::vector<int> &changedSlots);
     void insertFresh(); // inserts up to kInsertChunk rows of m_fresh, then the rest later
-    void insertFreshChunk(std::size_t n);
-    // A big first poll goes in a chunk per turn of the event loop; a poll that changes more
-    // rows than kBurstRows at once is applied as one reset (the page keeps the selection).
+    void scheduleFresh();
+    bool m_freshScheduled = false;
+    void insertFreshChunk(std::size_t n, std::vector<int> *added);
+    // New rows go in a chunk per turn of the event loop; a poll that removes more rows than
+    // kBurstRows (or in more than kBurstRuns runs) removes them in one reset.
     static constexpr std::size_t kInsertChunk = 2000;
     static constexpr std::size_t kBurstRows = 2000;
-    std::vector<KernelPollBatch::Row> m_fresh; // new rows still to insert (a big first poll)
+    static constexpr std::size_t kBurstRuns = 64;
+    std::vector<KernelPollBatch::Row> m_fresh; // new rows still to insert
     double m_freshSeenAt = 0;
     struct PacketView
     {

@@ -1,99 +1,336 @@
 #include "models/socketfilterproxy.h"
 
-#include "models/kernelsocketmodel.h"
-
 #include <algorithm>
 
 namespace tcpscope {
 
 SocketFilterProxy::SocketFilterProxy(QObject *parent)
-    : QSortFilterProxyModel(parent)
+    : QAbstractProxyModel(parent)
+{}
+
+void SocketFilterProxy::setSourceModel(QAbstractItemModel *model)
 {
-    setSortRole(KernelSocketModel::SortRole);
-    setDynamicSortFilter(true);
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    beginResetModel();
+    m_model = qobject_cast<const KernelSocketModel *>(model);
+    Q_ASSERT(m_model || !model);
+    QAbstractProxyModel::setSourceModel(model);
+    m_keys.clear();
+    m_accepted.clear();
+    m_sorted.clear();
+    m_shown.clear();
+    m_rowOfSlot.clear();
+    if (m_model) {
+        fitToModel();
+        for (int slot : m_model->slotsInRowOrder()) {
+            m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
+            m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
+        }
+        sortEverything();
+        for (int slot : m_sorted) {
+            if (m_accepted[std::size_t(slot)]) {
+                m_rowOfSlot[std::size_t(slot)] = int(m_shown.size());
+                m_shown.push_back(slot);
+            }
+        }
+        connect(m_model, &KernelSocketModel::slotsChanged, this,
+                &SocketFilterProxy::onSlotsChanged);
+    }
+    endResetModel();
 }
 
 void SocketFilterProxy::setStates(const QList<TcpState> &states)
 {
-    m_states = states;
-    invalidateFilter();
+    m_filter.states = states;
+    filterEverything();
 }
 
 void SocketFilterProxy::setText(const QString &text)
 {
     m_text = text;
-    m_words = text.toLower().split(u' ', Qt::SkipEmptyParts);
-    invalidateFilter();
+    m_filter.words.clear();
+    m_filter.pids.clear();
+    for (const QString &w : text.toLower().split(u' ', Qt::SkipEmptyParts)) {
+        // "pid:N": the sockets process N holds (not every process of the same name)
+        if (w.startsWith(u"pid:"))
+            m_filter.pids << w.mid(4).toLongLong();
+        else
+            m_filter.words << w;
+    }
+    filterEverything();
 }
 
 void SocketFilterProxy::setKeys(const QSet<quint64> &keys)
 {
-    m_keys = keys;
-    m_byKeys = true;
-    invalidateFilter();
+    m_filter.keys = keys;
+    m_filter.byKeys = true;
+    filterEverything();
 }
 
 void SocketFilterProxy::clearKeys()
 {
-    m_keys.clear();
-    m_byKeys = false;
-    invalidateFilter();
+    m_filter.keys.clear();
+    m_filter.byKeys = false;
+    filterEverything();
 }
 
-bool SocketFilterProxy::filterAcceptsRow(int row, const QModelIndex &parent) const
+void SocketFilterProxy::sort(int column, Qt::SortOrder order)
 {
-    const QAbstractItemModel *m = sourceModel();
-    if (m_byKeys
-        && !m_keys.contains(
-            m->index(row, 0, parent).data(KernelSocketModel::KeyRole).toULongLong()))
-        return false;
-    if (!m_states.isEmpty()) {
-        // Sockets in those states now: a vanished one, still fading out, is in none.
-        const QModelIndex first = m->index(row, 0, parent);
-        if (first.data(KernelSocketModel::GoneRole).toBool())
-            return false;
-        if (!m_states.contains(stateAt(first.data(KernelSocketModel::StateRole).toInt())))
-            return false;
+    if (!m_model || (column == m_column && (order == Qt::DescendingOrder) == m_descending))
+        return;
+    Q_EMIT aboutToPublish();
+    m_column = column;
+    m_descending = order == Qt::DescendingOrder;
+    for (int slot : m_model->slotsInRowOrder())
+        m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
+    sortEverything();
+    publish({});
+}
+
+// Every row's key, sorted as the keys themselves (one contiguous array, not through the
+// slots), then kept by slot again.
+void SocketFilterProxy::sortEverything()
+{
+    std::vector<SocketSortKey> keys;
+    keys.reserve(m_model->slotsInRowOrder().size());
+    for (int slot : m_model->slotsInRowOrder())
+        keys.push_back(std::move(m_keys[std::size_t(slot)]));
+    std::sort(keys.begin(), keys.end(), [this](const SocketSortKey &a, const SocketSortKey &b) {
+        return sortsBefore(a, b, m_descending);
+    });
+    m_sorted.clear();
+    m_sorted.reserve(keys.size());
+    for (SocketSortKey &k : keys) {
+        m_sorted.push_back(k.slot);
+        m_keys[std::size_t(k.slot)] = std::move(k);
     }
-    if (m_words.isEmpty())
-        return true;
-    if (m_kernelModel) {
-        const QString &search = m_kernelModel->searchText(row); // made once per row
-        return std::all_of(m_words.begin(), m_words.end(), [&](const QString &w) {
-            // "pid:N": the sockets process N holds (not every process of the same name)
-            if (w.startsWith(u"pid:"))
-                return m_kernelModel->ownedBy(row, w.mid(4).toLongLong());
-            return search.contains(w);
-        });
+}
+
+void SocketFilterProxy::filterEverything()
+{
+    if (!m_model)
+        return;
+    Q_EMIT aboutToPublish();
+    for (int slot : m_model->slotsInRowOrder())
+        m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
+    publish({});
+}
+
+void SocketFilterProxy::rebuild()
+{
+    fitToModel();
+    for (int slot : m_model->slotsInRowOrder()) {
+        m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
+        m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
     }
-    for (const QString &w : m_words) {
-        bool hit = false;
-        for (int c : {int(KernelSocketModel::Local), int(KernelSocketModel::Remote),
-                      int(KernelSocketModel::Process), int(KernelSocketModel::State)}) {
-            if (m->index(row, c, parent).data().toString().contains(w, Qt::CaseInsensitive)) {
-                hit = true;
-                break;
-            }
+    sortEverything();
+}
+
+void SocketFilterProxy::fitToModel()
+{
+    const std::size_t n = std::size_t(m_model->slotCount());
+    if (m_keys.size() < n) {
+        m_keys.resize(n);
+        m_accepted.resize(n, 0);
+        m_rowOfSlot.resize(n, -1);
+    }
+}
+
+// One step of the model: the rows it removed leave, those it changed or added are keyed and
+// tested again, sorted among themselves and merged into the kept order (O(rows + changed ×
+// log rows), against a sort of every row).
+void SocketFilterProxy::onSlotsChanged(const KernelSocketModel::SlotChanges &c)
+{
+    Q_EMIT aboutToPublish();
+    fitToModel();
+    std::vector<char> forcedOut(m_keys.size(), 0), dirty(m_keys.size(), 0);
+    if (c.all) {
+        rebuild();
+        publish(forcedOut);
+        return;
+    }
+    for (int slot : c.removed)
+        forcedOut[std::size_t(slot)] = dirty[std::size_t(slot)] = 1;
+    std::vector<int> fresh;
+    for (const std::vector<int> *list : {&c.changed, &c.added}) {
+        for (int slot : *list) {
+            if (m_model->rowOfSlot(slot) < 0 || dirty[std::size_t(slot)] == 2)
+                continue; // gone again, or already taken
+            dirty[std::size_t(slot)] = 2;
+            m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
+            m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
+            fresh.push_back(slot);
         }
-        if (!hit)
-            return false;
     }
-    return true;
+    std::sort(fresh.begin(), fresh.end(), [this](int a, int b) { return less(a, b); });
+    std::vector<int> merged;
+    merged.reserve(m_sorted.size() + fresh.size());
+    auto kept = std::remove_if(m_sorted.begin(), m_sorted.end(),
+                               [&](int slot) { return dirty[std::size_t(slot)] != 0; });
+    auto at = m_sorted.begin();
+    for (int slot : fresh) { // each one's place by binary search: few change in most polls
+        const auto place =
+            std::lower_bound(at, kept, slot, [this](int a, int b) { return less(a, b); });
+        merged.insert(merged.end(), at, place);
+        merged.push_back(slot);
+        at = place;
+    }
+    merged.insert(merged.end(), at, kept);
+    m_sorted = std::move(merged);
+    publish(forcedOut);
 }
 
-void SocketFilterProxy::setSourceModel(QAbstractItemModel *model)
+// The view from m_shown to the accepted rows of m_sorted, in three steps a view takes in
+// O(rows): the rows leaving (moved to the end, then removed there), the rows arriving
+// (inserted at the end), and the final order (a layout change). A row `forcedOut` leaves even if
+// it is to be shown: its slot holds another socket now.
+void SocketFilterProxy::publish(const std::vector<char> &forcedOut)
 {
-    m_kernelModel = qobject_cast<const KernelSocketModel *>(model);
-    QSortFilterProxyModel::setSourceModel(model);
+    std::vector<int> target;
+    target.reserve(m_sorted.size());
+    std::vector<char> inTarget(m_keys.size(), 0);
+    for (int slot : m_sorted) {
+        if (m_accepted[std::size_t(slot)]) {
+            target.push_back(slot);
+            inTarget[std::size_t(slot)] = 1;
+        }
+    }
+    removeLeaving(inTarget, forcedOut);
+    appendArriving(target);
+    reorder(std::move(target));
+    if (!m_shown.empty()) // the times of every row move on with each poll
+        Q_EMIT dataChanged(index(0, 0), index(int(m_shown.size()) - 1, columnCount() - 1));
+    Q_EMIT published();
 }
 
-bool SocketFilterProxy::lessThan(const QModelIndex &a, const QModelIndex &b) const
+void SocketFilterProxy::removeLeaving(const std::vector<char> &inTarget,
+                                      const std::vector<char> &forcedOut)
 {
-    if (m_kernelModel) // a couple of million calls for 100k rows: no cast, no QVariant
-        return m_kernelModel->lessThan(a.row(), b.row(), a.column());
-    const QVariant va = a.data(KernelSocketModel::SortRole),
-                   vb = b.data(KernelSocketModel::SortRole);
-    return QVariant::compare(va, vb) == QPartialOrdering::Less;
+    const auto leaving = [&](int slot) {
+        return !inTarget[std::size_t(slot)] || (!forcedOut.empty() && forcedOut[std::size_t(slot)]);
+    };
+    const auto count = std::count_if(m_shown.begin(), m_shown.end(), leaving);
+    if (count == 0)
+        return;
+    std::vector<int> shown = m_shown;
+    const auto stay =
+        std::stable_partition(shown.begin(), shown.end(), [&](int slot) { return !leaving(slot); });
+    const int first = int(stay - shown.begin());
+    if (shown != m_shown)
+        moveRows(shown); // the leaving rows to the end
+    beginRemoveRows({}, first, int(m_shown.size()) - 1);
+    for (auto it = m_shown.begin() + first; it != m_shown.end(); ++it)
+        m_rowOfSlot[std::size_t(*it)] = -1;
+    m_shown.resize(std::size_t(first));
+    endRemoveRows();
+}
+
+void SocketFilterProxy::appendArriving(const std::vector<int> &target)
+{
+    std::vector<int> arriving;
+    for (int slot : target) {
+        if (m_rowOfSlot[std::size_t(slot)] < 0)
+            arriving.push_back(slot);
+    }
+    if (arriving.empty())
+        return;
+    const int at = int(m_shown.size());
+    beginInsertRows({}, at, at + int(arriving.size()) - 1);
+    for (int slot : arriving) {
+        m_rowOfSlot[std::size_t(slot)] = int(m_shown.size());
+        m_shown.push_back(slot);
+    }
+    endInsertRows();
+}
+
+void SocketFilterProxy::reorder(std::vector<int> target)
+{
+    if (target != m_shown)
+        moveRows(std::move(target));
+}
+
+// A layout change from m_shown to `shown` (the same rows): persistent indexes — the
+// selection, the current row — follow their sockets.
+void SocketFilterProxy::moveRows(std::vector<int> shown)
+{
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList from = persistentIndexList();
+    std::vector<int> slotOf;
+    slotOf.reserve(std::size_t(from.size()));
+    for (const QModelIndex &i : from)
+        slotOf.push_back(m_shown[std::size_t(i.row())]);
+    m_shown = std::move(shown);
+    for (std::size_t row = 0; row < m_shown.size(); ++row)
+        m_rowOfSlot[std::size_t(m_shown[row])] = int(row);
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (qsizetype i = 0; i < from.size(); ++i)
+        to << index(m_rowOfSlot[std::size_t(slotOf[std::size_t(i)])], from[i].column());
+    changePersistentIndexList(from, to);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+std::optional<int> SocketFilterProxy::rowOfKey(quint64 key) const
+{
+    const std::optional<int> row = m_model ? m_model->rowOf(key) : std::nullopt;
+    if (!row)
+        return std::nullopt;
+    const int shown = m_rowOfSlot[std::size_t(m_model->slotsInRowOrder()[std::size_t(*row)])];
+    return shown < 0 ? std::nullopt : std::optional(shown);
+}
+
+QModelIndex SocketFilterProxy::index(int row, int column, const QModelIndex &parent) const
+{
+    if (parent.isValid() || row < 0 || row >= int(m_shown.size()) || column < 0
+        || column >= columnCount())
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex SocketFilterProxy::sibling(int row, int column, const QModelIndex &) const
+{
+    return index(row, column);
+}
+
+int SocketFilterProxy::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_shown.size());
+}
+
+int SocketFilterProxy::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : KernelSocketModel::ColumnCount;
+}
+
+bool SocketFilterProxy::hasChildren(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_shown.empty();
+}
+
+QModelIndex SocketFilterProxy::mapToSource(const QModelIndex &proxyIndex) const
+{
+    if (!m_model || !proxyIndex.isValid() || proxyIndex.row() >= int(m_shown.size()))
+        return {};
+    const int row = m_model->rowOfSlot(m_shown[std::size_t(proxyIndex.row())]);
+    return row < 0 ? QModelIndex() : m_model->index(row, proxyIndex.column());
+}
+
+QModelIndex SocketFilterProxy::mapFromSource(const QModelIndex &sourceIndex) const
+{
+    if (!m_model || !sourceIndex.isValid()
+        || sourceIndex.row() >= int(m_model->slotsInRowOrder().size()))
+        return {};
+    const int slot = m_model->slotsInRowOrder()[std::size_t(sourceIndex.row())];
+    const int row = std::size_t(slot) < m_rowOfSlot.size() ? m_rowOfSlot[std::size_t(slot)] : -1;
+    return row < 0 ? QModelIndex() : index(row, sourceIndex.column());
+}
+
+QVariant SocketFilterProxy::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o == Qt::Vertical)
+        return role == Qt::DisplayRole ? QVariant(section + 1) : QVariant();
+    return m_model ? m_model->headerData(section, o, role) : QVariant();
 }
 
 } // namespace tcpscope

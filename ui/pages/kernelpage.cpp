@@ -78,96 +78,6 @@ KernelPage::~KernelPage()
         m_poller->stop();
 }
 
-QWidget *KernelPage::createTablePane()
-{
-    m_table = new QTableView;
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(KernelSocketModel::State, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionsMovable(true);
-    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->setWordWrap(false);
-    const int charW = fontMetrics().averageCharWidth();
-    const int widths[] = {6, 22, 22, 17, 22, 9, 9, 7, 7, 15, 7};
-    for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
-        m_table->setColumnWidth(c, widths[c] * charW + 12);
-    connect(m_table, &QWidget::customContextMenuRequested, this, &KernelPage::showContextMenu);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &KernelPage::showHistoryOfSelection);
-    keepSelectionAcrossResets();
-
-    auto *pane = new QWidget;
-    auto *layout = new QVBoxLayout(pane);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    layout->addWidget(createFilterBar());
-    layout->addWidget(m_table);
-    return pane;
-}
-
-// A burst of changes reaches the table as one reset: the selected socket and the one at the
-// top of the view are the same after it.
-void KernelPage::keepSelectionAcrossResets()
-{
-    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
-        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-        m_keptSelection =
-            rows.isEmpty()
-                ? std::nullopt
-                : std::optional(rows.first().data(KernelSocketModel::KeyRole).toULongLong());
-        const QModelIndex top = m_table->indexAt(QPoint(0, 0));
-        m_keptTop = top.isValid()
-                        ? std::optional(top.data(KernelSocketModel::KeyRole).toULongLong())
-                        : std::nullopt;
-    });
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        const auto proxyRow = [this](std::optional<quint64> key) {
-            const std::optional<int> row = key ? m_model->rowOf(*key) : std::nullopt;
-            return row ? m_proxy->mapFromSource(m_model->index(*row, 0)) : QModelIndex();
-        };
-        if (const QModelIndex top = proxyRow(m_keptTop); top.isValid())
-            m_table->scrollTo(top, QAbstractItemView::PositionAtTop);
-        if (const QModelIndex selected = proxyRow(m_keptSelection); selected.isValid())
-            m_table->selectionModel()->select(selected, QItemSelectionModel::ClearAndSelect
-                                                            | QItemSelectionModel::Rows);
-    });
-}
-
-QWidget *KernelPage::createFilterBar()
-{
-    auto *bar = new QWidget;
-    auto *h = new QHBoxLayout(bar);
-    h->setContentsMargins(0, 0, 0, 0);
-    m_filter = new QLineEdit;
-    m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_proxy->setText(text);
-        Q_EMIT statusChanged(m_status + shownText());
-    });
-    m_stateFilter = new QComboBox;
-    m_stateFilter->addItem(QString(), -1);
-    for (int i = 0; i < kTcpStateCount; ++i) {
-        QPixmap swatch(12, 12);
-        swatch.fill(stateColor(stateAt(i)));
-        m_stateFilter->addItem(QIcon(swatch), rfcName(stateAt(i)), i);
-    }
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this] {
-        const int s = m_stateFilter->currentData().toInt();
-        m_proxy->setStates(s < 0 ? QList<TcpState>{} : QList<TcpState>{stateAt(s)});
-        Q_EMIT statusChanged(m_status + shownText());
-    });
-    m_showLabel = new QLabel;
-    h->addWidget(m_showLabel);
-    h->addWidget(m_stateFilter);
-    h->addWidget(m_filter, 1);
-    return bar;
-}
-
 void KernelPage::createToolBar()
 {
     m_toolbar = new QToolBar;
@@ -261,14 +171,6 @@ void KernelPage::showPicture(const KernelPollBatch &batch)
     for (const Transition &t : batch.transitions)
         m_views->diagram->addTransition(t.from, t.to, false, t.firstSeen, t.connection);
     showHistoryOfSelection();
-}
-
-// " · 12 shown by the filter", when a filter hides rows.
-QString KernelPage::shownText() const
-{
-    const int shown = m_proxy->rowCount(), all = m_model->rowCount();
-    return shown == all ? QString()
-                        : tr(" · %1 of %2 rows shown by the filter").arg(shown).arg(all);
 }
 
 QString KernelPage::pollText(const KernelPollBatch &batch) const
@@ -372,10 +274,6 @@ int KernelPage::interval() const { return m_interval->value(); }
 
 void KernelPage::setInterval(int ms) { m_interval->setValue(ms); }
 
-void KernelPage::setFilterText(const QString &text) { m_filter->setText(text); }
-
-void KernelPage::showAllStates() { m_stateFilter->setCurrentIndex(0); }
-
 void KernelPage::mergePacketsOf(LiveCapturePage *capture)
 {
     // (The model is the context: these connections go with it when the page closes.)
@@ -408,106 +306,6 @@ ExportTarget KernelPage::exportTarget() const
     return t;
 }
 
-void KernelPage::showHistoryOfSelection()
-{
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty()) {
-        if (m_followedKey) {
-            m_followedKey.reset();
-            m_views->diagram->setFollowed(std::nullopt);
-        }
-        fillHistory({});
-        return;
-    }
-    const quint64 key = rows.first().data(KernelSocketModel::KeyRole).toULongLong();
-    const std::vector<Transition> history = m_store.history(key);
-    const std::optional<SocketSituation> situation = m_model->situation(key);
-    if (situation && (m_followedKey != key || m_views->teaching->topic().startsWith(u"socket:")))
-        m_views->teaching->showSocket(*situation); // a new selection, or the same one updated
-    followOnDiagram(key, history, situation ? &*situation : nullptr);
-    m_followedKey = key;
-    fillHistory(history);
-}
-
-void KernelPage::followOnDiagram(quint64 key, const std::vector<Transition> &history,
-                                 const SocketSituation *situation)
-{
-    if (!m_views->follow->isChecked()) {
-        m_views->diagram->setFollowed(std::nullopt);
-        return;
-    }
-    std::vector<int> path;
-    for (const Transition &t : history) {
-        for (int e : diagramPath(t.from, t.to, false, t.firstSeen))
-            path.push_back(e);
-    }
-    m_views->diagram->setFollowed(
-        key, std::move(path), situation ? QList<TcpState>{situation->state} : QList<TcpState>{});
-}
-
-void KernelPage::fillHistory(const std::vector<Transition> &history)
-{
-    m_history->clear();
-    for (const Transition &t : history) {
-        auto *item = new QTreeWidgetItem(m_history);
-        item->setText(0, QDateTime::fromMSecsSinceEpoch(qint64(t.time * 1000))
-                             .toString(QStringLiteral("HH:mm:ss.zzz")));
-        item->setText(1, t.firstSeen ? tr("(appeared)") : rfcName(t.from));
-        item->setText(2, rfcName(t.to));
-        item->setText(3, tr("poll, ≤ %1 s").arg(t.time - t.earliest, 0, 'f', 2));
-        item->setToolTip(3, tr("Seen by polling the kernel's table: the change happened within the "
-                               "%1 s before this poll")
-                                .arg(t.time - t.earliest, 0, 'f', 2));
-        QPixmap swatch(10, 10);
-        swatch.fill(stateColor(t.to));
-        item->setIcon(2, QIcon(swatch));
-    }
-    if (!m_table->selectionModel()->selectedRows().isEmpty() && history.empty()) {
-        auto *item = new QTreeWidgetItem(m_history);
-        item->setText(0, tr("no change seen yet"));
-        item->setDisabled(true);
-    }
-}
-
-void KernelPage::copySelectedRows()
-{
-    QStringList lines;
-    for (const QModelIndex &r : m_table->selectionModel()->selectedRows()) {
-        QStringList cells;
-        for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
-            cells << m_proxy->index(r.row(), c).data().toString();
-        lines << cells.join(u'\t');
-    }
-    QGuiApplication::clipboard()->setText(lines.join(u'\n'));
-}
-
-void KernelPage::showContextMenu(const QPoint &pos)
-{
-    QMenu menu(this);
-    fillContextMenu(&menu, m_table->indexAt(pos));
-    menu.exec(m_table->viewport()->mapToGlobal(pos));
-}
-
-void KernelPage::fillContextMenu(QMenu *menu, const QModelIndex &at)
-{
-    menu->addAction(tr("Copy row(s)"), this, &KernelPage::copySelectedRows);
-    if (at.isValid()) {
-        const QList<qint64> pids = m_model->ownerPids(m_proxy->mapToSource(at).row());
-        const QString remote =
-            m_proxy->index(at.row(), KernelSocketModel::Remote).data().toString();
-        const int state = at.data(KernelSocketModel::StateRole).toInt();
-        const QString host = remote.left(remote.lastIndexOf(u':'));
-        if (!pids.isEmpty()) // by pid: not every process of the same name
-            menu->addAction(tr("Filter to this process"), this, [this, pid = pids.first()] {
-                m_filter->setText(QStringLiteral("pid:%1").arg(pid));
-            });
-        menu->addAction(tr("Filter to this remote host"), this,
-                        [this, host] { m_filter->setText(host); });
-        menu->addAction(tr("Filter to %1").arg(rfcName(stateAt(state))), this,
-                        [this, state] { m_stateFilter->setCurrentIndex(state + 1); });
-    }
-}
-
 void KernelPage::saveSettings() const
 {
     QSettings s;
@@ -524,7 +322,7 @@ void KernelPage::restoreSettings()
     if (s.contains(QStringLiteral("table/header")))
         m_table->horizontalHeader()->restoreState(
             s.value(QStringLiteral("table/header")).toByteArray());
-    m_filter->setText(s.value(QStringLiteral("filter/text")).toString());
+    setFilterText(s.value(QStringLiteral("filter/text")).toString());
     m_stateFilter->setCurrentIndex(s.value(QStringLiteral("filter/state"), 0).toInt());
     m_interval->setValue(s.value(QStringLiteral("poll/intervalMs"), 1000).toInt());
     m_window->setCurrentIndex(s.value(QStringLiteral("chart/window"), 1).toInt());

@@ -9,6 +9,7 @@
 #include "kernel/kerneltimeline.h"
 #include "pages/sourcepage.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <optional>
@@ -61,6 +62,7 @@ public:
     // The poll interval (ms), as in the toolbar.
     int interval() const;
     void setInterval(int ms);
+    // The free-text filter, applied at once (what typing does after a pause).
     void setFilterText(const QString &text);
     void showAllStates(); // the state filter back to all
     // Where a live capture sees the same connection as the table, the row shows both views.
@@ -94,7 +96,8 @@ protected:
 private:
     QWidget *createTablePane();
     QWidget *createFilterBar();
-    void keepSelectionAcrossResets();
+    void keepViewAcrossUpdates();
+    void applyFilterText();
     void createToolBar();
     void retranslate();
     void showPicture(const KernelPollBatch &batch);
@@ -131,8 +134,12 @@ private:
     QLabel *m_windowLabel = nullptr;
     QComboBox *m_window = nullptr;
 
-    std::optional<quint64> m_followedKey;              // the selected socket
-    std::optional<quint64> m_keptSelection, m_keptTop; // across a model reset
+    std::optional<quint64> m_followedKey; // the selected socket
+    std::optional<quint64> m_keptTop;     // the socket at the top of the view, across an update
+    int m_keptTopRow = -1;
+    class QTimer *m_filterPause = nullptr; // a pause in the typing
+    QElapsedTimer m_filterApplied;         // when the filter last changed
+    static constexpr int kFilterPauseMs = 150;
     bool m_paused = false;
     bool m_pendingBatch = false; // a poll arrived while paused
     bool m_sessionShown = false;

@@ -1,0 +1,132 @@
+// KernelPage: the table and its filter bar — the sorted, filtered view over the model, kept on
+// the same sockets (selection, top row) across every poll, and the filter applied as typed.
+#include "pages/kernelpage.h"
+
+#include "models/kernelsocketmodel.h"
+#include "models/socketfilterproxy.h"
+#include "statepalette.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace tcpscope {
+
+QWidget *KernelPage::createTablePane()
+{
+    m_table = new QTableView;
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(KernelSocketModel::State, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->setWordWrap(false);
+    const int charW = fontMetrics().averageCharWidth();
+    const int widths[] = {6, 22, 22, 17, 22, 9, 9, 7, 7, 15, 7};
+    for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
+        m_table->setColumnWidth(c, widths[c] * charW + 12);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &KernelPage::showContextMenu);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &KernelPage::showHistoryOfSelection);
+    keepViewAcrossUpdates();
+
+    auto *pane = new QWidget;
+    auto *layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(createFilterBar());
+    layout->addWidget(m_table);
+    return pane;
+}
+
+// Every poll's changes reach the table as rows moved, removed and inserted at the end, which
+// keep the selection; the socket at the top of the view stays there too.
+void KernelPage::keepViewAcrossUpdates()
+{
+    connect(m_proxy, &SocketFilterProxy::aboutToPublish, this, [this] {
+        const QModelIndex top = m_table->indexAt(QPoint(0, 0));
+        m_keptTopRow = top.row();
+        m_keptTop = top.isValid() ? std::optional(m_proxy->keyAt(top.row())) : std::nullopt;
+    });
+    connect(m_proxy, &SocketFilterProxy::published, this, [this] {
+        const std::optional<int> row = m_keptTop ? m_proxy->rowOfKey(*m_keptTop) : std::nullopt;
+        if (!row || *row == m_keptTopRow)
+            return;
+        m_table->doItemsLayout(); // the scroll range for the rows just inserted, now
+        m_table->scrollTo(m_proxy->index(*row, 0), QAbstractItemView::PositionAtTop);
+    });
+}
+
+QWidget *KernelPage::createFilterBar()
+{
+    auto *bar = new QWidget;
+    auto *h = new QHBoxLayout(bar);
+    h->setContentsMargins(0, 0, 0, 0);
+    m_filter = new QLineEdit;
+    m_filter->setClearButtonEnabled(true);
+    // Typing: a keystroke filters at once, unless the last one did less than kFilterPauseMs
+    // ago; then the filter waits for a pause in the typing.
+    m_filterPause = new QTimer(this);
+    m_filterPause->setSingleShot(true);
+    m_filterPause->setInterval(kFilterPauseMs);
+    connect(m_filterPause, &QTimer::timeout, this, &KernelPage::applyFilterText);
+    connect(m_filter, &QLineEdit::textChanged, this, [this] {
+        if (m_filterApplied.isValid() && m_filterApplied.elapsed() < kFilterPauseMs)
+            m_filterPause->start();
+        else
+            applyFilterText();
+    });
+    m_stateFilter = new QComboBox;
+    m_stateFilter->addItem(QString(), -1);
+    for (int i = 0; i < kTcpStateCount; ++i) {
+        QPixmap swatch(12, 12);
+        swatch.fill(stateColor(stateAt(i)));
+        m_stateFilter->addItem(QIcon(swatch), rfcName(stateAt(i)), i);
+    }
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this] {
+        const int s = m_stateFilter->currentData().toInt();
+        m_proxy->setStates(s < 0 ? QList<TcpState>{} : QList<TcpState>{stateAt(s)});
+        Q_EMIT statusChanged(m_status + shownText());
+    });
+    m_showLabel = new QLabel;
+    h->addWidget(m_showLabel);
+    h->addWidget(m_stateFilter);
+    h->addWidget(m_filter, 1);
+    return bar;
+}
+
+// " · 12 shown by the filter", when a filter hides rows.
+QString KernelPage::shownText() const
+{
+    const int shown = m_proxy->rowCount(), all = m_model->rowCount();
+    return shown == all ? QString()
+                        : tr(" · %1 of %2 rows shown by the filter").arg(shown).arg(all);
+}
+
+void KernelPage::applyFilterText()
+{
+    m_filterPause->stop();
+    m_proxy->setText(m_filter->text());
+    m_filterApplied.start();
+    Q_EMIT statusChanged(m_status + shownText());
+}
+
+void KernelPage::setFilterText(const QString &text)
+{
+    m_filter->setText(text);
+    applyFilterText();
+}
+
+void KernelPage::showAllStates() { m_stateFilter->setCurrentIndex(0); }
+
+} // namespace tcpscope
