@@ -27,11 +27,12 @@
 namespace {
 
 const char *const kExportHelp =
-    "usage: tcpscope [FILE...]\n"
+    "usage: tcpscope [--allow-special-files] [FILE...]\n"
     "       tcpscope --export KIND=PATH [--export KIND=PATH...] [--from CAPTURE]\n"
     "                [--connection N|KEY|LOCAL-REMOTE] [--at TIME]\n"
     "                [--scale 1|2|3] [--size WxH | --width W --height H] [--page a4|letter]\n"
     "                [--screen-style] [--no-caption] [--caption TEXT] [--language en|zh]\n"
+    "                [--allow-special-files]\n"
     "Pictures (.png, .svg or .pdf by PATH's extension): diagram, chart, table, history, window.\n"
     "Data (.csv or .json): connections, transitions, selected-transitions, counts.\n"
     "Without --from, the views show the kernel's socket table now (one poll).\n"
@@ -41,7 +42,9 @@ const char *const kExportHelp =
     "--at shows a capture as it was at TIME: seconds after its first connection's first\n"
     "  packet (1.5), or an ISO-8601 time (2026-11-24T11:02:28.379Z; UTC without a zone).\n"
     "--size (or --width/--height) is the logical size of the diagram, chart and window\n"
-    "  pictures before --scale; tables are as large as their text. --page: a table's PDF pages.\n";
+    "  pictures before --scale; tables are as large as their text. --page: a table's PDF pages.\n"
+    "--allow-special-files reads a FILE or CAPTURE that is a named pipe or a device (refused\n"
+    "  otherwise: one no one writes to would wait forever).\n";
 
 // The offscreen platform says this of every window shown; it means nothing for an export.
 QtMessageHandler g_previousHandler = nullptr;
@@ -193,6 +196,7 @@ int runHeadless(const QStringList &args)
 {
     std::vector<ExportRequest> exports;
     QString from, language = QStringLiteral("en"), connection, at;
+    bool allowSpecial = false;
     tcpscope::PictureOptions options;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -223,6 +227,8 @@ int runHeadless(const QStringList &args)
                                      picture ? u"a picture"_qs : u"data"_qs, dotted.join(u", ")));
             }
             exports.push_back({kind, path});
+        } else if (a == u"--allow-special-files") {
+            allowSpecial = true;
         } else if (a == u"--connection" && hasValue) {
             connection = args[++i];
         } else if (a == u"--at" && hasValue) {
@@ -290,7 +296,7 @@ int runHeadless(const QStringList &args)
     tcpscope::CapturePage *capture = nullptr;
     if (!from.isEmpty()) {
         QString error;
-        capture = window.openCaptureNow(from, &error);
+        capture = window.openCaptureNow(from, &error, allowSpecial);
         if (!capture && !window.showingSession())
             return fail(1, error);
     } else {
@@ -379,9 +385,11 @@ int main(int argc, char *argv[])
     tcpscope::MainWindow window;
     window.show();
     // `tcpscope capture.pcapng ...`: each file opens in a tab of its own.
-    for (const QString &arg : QApplication::arguments().mid(1)) {
+    const QStringList args = QApplication::arguments().mid(1);
+    const bool allowSpecial = args.contains(u"--allow-special-files"_qs);
+    for (const QString &arg : args) {
         if (!arg.startsWith(u'-'))
-            window.openCapture(arg);
+            window.openCapture(arg, allowSpecial);
     }
     return app.exec();
 }
