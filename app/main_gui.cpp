@@ -294,14 +294,20 @@ int runHeadless(const QStringList &args)
     window.resize(1440, 900);
     window.show();
     tcpscope::CapturePage *capture = nullptr;
+    QString damage; // read only in part: exported, then said, and exit 1 (as tcpscope-cli)
     if (!from.isEmpty()) {
-        QString error;
-        capture = window.openCaptureNow(from, &error, allowSpecial);
+        capture = window.openCaptureNow(from, &damage, allowSpecial);
         if (!capture && !window.showingSession())
-            return fail(1, error);
+            return fail(1, damage);
     } else {
-        tcpscope::KernelTable table;
-        window.kernelPage()->applyBatch(tcpscope::pollBatch(table));
+        tcpscope::KernelTableOptions kernel;
+        if (const QByteArray root = qgetenv("TCPSCOPE_PROC_ROOT"); !root.isEmpty())
+            kernel.procRoot = QString::fromLocal8Bit(root); // tests: a /proc without net/tcp
+        tcpscope::KernelTable table(kernel);
+        tcpscope::KernelPollBatch batch = tcpscope::pollBatch(table);
+        if (batch.source == tcpscope::TableSource::None) // nothing to draw: no empty picture
+            return fail(1, batch.notice);
+        window.kernelPage()->applyBatch(std::move(batch));
     }
     QApplication::processEvents();
     if (atNs) {
@@ -333,6 +339,8 @@ int runHeadless(const QStringList &args)
         if (!ok)
             return fail(1, error);
     }
+    if (!damage.isEmpty())
+        return fail(1, damage + QStringLiteral(" (what was read is exported)"));
     return 0;
 }
 

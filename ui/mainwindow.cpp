@@ -400,11 +400,18 @@ CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error, boo
     if (o.session)
         loadSession(*o.session, path);
     if (!o.packets.tracker || (o.session && o.packets.packets == 0)) {
-        *error = o.session                  ? QString()
+        *error = o.session ? o.sessionError // empty, or what of the timeline was left out
                  : o.sessionError.isEmpty() ? o.packets.error
                                             : o.sessionError;
         return nullptr;
     }
+    // Read in part (cut off, or a damaged timeline): shown, and the reason said.
+    QStringList damage;
+    for (const QString &e : {o.packets.error, o.sessionError}) {
+        if (!e.isEmpty())
+            damage << e;
+    }
+    *error = damage.join(QStringLiteral("; "));
     return addCapturePage(std::move(o.packets));
 }
 

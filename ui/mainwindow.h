@@ -47,7 +47,9 @@ public:
     ExportTarget exportTarget() const;
     // Reads a capture (or a saved session) now and shows it (headless exports); nullptr and
     // the reason when it cannot be read (nullptr and no reason: a session without packets,
-    // shown in the kernel tab). A FIFO or a device is refused unless allowSpecialFiles.
+    // shown in the kernel tab). A file read only in part (cut off, a damaged session
+    // timeline) is shown and `error` says what is missing. A FIFO or a device is refused
+    // unless allowSpecialFiles.
     CapturePage *openCaptureNow(const QString &path, QString *error,
                                 bool allowSpecialFiles = false);
     // The session: the kernel table's timeline (chart, transitions, last table) and the
