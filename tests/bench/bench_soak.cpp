@@ -98,9 +98,7 @@ int main(int argc, char *argv[])
         worst = 0;
     });
     report.start(10000);
-    QTimer::singleShot(int(minutes * 60'000), [&] {
-        if (live)
-            live->stop();
+    const auto summary = [&] {
         const std::size_t half = samples.size() / 2;
         double lo = 1e18, hi = 0, stall = 0;
         for (std::size_t i = half; i < samples.size(); ++i) {
@@ -118,7 +116,14 @@ int main(int argc, char *argv[])
                     live ? qPrintable(last.dropReport) : "",
                     live ? qPrintable(u" "_qs + live->message()) : "");
         std::fflush(stdout);
-        QTimer::singleShot(3000, &app, &QApplication::quit);
+        QTimer::singleShot(1000, &app, &QApplication::quit);
+    };
+    QTimer::singleShot(int(minutes * 60'000), [&] {
+        if (!live)
+            return summary();
+        // The final delta carries the helper's last drop report.
+        QObject::connect(live, &tcpscope::LiveCapturePage::stopped, summary);
+        live->stop();
     });
     return app.exec();
 }
