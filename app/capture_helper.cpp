@@ -138,10 +138,12 @@ int activationFailed(pcap_t *p, int act, const std::string &iface)
             self[n] = '\0';
         std::fprintf(stderr,
                      "tcpscope-capture: no permission to capture on %s (%s).\n"
-                     "  Grant it once, as root:  setcap cap_net_raw,cap_net_admin=eip %s\n"
-                     "  (or run tcpscope-capture as root). Everything else in tcpscope "
-                     "works without it.\n",
-                     iface.c_str(), why, self);
+                     "  Grant it once, as root, to the members of a tcpscope group only:\n"
+                     "    groupadd --system tcpscope; chown root:tcpscope %s && chmod 0750 %s &&\n"
+                     "    setcap cap_net_raw,cap_net_admin+ep %s\n"
+                     "  then usermod -aG tcpscope USER (README: the capture helper). Everything "
+                     "else in tcpscope works without it.\n",
+                     iface.c_str(), why, self, self, self);
         return kNoPermission;
     }
     if (act == PCAP_ERROR_NO_SUCH_DEVICE) {

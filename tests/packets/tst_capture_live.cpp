@@ -100,7 +100,7 @@ void TestCaptureLive::withoutPrivilegeSaysHowToGrantIt()
     QCOMPARE(helper.exitCode(), 3);
     const QString err = QString::fromLocal8Bit(helper.readAllStandardError());
     QVERIFY2(err.contains(u"no permission to capture on lo"), qPrintable(err));
-    QVERIFY2(err.contains(u"setcap cap_net_raw,cap_net_admin=eip"), qPrintable(err));
+    QVERIFY2(err.contains(u"setcap cap_net_raw,cap_net_admin+ep"), qPrintable(err));
 
     // tcpscope-cli passes the message on and fails with it; nothing else breaks.
     QStringList cliCommand{kCli,
@@ -116,7 +116,7 @@ void TestCaptureLive::withoutPrivilegeSaysHowToGrantIt()
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitCode(), 3);
     QVERIFY(QString::fromLocal8Bit(cli.readAllStandardError())
-                .contains(u"setcap cap_net_raw,cap_net_admin=eip"));
+                .contains(u"setcap cap_net_raw,cap_net_admin+ep"));
 }
 
 void TestCaptureLive::vanishedInterfaceIsReported()
