@@ -160,10 +160,11 @@ void noPermission(const std::string &iface, const char *why)
                    stderr);
     else
         std::fprintf(stderr,
-                     "  Grant it once, as root:  setcap cap_net_raw,cap_net_admin=eip %s\n"
-                     "  (or run tcpscope-capture as root; README: Install, for a group-only "
-                     "helper).\n",
-                     self);
+                     "  Grant it once, as root, to the members of a tcpscope group only:\n"
+                     "    groupadd --system tcpscope; chown root:tcpscope %s && chmod 0750 %s &&\n"
+                     "    setcap cap_net_raw,cap_net_admin+ep %s\n"
+                     "  then usermod -aG tcpscope USER (README: the capture helper).\n",
+                     self, self, self);
     std::fputs("  Everything else in tcpscope works without it.\n", stderr);
 }
 

@@ -25,9 +25,12 @@ int runExport(const QStringList &args)
 {
     QString what, file, output, format;
     std::optional<std::uint32_t> connection;
+    bool allowSpecial = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
-        if (a == u"--format" && i + 1 < args.size()) {
+        if (a == u"--allow-special-files") {
+            allowSpecial = true;
+        } else if (a == u"--format" && i + 1 < args.size()) {
             format = args[++i];
             if (format != u"csv" && format != u"json")
                 return usageError(QStringLiteral("--format takes csv or json"));
@@ -58,6 +61,7 @@ int runExport(const QStringList &args)
         format = output.endsWith(u".json", Qt::CaseInsensitive) ? u"json"_qs : u"csv"_qs;
 
     CaptureReader reader;
+    reader.setAllowSpecialFiles(allowSpecial);
     QString error;
     if (!reader.open(file, &error)) {
         std::fprintf(stderr, "tcpscope-cli export: %s\n", qPrintable(error));

@@ -32,9 +32,12 @@ int runSummarize(const QStringList &args)
     bool json = true;
     double timeWaitSeconds = 60;
     QString file;
+    bool allowSpecial = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
-        if (a == u"--format" && i + 1 < args.size()) {
+        if (a == u"--allow-special-files") {
+            allowSpecial = true;
+        } else if (a == u"--format" && i + 1 < args.size()) {
             const QString v = args[++i];
             if (v != u"json" && v != u"text")
                 return usageError("summarize", QStringLiteral("--format takes json or text"));
@@ -58,6 +61,7 @@ int runSummarize(const QStringList &args)
                           QStringLiteral("name a capture file, or - for standard input"));
 
     CaptureReader reader;
+    reader.setAllowSpecialFiles(allowSpecial);
     QString error;
     if (!reader.open(file, &error)) {
         std::fprintf(stderr, "tcpscope-cli summarize: %s\n", qPrintable(error));
@@ -169,6 +173,8 @@ bool printTransitionsLive(const CaptureOptions &o, CaptureHelper &proc, CaptureR
     proc.stopAfter(o.duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends
     const bool clean = reader.read(tracker, error);
     printNew();
+    if (!reader.saveError().isEmpty())
+        proc.stop(); // -w could not be written: capturing on would lose packets unsaid
     return clean;
 }
 
@@ -181,6 +187,11 @@ int reportCaptureEnd(CaptureHelper &proc, const CaptureReader &reader, bool clea
     if (!stats.isEmpty())
         std::fprintf(stderr, "tcpscope-cli capture: %llu packets, %s\n",
                      (unsigned long long)reader.stats().packets, qPrintable(stats));
+    if (!reader.saveError().isEmpty()) {
+        std::fprintf(stderr, "tcpscope-cli capture: %s; the capture was stopped\n",
+                     qPrintable(reader.saveError()));
+        return 1;
+    }
     const QString why = proc.errorText().trimmed();
     if (code != 0 && !why.isEmpty()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(why));

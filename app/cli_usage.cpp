@@ -42,15 +42,17 @@ constexpr CommandUsage kCommands[] = {
      "      --watch prints whenever the findings change. Thresholds: see the README\n"
      "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
      "      when nothing is at warning level, 1 when something is.\n"},
-    {"summarize", "  summarize FILE [--format json|text] [--time-wait SECONDS]\n"
-                  "      every connection of a pcap/pcapng file (- for standard input) with both\n"
-                  "      endpoints' states and their full history.\n"},
+    {"summarize",
+     "  summarize FILE [--format json|text] [--time-wait SECONDS] [--allow-special-files]\n"
+     "      every connection of a pcap/pcapng file (- for standard input) with both\n"
+     "      endpoints' states and their full history. A named pipe or a device is read\n"
+     "      only with --allow-special-files (one no one writes to would wait forever).\n"},
     {"capture",
      "  capture -i IFACE [-f FILTER] [-w FILE] [--duration SECONDS] [--format text|json]\n"
      "      a live capture: each transition as it happens; -w also saves the packets,\n"
      "      --duration stops after that many seconds (else Ctrl-C).\n"},
     {"export", "  export connections|transitions|counts FILE [--format csv|json] [-o OUT]\n"
-               "         [--connection N]\n"
+               "         [--connection N] [--allow-special-files]\n"
                "      a capture's connections, their transitions (all, or connection N's), or the\n"
                "      count of endpoints per state over time, as CSV (header row, ISO-8601 UTC\n"
                "      times, RFC 4180 quoting) or JSON; the format follows OUT's extension.\n"},

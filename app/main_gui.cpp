@@ -27,11 +27,12 @@
 namespace {
 
 const char *const kExportHelp =
-    "usage: tcpscope [FILE...]\n"
+    "usage: tcpscope [--allow-special-files] [FILE...]\n"
     "       tcpscope --export KIND=PATH [--export KIND=PATH...] [--from CAPTURE]\n"
     "                [--connection N|KEY|LOCAL-REMOTE] [--at TIME]\n"
     "                [--scale 1|2|3] [--size WxH | --width W --height H] [--page a4|letter]\n"
     "                [--screen-style] [--no-caption] [--caption TEXT] [--language en|zh]\n"
+    "                [--allow-special-files]\n"
     "Pictures (.png, .svg or .pdf by PATH's extension): diagram, chart, table, history, window.\n"
     "Data (.csv or .json): connections, transitions, selected-transitions, counts.\n"
     "Without --from, the views show the kernel's socket table now (one poll).\n"
@@ -41,7 +42,9 @@ const char *const kExportHelp =
     "--at shows a capture as it was at TIME: seconds after its first connection's first\n"
     "  packet (1.5), or an ISO-8601 time (2026-11-24T11:02:28.379Z; UTC without a zone).\n"
     "--size (or --width/--height) is the logical size of the diagram, chart and window\n"
-    "  pictures before --scale; tables are as large as their text. --page: a table's PDF pages.\n";
+    "  pictures before --scale; tables are as large as their text. --page: a table's PDF pages.\n"
+    "--allow-special-files reads a FILE or CAPTURE that is a named pipe or a device (refused\n"
+    "  otherwise: one no one writes to would wait forever).\n";
 
 // The offscreen platform says this of every window shown; it means nothing for an export.
 QtMessageHandler g_previousHandler = nullptr;
@@ -193,6 +196,7 @@ int runHeadless(const QStringList &args)
 {
     std::vector<ExportRequest> exports;
     QString from, language = QStringLiteral("en"), connection, at;
+    bool allowSpecial = false;
     tcpscope::PictureOptions options;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -223,6 +227,8 @@ int runHeadless(const QStringList &args)
                                      picture ? u"a picture"_qs : u"data"_qs, dotted.join(u", ")));
             }
             exports.push_back({kind, path});
+        } else if (a == u"--allow-special-files") {
+            allowSpecial = true;
         } else if (a == u"--connection" && hasValue) {
             connection = args[++i];
         } else if (a == u"--at" && hasValue) {
@@ -288,14 +294,20 @@ int runHeadless(const QStringList &args)
     window.resize(1440, 900);
     window.show();
     tcpscope::CapturePage *capture = nullptr;
+    QString damage; // read only in part: exported, then said, and exit 1 (as tcpscope-cli)
     if (!from.isEmpty()) {
-        QString error;
-        capture = window.openCaptureNow(from, &error);
+        capture = window.openCaptureNow(from, &damage, allowSpecial);
         if (!capture && !window.showingSession())
-            return fail(1, error);
+            return fail(1, damage);
     } else {
-        tcpscope::KernelTable table;
-        window.kernelPage()->applyBatch(tcpscope::pollBatch(table));
+        tcpscope::KernelTableOptions kernel;
+        if (const QByteArray root = qgetenv("TCPSCOPE_PROC_ROOT"); !root.isEmpty())
+            kernel.procRoot = QString::fromLocal8Bit(root); // tests: a /proc without net/tcp
+        tcpscope::KernelTable table(kernel);
+        tcpscope::KernelPollBatch batch = tcpscope::pollBatch(table);
+        if (batch.source == tcpscope::TableSource::None) // nothing to draw: no empty picture
+            return fail(1, batch.notice);
+        window.kernelPage()->applyBatch(std::move(batch));
     }
     QApplication::processEvents();
     if (atNs) {
@@ -327,6 +339,8 @@ int runHeadless(const QStringList &args)
         if (!ok)
             return fail(1, error);
     }
+    if (!damage.isEmpty())
+        return fail(1, damage + QStringLiteral(" (what was read is exported)"));
     return 0;
 }
 
@@ -380,9 +394,11 @@ int main(int argc, char *argv[])
     window.show();
     window.showGettingStartedAtStart();
     // `tcpscope capture.pcapng ...`: each file opens in a tab of its own.
-    for (const QString &arg : QApplication::arguments().mid(1)) {
+    const QStringList args = QApplication::arguments().mid(1);
+    const bool allowSpecial = args.contains(u"--allow-special-files"_qs);
+    for (const QString &arg : args) {
         if (!arg.startsWith(u'-'))
-            window.openCapture(arg);
+            window.openCapture(arg, allowSpecial);
     }
     return app.exec();
 }

@@ -271,7 +271,21 @@ bool MainWindow::savePackets(const QString &path, QString *error) const
         *error = tr("This tab has no packets: open a capture or start a live capture first.");
         return false;
     }
-    return writeSessionFile(path, packets, nullptr, error);
+    if (!writeSessionFile(path, packets, nullptr, error))
+        return false;
+    // A live capture whose kept file stopped (a full disk): saved, but not all of it.
+    const auto *live = qobject_cast<const LiveCapturePage *>(m_tabs->currentWidget());
+    if (live && live->packetsKept() < live->packetsRead()) {
+        *error = tr("Only %1 of the %2 packets captured were saved to %3: the last %4 could "
+                    "not be kept (%5). The live view still shows their connections.")
+                     .arg(live->packetsKept())
+                     .arg(live->packetsRead())
+                     .arg(path)
+                     .arg(live->packetsRead() - live->packetsKept())
+                     .arg(live->keepError());
+        return false;
+    }
+    return true;
 }
 
 bool MainWindow::saveSession(const QString &path, QString *error) const
@@ -352,12 +366,12 @@ void MainWindow::dropEvent(QDropEvent *event)
     }
 }
 
-void MainWindow::openCapture(const QString &path)
+void MainWindow::openCapture(const QString &path, bool allowSpecialFiles)
 {
     // Read off the GUI thread: a million packets take a fraction of a second, but a slow disk
     // must not freeze the window.
     statusBar()->showMessage(tr("Reading %1…").arg(path));
-    m_opener->open(path);
+    m_opener->open(path, allowSpecialFiles);
 }
 
 void MainWindow::showOpened(const OpenedCapture &opened)
@@ -389,17 +403,24 @@ void MainWindow::showOpened(const OpenedCapture &opened)
     Q_EMIT captureOpened(path);
 }
 
-CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error)
+CapturePage *MainWindow::openCaptureNow(const QString &path, QString *error, bool allowSpecialFiles)
 {
-    OpenedCapture o = openCaptureFile(path);
+    OpenedCapture o = openCaptureFile(path, allowSpecialFiles);
     if (o.session)
         loadSession(*o.session, path);
     if (!o.packets.tracker || (o.session && o.packets.packets == 0)) {
-        *error = o.session                  ? QString()
+        *error = o.session ? o.sessionError // empty, or what of the timeline was left out
                  : o.sessionError.isEmpty() ? o.packets.error
                                             : o.sessionError;
         return nullptr;
     }
+    // Read in part (cut off, or a damaged timeline): shown, and the reason said.
+    QStringList damage;
+    for (const QString &e : {o.packets.error, o.sessionError}) {
+        if (!e.isEmpty())
+            damage << e;
+    }
+    *error = damage.join(QStringLiteral("; "));
     return addCapturePage(std::move(o.packets));
 }
 

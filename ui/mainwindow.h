@@ -55,12 +55,17 @@ public:
     ExportTarget exportTarget() const;
     // Reads a capture (or a saved session) now and shows it (headless exports); nullptr and
     // the reason when it cannot be read (nullptr and no reason: a session without packets,
-    // shown in the kernel tab).
-    CapturePage *openCaptureNow(const QString &path, QString *error);
+    // shown in the kernel tab). A file read only in part (cut off, a damaged session
+    // timeline) is shown and `error` says what is missing. A FIFO or a device is refused
+    // unless allowSpecialFiles.
+    CapturePage *openCaptureNow(const QString &path, QString *error,
+                                bool allowSpecialFiles = false);
     // The session: the kernel table's timeline (chart, transitions, last table) and the
     // packets of the current capture tab (or of the first live capture), as one pcapng file.
     bool saveSession(const QString &path, QString *error) const;
-    // The packets of the current capture tab as pcapng.
+    // The packets of the current capture tab as pcapng. For a live capture whose kept file
+    // could not hold every packet (a full disk), what it holds is saved and false says how
+    // many are missing.
     bool savePackets(const QString &path, QString *error) const;
     // Shows a saved session's kernel timeline in the kernel tab (polling stops; Pause off
     // resumes it live). Its packets, if any, open in a tab of their own.
@@ -72,8 +77,9 @@ public slots:
     // Help ▸ Getting started (one page, shown again if it is open).
     void showGettingStarted();
     // Opens a capture file in a tab of its own (read on a worker thread). A file that cannot
-    // be read gets one message and changes nothing else.
-    void openCapture(const QString &path);
+    // be read gets one message and changes nothing else; so does a FIFO or a device, unless
+    // allowSpecialFiles (`tcpscope --allow-special-files PATH`).
+    void openCapture(const QString &path, bool allowSpecialFiles = false);
     // Opens a live-capture tab (started from its own controls).
     LiveCapturePage *openLiveCapture();
 

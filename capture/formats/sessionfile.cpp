@@ -23,6 +23,7 @@ constexpr std::uint32_t kEnhancedPacket = 6;
 constexpr std::uint32_t kCustomCopiable = 0x00000BAD;
 constexpr std::uint32_t kPen = 32473; // RFC 5612's example enterprise number
 constexpr char kMagic[] = "tcpscope-session/1\n";
+constexpr std::uint32_t kMaxTimelineBytes = 1024u << 20; // a timeline block read whole
 
 void put32(QByteArray &b, std::uint32_t v) { b.append(reinterpret_cast<const char *>(&v), 4); }
 void put16(QByteArray &b, std::uint16_t v) { b.append(reinterpret_cast<const char *>(&v), 2); }
@@ -300,6 +301,17 @@ void readLatest(const QJsonObject &latest, KernelTimeline &t, Damage &damage)
     t.latest.rows = std::move(rows);
 }
 
+// Moves forward to `offset`: through the file's buffer when near, else by seeking (so a file
+// of a million small blocks costs no syscall per block).
+bool skipTo(QFile &f, qint64 offset)
+{
+    const qint64 n = offset - f.pos();
+    if (n < 0 || n > 65536)
+        return f.seek(offset);
+    char scratch[65536];
+    return f.read(scratch, n) == n;
+}
+
 struct PcapCloser
 {
     void operator()(pcap_t *p) const { pcap_close(p); }
@@ -421,27 +433,39 @@ std::optional<KernelTimeline> readSessionTimeline(const QString &path, QString *
         *error = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
         return std::nullopt;
     }
-    const QByteArray all = f.readAll();
-    if (all.size() < 12 || std::memcmp(all.constData(), "\x0A\x0D\x0D\x0A", 4) != 0)
+    // Streamed: the header first (anything else is not a session, whatever its size), then
+    // each block's type and length, and only our custom block is read whole.
+    const QByteArray head = f.read(12);
+    if (head.size() < 12 || std::memcmp(head.constData(), "\x0A\x0D\x0D\x0A", 4) != 0)
         return std::nullopt; // not pcapng: not a session
     std::uint32_t magic = 0;
-    std::memcpy(&magic, all.constData() + 8, 4);
-    if (magic != 0x1A2B3C4D)
+    std::memcpy(&magic, head.constData() + 8, 4);
+    if (magic != 0x1A2B3C4D || f.isSequential())
         return std::nullopt; // written with the other byte order: not one of ours
-    qsizetype at = 0;
-    while (at + 12 <= all.size()) {
+    const qint64 size = f.size();
+    qint64 at = 0;
+    while (at + 12 <= size && skipTo(f, at)) {
+        const QByteArray header = f.read(12);
         std::uint32_t type = 0, length = 0;
-        std::memcpy(&type, all.constData() + at, 4);
-        std::memcpy(&length, all.constData() + at + 4, 4);
-        if (length < 12 || length % 4 || at + qsizetype(length) > all.size()) {
+        std::memcpy(&type, header.constData(), 4);
+        std::memcpy(&length, header.constData() + 4, 4);
+        if (header.size() < 12 || length < 12 || length % 4 || at + qint64(length) > size) {
             *error = QStringLiteral("%1 is cut off or damaged at byte %2").arg(path).arg(at);
             return std::nullopt;
         }
-        if (type == kCustomCopiable && length > 16) {
-            std::uint32_t pen = 0;
-            std::memcpy(&pen, all.constData() + at + 8, 4);
-            const QByteArray data = all.mid(at + 12, qsizetype(length) - 16);
-            if (pen == kPen && data.startsWith(kMagic)) {
+        std::uint32_t pen = 0;
+        std::memcpy(&pen, header.constData() + 8, 4);
+        if (type == kCustomCopiable && length > 16 && pen == kPen) {
+            if (length > kMaxTimelineBytes) {
+                *error = QStringLiteral("%1: the session's kernel timeline claims %2 MB, more "
+                                        "than the %3 MB tcpscope reads")
+                             .arg(path)
+                             .arg(length >> 20)
+                             .arg(kMaxTimelineBytes >> 20);
+                return std::nullopt;
+            }
+            const QByteArray data = f.read(qint64(length) - 16);
+            if (data.startsWith(kMagic)) {
                 QByteArray json = data.mid(qsizetype(std::strlen(kMagic)));
                 const qsizetype end = json.lastIndexOf('}');
                 return parseTimelineJson(json.left(end + 1), error);

@@ -4,11 +4,12 @@
 
 namespace tcpscope {
 
-CaptureResult readCapture(const QString &path)
+CaptureResult readCapture(const QString &path, bool allowSpecialFiles)
 {
     CaptureResult r;
     r.path = path;
     CaptureReader reader;
+    reader.setAllowSpecialFiles(allowSpecialFiles);
     auto tracker = std::make_shared<TcpTracker>();
     QString error;
     if (!reader.open(path, &error)) {

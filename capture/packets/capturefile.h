@@ -23,7 +23,8 @@ struct CaptureResult
 };
 
 // Reads a capture file completely (call it off the GUI thread). A file that cannot be opened
-// gives no tracker and the reason in `error`.
-CaptureResult readCapture(const QString &path);
+// gives no tracker and the reason in `error`; so does one that is not a regular file (a FIFO,
+// a device) unless allowSpecialFiles.
+CaptureResult readCapture(const QString &path, bool allowSpecialFiles = false);
 
 } // namespace tcpscope

@@ -20,8 +20,11 @@ struct OpenedCapture
     QString sessionError;                  // its timeline could not be read (packets may be)
 };
 
-// Reads one file now, on the calling thread.
-OpenedCapture openCaptureFile(const QString &path);
+// Reads one file now, on the calling thread. What is not a regular file (a FIFO that may
+// never be written to, /dev/zero) is refused with the reason unless allowSpecialFiles; then
+// it is read as a stream of packets (no session). Either way the file is streamed: memory
+// does not grow with its size.
+OpenedCapture openCaptureFile(const QString &path, bool allowSpecialFiles = false);
 
 class CaptureOpener : public QObject
 {
@@ -30,7 +33,7 @@ public:
     explicit CaptureOpener(QObject *parent = nullptr);
 
     // Reads `path` on a thread of its own; opened() follows on this object's thread.
-    void open(const QString &path);
+    void open(const QString &path, bool allowSpecialFiles = false);
 
 signals:
     void opened(const tcpscope::OpenedCapture &result);

@@ -1,6 +1,7 @@
 #include "packets/capturereader.h"
 
 #include "nanoseconds.h"
+#include "packets/inputfile.h"
 #include "packets/pcapngfile.h"
 
 #include <QFile>
@@ -11,6 +12,8 @@
 
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <stdio_ext.h>
+#include <unistd.h>
 
 namespace tcpscope {
 
@@ -28,19 +31,13 @@ bool CaptureReader::open(const QString &path, QString *error)
 {
     m_name = path == u"-" ? QStringLiteral("standard input") : path;
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    if (path != u"-") {
-        // libpcap 1.10 reads a pcapng file only if all its interfaces share one link type
-        // and snap length; others (a capture on several interfaces) get our own reader.
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly) && PcapngFile::looksLikePcapng(f.peek(4))) {
-            QByteArray contents = f.readAll();
-            if (PcapngFile::needsOwnReader(contents)) {
-                m_ng = std::make_unique<PcapngFile>(std::move(contents));
-                m_linkType = -2; // several
-                return true;
-            }
-        }
+    const QString refusal = m_allowSpecialFiles ? QString() : refuseSpecialFile(path);
+    if (!refusal.isEmpty()) {
+        *error = refusal;
+        return false;
     }
+    if (path != u"-" && specialFileKind(path).isEmpty() && openOwnPcapng(path))
+        return true;
     if (path == u"-") {
         m_pcap =
             pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -61,6 +58,20 @@ bool CaptureReader::open(const QString &path, QString *error)
         return false;
     }
     return finishOpen(error);
+}
+
+// libpcap 1.10 reads a pcapng file only if all its interfaces share one link type and snap
+// length; others (a capture on several interfaces) get our own reader. Only block headers
+// are read to tell, and the file is streamed either way.
+bool CaptureReader::openOwnPcapng(const QString &path)
+{
+    auto f = std::make_unique<QFile>(path);
+    if (!f->open(QIODevice::ReadOnly) || !PcapngFile::looksLikePcapng(f->peek(4))
+        || !PcapngFile::needsOwnReader(*f) || !f->seek(0))
+        return false;
+    m_ng = std::make_unique<PcapngFile>(std::move(f));
+    m_linkType = -2; // several
+    return true;
 }
 
 bool CaptureReader::open(FILE *f, const QString &name, QString *error)
@@ -98,8 +109,9 @@ bool CaptureReader::saveTo(const QString &path, QString *error)
         return false;
     }
     m_saveName = path;
+    m_savedBytes = 0; // created empty
     m_flushEachPacket = true;
-    return true;
+    return flushSaved(error); // the file header
 }
 
 bool CaptureReader::saveTo(FILE *f, const QString &name, QString *error)
@@ -117,6 +129,7 @@ bool CaptureReader::saveTo(FILE *f, const QString &name, QString *error)
         return false;
     }
     m_saveName = name;
+    m_savedBytes = 0; // a new file, or one opened with O_TRUNC
     m_flushEachPacket = false;
     return flushSaved(error); // the file header
 }
@@ -127,11 +140,24 @@ bool CaptureReader::flushSaved(QString *error)
         *error = m_saveError;
         return m_saveError.isEmpty();
     }
-    if (pcap_dump_flush(m_dumper) == 0 && !std::ferror(pcap_dump_file(m_dumper)))
+    FILE *file = pcap_dump_file(m_dumper);
+    if (pcap_dump_flush(m_dumper) == 0 && !std::ferror(file)) {
+        m_savedPackets += m_unflushedPackets;
+        m_unflushedPackets = 0;
+        m_savedBytes = pcap_dump_ftell64(m_dumper);
         return true;
-    m_saveError = QStringLiteral("cannot write %1: %2; packets from now on are not kept")
-                      .arg(m_saveName, QString::fromLocal8Bit(std::strerror(errno)));
-    std::clearerr(pcap_dump_file(m_dumper));
+    }
+    const int why = errno;
+    // Part of the buffer may have reached the file: cut it back to the end of the last whole
+    // record, and drop what is still buffered so that closing writes nothing after it.
+    __fpurge(file);
+    std::clearerr(file);
+    // (A device such as /dev/full cannot be cut, and holds nothing to keep whole anyway.)
+    [[maybe_unused]] const int cut = ::ftruncate(::fileno(file), off_t(m_savedBytes));
+    m_saveError = QStringLiteral("cannot write %1: %2; it holds the first %3 packets, each "
+                                 "whole, and packets from now on are not kept")
+                      .arg(m_saveName, QString::fromLocal8Bit(std::strerror(why)))
+                      .arg(m_savedPackets);
     pcap_dump_close(m_dumper);
     m_dumper = nullptr;
     *error = m_saveError;
@@ -242,9 +268,13 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
         }
         if (m_dumper) {
             pcap_dump(reinterpret_cast<u_char *>(m_dumper), h, data);
-            QString ignored; // kept in saveError()
-            if (m_flushEachPacket)
-                flushSaved(&ignored);
+            ++m_unflushedPackets;
+            // Saving packet by packet (a -w file): a write that fails ends the read, so that
+            // no packet is read that the file does not hold.
+            if (m_flushEachPacket && !flushSaved(error)) {
+                m_atEnd = true;
+                return false;
+            }
         }
         // tv_usec holds nanoseconds (opened with PCAP_TSTAMP_PRECISION_NANO); libpcap adds
         // a pcapng if_tsoffset to tv_sec, so it can be anything.

@@ -40,12 +40,15 @@ public:
     CaptureReader &operator=(const CaptureReader &) = delete;
 
     // path "-" reads standard input. False with a one-line error naming the file otherwise.
+    // A path that is not a regular file (a FIFO, /dev/zero) is refused with the reason unless
+    // setAllowSpecialFiles(true) came first (packets/inputfile.h).
     bool open(const QString &path, QString *error);
     // Reads from an open stream (a pipe); name is used in messages. Takes ownership of f,
     // and reads it unbuffered so that waitForData() sees every byte not yet read.
     bool open(FILE *f, const QString &name, QString *error);
     // Waits up to timeoutMs for more of a stream to read; false on a timeout.
     bool waitForData(int timeoutMs) const;
+    void setAllowSpecialFiles(bool allow) { m_allowSpecialFiles = allow; }
 
     int linkType() const { return m_linkType; }
     QString name() const { return m_name; }
@@ -64,14 +67,18 @@ public:
     const ReadStats &stats() const { return m_stats; }
 
     // Also writes every packet read from now on to a pcap file (libpcap streams only),
-    // flushed after each packet.
+    // flushed after each packet. A write that fails (a full disk) ends read() with false and
+    // the reason: the file then ends at the last whole packet, and nothing more is read.
     bool saveTo(const QString &path, QString *error);
     // The same into an open file (taken over, closed by the reader), flushed only by
     // flushSaved(): a live capture flushes at each publish, not at each packet.
     bool saveTo(FILE *f, const QString &name, QString *error);
     // Writes out what is buffered. False when the file could not be written (a full disk):
-    // *error says so, and the reader stops saving (reading goes on).
+    // *error says so, the file is cut back to its last whole packet, and the reader stops
+    // saving (reading goes on).
     bool flushSaved(QString *error);
+    // How many packets the saved file holds, whole (as of the last flush).
+    std::uint64_t savedPackets() const { return m_savedPackets; }
     // Why saving stopped (empty while it goes on).
     QString saveError() const { return m_saveError; }
     // Called for each TCP segment after the tracker took it (the live printer).
@@ -79,6 +86,7 @@ public:
 
 private:
     bool finishOpen(QString *error);
+    bool openOwnPcapng(const QString &path);
 
     bool readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
                        std::uint64_t maxPackets);
@@ -91,10 +99,14 @@ private:
     QString m_saveName;
     QString m_saveError;
     bool m_flushEachPacket = true;
-    std::unique_ptr<PcapngFile> m_ng; // for pcapng files libpcap cannot read
+    std::uint64_t m_savedPackets = 0;     // in the file, whole, at the last flush
+    std::uint64_t m_unflushedPackets = 0; // dumped since
+    std::int64_t m_savedBytes = 0;        // the file's length at the last flush
+    std::unique_ptr<PcapngFile> m_ng;     // for pcapng files libpcap cannot read
     QString m_name;
     int m_linkType = -1;
     bool m_atEnd = false;
+    bool m_allowSpecialFiles = false;
     ReadStats m_stats;
     std::function<void(const Segment &)> m_observer;
 };

@@ -181,6 +181,7 @@ bool LiveCaptureWorker::open(Source &source, CaptureReader &reader, LiveDelta &f
         if (!f)
             ::close(source.fd);
     } else {
+        reader.setAllowSpecialFiles(true); // a FIFO by path is what startPath is for
         ok = reader.open(source.path, &error);
     }
     source.opening = false;
@@ -372,6 +373,7 @@ void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
     QString flushError;
     if (!reader.flushSaved(&flushError) && d.keepError.isEmpty())
         d.keepError = flushError;
+    d.keptPackets = reader.savedPackets();
     ++m_publishCount;
     d.buildNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::steady_clock::now() - started)

@@ -57,6 +57,7 @@ void LiveDelta::merge(LiveDelta &&later)
     final = final || later.final;
     counts = later.counts;
     packets = later.packets;
+    keptPackets = later.keptPackets;
     tcpPackets = later.tcpPackets;
     lastTimeNs = later.lastTimeNs;
     digits = later.digits;

@@ -43,6 +43,7 @@ struct LiveDelta
     std::vector<StateChange> changes;
     std::array<int, kTcpStateCount> counts{}; // the tracker's, after this delta
     std::uint64_t packets = 0, tcpPackets = 0;
+    std::uint64_t keptPackets = 0; // of `packets`, how many the kept file holds, whole
     std::int64_t lastTimeNs = 0;
     int digits = 6;
     std::uint32_t connections = 0; // kept after this delta (firstNew + added.size())

@@ -2,6 +2,8 @@
 
 #include "nanoseconds.h"
 
+#include <QBuffer>
+
 #include <cstring>
 
 namespace tcpscope {
@@ -31,11 +33,47 @@ bool PcapngFile::looksLikePcapng(const QByteArray &head)
            && std::uint8_t(head[2]) == 0x0D && std::uint8_t(head[3]) == 0x0A;
 }
 
+PcapngFile::PcapngFile(QByteArray contents)
+{
+    auto buffer = std::make_unique<QBuffer>();
+    buffer->setData(std::move(contents));
+    buffer->open(QIODevice::ReadOnly);
+    m_owned = std::move(buffer);
+    m_device = m_owned.get();
+    m_size = m_device->size();
+}
+
+PcapngFile::PcapngFile(std::unique_ptr<QIODevice> device)
+    : PcapngFile(device.get(), false)
+{
+    m_owned = std::move(device);
+}
+
+PcapngFile::PcapngFile(QIODevice *device, bool headersOnly)
+    : m_device(device)
+    , m_headersOnly(headersOnly)
+{
+    if (!m_device->isSequential()) {
+        m_size = m_device->size();
+        m_next = std::uint64_t(m_device->pos());
+    }
+}
+
+PcapngFile::~PcapngFile() = default;
+
 bool PcapngFile::needsOwnReader(const QByteArray &contents)
 {
     if (!looksLikePcapng(contents))
         return false;
-    PcapngFile f(contents);
+    QBuffer buffer;
+    buffer.setData(contents);
+    buffer.open(QIODevice::ReadOnly);
+    return needsOwnReader(buffer);
+}
+
+bool PcapngFile::needsOwnReader(QIODevice &device)
+{
+    PcapngFile f(&device, true);
     Packet p;
     QString error;
     while (f.next(p, &error)) {
@@ -64,33 +102,75 @@ bool PcapngFile::next(Packet &p, QString *error)
     }
 }
 
-// Reads the block at m_pos and moves past it.
+namespace {
+
+// Reads n bytes unless the device ends first; how many were read.
+qint64 readUpTo(QIODevice &device, char *to, qint64 n)
+{
+    qint64 got = 0;
+    while (got < n) {
+        const qint64 r = device.read(to + got, n - got);
+        if (r <= 0)
+            break;
+        got += r;
+    }
+    return got;
+}
+
+} // namespace
+
+// Skips a block's body unread: small ones through the device's buffer, large ones by seeking.
+bool PcapngFile::skipBytes(std::uint64_t n)
+{
+    if (n > 65536)
+        return m_device->skip(qint64(n)) == qint64(n);
+    char scratch[65536];
+    return readUpTo(*m_device, scratch, qint64(n)) == qint64(n);
+}
+
+PcapngFile::Block PcapngFile::claimsTooMuch(std::uint32_t len, QString *error)
+{
+    const std::uint64_t left =
+        m_size >= 0 && std::uint64_t(m_size) > m_pos ? std::uint64_t(m_size) - m_pos : 0;
+    *error = QStringLiteral("block at byte %1 claims %2 bytes; %3 are left")
+                 .arg(m_pos)
+                 .arg(len)
+                 .arg(left);
+    return Block::Error;
+}
+
+// Reads the next block (only the header of one not needed) and moves past it.
 PcapngFile::Block PcapngFile::nextBlock(Packet &p, QString *error)
 {
-    const std::size_t size = std::size_t(m_data.size());
-    if (m_pos + 12 > size || (u32(m_pos) == kShb && m_pos + 28 > size)) {
-        if (m_pos >= size)
-            return Block::End;
+    m_pos = m_next;
+    char head[12];
+    const qint64 got = readUpTo(*m_device, head, 12);
+    if (got == 0)
+        return Block::End;
+    if (got < 12) {
         *error = QStringLiteral("cut off inside a block at byte %1").arg(m_pos);
-        m_pos = size;
+        m_next = m_pos + std::uint64_t(got);
         return Block::Error;
     }
     std::uint32_t type;
-    std::memcpy(&type, m_data.constData() + m_pos, 4);
-    if (type == kShb && !startSection(error))
+    std::memcpy(&type, head, 4);
+    if (type == kShb && !startSection(head, error))
         return Block::Error;
     type = m_swap ? __builtin_bswap32(type) : type;
-    const std::uint32_t len = u32(m_pos + 4);
-    if (len < 12 || len % 4 != 0 || m_pos + len > size) {
-        *error = QStringLiteral("block at byte %1 claims %2 bytes; %3 are left")
-                     .arg(m_pos)
-                     .arg(len)
-                     .arg(size - m_pos);
-        return Block::Error;
-    }
-    const std::size_t body = m_pos + 8;
-    const std::size_t bodyEnd = m_pos + len - 4;
-    m_pos += len;
+    std::uint32_t len;
+    std::memcpy(&len, head + 4, 4);
+    len = m_swap ? __builtin_bswap32(len) : len;
+    if (len < 12 || len % 4 != 0 || (m_size >= 0 && m_pos + len > std::uint64_t(m_size)))
+        return claimsTooMuch(len, error);
+    m_next = m_pos + len;
+    const bool wanted = type == kIdb || (!m_headersOnly && (type == kEpb || type == kSpb));
+    if (!wanted)
+        return skipBytes(len - 12) ? Block::Other : claimsTooMuch(len, error);
+    const Block read = readBlockBody(len, head, error);
+    if (read != Block::Other)
+        return read;
+    const std::size_t body = 8;
+    const std::size_t bodyEnd = len - 4;
     if (type == kIdb && bodyEnd - body >= 8)
         addInterface(body, bodyEnd);
     else if (type == kEpb && bodyEnd - body >= 20)
@@ -100,12 +180,30 @@ PcapngFile::Block PcapngFile::nextBlock(Packet &p, QString *error)
     return Block::Other;
 }
 
-// A section header at m_pos: its byte order holds for the section, its interface ids start
-// again from 0.
-bool PcapngFile::startSection(QString *error)
+// The whole block into m_data (its first 12 bytes already read, in head).
+PcapngFile::Block PcapngFile::readBlockBody(std::uint32_t len, const char *head, QString *error)
+{
+    if (len > kMaxBlockBytes) {
+        *error = QStringLiteral("block at byte %1 claims %2 bytes, more than the %3 MiB "
+                                "tcpscope reads as one block")
+                     .arg(m_pos)
+                     .arg(len)
+                     .arg(kMaxBlockBytes >> 20);
+        return Block::Error;
+    }
+    m_data.resize(qsizetype(len));
+    std::memcpy(m_data.data(), head, 12);
+    if (readUpTo(*m_device, m_data.data() + 12, qint64(len) - 12) != qint64(len) - 12)
+        return claimsTooMuch(len, error);
+    return Block::Other;
+}
+
+// A section header: its byte order holds for the section, its interface ids start again
+// from 0.
+bool PcapngFile::startSection(const char *head, QString *error)
 {
     std::uint32_t magic;
-    std::memcpy(&magic, m_data.constData() + m_pos + 8, 4);
+    std::memcpy(&magic, head + 8, 4);
     if (magic != kByteOrder && magic != __builtin_bswap32(kByteOrder)) {
         *error = QStringLiteral("not a pcapng section header at byte %1").arg(m_pos);
         return false;
@@ -154,7 +252,7 @@ PcapngFile::Block PcapngFile::readEnhancedPacket(Packet &p, std::size_t body, st
     const std::uint32_t ifId = u32(body);
     if (ifId >= m_interfaces.size()) {
         *error = QStringLiteral("packet at byte %1 names interface %2, which was never described")
-                     .arg(body - 8)
+                     .arg(m_pos)
                      .arg(ifId);
         return Block::Error;
     }
@@ -163,7 +261,7 @@ PcapngFile::Block PcapngFile::readEnhancedPacket(Packet &p, std::size_t body, st
     const std::uint32_t caplen = u32(body + 12);
     if (body + 20 + caplen > bodyEnd) {
         *error = QStringLiteral("packet at byte %1 claims %2 captured bytes past its block")
-                     .arg(body - 8)
+                     .arg(m_pos)
                      .arg(caplen);
         return Block::Error;
     }

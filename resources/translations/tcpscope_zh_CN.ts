@@ -886,10 +886,6 @@
         <translation>抓包数据流被截断：%1</translation>
     </message>
     <message>
-        <source>The packets can no longer be kept for saving (%1). The live view goes on.</source>
-        <translation>报文无法再保留以供保存（%1）。实时视图继续。</translation>
-    </message>
-    <message>
         <source>%1 never left CLOSED</source>
         <translation>%1 从未离开 CLOSED</translation>
     </message>
@@ -900,6 +896,10 @@
     <message>
         <source>%1 earlier connections finished and are no longer listed (%2 refused); their endpoints closed: %3. Their packets are kept: File ▸ Save packets saves them all.</source>
         <translation>先前有 %1 条连接已结束，不再列出（其中 %2 条被拒绝）；其端点关闭前的状态：%3。它们的报文仍被保留：文件 ▸ 保存报文会全部保存。</translation>
+    </message>
+    <message>
+        <source>The packets can no longer be kept for saving (%1). The live view goes on; File ▸ Save packets saves the %2 packets kept.</source>
+        <translation>报文无法再保留以供保存（%1）。实时视图继续；文件 ▸ 保存报文会保存已保留的 %2 个报文。</translation>
     </message>
 </context>
 <context>
@@ -1023,6 +1023,10 @@
     <message>
         <source>%1 findings</source>
         <translation>%1 条诊断</translation>
+    </message>
+    <message>
+        <source>Only %1 of the %2 packets captured were saved to %3: the last %4 could not be kept (%5). The live view still shows their connections.</source>
+        <translation>已捕获的 %2 个报文中只有 %1 个保存到了 %3：最后 %4 个未能保留（%5）。实时视图仍显示它们的连接。</translation>
     </message>
 </context>
 <context>

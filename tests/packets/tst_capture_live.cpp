@@ -3,11 +3,15 @@
 // the one clear message; and an interface that vanishes mid-capture.
 #include "support/loopsockets.h"
 #include "support/netns.h"
+#include "support/pcapfeed.h"
+#include "support/smalltmpfs.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +28,7 @@ private slots:
     void withoutPrivilegeSaysHowToGrantIt();
     void vanishedInterfaceIsReported();
     void stopsWhenItsReaderGoesAway();
+    void fullDiskStopsAndSays();
 };
 
 void TestCaptureLive::transitionsArriveThroughThePipe()
@@ -95,7 +100,7 @@ void TestCaptureLive::withoutPrivilegeSaysHowToGrantIt()
     QCOMPARE(helper.exitCode(), 3);
     const QString err = QString::fromLocal8Bit(helper.readAllStandardError());
     QVERIFY2(err.contains(u"no permission to capture on lo"), qPrintable(err));
-    QVERIFY2(err.contains(u"setcap cap_net_raw,cap_net_admin=eip"), qPrintable(err));
+    QVERIFY2(err.contains(u"setcap cap_net_raw,cap_net_admin+ep"), qPrintable(err));
 
     // tcpscope-cli passes the message on and fails with it; nothing else breaks.
     QStringList cliCommand{kCli,
@@ -111,7 +116,7 @@ void TestCaptureLive::withoutPrivilegeSaysHowToGrantIt()
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitCode(), 3);
     QVERIFY(QString::fromLocal8Bit(cli.readAllStandardError())
-                .contains(u"setcap cap_net_raw,cap_net_admin=eip"));
+                .contains(u"setcap cap_net_raw,cap_net_admin+ep"));
 }
 
 void TestCaptureLive::vanishedInterfaceIsReported()
@@ -158,6 +163,61 @@ void TestCaptureLive::stopsWhenItsReaderGoesAway()
     QVERIFY(pipeline.waitForFinished(5000));
     QCOMPARE(pipeline.exitStatus(), QProcess::NormalExit);
     QCOMPARE(pipeline.exitCode(), 0);
+}
+
+// -w on a real full filesystem (a tmpfs left with 24 KB free): the capture stops by itself,
+// says so and how many packets the file holds, exits 1, and the file ends at a whole record.
+void TestCaptureLive::fullDiskStopsAndSays()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root: live capture, and mounting a small tmpfs");
+    tcpscope::test::SmallTmpfs disk(256);
+    QVERIFY(disk.isMounted());
+    QVERIFY(disk.fillLeaving(24 * 1024));
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1", 128);
+    const int port = LoopSockets::port(l);
+    const QString saved = disk.path(QStringLiteral("live.pcap"));
+    QProcess cli;
+    cli.start(kCli, {QStringLiteral("capture"), QStringLiteral("-i"), QStringLiteral("lo"),
+                     QStringLiteral("-f"), QStringLiteral("tcp port %1").arg(port),
+                     QStringLiteral("-w"), saved});
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += cli.readAllStandardError()).contains("capturing on lo"), 5000);
+    QTest::qWait(300);
+    // ~1 KB of packets per connection: far more than fits.
+    for (int i = 0; i < 400 && !cli.waitForFinished(1); ++i) {
+        const int c = s.connect("127.0.0.1", port);
+        const int a = s.accept(l);
+        QVERIFY(c >= 0 && a >= 0);
+        s.close(c);
+        QVERIFY(LoopSockets::drainToEof(a));
+        s.close(a);
+        cli.readAllStandardOutput();
+    }
+    const bool stoppedByItself = cli.state() == QProcess::NotRunning || cli.waitForFinished(10000);
+    if (!stoppedByItself)
+        cli.kill();
+    QVERIFY2(stoppedByItself, "the capture went on with its file full");
+    err += cli.readAllStandardError();
+    QCOMPARE(cli.exitCode(), 1);
+    QVERIFY2(err.contains("No space left on device"), err.constData());
+    QVERIFY2(err.contains("the capture was stopped"), err.constData());
+    const QRegularExpressionMatch m =
+        QRegularExpression(QStringLiteral("holds the first (\\d+) packets"))
+            .match(QString::fromLocal8Bit(err));
+    QVERIFY2(m.hasMatch(), err.constData());
+    const tcpscope::test::PcapRecords file = tcpscope::test::splitPcap(saved);
+    qint64 whole = file.header.size();
+    for (const QByteArray &r : file.records) {
+        std::uint32_t caplen = 0;
+        std::memcpy(&caplen, r.constData() + 8, 4);
+        QCOMPARE(r.size(), qsizetype(16 + caplen));
+        whole += r.size();
+    }
+    QCOMPARE(whole, QFileInfo(saved).size()); // no record cut in half
+    QVERIFY(!file.records.empty());
+    QCOMPARE(qsizetype(file.records.size()), m.captured(1).toLongLong());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureLive)

@@ -7,6 +7,7 @@
 #include "packets/capturereader.h"
 #include "packets/livecaptureworker.h"
 #include "support/pcapfeed.h"
+#include "support/smalltmpfs.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -176,6 +177,7 @@ private slots:
     void retirementKeepsTheViewBounded();
     void keptFileIsPrivateAndWhole();
     void fullDiskIsSaid();
+    void fullFilesystemKeepsWholePackets();
     void cutOffStreamIsSaid();
 };
 
@@ -370,6 +372,38 @@ void TestLiveWorker::fullDiskIsSaid()
              qPrintable(replica.status.keepError));
     // The live view lost nothing.
     const CaptureResult want = readCapture(fixture(file));
+    const QString diff = differences(replica.view, *want.tracker);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+// A real full filesystem (a tmpfs left with 12 KB free, 28 KB of packets to keep): said, the
+// kept file ends at the last whole packet, the delta says how many it holds, the view loses
+// nothing.
+void TestLiveWorker::fullFilesystemKeepsWholePackets()
+{
+    test::SmallTmpfs disk(256);
+    if (!disk.isMounted())
+        QSKIP("mounting a small tmpfs needs root");
+    QVERIFY(disk.fillLeaving(12 * 1024));
+    const QString file = u"many_short.lo.pcap"_qs;
+    LiveCaptureOptions o = fileLike();
+    o.keepPackets = true;
+    o.keepPath = disk.path(u"kept.pcap"_qs);
+    LiveCaptureWorker worker(o);
+    Replica replica;
+    runThrough(worker, replica, file, 50, 15ms);
+    const LiveDelta &end = replica.status;
+    QVERIFY2(end.keepError.contains(u"No space left on device"), qPrintable(end.keepError));
+    QVERIFY2(end.keptPackets > 0 && end.keptPackets < end.packets,
+             qPrintable(QStringLiteral("%1 of %2").arg(end.keptPackets).arg(end.packets)));
+    QVERIFY2(
+        end.keepError.contains(QStringLiteral("holds the first %1 packets").arg(end.keptPackets)),
+        qPrintable(end.keepError));
+    const CaptureResult back = readCapture(o.keepPath);
+    QVERIFY2(back.error.isEmpty(), qPrintable(back.error)); // not cut inside a record
+    QCOMPARE(back.packets, end.keptPackets);
+    const CaptureResult want = readCapture(fixture(file));
+    QCOMPARE(end.packets, want.packets);
     const QString diff = differences(replica.view, *want.tracker);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }

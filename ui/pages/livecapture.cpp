@@ -134,6 +134,8 @@ void LiveCapturePage::begin(std::unique_ptr<LiveCaptureWorker> worker, const QSt
     removeKept();                 // (a new capture keeps its own packets)
     m_where = where;
     m_problems.clear();
+    m_packetsRead = m_packetsKept = 0;
+    m_keepError.clear();
     m_banner->hide();
     m_retired->hide();
     m_running = true;
@@ -167,6 +169,10 @@ void LiveCapturePage::takeDelta()
     timer.start();
     m_page->updateLive(*d);
     m_lastApplyNs = timer.nsecsElapsed();
+    m_packetsRead = d->packets;
+    m_packetsKept = d->keptPackets;
+    if (!d->keepError.isEmpty())
+        m_keepError = d->keepError;
     showProblems(*d);
     showStats(*d);
     Q_EMIT deltaShown(*d);
@@ -194,8 +200,10 @@ void LiveCapturePage::showProblems(const LiveDelta &d)
     if (!d.readError.isEmpty())
         said << tr("The capture stream was cut off: %1").arg(d.readError);
     if (!d.keepError.isEmpty())
-        said << tr("The packets can no longer be kept for saving (%1). The live view goes on.")
-                    .arg(d.keepError);
+        said << tr("The packets can no longer be kept for saving (%1). The live view goes on; "
+                   "File ▸ Save packets saves the %2 packets kept.")
+                    .arg(d.keepError)
+                    .arg(d.keptPackets);
     for (const QString &s : said) {
         if (!m_problems.contains(s))
             m_problems << s;

@@ -45,6 +45,11 @@ public:
     // The packets captured so far, kept in a temporary pcap file (empty before the first
     // start); File ▸ Save packets writes them as pcapng.
     QString packetsFile() const override { return m_packetsPath; }
+    // Of the packets read so far, how many the kept file holds (fewer after a full disk), and
+    // why it stopped keeping them.
+    std::uint64_t packetsRead() const { return m_packetsRead; }
+    std::uint64_t packetsKept() const { return m_packetsKept; }
+    QString keepError() const { return m_keepError; }
     const SourceViews &views() const override;
     ExportTarget exportTarget() const override;
     // "live capture on lo, filter \"tcp port 80\"": for captions.
@@ -82,6 +87,8 @@ private:
     QString m_packetsPath;
     QStringList m_problems; // what the banner says
     bool m_running = false;
+    std::uint64_t m_packetsRead = 0, m_packetsKept = 0;
+    QString m_keepError;
     std::int64_t m_lastApplyNs = 0;
 };
 
