@@ -5,7 +5,7 @@
 prefix=$1
 awk -v prefix="$prefix" '
   /^(COVERED|UNCOVERED)_FUNC: / {
-    split($5, e, "/"); loc = $NF; sub(/:[0-9]+$/, "", loc)
+    split($5, e, "/"); loc = $NF; sub(/:[0-9]+$/, "", loc); sub(/\/build-fuzz\/\.\./, "", loc)
     if (index(loc, prefix) != 1) next
     f = substr(loc, length(prefix) + 1); cov[f] += e[1]; all[f] += e[2]
   }
