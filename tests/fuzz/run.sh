@@ -6,8 +6,8 @@
 # --runs N      N inputs per target (default 20000; what CI runs)
 # --seconds S   S seconds per target instead (a long run: --seconds 1800)
 # --coverage    then replay each target's final corpus and print edges covered per source file
-# TARGET        capturefile packetdecoder sessionfile sockdiag procnettcp helperprotocol
-#               labprotocol (default: all)
+# TARGET        capturefile tracker packetdecoder sessionfile sockdiag procnettcp
+#               helperprotocol labprotocol (default: all)
 # Seeds are read in place: tests/data/ and ../shared/corpus/ (TCPSCOPE_CORPUS_DIR), after a
 # writable temporary corpus directory that the run grows and removes at the end; seeds of
 # inputs that no file there is (single frames, sessions, the helper's and the Lab's lines)
@@ -31,8 +31,8 @@ while [[ $# -gt 0 ]]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(capturefile packetdecoder sessionfile sockdiag procnettcp
-                                       helperprotocol labprotocol)
+[[ ${#targets[@]} -gt 0 ]] || targets=(capturefile tracker packetdecoder sessionfile sockdiag
+                                       procnettcp helperprotocol labprotocol)
 
 export CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1
 cmake --preset fuzz -Wno-dev >/dev/null
@@ -54,6 +54,7 @@ seeds_of() {
     capturefile) echo "$src/tests/data/packets" "${seed_dirs[@]}" ;;
     sessionfile) echo "$work/made/sessionfile" "$src/tests/data/packets" ;;
     sockdiag|procnettcp) echo "$src/tests/data/kernel/loopback" ;;
+    tracker) ;; # segments of 16 bytes: grown from nothing
     *) echo "$work/made/$1" ;;
   esac
 }
