@@ -368,8 +368,10 @@ bool TcpTracker::rstAcceptable(const Connection &c, int sender, const Segment &s
         return (s.flags & tcpflag::Ack) && s.ack == to.iss + 1;
     if (!from.seqKnown)
         return true;
-    const std::uint32_t scale =
-        to.windowScale > 0 && from.windowScale >= 0 ? std::uint32_t(to.windowScale) : 0;
+    // A shift over 14 counts as 14 (RFC 7323 §2.3); the decoder caps it, other producers may not.
+    const std::uint32_t scale = to.windowScale > 0 && from.windowScale >= 0
+                                    ? std::min<std::uint32_t>(std::uint32_t(to.windowScale), 14)
+                                    : 0;
     const std::uint32_t window = std::max<std::uint32_t>(to.window << scale, 1);
     // In the receive window (Linux wants it exact, and answers others with a challenge ACK:
     // the exact case is what moves a state; the window admits what a capture may have missed).
