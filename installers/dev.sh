@@ -3,9 +3,9 @@
 #   installers/dev.sh run [ARGS]   install what is missing, build, start tcpscope [ARGS]
 #   installers/dev.sh test         install what is missing, build the normal and the
 #                                  ASan+UBSan builds (warnings are errors), check formatting,
-#                                  and run every test in both, then build the Debian
-#                                  packages and test them installed (as root); exits
-#                                  non-zero on any failure
+#                                  run every test in both and each fuzz target (tests/fuzz)
+#                                  for 20,000 inputs, then build the Debian packages and
+#                                  test them installed (as root); exits non-zero on any failure
 #   installers/dev.sh build        install what is missing and build (preset "default")
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,8 @@ case "$cmd" in
     ctest --preset asan -j "$jobs" || status=1
     echo "== tests: default build"
     ctest --preset default -j "$jobs" || status=1
+    echo "== fuzz: each target of tests/fuzz for 20,000 inputs (clang, ASan + UBSan)"
+    FUZZ_BUILD_JOBS=$jobs tests/fuzz/run.sh --runs 20000 || status=1
     echo "== packages: build, lint, install, use as a member and an outsider, purge"
     tests/package/test-deb.sh || status=1
     exit $status

@@ -17,6 +17,9 @@ runtime_pkgs=(
 test_pkgs=(
   xvfb xauth tcpdump tshark nftables iproute2 procps python3 fonts-wqy-microhei
   poppler-utils ghostscript
+  # tests/fuzz: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer (llvm-14)
+  # names the lines in a finding's stack
+  clang libclang-rt-14-dev llvm-14
 )
 
 # Building and checking the Debian packages (installers/build-deb.sh, tests/package/).

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 
@@ -122,7 +123,8 @@ ReplyStatus parseSockDiagReply(const std::uint8_t *data, std::size_t len,
                 std::memcpy(&err, data + NLMSG_HDRLEN, sizeof err);
             if (error)
                 *error = QStringLiteral("the kernel refused the sock_diag request: %1")
-                             .arg(QString::fromLocal8Bit(std::strerror(-err)));
+                             .arg(QString::fromLocal8Bit(
+                                 std::strerror(err == INT_MIN ? err : -err))); // no overflow
             return ReplyStatus::Error;
         }
         if ((h.nlmsg_type == SOCK_DIAG_BY_FAMILY || h.nlmsg_type == TCPDIAG_GETSOCK)

@@ -1,5 +1,6 @@
 #include "packets/livecaptureworker.h"
 
+#include "nanoseconds.h"
 #include "packets/capturehelper.h"
 #include "packets/capturereader.h"
 #include "packets/keptpackets.h"
@@ -289,7 +290,8 @@ void LiveCaptureWorker::retireFinished(std::vector<std::uint32_t> &touched, std:
     if (m_finishedCount <= keepFinished + std::max<std::size_t>(keepFinished / 4, 16))
         return;
     const auto &conns = m_tracker->connections();
-    const std::int64_t before = nowNs - m_options.retireAfterNs;
+    // Saturating: a capture's clock may sit anywhere (a hostile if_tsoffset).
+    const std::int64_t before = saturatingSub(nowNs, m_options.retireAfterNs);
     std::size_t excess = m_finishedCount - keepFinished;
     for (std::uint32_t id = 0; id < m_publishedConnections && excess > 0; ++id) {
         if (!m_finished[id] || conns[id].lastSeenNs > before

@@ -447,10 +447,11 @@ void TcpTracker::markPending(TrackedEndpoint &rcv, const Segment &s)
     const auto packet = std::uint32_t(s.packet);
     if ((s.flags & tcpflag::Syn) && !rcv.peerSynSeen) {
         rcv.peerSynSeen = true;
-        rcv.pending = {true, false, s.seq, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
+        rcv.pending = {true, false, s.seq, s.timeNs, s.timeNs, packet, s.seq, s.ack, s.flags};
     } else if ((s.flags & tcpflag::Fin) && !rcv.peerFinSeen) {
         rcv.peerFinSeen = true;
-        rcv.pending = {false, true, s.seq + s.payload, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
+        rcv.pending = {false, true,   s.seq + s.payload, s.timeNs, s.timeNs, packet, s.seq,
+                       s.ack, s.flags};
     }
 }
 

@@ -99,7 +99,9 @@ struct TrackedEndpoint
         bool fin = false;
         std::uint32_t seq = 0; // the sequence number its ACK must exceed
         std::int64_t timeNs = 0;
-        std::int64_t notBeforeNs = 0; // our last segment that did not acknowledge it
+        // Our last segment that did not acknowledge it; its own time until one comes (not 0:
+        // a capture from before 1970 has negative times).
+        std::int64_t notBeforeNs = 0;
         std::uint32_t packet = 0;
         std::uint32_t segSeq = 0, segAck = 0;
         std::uint8_t flags = 0;

@@ -110,8 +110,10 @@ TcpTracker::RstFit TcpTracker::rstFit(const Connection &c, int sender, const Seg
                                                                : RstFit::OutOfWindow;
     if (!from.seqKnown)
         return RstFit::Resets;
-    const std::uint32_t scale =
-        to.windowScale > 0 && from.windowScale >= 0 ? std::uint32_t(to.windowScale) : 0;
+    // A shift over 14 counts as 14 (RFC 7323 §2.3); the decoder caps it, other producers may not.
+    const std::uint32_t scale = to.windowScale > 0 && from.windowScale >= 0
+                                    ? std::min<std::uint32_t>(std::uint32_t(to.windowScale), 14)
+                                    : 0;
     const std::uint32_t window = std::max<std::uint32_t>(to.window << scale, 1);
     const bool inWindow = seqGE(s.seq, from.nextSeq - 1) && !seqGT(s.seq, from.nextSeq + window);
     if (!synchronized(to.state))

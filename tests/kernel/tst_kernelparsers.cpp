@@ -10,6 +10,8 @@
 #include <QFile>
 #include <QTest>
 
+#include <limits>
+
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
@@ -28,6 +30,7 @@ private slots:
     void truncatedRecording_data();
     void truncatedRecording();
     void netlinkError();
+    void netlinkErrorOfIntMin();
     void procMalformedLines_data();
     void procMalformedLines();
     void netstatCounters();
@@ -154,6 +157,26 @@ void TestKernelParsers::netlinkError()
              ReplyStatus::Error);
     QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(EPERM))), qPrintable(error));
     QVERIFY(records.empty());
+}
+
+// A reply whose error code is INT_MIN (fuzz_sockdiag's finding: negating it overflowed, which
+// the asan build's UBSan reports) is an error like any other.
+void TestKernelParsers::netlinkErrorOfIntMin()
+{
+    struct
+    {
+        nlmsghdr h;
+        int err;
+    } msg{};
+    msg.h.nlmsg_len = sizeof msg;
+    msg.h.nlmsg_type = NLMSG_ERROR;
+    msg.err = std::numeric_limits<int>::min();
+    std::vector<SocketRecord> records;
+    QString error;
+    QCOMPARE(parseSockDiagReply(reinterpret_cast<const std::uint8_t *>(&msg), sizeof msg, records,
+                                &error),
+             ReplyStatus::Error);
+    QVERIFY2(error.contains(u"refused"), qPrintable(error));
 }
 
 void TestKernelParsers::procMalformedLines_data()

@@ -6,6 +6,8 @@
 #include "formats/dataexport.h"
 #include "nanoseconds.h"
 #include "packets/capturereader.h"
+#include "packets/livecaptureworker.h"
+#include "support/pcapfeed.h"
 
 #include <QFile>
 #include <QProcess>
@@ -16,10 +18,13 @@
 
 #include <algorithm>
 
+#include <fcntl.h>
+
 using namespace tcpscope;
 
 namespace {
 const QString kFixture = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/client_close.lo.pcap");
+const QString kManyShort = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/many_short.lo.pcap");
 const QString kCli = QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli");
 
 struct RealPacket
@@ -28,10 +33,10 @@ struct RealPacket
     QByteArray data;
 };
 
-std::vector<RealPacket> fixturePackets()
+std::vector<RealPacket> fixturePackets(const QString &path = kFixture)
 {
     char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(qPrintable(kFixture),
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(qPrintable(path),
                                                         PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!p)
         qFatal("%s", errbuf);
@@ -92,6 +97,18 @@ public:
             b.append('\0');
         block(6, b);
     }
+    // The section header and the interface, then each packet block (for a test::PcapFeeder).
+    test::PcapRecords blocks() const
+    {
+        test::PcapRecords out;
+        for (qsizetype at = 0, n = 0; at + 8 <= m_bytes.size(); ++n) {
+            std::uint32_t total = 0;
+            std::memcpy(&total, m_bytes.constData() + at + 4, 4);
+            (n < 2 ? out.header : out.records.emplace_back()).append(m_bytes.mid(at, total));
+            at += total;
+        }
+        return out;
+    }
     QString save(const QTemporaryDir &dir, const QString &name) const
     {
         const QString path = dir.filePath(name);
@@ -151,6 +168,8 @@ private slots:
     void outOfRangeIsSkippedAndSaid();
     void clockJumpsPast63Bits();
     void extremesFormat();
+    void beforeNineteenSeventyIsTheSameCapture();
+    void liveRetirementNearTheEarliestTime();
 
 private:
     QTemporaryDir m_dir;
@@ -292,6 +311,72 @@ void TestHostileTimes::extremesFormat()
     QCOMPARE(isoTime(INT64_MIN, 9), u"1677-09-21T00:12:43.145224192Z"_qs);
     QCOMPARE(isoTime(INT64_MAX, 9), u"2262-04-11T23:47:16.854775807Z"_qs);
     QCOMPARE(isoTime(-1, 9), u"1969-12-31T23:59:59.999999999Z"_qs);
+}
+
+// A capture from before 1970 (the fixture with an if_tsoffset of -3·10^9 s: 1929) is the same
+// capture: each change is the fixture's own, 3·10^18 ns earlier. (A SYN or FIN delivered with
+// no later segment of its receiver took the time 0 — 1970 —, and the TIME_WAIT that followed
+// began then: on a live clock it never ended.)
+void TestHostileTimes::beforeNineteenSeventyIsTheSameCapture()
+{
+    constexpr std::int64_t shiftSeconds = -3'000'000'000LL;
+    PcapngBuilder b;
+    b.interface(kEthernet, 262144, 9, shiftSeconds);
+    for (const RealPacket &p : m_packets)
+        b.packet(0, std::uint64_t(p.timeNs), p.data);
+    const Read shifted = readAll(b.save(m_dir, u"before-1970.pcapng"_qs));
+    const Read original = readAll(kFixture);
+    QVERIFY2(shifted.ok && original.ok, qPrintable(shifted.error + original.error));
+    const auto &want = original.tracker.changes(), &got = shifted.tracker.changes();
+    QVERIFY(!want.empty());
+    QCOMPARE(got.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        QCOMPARE(got[i].timeNs, want[i].timeNs + shiftSeconds * kNsPerSecond);
+        QCOMPARE(got[i].to, want[i].to);
+    }
+}
+
+// A live view of a capture whose times sit just above the earliest 64-bit nanosecond (an
+// if_tsoffset of -9223372036 s): a finished connection's grace before it is retired (2 s) is
+// counted back from there without overflowing, so none of the 40 connections of these 9 ms is
+// retired. (It overflowed: the grace wrapped to the far future, and every finished connection
+// went at once — undefined behaviour the fuzz build's UBSan reports.)
+void TestHostileTimes::liveRetirementNearTheEarliestTime()
+{
+    const std::vector<RealPacket> packets = fixturePackets(kManyShort);
+    PcapngBuilder b;
+    b.interface(kEthernet, 262144, 9, kMinNs / kNsPerSecond);
+    for (const RealPacket &p : packets)
+        b.packet(0, std::uint64_t(p.timeNs - packets.front().timeNs), p.data);
+    LiveCaptureOptions o;
+    o.wallClock = false;
+    o.keepPackets = false;
+    o.publishIntervalMs = 10;
+    o.twoMslNs = 1'000'000; // the connections finish while the capture plays
+    o.keepFinished = 2;
+    LiveCaptureWorker worker(o);
+    std::size_t retired = 0, connections = 0;
+    std::int64_t lastTimeNs = 0;
+    bool final = false;
+    QObject::connect(&worker, &LiveCaptureWorker::deltaReady, &worker, [&] {
+        if (std::optional<LiveDelta> d = worker.takeDelta()) {
+            retired += d->retired.size();
+            connections = d->connections;
+            lastTimeNs = d->lastTimeNs;
+            final = d->final;
+        }
+    });
+    int pipe[2];
+    QVERIFY(::pipe2(pipe, O_CLOEXEC) == 0);
+    worker.startStream(pipe[0], u"near_earliest.pcapng"_qs);
+    {
+        // 4 packets at a time, as a helper writes them: the worker publishes in between.
+        test::PcapFeeder feed(b.blocks(), pipe[1], 4, std::chrono::milliseconds(15));
+        QVERIFY(QTest::qWaitFor([&] { return final; }, 20000));
+    }
+    QVERIFY2(lastTimeNs < kMinNs + kNsPerSecond, "the times are not where the test puts them");
+    QCOMPARE(connections, std::size_t(40));
+    QCOMPARE(retired, std::size_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestHostileTimes)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reads libFuzzer's -print_coverage=1 output on standard input and prints, per source file
+# under PREFIX (capture/), the edges covered of the edges in its instrumented functions.
+#   fuzz_NAME -runs=0 -print_coverage=1 CORPUS... 2>&1 | coverage_by_file.sh PREFIX
+prefix=$1
+awk -v prefix="$prefix" '
+  /^(COVERED|UNCOVERED)_FUNC: / {
+    split($5, e, "/"); loc = $NF; sub(/:[0-9]+$/, "", loc); sub(/\/build-fuzz\/\.\./, "", loc)
+    if (index(loc, prefix) != 1) next
+    f = substr(loc, length(prefix) + 1); cov[f] += e[1]; all[f] += e[2]
+  }
+  END {
+    for (f in all) if (cov[f] > 0)
+      printf "   %-34s %5d/%-5d edges %5.1f %%\n", f, cov[f], all[f], 100 * cov[f] / all[f]
+  }' | sort
