@@ -9,14 +9,15 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-svg-dev libqcustomplot-dev libpcap-dev
+  libbpf-dev clang bpftool linux-libc-dev
 )
 runtime_pkgs=(
   libqt6widgets6 libqt6svg6 libqt6printsupport6 libqcustomplot2.1 libpcap0.8
-  qt6-qpa-plugins qt6-translations-l10n libcap2-bin iproute2
+  qt6-qpa-plugins qt6-translations-l10n libcap2-bin iproute2 libbpf1
 )
 test_pkgs=(
   xvfb xauth tcpdump tshark nftables iproute2 procps python3 fonts-wqy-microhei
-  poppler-utils ghostscript
+  poppler-utils ghostscript libbpf-tools
 )
 
 want=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}")
