@@ -40,7 +40,8 @@ void onSignal(int) { g_stop = 1; }
 
 int libbpfPrint(enum libbpf_print_level level, const char *format, va_list args)
 {
-    if (!g_verbose && level != LIBBPF_WARN)
+    static_cast<void>(level);
+    if (!g_verbose) // our own message says what failed; -v shows libbpf's (the verifier's)
         return 0;
     return std::vfprintf(stderr, format, args);
 }
@@ -104,8 +105,9 @@ bool kernelHas(const char *function, bpf_attach_type type)
     return libbpf_find_vmlinux_btf_id(function, type) >= 0;
 }
 
-// tw_timer_handler's address, from /proc/kallsyms (0 when hidden: kptr_restrict without
-// cap_syslog).
+// tw_timer_handler's address, from /proc/kallsyms (0 when hidden: without cap_syslog, unless
+// kptr_restrict is 0 and perf_event_paranoid at most 1). Without it, TIME_WAIT's expiry is
+// left to the poller.
 std::uint64_t twTimerHandler()
 {
     FILE *f = std::fopen("/proc/kallsyms", "r");
@@ -161,7 +163,7 @@ int loadFailed(int err)
     if (err == -EPERM || err == -EACCES) {
         std::fprintf(stderr,
                      "tcpscope-trace: no permission to load the BPF program (%s).\n"
-                     "  Grant it once, as root:  setcap cap_bpf,cap_perfmon=ep %s\n"
+                     "  Grant it once, as root:  setcap cap_bpf,cap_perfmon,cap_syslog=ep %s\n"
                      "  (or run tcpscope-trace as root). Without it tcpscope polls the socket "
                      "table.\n",
                      std::strerror(-err), selfPath().c_str());
