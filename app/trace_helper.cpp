@@ -4,6 +4,7 @@
 // Stops cleanly on SIGTERM/SIGINT or when its reader goes away. Links libbpf only: no Qt.
 #include "kernel/traceprotocol.h"
 #include "tcptrace.skel.h"
+#include "trace_kill.h"
 
 #include <bpf/libbpf.h>
 
@@ -16,6 +17,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -49,6 +51,8 @@ int libbpfPrint(enum libbpf_print_level level, const char *format, va_list args)
 void usage()
 {
     std::fputs("usage: tcpscope-trace [-b RING_MIB] [-v]\n"
+               "       tcpscope-trace --kill LOCAL REMOTE   (destroys one socket, like ss -K;\n"
+               "                                            needs cap_net_admin)\n"
                "  writes every TCP state change of this machine's kernel to standard output\n"
                "  (framed; tcpscope and tcpscope-cli read it). -b: the ring buffer in MiB\n"
                "  (a power of two, default 16). Needs cap_bpf,cap_perfmon or root.\n",
@@ -144,6 +148,10 @@ std::uint32_t chooseHooks(tcptrace *skel)
     const bool expiry = handler != 0 && kernelHas("timer_expire_entry", BPF_TRACE_RAW_TP);
     bpf_program__set_autoload(skel->progs.on_timer_expire, expiry);
     skel->rodata->tw_timer_handler = handler;
+    struct stat ns
+    {};
+    if (::stat("/proc/self/ns/net", &ns) == 0) // the sockets the poller sees: this namespace's
+        skel->rodata->netns_inum = std::uint32_t(ns.st_ino);
     if (expiry)
         features |= protocol::kTimeWaitExpiry;
     return features;
@@ -254,6 +262,8 @@ int traceLoop(tcptrace *skel)
 
 int main(int argc, char *argv[])
 {
+    if (argc == 4 && std::strcmp(argv[1], "--kill") == 0)
+        return killSocket(argv[2], argv[3]);
     Options o;
     if (const std::optional<int> code = parseArguments(argc, argv, o))
         return *code;

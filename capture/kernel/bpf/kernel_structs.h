@@ -22,12 +22,23 @@ struct timer_list___ts {
     void *function;
 } TCPSCOPE_CORE;
 
+struct ns_common___ts {
+    unsigned int inum;
+} TCPSCOPE_CORE;
+
+struct net___ts {
+    struct ns_common___ts ns;
+} TCPSCOPE_CORE;
+
 struct sock_common___ts {
     __be32 skc_daddr;
     __be32 skc_rcv_saddr;
     __be16 skc_dport;
     __u16 skc_num;
     unsigned short skc_family;
+    struct {
+        struct net___ts *net;
+    } skc_net; /* possible_net_t */
     struct in6_addr___ts skc_v6_daddr;
     struct in6_addr___ts skc_v6_rcv_saddr;
     struct {

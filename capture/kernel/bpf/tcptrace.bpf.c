@@ -11,7 +11,8 @@
  *
  * Neither kprobes nor fentry are needed (the test machine's kernel refuses both); what this
  * cannot see — a minisocket's FIN_WAIT_2 -> TIME_WAIT and a minisocket killed early (reused,
- * reset, ss -K) — the reader takes from the poller. Events go to user space through one ring
+ * reset, ss -K) — the reader takes from the poller. Only the helper's own network namespace
+ * is traced: the sockets its reader polls. Events go to user space through one ring
  * buffer; what does not fit is counted in `lost`. */
 #include <linux/bpf.h>
 #include <linux/types.h>
@@ -36,6 +37,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the helper before loading. */
 const volatile __u32 context_known = 0;  /* the softirq hooks are attached */
 const volatile __u64 tw_timer_handler = 0; /* its address (/proc/kallsyms), 0: unknown */
+const volatile __u32 netns_inum = 0;       /* only this network namespace's sockets (0: all) */
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -110,6 +112,8 @@ static __always_inline void fill_endpoints(struct tcptrace_event *e,
 static __always_inline void submit(const struct sock_common___ts *skc, __be16 sport, __u64 cookie,
                                    int oldstate, int newstate, __u8 kind)
 {
+    if (netns_inum && BPF_CORE_READ(skc, skc_net.net, ns.inum) != netns_inum)
+        return; /* another namespace's socket: the poller does not see it either */
     struct tcptrace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
     if (!e) {
         __u32 zero = 0;
