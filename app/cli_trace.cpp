@@ -7,6 +7,7 @@
 #include "kernel/tracestream.h"
 
 #include <QCoreApplication>
+#include <QProcess>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -148,4 +149,24 @@ int runWatchExact(const ExactWatchOptions &o, int (*fallback)(const ExactWatchOp
     const int rc = QCoreApplication::exec();
     trace.stop();
     return rc != 0 ? rc : status;
+}
+
+int runKill(const QStringList &args)
+{
+    if (args.size() != 2) {
+        std::fputs("tcpscope-cli kill: takes LOCAL REMOTE, e.g. 127.0.0.1:8080 127.0.0.1:41234 "
+                   "(see tcpscope-cli --help)\n",
+                   stderr);
+        return 2;
+    }
+    QProcess helper;
+    helper.setProcessChannelMode(QProcess::ForwardedChannels);
+    helper.start(traceHelperPath(), {QStringLiteral("--kill"), args[0], args[1]});
+    if (!helper.waitForStarted(10000)) {
+        std::fprintf(stderr, "tcpscope-cli kill: cannot run %s: %s\n",
+                     qPrintable(traceHelperPath()), qPrintable(helper.errorString()));
+        return 1;
+    }
+    helper.waitForFinished(60000);
+    return helper.exitStatus() == QProcess::NormalExit ? helper.exitCode() : 1;
 }

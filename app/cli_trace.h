@@ -17,3 +17,6 @@ struct ExactWatchOptions
 // Returns the exit code; runs until SIGINT/SIGTERM. `fallback` runs the plain poller (it is
 // `watch` without --exact) after the notice when the trace cannot start.
 int runWatchExact(const ExactWatchOptions &o, int (*fallback)(const ExactWatchOptions &));
+
+// `tcpscope-cli kill LOCAL REMOTE`: the helper's --kill; its words and its exit code.
+int runKill(const QStringList &args);

@@ -3,6 +3,7 @@
 #include "cli_kernel.h"
 #include "cli_lab.h"
 #include "cli_packets.h"
+#include "cli_trace.h"
 #include "versions.h"
 
 #include <QCoreApplication>
@@ -29,6 +30,11 @@ void printUsage(FILE *to)
         "      with cap_bpf,cap_perfmon,cap_syslog), to the nanosecond, with the process\n"
         "      that made it; TIME_WAIT's inside still polled. Without the capabilities:\n"
         "      polling, and why.\n"
+        "  kill LOCAL REMOTE\n"
+        "      destroys one TCP socket (like `ss -K`), e.g. kill 127.0.0.1:8080\n"
+        "      127.0.0.1:41234, through tcpscope-trace (cap_net_admin): its application gets\n"
+        "      ECONNABORTED, the peer a reset. It does not cure a CLOSE_WAIT leak: the\n"
+        "      application still never calls close() on the next one.\n"
         "  settings [--format text|json]\n"
         "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"
         "      ip_local_port_range, somaxconn...) and the counters that confirm a diagnosis\n"
@@ -83,6 +89,8 @@ int main(int argc, char *argv[])
         return runWatch(args.mid(1));
     if (cmd == u"settings")
         return runSettings(args.mid(1));
+    if (cmd == u"kill")
+        return runKill(args.mid(1));
     if (cmd == u"summarize")
         return runSummarize(args.mid(1));
     if (cmd == u"capture")
