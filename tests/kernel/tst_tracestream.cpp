@@ -4,6 +4,7 @@
 // becomes a TIME_WAIT minisocket: tcpstates says "X -> CLOSE", we say "X -> TIME_WAIT" or
 // "X -> FIN_WAIT_2"), and the minisockets must be what `ss` shows. Root only (the helper
 // needs cap_bpf/cap_perfmon; tcpstates needs root): skipped otherwise, saying why.
+#include "formats/sessionfile.h"
 #include "kernel/tracestream.h"
 #include "support/loopsockets.h"
 #include "support/sstext.h"
@@ -54,6 +55,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void everyCloseMatchesTcpstates();
+    void tracedTransitionsSurviveASession();
     void timeWaitExpiresOnTheTracedTimer();
 
 private:
@@ -332,6 +334,33 @@ void TestTraceStream::everyCloseMatchesTcpstates()
         QCOMPARE(now.size(), 1);
         QCOMPARE(now.first().state, k.clientSsState);
     }
+}
+
+// What was traced above, saved in a session and read back: still exact, to the ns, with its
+// process.
+void TestTraceStream::tracedTransitionsSurviveASession()
+{
+    KernelTimeline saved;
+    for (const TracedEvent &e : m_events) {
+        if (changesState(e))
+            saved.transitions.push_back(toTransition(e));
+    }
+    QVERIFY(saved.transitions.size() > 20);
+    QString error;
+    const std::optional<KernelTimeline> back = parseTimelineJson(timelineJson(saved), &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(back->transitions.size(), saved.transitions.size());
+    bool sawProcess = false;
+    for (std::size_t i = 0; i < saved.transitions.size(); ++i) {
+        const Transition &a = saved.transitions[i], &b = back->transitions[i];
+        QCOMPARE(b.observedBy, ObservedBy::Tracing);
+        QCOMPARE(b.timeNs, a.timeNs);
+        QCOMPARE(b.pid, a.pid);
+        QCOMPARE(QByteArray(b.comm.data()), QByteArray(a.comm.data()));
+        QCOMPARE(b.connection, a.connection);
+        sawProcess = sawProcess || QByteArray(b.comm.data()) == "tst_tracestream";
+    }
+    QVERIFY(sawProcess);
 }
 
 // A TIME_WAIT minisocket lives 60 s on Linux (TCP_TIMEWAIT_LEN, no sysctl shortens it): its

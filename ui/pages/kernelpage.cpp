@@ -4,6 +4,7 @@
 #include "formats/dataexport.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
+#include "pages/kerneltrace.h"
 #include "pages/livecapture.h"
 #include "pages/sourceviews.h"
 #include "statepalette.h"
@@ -63,6 +64,10 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         connect(m_poller, &KernelPoller::polled, this, &KernelPage::applyBatch);
         m_poller->start(m_interval->value());
         m_status = tr("Kernel table: starting…");
+        m_trace = new KernelTraceMode(
+            m_store, m_views, [this] { showHistoryOfSelection(); }, this);
+        m_toolbar->addAction(m_trace->action());
+        m_trace->startIfWanted();
     }
 }
 
@@ -231,8 +236,9 @@ void KernelPage::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
-void KernelPage::applyBatch(const KernelPollBatch &batch)
+void KernelPage::applyBatch(const KernelPollBatch &polled)
 {
+    const KernelPollBatch batch = m_trace ? m_trace->filter(polled) : polled;
     if (m_sessionShown)
         return;            // a saved session is on show; a poll still in flight must not change it
     m_store.record(batch); // the record goes on, paused or not
@@ -275,6 +281,8 @@ QString KernelPage::pollText(const KernelPollBatch &batch) const
             .arg(batch.stats.diffMs, 0, 'f', 1);
     if (!batch.notice.isEmpty())
         text += QStringLiteral(" · ") + batch.notice;
+    if (m_trace)
+        text += m_trace->modeText(m_interval->value());
     return text;
 }
 
@@ -450,6 +458,8 @@ void KernelPage::fillHistory(const std::vector<Transition> &history)
         item->setToolTip(3, tr("Seen by polling the kernel's table: the change happened within the "
                                "%1 s before this poll")
                                 .arg(t.time - t.earliest, 0, 'f', 2));
+        if (t.observedBy == ObservedBy::Tracing)
+            KernelTraceMode::fillHistoryItem(item, t);
         QPixmap swatch(10, 10);
         swatch.fill(stateColor(t.to));
         item->setIcon(2, QIcon(swatch));

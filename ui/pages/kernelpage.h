@@ -25,6 +25,7 @@ class QTreeWidget;
 namespace tcpscope {
 
 class KernelSocketModel;
+class KernelTraceMode;
 class SocketFilterProxy;
 class StateCountChart;
 class SourceViews;
@@ -107,6 +108,7 @@ private:
 
     KernelTimelineStore m_store;
     KernelPoller *m_poller = nullptr;
+    KernelTraceMode *m_trace = nullptr; // exact transitions (eBPF), with a poller
     KernelSocketModel *m_model = nullptr;
     SocketFilterProxy *m_proxy = nullptr;
     QTableView *m_table = nullptr;
