@@ -1,5 +1,6 @@
 #include "cli_kernel.h"
 #include "cli_output.h"
+#include "cli_trace.h"
 
 #include "formats/jsonwriter.h"
 #include "formats/snapshotformat.h"
@@ -28,6 +29,7 @@ struct CommonOptions
     int intervalMs = 1000;
     bool forceProc = false;
     bool tcpInfo = false;
+    bool exact = false; // watch --exact: the kernel's own transitions (eBPF)
     QString procRoot = QStringLiteral("/proc");
 };
 
@@ -82,6 +84,8 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
             if (!next(&v) || (o.intervalMs = v.toInt(&ok), !ok) || o.intervalMs < 100
                 || o.intervalMs > 10000)
                 return QStringLiteral("--interval takes milliseconds from 100 to 10000");
+        } else if (a == u"--exact" && isWatch) {
+            o.exact = true;
         } else if (a == u"--tcp-info" && !isWatch) {
             o.tcpInfo = true; // RTT and retransmissions per socket (sock_diag only)
         } else if (a == u"--proc") {
@@ -130,12 +134,35 @@ int runSnapshot(const QStringList &args)
     return 0;
 }
 
+namespace {
+int watchPolling(const CommonOptions &o);
+
+int watchPollingInstead(const ExactWatchOptions &e)
+{
+    CommonOptions o;
+    o.json = e.json;
+    o.processes = e.processes;
+    o.intervalMs = e.intervalMs;
+    o.forceProc = e.forceProc;
+    o.procRoot = e.procRoot;
+    return watchPolling(o);
+}
+} // namespace
+
 int runWatch(const QStringList &args)
 {
     CommonOptions o;
     if (const QString err = parseOptions(args, o, true); !err.isEmpty())
         return usageError("watch", err);
+    if (o.exact)
+        return runWatchExact({o.json, o.processes, o.intervalMs, o.forceProc, o.procRoot},
+                             &watchPollingInstead);
+    return watchPolling(o);
+}
 
+namespace {
+int watchPolling(const CommonOptions &o)
+{
     KernelTableOptions ko;
     ko.processes = o.processes;
     ko.forceProc = o.forceProc;
@@ -190,6 +217,7 @@ int runWatch(const QStringList &args)
     timer.start(o.intervalMs);
     return QCoreApplication::exec();
 }
+} // namespace
 
 int runSettings(const QStringList &args)
 {

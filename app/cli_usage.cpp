@@ -24,9 +24,18 @@ constexpr CommandUsage kCommands[] = {
      "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
      "      close-wait, ESTAB...). --tcp-info adds RTT and retransmissions (netlink only).\n"
      "      --proc reads /proc/net/tcp instead of netlink.\n"},
-    {"watch", "  watch [--interval MS] [--format text|json] [--no-process] [--proc]\n"
+    {"watch", "  watch [--exact] [--interval MS] [--format text|json] [--no-process] [--proc]\n"
               "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
-              "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"},
+              "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
+              "      --exact: every change as the kernel makes it (eBPF, through tcpscope-trace\n"
+              "      with cap_bpf,cap_perfmon,cap_syslog), to the nanosecond, with the process\n"
+              "      that made it; TIME_WAIT's inside still polled. Without the capabilities:\n"
+              "      polling, and why.\n"},
+    {"kill", "  kill LOCAL REMOTE\n"
+             "      destroys one TCP socket (like `ss -K`), e.g. kill 127.0.0.1:8080\n"
+             "      127.0.0.1:41234, through tcpscope-trace (cap_net_admin): its application gets\n"
+             "      ECONNABORTED, the peer a reset. It does not cure a CLOSE_WAIT leak: the\n"
+             "      application still never calls close() on the next one.\n"},
     {"settings",
      "  settings [--format text|json]\n"
      "      the sysctls that explain what the table shows (tcp_fin_timeout, tcp_tw_reuse,\n"

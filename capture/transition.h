@@ -5,11 +5,14 @@
 #include "ipaddress.h"
 #include "tcpstate.h"
 
+#include <array>
 #include <cstdint>
 
 namespace tcpscope {
 
-enum class ObservedBy : std::uint8_t { Packets, Polling };
+// Tracing: the kernel reported the change itself (eBPF, kernel/tracestream.h): exact time,
+// exact order, and the process whose system call made it.
+enum class ObservedBy : std::uint8_t { Packets, Polling, Tracing };
 
 struct Transition
 {
@@ -24,6 +27,11 @@ struct Transition
     ObservedBy observedBy = ObservedBy::Polling;
     bool firstSeen = false;       // the socket appeared; `from` is CLOSED by assumption
     std::uint64_t connection = 0; // the socket's identity: its cookie, or a 4-tuple hash
+    // ObservedBy::Tracing only: the time in ns since the epoch, and who made the change: the
+    // process (pid, comm) in a system call, pid 0 for a packet or a timer (softirq).
+    std::int64_t timeNs = 0;
+    std::uint32_t pid = 0;
+    std::array<char, 16> comm{};
 };
 
 } // namespace tcpscope

@@ -109,16 +109,23 @@ StateCounts countsFrom(const QJsonArray &a)
 
 QJsonObject transitionJson(const Transition &t)
 {
-    return QJsonObject{{u"time"_qs, t.time},
-                       {u"earliest"_qs, t.earliest},
-                       {u"local"_qs, t.localAddress.toString()},
-                       {u"local_port"_qs, t.localPort},
-                       {u"remote"_qs, t.remoteAddress.toString()},
-                       {u"remote_port"_qs, t.remotePort},
-                       {u"from"_qs, rfcName(t.from)},
-                       {u"to"_qs, rfcName(t.to)},
-                       {u"first_seen"_qs, t.firstSeen},
-                       {u"socket"_qs, QString::number(t.connection)}};
+    QJsonObject o{{u"time"_qs, t.time},
+                  {u"earliest"_qs, t.earliest},
+                  {u"local"_qs, t.localAddress.toString()},
+                  {u"local_port"_qs, t.localPort},
+                  {u"remote"_qs, t.remoteAddress.toString()},
+                  {u"remote_port"_qs, t.remotePort},
+                  {u"from"_qs, rfcName(t.from)},
+                  {u"to"_qs, rfcName(t.to)},
+                  {u"first_seen"_qs, t.firstSeen},
+                  {u"socket"_qs, QString::number(t.connection)}};
+    if (t.observedBy == ObservedBy::Tracing) { // the kernel's own: ns time, the process
+        o.insert(u"exact"_qs, true);
+        o.insert(u"time_ns"_qs, QString::number(t.timeNs));
+        o.insert(u"pid"_qs, qint64(t.pid));
+        o.insert(u"comm"_qs, QString::fromLocal8Bit(t.comm.data()));
+    }
+    return o;
 }
 
 // Numbers read back from a session are checked: the file may come from anyone, and a
@@ -170,6 +177,14 @@ std::optional<Transition> transitionFrom(const QJsonObject &o, QString *why)
     t.to = parseTcpState(o.value(u"to").toString()).value_or(TcpState::Closed);
     t.firstSeen = o.value(u"first_seen").toBool();
     t.connection = o.value(u"socket").toString().toULongLong();
+    if (o.value(u"exact").toBool()) {
+        if (!readU32(o, u"pid", &t.pid, why))
+            return std::nullopt;
+        t.observedBy = ObservedBy::Tracing;
+        t.timeNs = o.value(u"time_ns").toString().toLongLong();
+        const QByteArray comm = o.value(u"comm").toString().toLocal8Bit().left(15);
+        std::memcpy(t.comm.data(), comm.constData(), std::size_t(comm.size()));
+    }
     return t;
 }
 

@@ -194,16 +194,32 @@ void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &record
     out += line;
 }
 
+namespace {
+// A traced transition's cause: "by curl(4121)", or "by softirq" (a packet or a timer).
+std::string tracedCause(const Transition &t)
+{
+    if (t.pid == 0)
+        return "by softirq";
+    return "by " + std::string(t.comm.data()) + '(' + std::to_string(t.pid) + ')';
+}
+} // namespace
+
 void writeTransitionText(std::string &out, const Transition &t, const ProcessMap *processes,
                          const SocketRecord *record)
 {
-    const QString when = QDateTime::fromMSecsSinceEpoch(qint64(t.time * 1000))
-                             .toString(QStringLiteral("HH:mm:ss.zzz"));
+    const bool traced = t.observedBy == ObservedBy::Tracing;
+    QString when = QDateTime::fromMSecsSinceEpoch(qint64(t.time * 1000))
+                       .toString(QStringLiteral("HH:mm:ss.zzz"));
+    if (traced)
+        when += QStringLiteral("%1").arg(int((t.timeNs / 1000) % 1000), 3, 10, QChar(u'0'));
+    char within[64];
+    std::snprintf(within, sizeof within, "(within %.2fs)", t.time - t.earliest);
     char line[512];
-    std::snprintf(line, sizeof line, "%s %-12s -> %-12s %s %s (within %.2fs)", qPrintable(when),
-                  t.firstSeen ? "(new)" : names(t.from).rfc, names(t.to).rfc,
+    std::snprintf(line, sizeof line, "%s %-12s -> %-12s %s %s %s", qPrintable(when),
+                  t.firstSeen && !traced ? "(new)" : names(t.from).rfc, names(t.to).rfc,
                   endpointChars(t.localAddress, t.localPort).c_str(),
-                  endpointChars(t.remoteAddress, t.remotePort).c_str(), t.time - t.earliest);
+                  endpointChars(t.remoteAddress, t.remotePort).c_str(),
+                  traced ? ("(exact) " + tracedCause(t)).c_str() : within);
     out += line;
     if (processes && record) {
         out += ' ';
@@ -213,15 +229,16 @@ void writeTransitionText(std::string &out, const Transition &t, const ProcessMap
 }
 
 void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap *processes,
-                         const SocketRecord *record)
+                         const SocketRecord *record, bool exactMode)
 {
+    const bool traced = t.observedBy == ObservedBy::Tracing;
     JsonWriter w(out);
     char addr[64];
     w.beginObject();
     w.key("time");
-    w.value(t.time, 3);
+    w.value(t.time, traced ? 6 : 3);
     w.key("earliest");
-    w.value(t.earliest, 3);
+    w.value(t.earliest, traced ? 6 : 3);
     w.plainField("from", std::string_view(names(t.from).rfc));
     w.plainField("to", std::string_view(names(t.to).rfc));
     w.field("first_seen", t.firstSeen);
@@ -231,6 +248,21 @@ void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap
                  std::string_view(addr, std::size_t(t.remoteAddress.format(addr))));
     w.field("remote_port", unsigned(t.remotePort));
     w.field("connection", std::uint64_t(t.connection));
+    if (exactMode || traced)
+        w.field("exact", traced);
+    if (traced) {
+        w.field("time_ns", std::int64_t(t.timeNs));
+        w.key("pid");
+        if (t.pid)
+            w.value(std::uint64_t(t.pid));
+        else
+            w.null();
+        w.key("comm");
+        if (t.pid)
+            w.value(std::string_view(t.comm.data()));
+        else
+            w.null();
+    }
     if (processes && record)
         writeProcesses(w, *record, processes);
     w.endObject();

@@ -26,11 +26,14 @@ void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &record
 void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &records,
                        const ProcessMap *processes, const char *source, const QString &notice);
 
-// One `watch` line per transition, text or JSON.
+// One `watch` line per transition, text or JSON. A traced transition (`watch --exact`)
+// carries its time to the microsecond in text and to the nanosecond in JSON ("time_ns"), and
+// the process that made it ("pid", "comm"; null for a packet or a timer); with exactMode,
+// every JSON line says whether it is exact ("exact": true) or the poller's (false).
 void writeTransitionText(std::string &out, const Transition &t, const ProcessMap *processes,
                          const SocketRecord *record);
 void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap *processes,
-                         const SocketRecord *record);
+                         const SocketRecord *record, bool exactMode = false);
 
 StateCounts countStates(const std::vector<SocketRecord> &records);
 

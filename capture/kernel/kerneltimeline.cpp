@@ -17,6 +17,12 @@ void KernelTimelineStore::record(const KernelPollBatch &batch)
     m_latest = batch;
 }
 
+void KernelTimelineStore::recordTransitions(const std::vector<Transition> &transitions)
+{
+    for (const Transition &t : transitions)
+        add(t);
+}
+
 void KernelTimelineStore::add(const Transition &t)
 {
     if (m_transitions.size() == m_maxTransitions)

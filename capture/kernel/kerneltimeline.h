@@ -26,7 +26,7 @@ struct KernelTimeline
 class KernelTimelineStore
 {
 public:
-    // ~96 MB of transitions at most (a Transition is 64 bytes, plus its index entry); a day
+    // ~130 MB of transitions at most (a Transition is 96 bytes, plus its index entry); a day
     // of polling every second at 100k sockets churning 10 a second fits.
     static constexpr std::size_t kMaxTransitions = 1'000'000;
     // 12 days of samples at one a second (~60 MB).
@@ -37,6 +37,8 @@ public:
 
     // One poll: its counts as a sample, its transitions, and its table as the latest.
     void record(const KernelPollBatch &batch);
+    // Transitions that came without a poll: the exact ones of the kernel trace.
+    void recordTransitions(const std::vector<Transition> &transitions);
     // Forgets the samples and transitions (the latest table stays: it is what the kernel has).
     void clear();
     // Replaces the whole record with a saved session's.

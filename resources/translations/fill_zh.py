@@ -228,6 +228,20 @@ ZH = {
     'Counts on a logarithmic axis: a few hundred stay readable beside tens of thousands': '数量使用对数坐标轴：几百的数量在几万旁边也看得清',
     'client: its steps and state': '客户端：它的步骤和状态',
     'server: its steps and state': '服务器：它的步骤和状态',
+    # The kernel tab's exact mode (ui/pages/kerneltrace.cpp)
+    "Exact transitions unavailable: %1": "无法获得精确的状态转换：%1",
+    "Exact (eBPF)": "精确（eBPF）",
+    "Every state change as the kernel makes it, traced with eBPF by the tcpscope-trace helper (needs cap_bpf,cap_perfmon,cap_syslog)":
+        "内核做出的每一次状态变化，由 tcpscope-trace 辅助程序用 eBPF 跟踪（需要 cap_bpf,cap_perfmon,cap_syslog 权限）",
+    " · exact (eBPF)": " · 精确（eBPF）",
+    " · polled every %1 ms": " · 每 %1 毫秒轮询一次",
+    " · %1 events lost (trace buffer full)": " · 丢失 %1 个事件（跟踪缓冲区已满）",
+    "%1 (%2)": "%1（%2）",
+    "a packet or timer": "报文或计时器",
+    "exact, by %1": "精确，由 %1 引起",
+    "Traced in the kernel: %1's system call made this change": "在内核中跟踪到：%1 的系统调用引起了这次变化",
+    "Traced in the kernel: a packet or a timer (softirq) made this change; no process caused it":
+        "在内核中跟踪到：这次变化由报文或计时器（软中断）引起，不是某个进程造成的",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

@@ -687,6 +687,53 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::KernelTraceMode</name>
+    <message>
+        <source>Exact transitions unavailable: %1</source>
+        <translation>无法获得精确的状态转换：%1</translation>
+    </message>
+    <message>
+        <source>Exact (eBPF)</source>
+        <translation>精确（eBPF）</translation>
+    </message>
+    <message>
+        <source>Every state change as the kernel makes it, traced with eBPF by the tcpscope-trace helper (needs cap_bpf,cap_perfmon,cap_syslog)</source>
+        <translation>内核做出的每一次状态变化，由 tcpscope-trace 辅助程序用 eBPF 跟踪（需要 cap_bpf,cap_perfmon,cap_syslog 权限）</translation>
+    </message>
+    <message>
+        <source> · exact (eBPF)</source>
+        <translation> · 精确（eBPF）</translation>
+    </message>
+    <message>
+        <source> · polled every %1 ms</source>
+        <translation> · 每 %1 毫秒轮询一次</translation>
+    </message>
+    <message>
+        <source> · %1 events lost (trace buffer full)</source>
+        <translation> · 丢失 %1 个事件（跟踪缓冲区已满）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>a packet or timer</source>
+        <translation>报文或计时器</translation>
+    </message>
+    <message>
+        <source>exact, by %1</source>
+        <translation>精确，由 %1 引起</translation>
+    </message>
+    <message>
+        <source>Traced in the kernel: %1's system call made this change</source>
+        <translation>在内核中跟踪到：%1 的系统调用引起了这次变化</translation>
+    </message>
+    <message>
+        <source>Traced in the kernel: a packet or a timer (softirq) made this change; no process caused it</source>
+        <translation>在内核中跟踪到：这次变化由报文或计时器（软中断）引起，不是某个进程造成的</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::LabLog</name>
     <message>
         <source>appeared in %1</source>

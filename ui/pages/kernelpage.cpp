@@ -5,6 +5,7 @@
 #include "formats/dataexport.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
+#include "pages/kerneltrace.h"
 #include "pages/livecapture.h"
 #include "pages/sourceviews.h"
 #include "statepalette.h"
@@ -69,6 +70,10 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         m_poller->start(m_interval->value());
         m_poller->setDiagnosisThresholds(thresholdsFromSettings());
         m_status = tr("Kernel table: starting…");
+        m_trace = new KernelTraceMode(
+            m_store, m_views, [this] { showHistoryOfSelection(); }, this);
+        m_toolbar->addAction(m_trace->action());
+        m_trace->startIfWanted();
     }
 }
 
@@ -147,8 +152,9 @@ void KernelPage::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
-void KernelPage::applyBatch(const KernelPollBatch &batch)
+void KernelPage::applyBatch(const KernelPollBatch &polled)
 {
+    const KernelPollBatch batch = m_trace ? m_trace->filter(polled) : polled;
     if (m_sessionShown)
         return;            // a saved session is on show; a poll still in flight must not change it
     m_store.record(batch); // the record goes on, paused or not
@@ -185,6 +191,8 @@ QString KernelPage::pollText(const KernelPollBatch &batch) const
             .arg(batch.stats.diffMs, 0, 'f', 1);
     if (!batch.notice.isEmpty())
         text += QStringLiteral(" · ") + batch.notice;
+    if (m_trace)
+        text += m_trace->modeText(m_interval->value());
     return text;
 }
 

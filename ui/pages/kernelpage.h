@@ -27,6 +27,7 @@ namespace tcpscope {
 
 class FindingsPanel;
 class KernelSocketModel;
+class KernelTraceMode;
 class SocketFilterProxy;
 class StateCountChart;
 class SourceViews;
@@ -114,6 +115,7 @@ private:
 
     KernelTimelineStore m_store;
     KernelPoller *m_poller = nullptr;
+    KernelTraceMode *m_trace = nullptr; // exact transitions (eBPF), with a poller
     KernelSocketModel *m_model = nullptr;
     SocketFilterProxy *m_proxy = nullptr;
     QTableView *m_table = nullptr;

@@ -2,6 +2,8 @@
 // after it vanished), its explanation, and its path followed on the diagram.
 #include "pages/kernelpage.h"
 
+#include "pages/kerneltrace.h"
+
 #include "diagram/statediagramview.h"
 #include "models/kernelsocketmodel.h"
 #include "pages/sourceviews.h"
@@ -66,6 +68,8 @@ void KernelPage::fillHistory(const std::vector<Transition> &history)
         item->setToolTip(3, tr("Seen by polling the kernel's table: the change happened within the "
                                "%1 s before this poll")
                                 .arg(t.time - t.earliest, 0, 'f', 2));
+        if (t.observedBy == ObservedBy::Tracing)
+            KernelTraceMode::fillHistoryItem(item, t);
         QPixmap swatch(10, 10);
         swatch.fill(stateColor(t.to));
         item->setIcon(2, QIcon(swatch));
