@@ -73,6 +73,12 @@ check "the helper is root:tcpscope 0750" \
 caps=$(getcap /usr/bin/tcpscope-capture)
 echo "   getcap: $caps"
 check "getcap shows cap_net_admin,cap_net_raw" grep -q "cap_net_admin,cap_net_raw=ep" <<<"$caps"
+trace_caps=$(getcap /usr/bin/tcpscope-trace)
+echo "   getcap: $trace_caps"
+check "the trace helper is root:tcpscope 0750" \
+  test "$(stat -c '%U:%G %a' /usr/bin/tcpscope-trace)" = "root:tcpscope 750"
+check "getcap shows the trace helper's capabilities" \
+  grep -q "cap_net_admin,cap_syslog,cap_perfmon,cap_bpf=ep" <<<"$trace_caps"
 
 useradd --system --no-create-home --shell /usr/sbin/nologin "$in_user"
 useradd --system --no-create-home --shell /usr/sbin/nologin "$out_user"
