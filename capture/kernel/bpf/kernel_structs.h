@@ -8,56 +8,67 @@
 
 #define TCPSCOPE_CORE __attribute__((preserve_access_index))
 
-struct in6_addr___ts {
+struct in6_addr___ts
+{
     union {
         __u8 u6_addr8[16];
     } in6_u;
 } TCPSCOPE_CORE;
 
-struct hlist_nulls_node___ts {
+struct hlist_nulls_node___ts
+{
     struct hlist_nulls_node___ts *next, **pprev;
 } TCPSCOPE_CORE;
 
-struct timer_list___ts {
+struct timer_list___ts
+{
     void *function;
 } TCPSCOPE_CORE;
 
-struct ns_common___ts {
+struct ns_common___ts
+{
     unsigned int inum;
 } TCPSCOPE_CORE;
 
-struct net___ts {
+struct net___ts
+{
     struct ns_common___ts ns;
 } TCPSCOPE_CORE;
 
-struct sock_common___ts {
+struct sock_common___ts
+{
     __be32 skc_daddr;
     __be32 skc_rcv_saddr;
     __be16 skc_dport;
     __u16 skc_num;
     unsigned short skc_family;
-    struct {
+    struct
+    {
         struct net___ts *net;
     } skc_net; /* possible_net_t */
     struct in6_addr___ts skc_v6_daddr;
     struct in6_addr___ts skc_v6_rcv_saddr;
-    struct {
+    struct
+    {
         __s64 counter;
     } skc_cookie;
     unsigned long skc_flags; /* sk_flags; bit SOCK_DONE (1): a FIN was received */
     struct hlist_nulls_node___ts skc_nulls_node; /* pprev is NULL once unhashed */
 } TCPSCOPE_CORE;
 
-struct sock___ts {
+struct sock___ts
+{
     struct sock_common___ts __sk_common;
     __u16 sk_protocol;
 } TCPSCOPE_CORE;
 
-struct inet_sock___ts {
+struct inet_sock___ts
+{
     __be16 inet_sport; /* survives the port's release at CLOSE, unlike skc_num */
 } TCPSCOPE_CORE;
 
-struct inet_timewait_sock___ts {
+struct inet_timewait_sock___ts
+{
     struct sock_common___ts __tw_common;
     unsigned char tw_substate;
     __be16 tw_sport;

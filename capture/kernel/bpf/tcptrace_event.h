@@ -21,34 +21,35 @@ typedef __u64 tcptrace_u64;
 
 /* Which hook saw the change. */
 enum tcptrace_kind {
-    TCPTRACE_SET_STATE = 0,     /* tracepoint sock:inet_sock_set_state (a full socket) */
-    TCPTRACE_TW_ENTER = 1,      /* the socket became a TIME_WAIT minisocket: the tracepoint's
-                                   "X -> CLOSE" reported as "X -> its substate" (TIME_WAIT,
-                                   or FIN_WAIT_2 for an orphan waiting for the peer's FIN) */
-    TCPTRACE_TW_EXIT = 3,       /* the minisocket's timer expired (substate -> CLOSE) */
+    TCPTRACE_SET_STATE = 0, /* tracepoint sock:inet_sock_set_state (a full socket) */
+    TCPTRACE_TW_ENTER = 1,  /* the socket became a TIME_WAIT minisocket: the tracepoint's
+                               "X -> CLOSE" reported as "X -> its substate" (TIME_WAIT,
+                               or FIN_WAIT_2 for an orphan waiting for the peer's FIN) */
+    TCPTRACE_TW_EXIT = 3,   /* the minisocket's timer expired (substate -> CLOSE) */
 };
 
 /* In what context the kernel made the change. */
 enum tcptrace_context {
-    TCPTRACE_PROCESS = 0,  /* a system call of pid/comm */
-    TCPTRACE_SOFTIRQ = 1,  /* packet receive or a timer: no process caused it (pid 0) */
-    TCPTRACE_UNKNOWN = 2,  /* this kernel does not let us tell: pid/comm may be unrelated */
+    TCPTRACE_PROCESS = 0, /* a system call of pid/comm */
+    TCPTRACE_SOFTIRQ = 1, /* packet receive or a timer: no process caused it (pid 0) */
+    TCPTRACE_UNKNOWN = 2, /* this kernel does not let us tell: pid/comm may be unrelated */
 };
 
-struct tcptrace_event {
+struct tcptrace_event
+{
     tcptrace_u64 monotonic_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
     tcptrace_u64 cookie;       /* the socket cookie, as sock_diag reports it */
     tcptrace_u32 pid;          /* thread group id; 0 when no process caused it */
     tcptrace_u32 tid;
-    tcptrace_u8 saddr[16];     /* local address: 4 bytes for AF_INET, 16 for AF_INET6 */
-    tcptrace_u8 daddr[16];     /* remote address */
-    tcptrace_u16 sport;        /* local port */
-    tcptrace_u16 dport;        /* remote port */
-    tcptrace_u16 family;       /* AF_INET (2) or AF_INET6 (10) */
+    tcptrace_u8 saddr[16]; /* local address: 4 bytes for AF_INET, 16 for AF_INET6 */
+    tcptrace_u8 daddr[16]; /* remote address */
+    tcptrace_u16 sport;    /* local port */
+    tcptrace_u16 dport;    /* remote port */
+    tcptrace_u16 family;   /* AF_INET (2) or AF_INET6 (10) */
     tcptrace_u8 oldstate;
     tcptrace_u8 newstate;
-    tcptrace_u8 kind;          /* enum tcptrace_kind */
-    tcptrace_u8 context;       /* enum tcptrace_context */
+    tcptrace_u8 kind;    /* enum tcptrace_kind */
+    tcptrace_u8 context; /* enum tcptrace_context */
     tcptrace_u8 reserved[6];
     char comm[16];
 };
