@@ -188,7 +188,9 @@ void TcpTracker::deliverPending(std::uint32_t conn, int e)
     if (!p.syn && !p.fin)
         return;
     ep.pending = {};
-    const Cause why{std::max(p.timeNs, p.notBeforeNs), p.packet, p.segSeq, p.segAck, p.flags};
+    // notBeforeNs 0: no later bound (times before 1970 are negative, so no max with it then)
+    const std::int64_t at = p.notBeforeNs != 0 ? std::max(p.timeNs, p.notBeforeNs) : p.timeNs;
+    const Cause why{at, p.packet, p.segSeq, p.segAck, p.flags};
     if (why.timeNs != p.timeNs && p.packet != 0)
         m_causeTimes[p.packet] = p.timeNs; // caused then, confirmed at why.timeNs
     setState(conn, e, stateOnArrival(ep, p.syn), why);
@@ -447,11 +449,10 @@ void TcpTracker::markPending(TrackedEndpoint &rcv, const Segment &s)
     const auto packet = std::uint32_t(s.packet);
     if ((s.flags & tcpflag::Syn) && !rcv.peerSynSeen) {
         rcv.peerSynSeen = true;
-        rcv.pending = {true, false, s.seq, s.timeNs, s.timeNs, packet, s.seq, s.ack, s.flags};
+        rcv.pending = {true, false, s.seq, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
     } else if ((s.flags & tcpflag::Fin) && !rcv.peerFinSeen) {
         rcv.peerFinSeen = true;
-        rcv.pending = {false, true,   s.seq + s.payload, s.timeNs, s.timeNs, packet, s.seq,
-                       s.ack, s.flags};
+        rcv.pending = {false, true, s.seq + s.payload, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
     }
 }
 

@@ -39,7 +39,11 @@ int main(int argc, char *argv[])
         i >= 0 && i + 1 < args.size()) {
         const rlim_t bytes = rlim_t(args.at(i + 1).toULongLong()) << 20;
         const rlimit limit{bytes, bytes};
+#ifndef __SANITIZE_ADDRESS__ // ASan reserves terabytes of address space for its shadow
         setrlimit(RLIMIT_AS, &limit);
+#else
+        (void)limit;
+#endif
         args.remove(i, 2);
     }
     if (args.size() != 1) {

@@ -190,7 +190,7 @@ void TestSocketFilterProxy::sortEqualsAnIndependentSort()
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     poll(table, model);
-    QVERIFY(model.rowCount() >= 2401);
+    QVERIFY(model.rowCount() >= 2101); // our 2,100 and the listener: more than one chunk
     QCOMPARE(shownKeys(proxy), independentOrder(model, column, descending));
 
     // Hundreds of rows change at once: merged into the kept order, not sorted again.

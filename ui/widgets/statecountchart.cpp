@@ -201,7 +201,8 @@ void StateCountChart::extendTo(double time)
 {
     if (m_samples.empty() || time <= m_last)
         return;
-    addSample(time, m_samples.back().second);
+    const StateCounts last = m_samples.back().second; // a copy: adding may move the samples
+    addSample(time, last);
 }
 
 int StateCountChart::sampleCount() const { return m_graphs[0]->dataCount(); }
