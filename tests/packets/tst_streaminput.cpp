@@ -227,7 +227,9 @@ void TestStreamInput::largePcapngOfOwnReaderInBoundedMemory()
                             {u"-f"_qs, u"peak_kb=%M"_qs, kCli, u"summarize"_qs, path}, 300000);
         QVERIFY2(cli.finished && cli.exitCode == 0, qPrintable(cli.err));
         const long peakKb = cli.err.section(u"peak_kb="_qs, 1).trimmed().toLong();
-        QVERIFY2(peakKb > 0 && peakKb < 128 * 1024, qPrintable(cli.err));
+        QVERIFY2(peakKb > 0, qPrintable(cli.err));
+        if (!kSanitized) // ASan keeps shadow memory and a quarantine: RSS means nothing there
+            QVERIFY2(peakKb < 128 * 1024, qPrintable(cli.err));
         qInfo("the same, tcpscope-cli summarize: peak RSS %ld MB", peakKb / 1024);
     }
     QFile::remove(path);
