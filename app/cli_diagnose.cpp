@@ -3,6 +3,7 @@
 // nothing is at warning level or above, 1 when something is, 2 on a usage error.
 #include "cli_diagnose.h"
 #include "cli_output.h"
+#include "cli_signals.h"
 
 #include "diagnose/diagnosisengine.h"
 #include "diagnose/findingformat.h"
@@ -132,18 +133,9 @@ int runDiagnose(const QStringList &args)
         return engine.countAtLeast(FindingLevel::Warning) > 0 ? 1 : 0;
     }
 
-    static int pipeFds[2];
-    if (::pipe(pipeFds) != 0)
+    const std::unique_ptr<QSocketNotifier> stop = quitOnSignals();
+    if (!stop)
         return 2;
-    auto onSignal = [](int) {
-        const char c = 1;
-        [[maybe_unused]] auto n = ::write(pipeFds[1], &c, 1);
-    };
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGPIPE, onSignal);
-    QSocketNotifier stop(pipeFds[0], QSocketNotifier::Read);
-    QObject::connect(&stop, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
     QString last = QStringLiteral("(nothing printed yet)");
     auto step = [&] {
         const PollStats stats = pollOnce();

@@ -1,5 +1,6 @@
 #include "cli_kernel.h"
 #include "cli_output.h"
+#include "cli_signals.h"
 #include "cli_trace.h"
 
 #include "formats/jsonwriter.h"
@@ -199,18 +200,9 @@ int watchPolling(const CommonOptions &o)
                  table.table().aliveCount(), tableSourceName(table.source()), o.intervalMs);
 
     // Stop cleanly on SIGINT/SIGTERM (and when stdout's reader goes away: SIGPIPE).
-    static int pipeFds[2];
-    if (::pipe(pipeFds) != 0)
+    const std::unique_ptr<QSocketNotifier> stop = quitOnSignals();
+    if (!stop)
         return 1;
-    auto onSignal = [](int) {
-        const char c = 1;
-        [[maybe_unused]] auto n = ::write(pipeFds[1], &c, 1);
-    };
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGPIPE, onSignal);
-    QSocketNotifier stop(pipeFds[0], QSocketNotifier::Read);
-    QObject::connect(&stop, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
 
     QTimer timer;
     QObject::connect(&timer, &QTimer::timeout, pollOnce);
