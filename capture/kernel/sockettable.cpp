@@ -91,6 +91,13 @@ void SocketTable::merge(const SocketRecord &r, Poll &poll, std::vector<std::size
         const bool reincarnated =
             r.cookie == 0 && row.record.inode != 0 && r.inode != 0 && row.record.inode != r.inode;
         if (!reincarnated) {
+            if (r.state == TcpState::Closed) {
+                // A socket caught dying (TCP_CLOSE, still in the dump's batch): its successor
+                // (the TIME_WAIT or FIN_WAIT_2 minisocket with the same cookie) may be in this
+                // very dump, and if not, the next poll sees it gone. Not a state of its own.
+                row.generation = poll.generation;
+                return;
+            }
             if (row.record.state != r.state) {
                 poll.out.push_back(
                     transitionFor(r, row.record.state, r.state, poll.earliest, poll.now, key));

@@ -50,6 +50,7 @@ private slots:
     void requestBecomesFullSocket();
     void procIdentityByTupleAndInode();
     void pollWindowIsRecorded();
+    void dyingSocketBesideItsSuccessor();
 };
 
 void TestSocketTable::firstPollOnlyCounts()
@@ -151,6 +152,28 @@ void TestSocketTable::pollWindowIsRecorded()
     QCOMPARE(ts[0].observedBy, ObservedBy::Polling);
     QCOMPARE(ts[0].connection, std::uint64_t(3));
     QCOMPARE(t.rows()[0].stateSince, 100.5);
+}
+
+void TestSocketTable::dyingSocketBesideItsSuccessor()
+{
+    // Seen in a real dump under load: the orphaned client's full socket, already TCP_CLOSE,
+    // and the FIN_WAIT_2 minisocket that replaced it, with the same cookie, in one poll, in
+    // either order. One change, ESTABLISHED to FIN_WAIT_2, never a close and a rebirth.
+    for (bool dyingFirst : {true, false}) {
+        SocketTable t;
+        t.apply({sock(5000, 80, TcpState::Established, 3, 40)}, 100.0);
+        std::vector<SocketRecord> dump{sock(5000, 80, TcpState::Closed, 3, 40),
+                                       sock(5000, 80, TcpState::FinWait2, 3)};
+        if (!dyingFirst)
+            std::swap(dump[0], dump[1]);
+        QCOMPARE(describe(t.apply(dump, 101.0)), (QStringList{u"5000 ESTABLISHED>FIN_WAIT_2"_qs}));
+        QCOMPARE(t.counts()[index(TcpState::FinWait2)], 1);
+    }
+    // Caught dying alone: kept as it was for this poll, gone at the next.
+    SocketTable t;
+    t.apply({sock(5000, 80, TcpState::Established, 3, 40)}, 100.0);
+    QVERIFY(t.apply({sock(5000, 80, TcpState::Closed, 3, 40)}, 101.0).empty());
+    QCOMPARE(describe(t.apply({}, 102.0)), (QStringList{u"5000 ESTABLISHED>CLOSED"_qs}));
 }
 
 QTEST_GUILESS_MAIN(TestSocketTable)
