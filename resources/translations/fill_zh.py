@@ -242,6 +242,37 @@ ZH = {
     "Traced in the kernel: %1's system call made this change": "在内核中跟踪到：%1 的系统调用引起了这次变化",
     "Traced in the kernel: a packet or a timer (softirq) made this change; no process caused it":
         "在内核中跟踪到：这次变化由报文或计时器（软中断）引起，不是某个进程造成的",
+    # A socket gone from the kernel's table, in the explanation panel (ui/widgets/gonesocket.cpp)
+    "Its TIME_WAIT is over: the 60 s timer ran out and the kernel freed it (TIME_WAIT → CLOSED), the usual end of the side that closed first. A new SYN for the same 4-tuple, tcp_tw_reuse or an RST can end it sooner.":
+        "它的 TIME_WAIT 已结束：60 s 计时器到期，内核释放了它（TIME_WAIT → CLOSED），这是先关闭的一方通常的结局。同一四元组的新 SYN、tcp_tw_reuse 或 RST 都可能让它提前结束。",
+    "The ACK of its FIN arrived (LAST_ACK → CLOSED), or its FIN's retransmissions ran out: this side closed without TIME_WAIT.":
+        "对其 FIN 的 ACK 已到达（LAST_ACK → CLOSED），或者 FIN 的重传次数已用尽：本端不经过 TIME_WAIT 就关闭了。",
+    "No FIN came from its peer (that would have moved it to TIME_WAIT): if its application had closed it, tcp_fin_timeout ran out; otherwise an RST or a timeout ended it.":
+        "对端一直没有发来 FIN（否则它会进入 TIME_WAIT）：如果它的应用程序已关闭它，那是 tcp_fin_timeout 到期了；否则是 RST 或超时结束了它。",
+    "An RST or a retransmission timeout ended it (for an orphan, tcp_orphan_retries); its peer's FIN would have moved it to CLOSING or TIME_WAIT instead.":
+        "RST 或重传超时结束了它（孤儿套接字受 tcp_orphan_retries 限制）；若收到对端的 FIN，它会进入 CLOSING 或 TIME_WAIT。",
+    "An RST or a timeout ended it; the ACK of its FIN would have moved it to TIME_WAIT instead.":
+        "RST 或超时结束了它；若收到对其 FIN 的 ACK，它会进入 TIME_WAIT。",
+    "Its application closed it between two polls: its FIN went out and the peer's ACK came back (CLOSE_WAIT → LAST_ACK → CLOSED) faster than the polling interval; or close() with unread data, or an RST, ended it at once.":
+        "它的应用程序在两次轮询之间关闭了它：FIN 发出、对端的 ACK 返回（CLOSE_WAIT → LAST_ACK → CLOSED），都快于轮询间隔；或者带着未读数据的 close()、或一个 RST，立即结束了它。",
+    "It ended between two polls: reset (an RST received, or sent by close() with unread data or SO_LINGER 0), timed out, or — its peer closing first — closed through CLOSE_WAIT and LAST_ACK faster than the polling interval. Closing first would have left it in TIME_WAIT for 60 s. Exact mode sees every step.":
+        "它在两次轮询之间结束了：被复位（收到 RST，或因带着未读数据的 close() 或 SO_LINGER 0 而发出 RST）、超时，或者——对端先关闭——经过 CLOSE_WAIT 和 LAST_ACK，快于轮询间隔地关闭了。若本端先关闭，它会在 TIME_WAIT 中停留 60 s。精确模式能看到每一步。",
+    "Its application closed the listening socket (or exited): connections to this port are now refused with an RST.":
+        "它的应用程序关闭了监听套接字（或已退出）：现在连接此端口会被 RST 拒绝。",
+    "The connection attempt ended: refused (RST), unreachable (ICMP), given up after the SYN retries or closed by its application — or it succeeded and closed again between two polls.":
+        "这次连接尝试已结束：被拒绝（RST）、不可达（ICMP）、SYN 重传用尽后放弃，或被其应用程序关闭——也可能它已成功，并在两次轮询之间又关闭了。",
+    "A request socket ends when the handshake completes (the connection is then a new ESTABLISHED socket in the listener's accept queue), when its SYN+ACK retries run out (about 63 s), or on an RST.":
+        "请求套接字在握手完成时结束（连接随即成为监听套接字全连接队列中一个新的 ESTABLISHED 套接字），或在 SYN+ACK 重传用尽时结束（约 63 s），或因 RST 而结束。",
+    "It was closed or reset between two polls.": "它在两次轮询之间被关闭或复位了。",
+    "Gone from the kernel's table: missing at the poll of %1, still there at %2.":
+        "已从内核套接字表中消失：%1 的轮询中已没有它，%2 时还在。",
+    "Gone from the kernel's table: missing at the poll of %1.":
+        "已从内核套接字表中消失：%1 的轮询中已没有它。",
+    "Last seen in %1, in that state for ≥ %2.": "最后一次见到时处于 %1，在该状态中已有 ≥ %2。",
+    "No timer runs for it any more: the kernel holds nothing of this socket now.":
+        "它不再有任何计时器在运行：内核现在不再保存这个套接字的任何信息。",
+    "Its row has left the table; its history stays under History.":
+        "它的行已离开表格；它的历史仍保留在“历史”中。",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

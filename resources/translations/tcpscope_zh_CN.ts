@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <source>(not yet)</source>
+        <translation>（尚未出现）</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::CapturePage</name>
     <message>
         <source>Click a moment to see the connections as they were then</source>
@@ -434,6 +441,73 @@
     <message>
         <source>Show this at start</source>
         <translation>启动时显示此页</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::GoneSocketText</name>
+    <message>
+        <source>Its TIME_WAIT is over: the 60 s timer ran out and the kernel freed it (TIME_WAIT → CLOSED), the usual end of the side that closed first. A new SYN for the same 4-tuple, tcp_tw_reuse or an RST can end it sooner.</source>
+        <translation>它的 TIME_WAIT 已结束：60 s 计时器到期，内核释放了它（TIME_WAIT → CLOSED），这是先关闭的一方通常的结局。同一四元组的新 SYN、tcp_tw_reuse 或 RST 都可能让它提前结束。</translation>
+    </message>
+    <message>
+        <source>The ACK of its FIN arrived (LAST_ACK → CLOSED), or its FIN's retransmissions ran out: this side closed without TIME_WAIT.</source>
+        <translation>对其 FIN 的 ACK 已到达（LAST_ACK → CLOSED），或者 FIN 的重传次数已用尽：本端不经过 TIME_WAIT 就关闭了。</translation>
+    </message>
+    <message>
+        <source>No FIN came from its peer (that would have moved it to TIME_WAIT): if its application had closed it, tcp_fin_timeout ran out; otherwise an RST or a timeout ended it.</source>
+        <translation>对端一直没有发来 FIN（否则它会进入 TIME_WAIT）：如果它的应用程序已关闭它，那是 tcp_fin_timeout 到期了；否则是 RST 或超时结束了它。</translation>
+    </message>
+    <message>
+        <source>An RST or a retransmission timeout ended it (for an orphan, tcp_orphan_retries); its peer's FIN would have moved it to CLOSING or TIME_WAIT instead.</source>
+        <translation>RST 或重传超时结束了它（孤儿套接字受 tcp_orphan_retries 限制）；若收到对端的 FIN，它会进入 CLOSING 或 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>An RST or a timeout ended it; the ACK of its FIN would have moved it to TIME_WAIT instead.</source>
+        <translation>RST 或超时结束了它；若收到对其 FIN 的 ACK，它会进入 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>Its application closed it between two polls: its FIN went out and the peer's ACK came back (CLOSE_WAIT → LAST_ACK → CLOSED) faster than the polling interval; or close() with unread data, or an RST, ended it at once.</source>
+        <translation>它的应用程序在两次轮询之间关闭了它：FIN 发出、对端的 ACK 返回（CLOSE_WAIT → LAST_ACK → CLOSED），都快于轮询间隔；或者带着未读数据的 close()、或一个 RST，立即结束了它。</translation>
+    </message>
+    <message>
+        <source>It ended between two polls: reset (an RST received, or sent by close() with unread data or SO_LINGER 0), timed out, or — its peer closing first — closed through CLOSE_WAIT and LAST_ACK faster than the polling interval. Closing first would have left it in TIME_WAIT for 60 s. Exact mode sees every step.</source>
+        <translation>它在两次轮询之间结束了：被复位（收到 RST，或因带着未读数据的 close() 或 SO_LINGER 0 而发出 RST）、超时，或者——对端先关闭——经过 CLOSE_WAIT 和 LAST_ACK，快于轮询间隔地关闭了。若本端先关闭，它会在 TIME_WAIT 中停留 60 s。精确模式能看到每一步。</translation>
+    </message>
+    <message>
+        <source>Its application closed the listening socket (or exited): connections to this port are now refused with an RST.</source>
+        <translation>它的应用程序关闭了监听套接字（或已退出）：现在连接此端口会被 RST 拒绝。</translation>
+    </message>
+    <message>
+        <source>The connection attempt ended: refused (RST), unreachable (ICMP), given up after the SYN retries or closed by its application — or it succeeded and closed again between two polls.</source>
+        <translation>这次连接尝试已结束：被拒绝（RST）、不可达（ICMP）、SYN 重传用尽后放弃，或被其应用程序关闭——也可能它已成功，并在两次轮询之间又关闭了。</translation>
+    </message>
+    <message>
+        <source>A request socket ends when the handshake completes (the connection is then a new ESTABLISHED socket in the listener's accept queue), when its SYN+ACK retries run out (about 63 s), or on an RST.</source>
+        <translation>请求套接字在握手完成时结束（连接随即成为监听套接字全连接队列中一个新的 ESTABLISHED 套接字），或在 SYN+ACK 重传用尽时结束（约 63 s），或因 RST 而结束。</translation>
+    </message>
+    <message>
+        <source>It was closed or reset between two polls.</source>
+        <translation>它在两次轮询之间被关闭或复位了。</translation>
+    </message>
+    <message>
+        <source>Gone from the kernel's table: missing at the poll of %1, still there at %2.</source>
+        <translation>已从内核套接字表中消失：%1 的轮询中已没有它，%2 时还在。</translation>
+    </message>
+    <message>
+        <source>Gone from the kernel's table: missing at the poll of %1.</source>
+        <translation>已从内核套接字表中消失：%1 的轮询中已没有它。</translation>
+    </message>
+    <message>
+        <source>Last seen in %1, in that state for ≥ %2.</source>
+        <translation>最后一次见到时处于 %1，在该状态中已有 ≥ %2。</translation>
+    </message>
+    <message>
+        <source>No timer runs for it any more: the kernel holds nothing of this socket now.</source>
+        <translation>它不再有任何计时器在运行：内核现在不再保存这个套接字的任何信息。</translation>
+    </message>
+    <message>
+        <source>Its row has left the table; its history stays under History.</source>
+        <translation>它的行已离开表格；它的历史仍保留在“历史”中。</translation>
     </message>
 </context>
 <context>

@@ -111,11 +111,13 @@ View viewFor(const ExportTarget &t, const QString &kind, const PictureOptions &o
                     // The chart draws itself into a picture (vector), in the palette asked for.
                     const QPalette before = c->palette();
                     c->setPalette(pal);
+                    c->fitLegendTo(size.width()); // the picture's width, not the window's
                     QPicture picture;
                     {
                         QCPPainter painter(&picture);
                         c->toPainter(&painter, size.width(), size.height());
                     }
+                    c->fitLegendTo(c->width());
                     c->setPalette(before);
                     p.drawPicture(r.topLeft(), picture);
                 },

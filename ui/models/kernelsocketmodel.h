@@ -73,6 +73,9 @@ public:
     // saw the connection.
     std::optional<std::pair<TcpState, TcpState>> packetState(const SocketRecord &r) const;
 
+    // The texts a column can show whatever the rows, in this language (every state, alive and
+    // gone; the owners' notes; the longest durations): what its width must fit.
+    QStringList columnTexts(int column) const;
     // Where one socket (by key) is now, for the explanation panel; nullopt if not in the table.
     std::optional<SocketSituation> situation(quint64 key) const;
     // Whether process `pid` holds the socket of a row.

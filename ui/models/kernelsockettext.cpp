@@ -34,7 +34,7 @@ QString KernelSocketModel::text(const Slot &s, int column) const
     case SendQ:
         return QString::number(rec.sendQ);
     case Timer:
-        if (rec.timer == TimerKind::None)
+        if (rec.timer == TimerKind::None || !r.alive()) // a gone socket's timers are over
             return QString();
         if (finTimeoutOfOrphan(s)) // what ss calls timewait is tcp_fin_timeout's timer here
             return tr("timewait %1 s (tcp_fin_timeout)")
@@ -108,6 +108,36 @@ void KernelSocketModel::retranslateTexts()
     m_ownerText.clear();
     for (int slot : m_order)
         makeTexts(m_pool[std::size_t(slot)], false);
+}
+
+QStringList KernelSocketModel::columnTexts(int column) const
+{
+    QStringList texts;
+    switch (column) {
+    case Family:
+        return {QStringLiteral("IPv4"), QStringLiteral("IPv6")};
+    case State:
+        for (int i = 0; i < kTcpStateCount; ++i)
+            texts << rfcName(stateAt(i)) << tr("closed (was %1)").arg(rfcName(stateAt(i)));
+        return texts;
+    case Process:
+        for (const QString &note : m_ownershipNote)
+            texts << note;
+        return texts;
+    case InState:
+    case Age: // the longest of each unit's texts, as a lower bound
+        for (double s : {59.0, 3599.0, 86399.0, 99 * 86400.0 + 23 * 3600})
+            texts << tr("≥ %1").arg(durationText(s));
+        return texts;
+    case RecvQ:
+    case SendQ:
+        return {QStringLiteral("9999999")};
+    case Timer:
+        return {QStringLiteral("keepalive 7199.9 s")};
+    case Source:
+        return {tr("kernel")};
+    }
+    return texts;
 }
 
 // TIME_WAIT lasts 60 s on Linux, and its timer says how much is left: the time in the state is
@@ -264,8 +294,9 @@ std::optional<SocketSituation> KernelSocketModel::situation(quint64 key) const
     const Slot &slot = m_pool[std::size_t(*it)];
     const SocketRow &r = slot.row.row;
     SocketSituation s;
-    s.state = r.alive() ? r.record.state : TcpState::Closed;
-    s.secondsInState = secondsInTimeWait(r.record).value_or(m_now - r.stateSince);
+    s.state = r.record.state;
+    const double until = r.alive() ? m_now : r.goneAt; // a gone socket's time stopped there
+    s.secondsInState = secondsInTimeWait(r.record).value_or(until - r.stateSince);
     s.local = slot.local;
     s.remote = slot.remote;
     s.process = slot.process;
@@ -273,7 +304,7 @@ std::optional<SocketSituation> KernelSocketModel::situation(quint64 key) const
     s.sendQ = r.record.sendQ;
     s.timer = text(slot, Timer);
     s.source = text(slot, Source);
-    return s;
+    return r.alive() ? s : goneSituation(s, r.goneAt, 0);
 }
 
 QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role) const

@@ -25,4 +25,17 @@ QString durationText(double seconds)
         .arg((s % 86400) / 3600);
 }
 
+SocketSituation goneSituation(SocketSituation last, double goneAt, double lastSeenAt)
+{
+    if (!last.gone) {
+        last.lastState = last.state;
+        last.state = TcpState::Closed;
+        last.gone = true;
+    }
+    last.timer.clear();
+    last.goneAt = goneAt > 0 ? goneAt : last.goneAt;
+    last.lastSeenAt = lastSeenAt > 0 ? lastSeenAt : last.lastSeenAt;
+    return last;
+}
+
 } // namespace tcpscope

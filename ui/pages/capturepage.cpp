@@ -5,6 +5,7 @@
 #include "pages/capturehistory.h"
 #include "statepalette.h"
 #include "teachingtext.h"
+#include "widgets/columnfit.h"
 #include "widgets/statecountchart.h"
 #include "widgets/teachingpanel.h"
 
@@ -67,10 +68,12 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
-    const int charW = fontMetrics().averageCharWidth();
-    const int widths[] = {6, 20, 20, 15, 15, 13, 9, 20};
-    for (int c = 0; c < PacketConnectionModel::ColumnCount; ++c)
-        m_table->setColumnWidth(c, widths[c] * charW + 12);
+    if (live) // its rows come later: fitted to the first ones
+        connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+            if (std::exchange(m_columnsFitted, true))
+                return;
+            fitColumns(true);
+        });
     m_history = new QTreeWidget;
     m_history->setRootIsDecorated(false);
     m_history->setHeaderLabels(historyHeaders());
@@ -102,6 +105,8 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
     else
         m_chart->setWindow(300);
     showCountsAt(std::nullopt);
+    fitColumns(false);
+    m_columnsFitted = !live;
     retranslate();
 }
 
@@ -109,6 +114,7 @@ void CapturePage::retranslate()
 {
     retranslateReplay();
     m_history->setHeaderLabels(historyHeaders());
+    fitColumns(true);
     m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
     updateSummary();
 }
@@ -118,6 +124,23 @@ void CapturePage::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange)
         retranslate();
     QWidget::changeEvent(event);
+}
+
+void CapturePage::fitColumns(bool widenOnly)
+{
+    using M = PacketConnectionModel;
+    std::vector<ColumnFit> fits(M::ColumnCount);
+    QStringList states{M::tr("(not yet)")};
+    for (int i = 0; i < kTcpStateCount; ++i)
+        states << rfcName(stateAt(i));
+    for (int c : {M::ClientState, M::ServerState})
+        fits[std::size_t(c)] = {states, true, 0, true};
+    fits[M::Family].texts = QStringList{QStringLiteral("IPv4"), QStringLiteral("IPv6")};
+    fits[M::Client].maxChars = fits[M::Server].maxChars = 46;
+    fits[M::FirstSeen].texts = QStringList{QStringLiteral("00:00:00.000")};
+    fits[M::Duration].texts = QStringList{QStringLiteral("9999.999 s")};
+    fits[M::Notes].maxChars = 40;
+    tcpscope::fitColumns(m_table, fits, widenOnly);
 }
 
 void CapturePage::updateSummary()

@@ -55,6 +55,7 @@ protected:
 private:
     void retranslate();
     void updateSummary();
+    void fitColumns(bool widenOnly); // to the headers, the states' names and a sample of rows
     void sortChanges();
     // The diagram's counts at a moment of the capture (nullopt: its end); animate: the
     // transitions since the last moment shown travel the diagram.
@@ -121,6 +122,7 @@ private:
     StateCounts m_running{};
     std::optional<std::uint32_t> m_selected;
     int m_step = -1;
+    bool m_columnsFitted = false; // to the first rows
 };
 
 } // namespace tcpscope

@@ -46,10 +46,10 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
     m_chart->setMinimumHeight(180);
     m_history = new QTreeWidget;
     m_history->setRootIsDecorated(false);
-    const int charW = fontMetrics().averageCharWidth();
-    m_history->setColumnWidth(0, 15 * charW);
-    m_history->setColumnWidth(1, 16 * charW);
-    m_history->setColumnWidth(2, 18 * charW);
+    // Sized to their text and their header's, in either language (a socket's history is short);
+    // how it was observed takes the rest.
+    m_history->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_history->header()->setStretchLastSection(true);
 
     m_views = new SourceViews(createTablePane(), m_chart, m_history);
     connect(m_views, &SourceViews::stateClicked, this, &KernelPage::showState);
@@ -142,6 +142,7 @@ void KernelPage::retranslate()
         m_window->setItemText(i, windows[i]);
     m_stackedAction->setText(tr("Stacked"));
     m_stackedAction->setToolTip(tr("Stack the states' areas instead of drawing lines"));
+    fitColumns(true); // the headers' and states' texts in this language
     showHistoryOfSelection();
 }
 
@@ -327,9 +328,14 @@ void KernelPage::saveSettings() const
 void KernelPage::restoreSettings()
 {
     QSettings s;
-    if (s.contains(QStringLiteral("table/header")))
+    if (s.contains(QStringLiteral("table/header"))) {
+        m_fittingColumns = true; // kept, but widened where they would cut a text
         m_table->horizontalHeader()->restoreState(
             s.value(QStringLiteral("table/header")).toByteArray());
+        m_fittingColumns = false;
+        m_columnsRestored = true;
+        fitColumns(true); // widths saved in another language, or clipped, widened
+    }
     setFilterText(s.value(QStringLiteral("filter/text")).toString());
     m_stateFilter->setCurrentIndex(s.value(QStringLiteral("filter/state"), 0).toInt());
     m_interval->setValue(s.value(QStringLiteral("poll/intervalMs"), 1000).toInt());

@@ -7,6 +7,7 @@
 
 #include "kernel/kernelpoller.h"
 #include "kernel/kerneltimeline.h"
+#include "models/socketsituation.h"
 #include "pages/sourcepage.h"
 
 #include <QElapsedTimer>
@@ -98,12 +99,18 @@ private:
     QWidget *createTablePane();
     QWidget *createFilterBar();
     void keepViewAcrossUpdates();
+    // Columns as wide as their header, the texts they can hold and a sample of the rows: at
+    // start, at the first rows, after a language change, and every kRefitMs for the rows in
+    // view (widenOnly: never narrower; and the columns the user sized stay as they are).
+    void fitColumns(bool widenOnly);
     void applyFilterText();
     void createToolBar();
     void retranslate();
     void showPicture(const KernelPollBatch &batch);
     void showCounts(StateCounts counts);
     void showHistoryOfSelection();
+    bool showSelectedGone();
+    static double lastSeenBefore(const std::vector<Transition> &history, double goneAt);
     void followOnDiagram(quint64 key, const std::vector<Transition> &history,
                          const struct SocketSituation *situation);
     void fillHistory(const std::vector<Transition> &history);
@@ -136,8 +143,9 @@ private:
     QLabel *m_windowLabel = nullptr;
     QComboBox *m_window = nullptr;
 
-    std::optional<quint64> m_followedKey; // the selected socket
-    std::optional<quint64> m_keptTop;     // the socket at the top of the view, across an update
+    std::optional<quint64> m_followedKey;           // the selected socket
+    std::optional<SocketSituation> m_lastSituation; // what the panel said of it last
+    std::optional<quint64> m_keptTop; // the socket at the top of the view, across an update
     int m_keptTopRow = -1;
     class QTimer *m_filterPause = nullptr; // a pause in the typing
     QElapsedTimer m_filterApplied;         // when the filter last changed
@@ -145,6 +153,12 @@ private:
     bool m_paused = false;
     bool m_pendingBatch = false; // a poll arrived while paused
     bool m_sessionShown = false;
+    bool m_columnsFitted = false;   // to the first rows
+    bool m_columnsRestored = false; // the user's widths from the last run
+    bool m_fittingColumns = false;
+    quint32 m_userSizedColumns = 0; // by bit
+    QElapsedTimer m_columnsFit;     // since the columns were last fitted
+    static constexpr int kRefitMs = 2000;
     QString m_status; // what statusChanged() said last
 };
 

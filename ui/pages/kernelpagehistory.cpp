@@ -12,16 +12,21 @@
 
 #include <QCheckBox>
 #include <QDateTime>
+
 #include <QItemSelectionModel>
 #include <QTableView>
 #include <QTreeWidget>
+#include <cmath>
 
 namespace tcpscope {
 
 void KernelPage::showHistoryOfSelection()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty() && showSelectedGone())
+        return;
     if (rows.isEmpty()) {
+        m_lastSituation.reset();
         if (m_followedKey) {
             m_followedKey.reset();
             m_views->diagram->setFollowed(std::nullopt);
@@ -31,12 +36,48 @@ void KernelPage::showHistoryOfSelection()
     }
     const quint64 key = rows.first().data(KernelSocketModel::KeyRole).toULongLong();
     const std::vector<Transition> history = m_store.history(key);
-    const std::optional<SocketSituation> situation = m_model->situation(key);
+    std::optional<SocketSituation> situation = m_model->situation(key);
+    if (situation && situation->gone)
+        situation->lastSeenAt = lastSeenBefore(history, situation->goneAt);
     if (situation && (m_followedKey != key || m_views->teaching->topic().startsWith(u"socket:")))
         m_views->teaching->showSocket(*situation); // a new selection, or the same one updated
+    m_lastSituation = situation;
     followOnDiagram(key, history, situation ? &*situation : nullptr);
     m_followedKey = key;
     fillHistory(history);
+}
+
+// The poll before the one that found a socket missing: its vanishing's lower bound, as the
+// record's transition to CLOSED says.
+double KernelPage::lastSeenBefore(const std::vector<Transition> &history, double goneAt)
+{
+    for (auto t = history.rbegin(); t != history.rend(); ++t) {
+        if (t->to == TcpState::Closed && std::abs(t->time - goneAt) < 1e-6)
+            return t->earliest;
+    }
+    return 0;
+}
+
+// The selected socket's row has left the table (its fade over): the selection is empty, but the
+// panel goes on saying that it is gone, and its history stays. False when the selection was
+// cleared otherwise (the user, a filter) or the record does not say that it went.
+bool KernelPage::showSelectedGone()
+{
+    if (!m_followedKey || !m_lastSituation || m_model->rowOf(*m_followedKey))
+        return false;
+    const std::vector<Transition> history = m_store.history(*m_followedKey);
+    if (history.empty() || history.back().to != TcpState::Closed)
+        return false;
+    if (!m_lastSituation->removed) {
+        SocketSituation gone =
+            goneSituation(*m_lastSituation, history.back().time, history.back().earliest);
+        gone.removed = true;
+        m_lastSituation = gone;
+        if (m_views->teaching->topic().startsWith(u"socket:"))
+            m_views->teaching->showSocket(gone);
+    }
+    fillHistory(history);
+    return true;
 }
 
 void KernelPage::followOnDiagram(quint64 key, const std::vector<Transition> &history,

@@ -5,6 +5,7 @@
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
 #include "statepalette.h"
+#include "widgets/columnfit.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -31,10 +32,11 @@ QWidget *KernelPage::createTablePane()
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setWordWrap(false);
-    const int charW = fontMetrics().averageCharWidth();
-    const int widths[] = {6, 22, 22, 17, 22, 9, 9, 7, 7, 15, 7};
-    for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
-        m_table->setColumnWidth(c, widths[c] * charW + 12);
+    fitColumns(false);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int c) {
+        if (!m_fittingColumns && c < 32) // the user's width stays
+            m_userSizedColumns |= 1u << c;
+    });
     connect(m_table, &QWidget::customContextMenuRequested, this, &KernelPage::showContextMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &KernelPage::showHistoryOfSelection);
@@ -59,12 +61,39 @@ void KernelPage::keepViewAcrossUpdates()
         m_keptTop = top.isValid() ? std::optional(m_proxy->keyAt(top.row())) : std::nullopt;
     });
     connect(m_proxy, &SocketFilterProxy::published, this, [this] {
+        if (!m_columnsFitted && m_proxy->rowCount() > 0) {
+            m_columnsFitted = true;
+            fitColumns(m_columnsRestored);
+        } else if (m_columnsFitted && m_columnsFit.elapsed() > kRefitMs) {
+            fitColumns(true); // wider texts come (an IPv6 peer, a long process name)
+        }
         const std::optional<int> row = m_keptTop ? m_proxy->rowOfKey(*m_keptTop) : std::nullopt;
         if (!row || *row == m_keptTopRow)
             return;
         m_table->doItemsLayout(); // the scroll range for the rows just inserted, now
         m_table->scrollTo(m_proxy->index(*row, 0), QAbstractItemView::PositionAtTop);
     });
+}
+
+void KernelPage::fitColumns(bool widenOnly)
+{
+    std::vector<ColumnFit> fits(KernelSocketModel::ColumnCount);
+    for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
+        fits[std::size_t(c)].texts = m_model->columnTexts(c);
+    using M = KernelSocketModel;
+    fits[M::State].icon = true;
+    for (int c : {M::Family, M::State, M::InState, M::Age})
+        fits[std::size_t(c)].fixed = true;
+    fits[M::Local].maxChars = fits[M::Remote].maxChars = 46; // up to an IPv6 address's
+    fits[M::Process].maxChars = 40;
+    fits[M::RecvQ].maxChars = fits[M::SendQ].maxChars = 12;
+    fits[M::Timer].maxChars = 44; // tcp_fin_timeout's, named
+    for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
+        fits[std::size_t(c)].keep = widenOnly && (m_userSizedColumns >> c & 1u);
+    m_fittingColumns = true;
+    tcpscope::fitColumns(m_table, fits, widenOnly);
+    m_fittingColumns = false;
+    m_columnsFit.start();
 }
 
 QWidget *KernelPage::createFilterBar()

@@ -108,15 +108,28 @@ void StateCountChart::showEvent(QShowEvent *event)
 
 void StateCountChart::resizeEvent(QResizeEvent *event)
 {
-    // As many legend entries per row as fit: a narrow chart (the Lab panel open) stays legible.
-    const int wrap = std::clamp(width() / 118, 2, 6);
+    fitLegendTo(width()); // a narrow chart (the Lab panel open) stays legible
+    xAxis->ticker()->setTickCount(std::clamp(width() / 150, 2, 6)); // time labels never collide
+    QCustomPlot::resizeEvent(event);
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StateCountChart::fitLegendTo(int width)
+{
+    int widest = 1;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        // (the size hint is public in the layout element, protected in the legend item)
+        if (const QCPLayoutElement *item = legend->item(i))
+            widest = std::max(widest, item->minimumOuterSizeHint().width());
+    }
+    const QMargins m = legend->margins(), row = axisRect()->margins();
+    const int room = width - m.left() - m.right() - row.left() / 2;
+    const int spacing = legend->columnSpacing();
+    const int wrap = std::clamp((room + spacing) / (widest + spacing), 1, 6);
     if (wrap != legend->wrap()) {
         legend->setWrap(wrap);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flows the entries
     }
-    xAxis->ticker()->setTickCount(std::clamp(width() / 150, 2, 6)); // time labels never collide
-    QCustomPlot::resizeEvent(event);
-    replot(QCustomPlot::rpQueuedReplot);
 }
 
 void StateCountChart::changeEvent(QEvent *event)
@@ -170,6 +183,7 @@ void StateCountChart::updateLegend()
     if (m_highlight && m_highlight->visible())
         m_highlight->addToLegend(); // a finding's count, after the states
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    fitLegendTo(width());
 }
 
 double StateCountChart::plotted(int count) const

@@ -40,6 +40,9 @@ public:
     bool isLogScale() const { return m_log; }
     // The last counts hold until `time` (a capture's end): the last level is drawn to it.
     void extendTo(double time);
+    // As many legend entries per row as fit `width` whole (the widest entry's name decides): the
+    // widget's width, or a picture's while it is drawn.
+    void fitLegendTo(int width);
     // The states the legend lists: those with a count above 0 in some sample.
     QList<TcpState> legendStates() const;
     // The context menu's checkable actions, for a page's bar too.

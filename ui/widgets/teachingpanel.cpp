@@ -7,6 +7,7 @@
 #include "resourcesinit.h"
 #include "statepalette.h"
 #include "teachingtext.h"
+#include "widgets/gonesocket.h"
 
 #include <QEvent>
 #include <QRegularExpression>
@@ -264,7 +265,9 @@ QString TeachingPanel::stateHtml(TcpState s, const SocketSituation *socket) cons
     };
     QString html = stateTitle(s, m_language);
     html += QStringLiteral("<p><i>%1</i></p>").arg(t("summary"));
-    if (socket) {
+    if (socket && socket->gone) {
+        html += GoneSocketText::html(*socket); // no live values: it is gone
+    } else if (socket) {
         const QHash<QString, QString> values{
             {QStringLiteral("duration"), durationText(socket->secondsInState)},
             {QStringLiteral("process"),
