@@ -296,7 +296,9 @@ std::optional<SocketSituation> KernelSocketModel::situation(quint64 key) const
     SocketSituation s;
     s.state = r.record.state;
     const double until = r.alive() ? m_now : r.goneAt; // a gone socket's time stopped there
-    s.secondsInState = secondsInTimeWait(r.record).value_or(until - r.stateSince);
+    const std::optional<double> exact = secondsInTimeWait(r.record);
+    s.secondsInState = exact.value_or(until - r.stateSince);
+    s.atLeast = !exact && r.stateSince <= m_firstPoll; // as the In state column says "≥"
     s.local = slot.local;
     s.remote = slot.remote;
     s.process = slot.process;

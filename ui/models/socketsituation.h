@@ -13,6 +13,7 @@ struct SocketSituation
 {
     TcpState state = TcpState::Closed;
     double secondsInState = 0;
+    bool atLeast = false; // a lower bound: it was in the state when the watch began
     QString local, remote;
     QString process; // "nginx (pid 412)", or why there is none
     quint32 recvQ = 0, sendQ = 0;

@@ -269,7 +269,9 @@ QString TeachingPanel::stateHtml(TcpState s, const SocketSituation *socket) cons
         html += GoneSocketText::html(*socket); // no live values: it is gone
     } else if (socket) {
         const QHash<QString, QString> values{
-            {QStringLiteral("duration"), durationText(socket->secondsInState)},
+            {QStringLiteral("duration"), socket->atLeast
+                                             ? tr("≥ %1").arg(durationText(socket->secondsInState))
+                                             : durationText(socket->secondsInState)},
             {QStringLiteral("process"),
              socket->process.isEmpty() ? tr("no process") : socket->process},
             {QStringLiteral("recvq"), QString::number(socket->recvQ)},
