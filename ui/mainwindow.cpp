@@ -11,6 +11,7 @@
 #include "theme.h"
 #include "uilanguage.h"
 #include "versions.h"
+#include "widgets/elidedlabel.h"
 #include "widgets/gettingstarted.h"
 #include "widgets/teachingpanel.h"
 
@@ -65,9 +66,9 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     createHelpMenu();
     retranslate();
 
-    m_status = new QLabel;
+    m_status = new ElidedLabel; // a long poll line ends in "…", whole in its tool tip
     statusBar()->addWidget(m_status, 1);
-    connect(m_kernel, &KernelPage::statusChanged, m_status, &QLabel::setText);
+    connect(m_kernel, &KernelPage::statusChanged, m_status, &ElidedLabel::setFullText);
     auto *badge = new QLabel; // the findings badge: how many, and whether any is a warning
     badge->setObjectName(QStringLiteral("findingsBadge"));
     statusBar()->addPermanentWidget(badge);
@@ -82,7 +83,7 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     connect(m_kernel, &KernelPage::titleChanged, this,
             [this] { m_tabs->setTabText(0, m_kernel->title()); });
     if (startPolling)
-        m_status->setText(tr("Kernel table: starting…"));
+        m_status->setFullText(tr("Kernel table: starting…"));
     resize(1280, 820);
     m_kernel->restoreSettings();
     QSettings s;

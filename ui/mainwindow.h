@@ -18,6 +18,7 @@ class QTabWidget;
 namespace tcpscope {
 
 class CapturePage;
+class ElidedLabel;
 class ExportActions;
 class GettingStarted;
 class KernelPage;
@@ -108,7 +109,7 @@ private:
     KernelPage *m_kernel = nullptr;
     class CaptureOpener *m_opener = nullptr; // reads files off the GUI thread
     ExportActions *m_export = nullptr;
-    QLabel *m_status = nullptr;
+    ElidedLabel *m_status = nullptr;
     QTabWidget *m_tabs = nullptr;
     QMenu *m_fileMenu = nullptr;
     QMenu *m_recent = nullptr;

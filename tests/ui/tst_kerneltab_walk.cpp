@@ -8,6 +8,7 @@
 #include "pages/sourceviews.h"
 #include "support/loopsockets.h"
 #include "uilanguage.h"
+#include "widgets/gettingstarted.h"
 #include "widgets/teachingpanel.h"
 
 #include <QApplication>
@@ -16,6 +17,7 @@
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -35,6 +37,8 @@ private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void filterSortSelectAndExport_data();
     void filterSortSelectAndExport();
+    void gettingStartedIsWhole_data() { filterSortSelectAndExport_data(); }
+    void gettingStartedIsWhole();
 };
 
 namespace {
@@ -149,6 +153,35 @@ void TestKernelTabWalk::filterSortSelectAndExport()
     const QString shots = qEnvironmentVariable("TCPSCOPE_SCREENSHOTS");
     if (!shots.isEmpty())
         QFile::copy(picture, shots + QStringLiteral("/walk-%1-5-table.png").arg(tag));
+}
+
+// Help ▸ Getting started (F1): its text is shown whole, nothing cut at the dialog's size.
+void TestKernelTabWalk::gettingStartedIsWhole()
+{
+    QFETCH(QString, language);
+    QVERIFY(UiLanguage::instance().set(language));
+    MainWindow w(false);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.gettingStartedAction()->trigger();
+    auto *dialog = w.findChild<GettingStarted *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QTest::qWait(100);
+    for (QLabel *label : dialog->findChildren<QLabel *>()) {
+        if (!label->isVisible() || label->text().isEmpty())
+            continue;
+        const int need =
+            label->wordWrap() ? label->heightForWidth(label->width()) : label->sizeHint().height();
+        QVERIFY2(
+            label->height() >= need,
+            qPrintable(
+                QStringLiteral("a label is %1 px high, needs %2").arg(label->height()).arg(need)));
+    }
+    for (QPushButton *b : dialog->findChildren<QPushButton *>())
+        QVERIFY2(b->width() >= b->sizeHint().width(), qPrintable(b->text()));
+    screenshot(*dialog, QStringLiteral("walk-%1-6-getting-started.png").arg(language));
+    dialog->close();
 }
 
 QTEST_MAIN(TestKernelTabWalk)
