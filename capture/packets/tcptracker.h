@@ -105,6 +105,9 @@ struct TrackedEndpoint
         std::uint32_t packet = 0;
         std::uint32_t segSeq = 0, segAck = 0;
         std::uint8_t flags = 0;
+        // It spoke without acknowledging it other than by its own FIN crossing it (the other
+        // half of a simultaneous close): the earlier copy was lost, if a later one comes.
+        bool spokeShort = false;
     } pending;
 
     // Loss and revision (packets/tcptrackerloss.cpp).
@@ -223,8 +226,10 @@ private:
     void noteSent(std::uint32_t conn, int sender, const Segment &s);
     void copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s, bool syn);
     bool repointPending(TrackedEndpoint &rcv, const Segment &s);
+    static bool earlierFinArrived(const TrackedEndpoint &rcv, const Segment &s);
     void speaks(std::uint32_t conn, int sender, const Segment &s);
     bool holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s);
+    void holdCause(std::uint32_t conn, TrackedEndpoint &rcv, const Cause &why);
     void releaseHeldAck(std::uint32_t conn, int e);
     void withdraw(std::uint32_t conn, int e, const Cause &why);
     bool eraseChange(std::uint32_t index);

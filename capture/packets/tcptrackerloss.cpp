@@ -156,13 +156,17 @@ void TcpTracker::noteSent(std::uint32_t conn, int sender, const Segment &s)
 
 // The sender sends its SYN (syn) or FIN again: the earlier copy was not acknowledged as far
 // as it knows. If an ACK had covered it, that ACK did not act: withdrawn, and the peer's next
-// ACKs are doubted. At the receiver, the copy still pending is this one now.
+// ACKs are doubted. An ACK that came late in the gap between the copies, no answer to the
+// earlier copy (the peer's own retransmission in a simultaneous close), may have crossed this
+// copy on the way: it is held too, and acts unless another copy comes when due. At the
+// receiver, the copy still pending is this one now.
 void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s, bool syn)
 {
     Connection &c = m_connections[conn];
     TrackedEndpoint &snd = c.ep[std::size_t(sender)];
     TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
     note(conn, s, SegmentNote::Retransmission);
+    const std::int64_t previousCopyNs = snd.lastCopyNs;
     snd.copyGapNs = s.timeNs - snd.lastCopyNs;
     snd.lastCopyNs = s.timeNs;
     if (snd.held != UINT32_MAX) { // the ACK held since the last copy did not act either
@@ -171,14 +175,36 @@ void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s
     }
     const bool acked = syn ? snd.synAcked : snd.finAcked;
     if (acked && snd.revocable == TrackedEndpoint::Revocable::Ack) {
-        if (snd.lastChange != UINT32_MAX)
-            m_notes.push_back({m_changes[snd.lastChange].packet, conn, SegmentNote::IgnoredAck});
+        const StateChange *by = snd.lastChange != UINT32_MAX ? &m_changes[snd.lastChange] : nullptr;
+        const Cause ack = by ? Cause{by->timeNs, by->packet, by->seq, by->ack, by->flags} : Cause{};
+        const bool crossed = by && ack.timeNs - previousCopyNs > snd.copyGapNs / 2;
+        if (by && !crossed)
+            m_notes.push_back({ack.packet, conn, SegmentNote::IgnoredAck});
         withdraw(conn, sender, causeOf(s));
         (syn ? snd.synAcked : snd.finAcked) = false;
         snd.doubtAcks = true;
+        if (crossed) // it may yet have acted: held like the ACKs that follow a copy
+            holdCause(conn, snd, ack);
+    }
+    if (!syn && earlierFinArrived(rcv, s)) {
+        deliverPending(conn, 1 - sender);
+        return;
     }
     if (!repointPending(rcv, s) && !syn && rcv.state == TcpState::TimeWait)
         rcv.timeWaitSinceNs = s.timeNs; // TIME_WAIT answers it and starts its 2·MSL again
+}
+
+// A FIN's copy that first acknowledges the receiver's own FIN, the receiver silent since the
+// earlier copy (but for its own FIN crossing it): the earlier copy arrived (a simultaneous
+// close's CLOSING). Its sender had the receiver's FIN in FIN_WAIT_1 or CLOSING, which Linux
+// acknowledges at once (tcp_fin); that ACK is not in the capture, so the capture misses ACKs
+// (dropped before the capture point), and the receiver's missing ACK is no evidence of a
+// loss either. When the receiver has spoken since without acknowledging it, it was lost
+// (repointPending).
+bool TcpTracker::earlierFinArrived(const TrackedEndpoint &rcv, const Segment &s)
+{
+    return rcv.pending.fin && !rcv.pending.spokeShort && (s.flags & tcpflag::Ack) && rcv.finSent
+           && !rcv.finAcked && seqGT(s.ack, rcv.finSeq);
 }
 
 bool TcpTracker::repointPending(TrackedEndpoint &rcv, const Segment &s)
@@ -189,6 +215,7 @@ bool TcpTracker::repointPending(TrackedEndpoint &rcv, const Segment &s)
         return false;
     p.timeNs = s.timeNs;
     p.notBeforeNs = 0;
+    p.spokeShort = false;
     p.packet = std::uint32_t(s.packet);
     p.segSeq = s.seq;
     p.segAck = s.ack;
@@ -218,12 +245,16 @@ void TcpTracker::speaks(std::uint32_t conn, int sender, const Segment &s)
 // since rcv's latest copy is held, to act if rcv shows it did.
 bool TcpTracker::holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s)
 {
-    if (rcv.held == UINT32_MAX) {
-        rcv.held = std::uint32_t(m_held.size());
-        m_held.push_back(causeOf(s));
-        m_holding.push_back(conn);
-    }
+    if (rcv.held == UINT32_MAX)
+        holdCause(conn, rcv, causeOf(s));
     return true;
+}
+
+void TcpTracker::holdCause(std::uint32_t conn, TrackedEndpoint &rcv, const Cause &why)
+{
+    rcv.held = std::uint32_t(m_held.size());
+    m_held.push_back(why);
+    m_holding.push_back(conn);
 }
 
 void TcpTracker::releaseHeldAck(std::uint32_t conn, int e)
