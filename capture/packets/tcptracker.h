@@ -37,6 +37,14 @@ struct RetiredSummary;
 enum class Role : std::uint8_t { Unknown, Client, Server };
 const char *roleName(Role r); // "unknown", "client", "server"
 
+// Why a change corrects an earlier one (StateChange::revision).
+enum class Revision : std::uint8_t {
+    None,
+    AckDidNotAct,   // the endpoint retransmitted the SYN/FIN the earlier change's ACK covered
+    RstDidNotReset, // the endpoint spoke again after the RST the earlier change took as reset
+};
+const char *revisionName(Revision r); // "", "ack_did_not_act", "rst_did_not_reset"
+
 struct StateChange
 {
     std::int64_t timeNs = 0;
@@ -49,9 +57,10 @@ struct StateChange
     TcpState to = TcpState::Closed;
     std::uint8_t flags = 0; // of the causing segment
     bool inferred = false;  // assumed: the capture joined the connection mid-stream
-    // A correction of an earlier change already published: later segments showed it did not
-    // happen (e.g. "the ACK was ignored: the server retransmitted its SYN,ACK").
-    bool revision = false;
+    // A correction of the endpoint's earlier change, already published: later segments showed
+    // it did not happen (e.g. "the ACK was ignored: the server retransmitted its SYN,ACK").
+    // The change goes back to the state before it; packet/time are the segment that showed it.
+    Revision revision = Revision::None;
 };
 
 // What a segment was, as far as the engine can tell (for a ladder view); only the unusual

@@ -56,6 +56,19 @@ const char *segmentNoteName(SegmentNote n)
     return "";
 }
 
+const char *revisionName(Revision r)
+{
+    switch (r) {
+    case Revision::AckDidNotAct:
+        return "ack_did_not_act";
+    case Revision::RstDidNotReset:
+        return "rst_did_not_reset";
+    case Revision::None:
+        break;
+    }
+    return "";
+}
+
 void TcpTracker::note(std::uint32_t conn, const Segment &s, SegmentNote n)
 {
     m_notes.push_back({std::uint32_t(s.packet), conn, n});
@@ -287,6 +300,8 @@ void TcpTracker::withdraw(std::uint32_t conn, int e, const Cause &why)
 {
     TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
     const TcpState back = ep.revertTo;
+    const Revision kind = ep.revocable == TrackedEndpoint::Revocable::Rst ? Revision::RstDidNotReset
+                                                                          : Revision::AckDidNotAct;
     ++m_stats.revisions;
     ep.revocable = TrackedEndpoint::Revocable::No;
     if (ep.lastChange != UINT32_MAX && ep.lastChange >= m_published
@@ -306,7 +321,7 @@ void TcpTracker::withdraw(std::uint32_t conn, int e, const Cause &why)
     const std::int64_t since = ep.timeWaitSinceNs;
     setState(conn, e, back, why);
     if (m_changes.size() > before)
-        m_changes.back().revision = true;
+        m_changes.back().revision = kind;
     if (back == TcpState::TimeWait)
         ep.timeWaitSinceNs = since; // its 2·MSL did not start again
 }

@@ -112,7 +112,7 @@ void TestLabCapture::bothEndsGoThroughClosing()
     QCOMPARE(serverPackets, (std::vector<std::uint32_t>{1, 3, 4, 5, swapped ? 7u : 6u}));
     // Nothing published, so the withdrawn-then-released ACK leaves no trace in the history.
     for (const StateChange &c : tracker.changes())
-        QVERIFY(!c.revision);
+        QCOMPARE(c.revision, Revision::None);
 }
 
 // At each table the Lab read, from the whole capture's history (except where the Lab held

@@ -122,7 +122,7 @@ QString historiesOf(const LiveCapturePage *page)
                        .arg(c.endpoint)
                        .arg(QLatin1String(names(c.from).rfc), QLatin1String(names(c.to).rfc))
                        .arg(c.packet)
-                       .arg(c.revision ? u" (revision)"_qs : QString());
+                       .arg(c.revision != Revision::None ? u" (revision)"_qs : QString());
         out << u"|"_qs;
     }
     return out.join(u' ');
