@@ -75,7 +75,7 @@ enum class SegmentNote : std::uint8_t {
     RstNotReceived,  // resetting it looked acceptable, but its receiver spoke again
     StraySyn,        // a new SYN on a synchronized connection: a challenge ACK (RFC 5961 §4)
 };
-const char *segmentNoteName(SegmentNote n); // "retransmission", "keep-alive", ...
+const char *segmentNoteName(SegmentNote n); // "retransmission", "keep_alive", ... (snake_case)
 
 struct SegmentAnnotation
 {

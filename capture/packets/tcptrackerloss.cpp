@@ -39,19 +39,19 @@ const char *segmentNoteName(SegmentNote n)
     case SegmentNote::Retransmission:
         return "retransmission";
     case SegmentNote::KeepAlive:
-        return "keep-alive";
+        return "keep_alive";
     case SegmentNote::ZeroWindowProbe:
-        return "zero-window-probe";
+        return "zero_window_probe";
     case SegmentNote::IgnoredAck:
-        return "ignored-ack";
+        return "ignored_ack";
     case SegmentNote::InexactRst:
-        return "inexact-rst";
+        return "inexact_rst";
     case SegmentNote::OutOfWindowRst:
-        return "out-of-window-rst";
+        return "out_of_window_rst";
     case SegmentNote::RstNotReceived:
-        return "rst-not-received";
+        return "rst_not_received";
     case SegmentNote::StraySyn:
-        return "stray-syn";
+        return "stray_syn";
     }
     return "";
 }

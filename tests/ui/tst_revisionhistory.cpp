@@ -4,6 +4,7 @@
 // CLOSED was already shown: the History keeps that row and adds "revised: the ACK at … did
 // not act …" going back to LAST_ACK, in English and in Chinese. Read as a file, nothing was
 // shown before the whole capture was read: the withdrawn change is simply not there.
+#include "formats/summaryformat.h"
 #include "models/packetconnectionmodel.h"
 #include "packets/capturefile.h"
 #include "pages/capturepage.h"
@@ -12,6 +13,9 @@
 #include "support/pcapfeed.h"
 #include "uilanguage.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -67,6 +71,7 @@ class TestRevisionHistory : public QObject
 private slots:
     void liveShowsTheCorrection();
     void fileShowsTheFinalHistory();
+    void summaryJsonMarksPublishedRevisions();
 };
 
 void TestRevisionHistory::liveShowsTheCorrection()
@@ -135,6 +140,39 @@ void TestRevisionHistory::fileShowsTheFinalHistory()
     // clock after the file's last ACK would show that it acted).
     QVERIFY2(rows.filter(u"CLOSE_WAIT>LAST_ACK"_qs).size() == 1, qPrintable(rows.join(u'\n')));
     QVERIFY2(rows.filter(u"LAST_ACK>CLOSED"_qs).isEmpty(), qPrintable(rows.join(u'\n')));
+}
+
+// As a live capture publishes (every change shown at once), summarize's JSON writer marks
+// the correction: the server's history goes LAST_ACK, CLOSED, then LAST_ACK again, revised.
+void TestRevisionHistory::summaryJsonMarksPublishedRevisions()
+{
+    CaptureReader reader;
+    QString error;
+    std::vector<Segment> segments;
+    QVERIFY2(reader.open(kFixture, &error) && reader.read(nullptr, &segments, &error),
+             qPrintable(error));
+    TcpTracker tracker;
+    for (const Segment &s : segments) {
+        tracker.process(s);
+        tracker.markPublished(tracker.changes().size());
+    }
+    std::string out;
+    writeSummaryJson(out, tracker, reader.stats());
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(out)).object();
+    QCOMPARE(o[u"revisions"].toInt(), 1);
+    QStringList server;
+    for (const QJsonValue &e : o[u"connections"][0][u"endpoints"].toArray()) {
+        if (e[u"role"] != u"server"_qs)
+            continue;
+        for (const QJsonValue &h : e[u"history"].toArray())
+            server << h[u"state"].toString() + u'#' + QString::number(h[u"packet"].toInt())
+                          + (h.toObject().contains(u"revision"_qs)
+                                 ? u' ' + h[u"revision"].toString()
+                                 : QString());
+    }
+    QCOMPARE(server,
+             (QStringList{u"SYN_RECEIVED#1"_qs, u"ESTABLISHED#3"_qs, u"CLOSE_WAIT#4"_qs,
+                          u"LAST_ACK#6"_qs, u"CLOSED#7"_qs, u"LAST_ACK#8 ack_did_not_act"_qs}));
 }
 
 QTEST_MAIN(TestRevisionHistory)
