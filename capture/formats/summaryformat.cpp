@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace tcpscope {
 
 namespace {
@@ -69,6 +71,11 @@ void writeChangeEntryJson(JsonCursor &j, const StateChange &ch, bool first, int 
     }
     if (ch.inferred)
         j.lit(",\"inferred\":true");
+    if (ch.revision != Revision::None) {
+        j.lit(",\"revision\":\"");
+        j.text(revisionName(ch.revision));
+        j.lit("\"");
+    }
     j.lit("}");
 }
 
@@ -97,7 +104,7 @@ void writeEndpointJson(JsonCursor &j, const TcpTracker &tracker, const ChangesBy
     j.lit("]}");
 }
 
-// Written into reserved space: a connection is at most ~600 bytes plus ~110 per history
+// Written into reserved space: a connection is at most ~600 bytes plus ~140 per history
 // entry.
 void writeConnectionJson(std::string &out, const TcpTracker &tracker,
                          const ChangesByConnection &byConn, std::uint32_t id, int digits)
@@ -105,7 +112,7 @@ void writeConnectionJson(std::string &out, const TcpTracker &tracker,
     const Connection &c = tracker.connections()[id];
     const std::size_t entries = byConn.start[id + 1] - byConn.start[id];
     const std::size_t at = out.size();
-    out.resize(at + 1024 + 128 * entries);
+    out.resize(at + 1024 + 192 * entries);
     JsonCursor j(out.data() + at);
     if (id)
         j.lit(",");
@@ -122,6 +129,26 @@ void writeConnectionJson(std::string &out, const TcpTracker &tracker,
     out.resize(std::size_t(j.end() - out.data()));
 }
 
+// The unusual segments, in capture order (the engine notes an ignored ACK only when the copy
+// that shows it comes): which packet, of which connection (its index in "connections"),
+// what it was.
+void writeAnnotationsJson(JsonWriter &w, const TcpTracker &tracker)
+{
+    std::vector<SegmentAnnotation> notes = tracker.annotations();
+    std::stable_sort(notes.begin(), notes.end(),
+                     [](const auto &a, const auto &b) { return a.packet < b.packet; });
+    w.key("annotations");
+    w.beginArray();
+    for (const SegmentAnnotation &a : notes) {
+        w.beginObject();
+        w.field("packet", std::uint64_t(a.packet));
+        w.field("connection", std::uint64_t(a.connection));
+        w.plainField("note", segmentNoteName(a.note));
+        w.endObject();
+    }
+    w.endArray();
+}
+
 } // namespace
 
 void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadStats &stats,
@@ -134,6 +161,7 @@ void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadSta
     w.field("tcp_packets", std::uint64_t(stats.tcpPackets));
     writeSkippedJson(w, stats);
     w.field("ignored_rst", std::uint64_t(tracker.stats().ignoredRst));
+    w.field("revisions", std::uint64_t(tracker.stats().revisions));
     w.key("connections");
     w.beginArray();
     for (std::uint32_t id = 0; id < tracker.connections().size(); ++id) {
@@ -143,6 +171,7 @@ void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadSta
     }
     out += '\n';
     w.endArray();
+    writeAnnotationsJson(w, tracker);
     w.endObject();
     out += '\n';
 }
@@ -180,10 +209,12 @@ void writeSummaryText(std::string &out, const TcpTracker &tracker, const ReadSta
             const std::string cause =
                 ch.packet ? "#" + std::to_string(ch.packet) + " " + flagsText(ch.flags, flagBuf)
                           : std::string("2MSL timer");
-            std::snprintf(line, sizeof line, "    %s  %-7s %-12s -> %-12s %s%s\n",
+            std::snprintf(line, sizeof line, "    %s  %-7s %-12s -> %-12s %s%s%s%s\n",
                           formatTime(ch.timeNs, digits).c_str(), roleName(c.ep[ch.endpoint].role),
                           names(ch.from).rfc, names(ch.to).rfc, cause.c_str(),
-                          ch.inferred ? " (inferred)" : "");
+                          ch.inferred ? " (inferred)" : "",
+                          ch.revision != Revision::None ? " revised: " : "",
+                          revisionName(ch.revision));
             out += line;
         }
     }
@@ -197,12 +228,13 @@ void writeChangeText(std::string &out, const TcpTracker &tracker, const StateCha
     const QString clock = QDateTime::fromMSecsSinceEpoch(ch.timeNs / 1'000'000)
                               .toString(QStringLiteral("HH:mm:ss.zzz"));
     char line[512];
-    std::snprintf(line, sizeof line, "%s %s (%s, peer %s) %s -> %s  %s\n", qPrintable(clock),
+    std::snprintf(line, sizeof line, "%s %s (%s, peer %s) %s -> %s  %s%s%s\n", qPrintable(clock),
                   endpointChars(c.address[std::size_t(e)], c.port[std::size_t(e)]).c_str(),
                   roleName(c.ep[std::size_t(e)].role),
                   endpointChars(c.address[std::size_t(1 - e)], c.port[std::size_t(1 - e)]).c_str(),
                   names(ch.from).rfc, names(ch.to).rfc,
-                  ch.packet ? flagsText(ch.flags, flagBuf) : "2MSL timer");
+                  ch.packet ? flagsText(ch.flags, flagBuf) : "2MSL timer",
+                  ch.revision != Revision::None ? " revised: " : "", revisionName(ch.revision));
     out += line;
     (void)digits;
 }
@@ -230,6 +262,8 @@ void writeChangeJson(std::string &out, const TcpTracker &tracker, const StateCha
         w.null();
     w.plainField("flags", ch.packet ? flagsText(ch.flags, flagBuf) : "");
     w.field("connection", unsigned(ch.connection));
+    if (ch.revision != Revision::None)
+        w.plainField("revision", revisionName(ch.revision));
     w.endObject();
     out += '\n';
 }

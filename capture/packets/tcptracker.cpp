@@ -341,10 +341,13 @@ void TcpTracker::takeEvidence(std::uint32_t conn, int sender, const Segment &s)
         snd.pending = {};
     if (!snd.pending.syn && !snd.pending.fin)
         return;
-    if ((s.flags & tcpflag::Ack) && seqGT(s.ack, snd.pending.seq))
+    if ((s.flags & tcpflag::Ack) && seqGT(s.ack, snd.pending.seq)) {
         deliverPending(conn, sender);
-    else
-        snd.pending.notBeforeNs = s.timeNs;
+        return;
+    }
+    snd.pending.notBeforeNs = s.timeNs;
+    if (!(s.flags & tcpflag::Fin) || snd.finSent)
+        snd.pending.spokeShort = true;
 }
 
 void TcpTracker::applySyn(std::uint32_t conn, int sender, const Segment &s)
@@ -449,10 +452,11 @@ void TcpTracker::markPending(TrackedEndpoint &rcv, const Segment &s)
     const auto packet = std::uint32_t(s.packet);
     if ((s.flags & tcpflag::Syn) && !rcv.peerSynSeen) {
         rcv.peerSynSeen = true;
-        rcv.pending = {true, false, s.seq, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
+        rcv.pending = {true, false, s.seq, s.timeNs, 0, packet, s.seq, s.ack, s.flags, false};
     } else if ((s.flags & tcpflag::Fin) && !rcv.peerFinSeen) {
         rcv.peerFinSeen = true;
-        rcv.pending = {false, true, s.seq + s.payload, s.timeNs, 0, packet, s.seq, s.ack, s.flags};
+        rcv.pending = {false, true,  s.seq + s.payload, s.timeNs, 0, packet,
+                       s.seq, s.ack, s.flags,           false};
     }
 }
 

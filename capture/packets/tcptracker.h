@@ -37,6 +37,14 @@ struct RetiredSummary;
 enum class Role : std::uint8_t { Unknown, Client, Server };
 const char *roleName(Role r); // "unknown", "client", "server"
 
+// Why a change corrects an earlier one (StateChange::revision).
+enum class Revision : std::uint8_t {
+    None,
+    AckDidNotAct,   // the endpoint retransmitted the SYN/FIN the earlier change's ACK covered
+    RstDidNotReset, // the endpoint spoke again after the RST the earlier change took as reset
+};
+const char *revisionName(Revision r); // "", "ack_did_not_act", "rst_did_not_reset"
+
 struct StateChange
 {
     std::int64_t timeNs = 0;
@@ -49,9 +57,10 @@ struct StateChange
     TcpState to = TcpState::Closed;
     std::uint8_t flags = 0; // of the causing segment
     bool inferred = false;  // assumed: the capture joined the connection mid-stream
-    // A correction of an earlier change already published: later segments showed it did not
-    // happen (e.g. "the ACK was ignored: the server retransmitted its SYN,ACK").
-    bool revision = false;
+    // A correction of the endpoint's earlier change, already published: later segments showed
+    // it did not happen (e.g. "the ACK was ignored: the server retransmitted its SYN,ACK").
+    // The change goes back to the state before it; packet/time are the segment that showed it.
+    Revision revision = Revision::None;
 };
 
 // What a segment was, as far as the engine can tell (for a ladder view); only the unusual
@@ -66,7 +75,7 @@ enum class SegmentNote : std::uint8_t {
     RstNotReceived,  // resetting it looked acceptable, but its receiver spoke again
     StraySyn,        // a new SYN on a synchronized connection: a challenge ACK (RFC 5961 §4)
 };
-const char *segmentNoteName(SegmentNote n); // "retransmission", "keep-alive", ...
+const char *segmentNoteName(SegmentNote n); // "retransmission", "keep_alive", ... (snake_case)
 
 struct SegmentAnnotation
 {
@@ -105,6 +114,9 @@ struct TrackedEndpoint
         std::uint32_t packet = 0;
         std::uint32_t segSeq = 0, segAck = 0;
         std::uint8_t flags = 0;
+        // It spoke without acknowledging it other than by its own FIN crossing it (the other
+        // half of a simultaneous close): the earlier copy was lost, if a later one comes.
+        bool spokeShort = false;
     } pending;
 
     // Loss and revision (packets/tcptrackerloss.cpp).
@@ -223,8 +235,10 @@ private:
     void noteSent(std::uint32_t conn, int sender, const Segment &s);
     void copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s, bool syn);
     bool repointPending(TrackedEndpoint &rcv, const Segment &s);
+    static bool earlierFinArrived(const TrackedEndpoint &rcv, const Segment &s);
     void speaks(std::uint32_t conn, int sender, const Segment &s);
     bool holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s);
+    void holdCause(std::uint32_t conn, TrackedEndpoint &rcv, const Cause &why);
     void releaseHeldAck(std::uint32_t conn, int e);
     void withdraw(std::uint32_t conn, int e, const Cause &why);
     bool eraseChange(std::uint32_t index);

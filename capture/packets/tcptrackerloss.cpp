@@ -39,19 +39,32 @@ const char *segmentNoteName(SegmentNote n)
     case SegmentNote::Retransmission:
         return "retransmission";
     case SegmentNote::KeepAlive:
-        return "keep-alive";
+        return "keep_alive";
     case SegmentNote::ZeroWindowProbe:
-        return "zero-window-probe";
+        return "zero_window_probe";
     case SegmentNote::IgnoredAck:
-        return "ignored-ack";
+        return "ignored_ack";
     case SegmentNote::InexactRst:
-        return "inexact-rst";
+        return "inexact_rst";
     case SegmentNote::OutOfWindowRst:
-        return "out-of-window-rst";
+        return "out_of_window_rst";
     case SegmentNote::RstNotReceived:
-        return "rst-not-received";
+        return "rst_not_received";
     case SegmentNote::StraySyn:
-        return "stray-syn";
+        return "stray_syn";
+    }
+    return "";
+}
+
+const char *revisionName(Revision r)
+{
+    switch (r) {
+    case Revision::AckDidNotAct:
+        return "ack_did_not_act";
+    case Revision::RstDidNotReset:
+        return "rst_did_not_reset";
+    case Revision::None:
+        break;
     }
     return "";
 }
@@ -156,13 +169,17 @@ void TcpTracker::noteSent(std::uint32_t conn, int sender, const Segment &s)
 
 // The sender sends its SYN (syn) or FIN again: the earlier copy was not acknowledged as far
 // as it knows. If an ACK had covered it, that ACK did not act: withdrawn, and the peer's next
-// ACKs are doubted. At the receiver, the copy still pending is this one now.
+// ACKs are doubted. An ACK that came late in the gap between the copies, no answer to the
+// earlier copy (the peer's own retransmission in a simultaneous close), may have crossed this
+// copy on the way: it is held too, and acts unless another copy comes when due. At the
+// receiver, the copy still pending is this one now.
 void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s, bool syn)
 {
     Connection &c = m_connections[conn];
     TrackedEndpoint &snd = c.ep[std::size_t(sender)];
     TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
     note(conn, s, SegmentNote::Retransmission);
+    const std::int64_t previousCopyNs = snd.lastCopyNs;
     snd.copyGapNs = s.timeNs - snd.lastCopyNs;
     snd.lastCopyNs = s.timeNs;
     if (snd.held != UINT32_MAX) { // the ACK held since the last copy did not act either
@@ -171,14 +188,36 @@ void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s
     }
     const bool acked = syn ? snd.synAcked : snd.finAcked;
     if (acked && snd.revocable == TrackedEndpoint::Revocable::Ack) {
-        if (snd.lastChange != UINT32_MAX)
-            m_notes.push_back({m_changes[snd.lastChange].packet, conn, SegmentNote::IgnoredAck});
+        const StateChange *by = snd.lastChange != UINT32_MAX ? &m_changes[snd.lastChange] : nullptr;
+        const Cause ack = by ? Cause{by->timeNs, by->packet, by->seq, by->ack, by->flags} : Cause{};
+        const bool crossed = by && ack.timeNs - previousCopyNs > snd.copyGapNs / 2;
+        if (by && !crossed)
+            m_notes.push_back({ack.packet, conn, SegmentNote::IgnoredAck});
         withdraw(conn, sender, causeOf(s));
         (syn ? snd.synAcked : snd.finAcked) = false;
         snd.doubtAcks = true;
+        if (crossed) // it may yet have acted: held like the ACKs that follow a copy
+            holdCause(conn, snd, ack);
+    }
+    if (!syn && earlierFinArrived(rcv, s)) {
+        deliverPending(conn, 1 - sender);
+        return;
     }
     if (!repointPending(rcv, s) && !syn && rcv.state == TcpState::TimeWait)
         rcv.timeWaitSinceNs = s.timeNs; // TIME_WAIT answers it and starts its 2·MSL again
+}
+
+// A FIN's copy that first acknowledges the receiver's own FIN, the receiver silent since the
+// earlier copy (but for its own FIN crossing it): the earlier copy arrived (a simultaneous
+// close's CLOSING). Its sender had the receiver's FIN in FIN_WAIT_1 or CLOSING, which Linux
+// acknowledges at once (tcp_fin); that ACK is not in the capture, so the capture misses ACKs
+// (dropped before the capture point), and the receiver's missing ACK is no evidence of a
+// loss either. When the receiver has spoken since without acknowledging it, it was lost
+// (repointPending).
+bool TcpTracker::earlierFinArrived(const TrackedEndpoint &rcv, const Segment &s)
+{
+    return rcv.pending.fin && !rcv.pending.spokeShort && (s.flags & tcpflag::Ack) && rcv.finSent
+           && !rcv.finAcked && seqGT(s.ack, rcv.finSeq);
 }
 
 bool TcpTracker::repointPending(TrackedEndpoint &rcv, const Segment &s)
@@ -189,6 +228,7 @@ bool TcpTracker::repointPending(TrackedEndpoint &rcv, const Segment &s)
         return false;
     p.timeNs = s.timeNs;
     p.notBeforeNs = 0;
+    p.spokeShort = false;
     p.packet = std::uint32_t(s.packet);
     p.segSeq = s.seq;
     p.segAck = s.ack;
@@ -218,12 +258,16 @@ void TcpTracker::speaks(std::uint32_t conn, int sender, const Segment &s)
 // since rcv's latest copy is held, to act if rcv shows it did.
 bool TcpTracker::holdAck(std::uint32_t conn, TrackedEndpoint &rcv, const Segment &s)
 {
-    if (rcv.held == UINT32_MAX) {
-        rcv.held = std::uint32_t(m_held.size());
-        m_held.push_back(causeOf(s));
-        m_holding.push_back(conn);
-    }
+    if (rcv.held == UINT32_MAX)
+        holdCause(conn, rcv, causeOf(s));
     return true;
+}
+
+void TcpTracker::holdCause(std::uint32_t conn, TrackedEndpoint &rcv, const Cause &why)
+{
+    rcv.held = std::uint32_t(m_held.size());
+    m_held.push_back(why);
+    m_holding.push_back(conn);
 }
 
 void TcpTracker::releaseHeldAck(std::uint32_t conn, int e)
@@ -256,6 +300,8 @@ void TcpTracker::withdraw(std::uint32_t conn, int e, const Cause &why)
 {
     TrackedEndpoint &ep = m_connections[conn].ep[std::size_t(e)];
     const TcpState back = ep.revertTo;
+    const Revision kind = ep.revocable == TrackedEndpoint::Revocable::Rst ? Revision::RstDidNotReset
+                                                                          : Revision::AckDidNotAct;
     ++m_stats.revisions;
     ep.revocable = TrackedEndpoint::Revocable::No;
     if (ep.lastChange != UINT32_MAX && ep.lastChange >= m_published
@@ -275,7 +321,7 @@ void TcpTracker::withdraw(std::uint32_t conn, int e, const Cause &why)
     const std::int64_t since = ep.timeWaitSinceNs;
     setState(conn, e, back, why);
     if (m_changes.size() > before)
-        m_changes.back().revision = true;
+        m_changes.back().revision = kind;
     if (back == TcpState::TimeWait)
         ep.timeWaitSinceNs = since; // its 2·MSL did not start again
 }

@@ -170,6 +170,22 @@
         <source>Each step goes to the next packet that changed a state, %1 s apart</source>
         <translation>每一步前进到下一个改变了状态的报文段，间隔 %1 s</translation>
     </message>
+    <message>
+        <source>revised: the RST did not reset the %1: it sent %2 at %3</source>
+        <translation>已修正：RST 没有复位%1：它在 %3 又发出了 %2</translation>
+    </message>
+    <message>
+        <source>revised: the RST at %1 did not reset the %2: it sent %3 at %4</source>
+        <translation>已修正：%1 的 RST 没有复位%2：它在 %4 又发出了 %3</translation>
+    </message>
+    <message>
+        <source>revised: the ACK did not act (lost or ignored): the %1 sent its %2 again, %3 at %4</source>
+        <translation>已修正：该 ACK 没有生效（丢失或被忽略）：%1在 %4 重传了它的 %2（%3）</translation>
+    </message>
+    <message>
+        <source>revised: the ACK at %1 did not act (lost or ignored): the %2 sent its %3 again, %4 at %5</source>
+        <translation>已修正：%1 的 ACK 没有生效（丢失或被忽略）：%2在 %5 重传了它的 %3（%4）</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportActions</name>

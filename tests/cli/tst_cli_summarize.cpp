@@ -30,6 +30,8 @@ private slots:
     void precisionFollowsTheCapture();
     void textFormat();
     void timeWaitIsConfigurable();
+    void annotationsAndRevisions_data();
+    void annotationsAndRevisions();
 };
 
 void TestCliSummarize::jsonContract()
@@ -125,6 +127,58 @@ void TestCliSummarize::timeWaitIsConfigurable()
         {QStringLiteral("--time-wait"), QStringLiteral("zero"), kDir + u"many_short.lo.pcap"_qs},
         &code);
     QCOMPARE(code, 2);
+}
+
+// The unusual segments and the withdrawn changes, value by value, on the lossy fixtures
+// (tests/fixtures/lossy_scenarios.py says what each recording made happen).
+void TestCliSummarize::annotationsAndRevisions_data()
+{
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QStringList>("notes"); // "packet:note", all of connection 0
+    QTest::addColumn<int>("revisions");
+    // The client's ACK (#7) did not act: the server sent its FIN again (#8); the next ACK (#9)
+    // neither (#10).
+    QTest::newRow("lost_last_ack") << u"lost_last_ack"_qs
+                                   << QStringList{u"7:ignored_ack"_qs, u"8:retransmission"_qs,
+                                                  u"9:ignored_ack"_qs, u"10:retransmission"_qs}
+                                   << 1;
+    // The handshake's ACK (#3) ignored by the full accept queue: the SYN,ACK again (#7).
+    QTest::newRow("listen_overflow") << u"listen_overflow"_qs
+                                     << QStringList{u"3:ignored_ack"_qs, u"7:retransmission"_qs,
+                                                    u"8:ignored_ack"_qs, u"9:retransmission"_qs}
+                                     << 1;
+    QTest::newRow("stray_rst") << u"stray_rst"_qs
+                               << QStringList{u"6:out_of_window_rst"_qs, u"7:inexact_rst"_qs} << 0;
+    QTest::newRow("lost_rst") << u"lost_rst"_qs << QStringList{u"6:rst_not_received"_qs} << 1;
+    QTest::newRow("stray_syn") << u"stray_syn"_qs << QStringList{u"6:stray_syn"_qs} << 0;
+    QTest::newRow("client_close") << u"client_close"_qs << QStringList{} << 0;
+}
+
+void TestCliSummarize::annotationsAndRevisions()
+{
+    QFETCH(QString, fixture);
+    QFETCH(QStringList, notes);
+    QFETCH(int, revisions);
+    int code = -1;
+    const QJsonObject o =
+        QJsonDocument::fromJson(summarize({kDir + fixture + u".lo.pcap"_qs}, &code)).object();
+    QCOMPARE(code, 0);
+    QVERIFY(o[u"annotations"].isArray());
+    QStringList seen;
+    for (const QJsonValue &v : o[u"annotations"].toArray()) {
+        const QJsonObject a = v.toObject();
+        QCOMPARE(a.size(), 3);
+        QCOMPARE(a[u"connection"].toInt(-1), 0);
+        QVERIFY(a[u"packet"].isDouble() && a[u"note"].isString());
+        seen << QString::number(a[u"packet"].toInt()) + u':' + a[u"note"].toString();
+    }
+    QCOMPARE(seen, notes);
+    QCOMPARE(o[u"revisions"].toInt(-1), revisions);
+    // A file's history is final: a withdrawn change is erased, never left as a revision.
+    for (const QJsonValue &c : o[u"connections"].toArray())
+        for (const QJsonValue &e : c[u"endpoints"].toArray())
+            for (const QJsonValue &h : e[u"history"].toArray())
+                QVERIFY(!h.toObject().contains(u"revision"_qs));
 }
 
 QTEST_GUILESS_MAIN(TestCliSummarize)

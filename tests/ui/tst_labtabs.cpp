@@ -109,6 +109,25 @@ int bothWentThrough(const LiveCapturePage *page, TcpState state)
     return n;
 }
 
+// Every connection's history in a packets tab: "endpoint:FROM>TO#packet", revisions marked.
+QString historiesOf(const LiveCapturePage *page)
+{
+    const PacketConnectionModel *m = page->page()->model();
+    QStringList out;
+    for (int r = 0; r < m->rowCount(); ++r) {
+        const auto conn =
+            std::uint32_t(m->index(r, 0).data(PacketConnectionModel::ConnectionRole).toInt());
+        for (const StateChange &c : m->history(conn))
+            out << QStringLiteral("%1:%2>%3#%4%5")
+                       .arg(c.endpoint)
+                       .arg(QLatin1String(names(c.from).rfc), QLatin1String(names(c.to).rfc))
+                       .arg(c.packet)
+                       .arg(c.revision != Revision::None ? u" (revision)"_qs : QString());
+        out << u"|"_qs;
+    }
+    return out.join(u' ');
+}
+
 // TCPSCOPE_SHOTS=DIR: the window as the test sees it, to look at (not compared).
 void shoot(QWidget *w, const QString &name)
 {
@@ -174,15 +193,10 @@ void TestLabTabs::simultaneousShowsItsNamespace()
             LiveCapturePage *packets = w.labTabs()->packetsTab();
             QTRY_VERIFY2_WITH_TIMEOUT(bothIn(packets, u"TIME_WAIT"_qs) == 1,
                                       qPrintable(rowsOf(packets)), 3000);
-            // Known defect (issue #14's loss engine, merged after this test was written): when
-            // the FINs' ACKs are held back, the end whose retransmitted FIN is the first
-            // evidence of the peer's FIN is taken FIN_WAIT_1 -> TIME_WAIT, skipping CLOSING;
-            // the kernel rows above show both CLOSING. Remove this mark when the engine dates it.
-            QEXPECT_FAIL("", "the engine skips one end's CLOSING when the FINs' ACKs are held",
-                         Continue);
-            QVERIFY2(bothWentThrough(packets, TcpState::Closing) == 1, qPrintable(rowsOf(packets)));
-            QTRY_VERIFY2_WITH_TIMEOUT(bothIn(packets, u"TIME_WAIT"_qs) == 1,
-                                      qPrintable(rowsOf(packets)), 3000);
+            // Both ends went through CLOSING, as the kernel rows showed: each got the peer's
+            // first FIN; the retransmitted FINs, crossing, carried the ACKs.
+            QVERIFY2(bothWentThrough(packets, TcpState::Closing) == 1,
+                     qPrintable(historiesOf(packets)));
         }
         if (i == 4) // syns-held: both SYN_SENT, no listener anywhere
             QTRY_COMPARE_WITH_TIMEOUT(rowsIn(table, u"SYN_SENT"_qs), 2, 3000);

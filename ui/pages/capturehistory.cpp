@@ -30,6 +30,8 @@ std::vector<FollowedStep> followedStepsOf(const std::vector<StateChange> &histor
     std::vector<FollowedStep> steps;
     for (std::size_t k = 0; k < std::min(count, history.size()); ++k) {
         const StateChange &h = history[k];
+        if (h.revision != Revision::None)
+            continue; // a correction, not a move through the diagram: no arrow
         for (int e : diagramPath(h.from, h.to, h.flags & tcpflag::Rst))
             steps.push_back({e, int(k + 1), sideOf(c, h.endpoint)});
     }
@@ -70,6 +72,32 @@ QString clockText(std::int64_t ns, int digits)
 
 } // namespace
 
+QString CapturePage::revisionText(const StateChange &ch, const StateChange *withdrawn,
+                                  const QString &who,
+                                  const std::function<QString(std::int64_t)> &clock)
+{
+    const QString at = clock(ch.timeNs);
+    const QString packet = QStringLiteral("#%1").arg(ch.packet);
+    if (ch.revision == Revision::RstDidNotReset) {
+        if (!withdrawn)
+            return tr("revised: the RST did not reset the %1: it sent %2 at %3")
+                .arg(who, packet, at);
+        return tr("revised: the RST at %1 did not reset the %2: it sent %3 at %4")
+            .arg(clock(withdrawn->timeNs), who, packet, at);
+    }
+    const bool syn = ch.flags & tcpflag::Syn;
+    const QString what = QLatin1String(!syn                        ? "FIN"
+                                       : (ch.flags & tcpflag::Ack) ? "SYN,ACK"
+                                                                   : "SYN");
+    if (!withdrawn)
+        return tr("revised: the ACK did not act (lost or ignored): the %1 sent its %2 again, "
+                  "%3 at %4")
+            .arg(who, what, packet, at);
+    return tr("revised: the ACK at %1 did not act (lost or ignored): the %2 sent its %3 "
+              "again, %4 at %5")
+        .arg(clock(withdrawn->timeNs), who, what, packet, at);
+}
+
 QStringList CapturePage::historyHeaders()
 {
     return {tr("Step"), tr("Time"), tr("Endpoint"), tr("From"), tr("To"), tr("Packet")};
@@ -89,22 +117,31 @@ void CapturePage::fillHistory(std::uint32_t conn)
     };
     char flags[32];
     int step = 0;
-    for (const StateChange &ch : m_model->history(conn)) {
+    const std::vector<StateChange> history = m_model->history(conn);
+    for (std::size_t k = 0; k < history.size(); ++k) {
+        const StateChange &ch = history[k];
         auto *item = new QTreeWidgetItem(m_history);
         item->setText(0, QString::number(++step));
         item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
         item->setText(1, clock(ch.timeNs));
         const FollowedSide side = sideOf(c, ch.endpoint);
-        item->setText(2, side == FollowedSide::Client   ? tr("client")
-                         : side == FollowedSide::Server ? tr("server")
-                                                        : tr("endpoint %1").arg(ch.endpoint + 1));
+        const QString who = side == FollowedSide::Client   ? tr("client")
+                            : side == FollowedSide::Server ? tr("server")
+                                                           : tr("endpoint %1").arg(ch.endpoint + 1);
+        item->setText(2, who);
         item->setText(3, rfcName(ch.from));
         item->setText(4, rfcName(ch.to));
         const QString packet =
             QStringLiteral("#%1 %2").arg(ch.packet).arg(QLatin1String(flagsText(ch.flags, flags)));
         const std::optional<std::int64_t> cause =
             ch.packet ? tracker.causeTimeNs(ch.packet) : std::nullopt;
-        if (!ch.packet) {
+        if (ch.revision != Revision::None) {
+            const StateChange *withdrawn = nullptr;
+            for (std::size_t j = k; j-- > 0 && !withdrawn;)
+                withdrawn = history[j].endpoint == ch.endpoint ? &history[j] : nullptr;
+            item->setText(5, revisionText(ch, withdrawn, who, clock));
+            item->setToolTip(5, item->text(5));
+        } else if (!ch.packet) {
             item->setText(5, tr("2MSL timer"));
         } else if (cause && *cause != ch.timeNs) {
             item->setText(1, clock(*cause));

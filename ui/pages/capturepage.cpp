@@ -114,6 +114,8 @@ void CapturePage::retranslate()
 {
     retranslateReplay();
     m_history->setHeaderLabels(historyHeaders());
+    if (m_selected) // its rows say client, server, revised… in the language now
+        fillHistory(*m_selected);
     fitColumns(true);
     m_chart->setToolTip(tr("Click a moment to see the connections as they were then"));
     updateSummary();
@@ -304,8 +306,11 @@ void CapturePage::updateLive(const LiveDelta &delta)
     // What happened since the last delta travels the diagram, in the order the engine
     // recorded it; the counts are the engine's own. (The time order for stepping and
     // moments is sorted when one is asked for, not at every delta.)
-    for (const StateChange &c : delta.changes)
-        m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false, c.connection);
+    for (const StateChange &c : delta.changes) {
+        if (c.revision == Revision::None) // a correction travels no arrow
+            m_views->diagram->addTransition(c.from, c.to, c.flags & tcpflag::Rst, false,
+                                            c.connection);
+    }
     if (!m_model->moment())
         showCountsAt(std::nullopt);
     showHistoryOfSelection();

@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QAction;
 class QComboBox;
 class QLayout;
@@ -66,6 +68,11 @@ private:
     void showHistoryOfSelection();
     // History's rows for a connection (capturehistory.cpp) and its column titles.
     void fillHistory(std::uint32_t conn);
+    // A revision row's text: "revised: the ACK at … did not act: …". `withdrawn`: the
+    // endpoint's change it corrects (null when no longer kept).
+    static QString revisionText(const StateChange &ch, const StateChange *withdrawn,
+                                const QString &who,
+                                const std::function<QString(std::int64_t)> &clock);
     static QStringList historyHeaders();
     void showMoment(double time);
     void showMomentNs(std::optional<std::int64_t> ns, double time);
