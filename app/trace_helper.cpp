@@ -6,6 +6,7 @@
 #include "tcptrace.skel.h"
 #include "trace_kill.h"
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <cerrno>
@@ -133,6 +134,47 @@ std::uint64_t twTimerHandler()
     return address;
 }
 
+// The tracepoint's arguments as this kernel declares them (its btf_trace_NAME typedef: a
+// pointer to a prototype whose first parameter is the context); -1 when unknown.
+int tracepointArguments(const char *name)
+{
+    btf *vmlinux = btf__load_vmlinux_btf();
+    if (!vmlinux)
+        return -1;
+    int count = -1;
+    const std::string typedefName = std::string("btf_trace_") + name;
+    const int id = btf__find_by_name_kind(vmlinux, typedefName.c_str(), BTF_KIND_TYPEDEF);
+    if (id > 0) {
+        const btf_type *t = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type);
+        if (t && btf_is_ptr(t))
+            t = btf__type_by_id(vmlinux, t->type);
+        if (t && btf_is_func_proto(t))
+            count = int(btf_vlen(t)) - 1;
+    }
+    btf__free(vmlinux);
+    return count;
+}
+
+// The minisocket's inside: its FIN_WAIT_2 -> TIME_WAIT needs kfree_skb's receiving socket
+// (Linux >= 6.12), its early end the timer's cancel and start tracepoints.
+std::uint32_t chooseTimeWaitHooks(tcptrace *skel, bool haveHandler)
+{
+    std::uint32_t features = 0;
+    const bool substate = tracepointArguments("kfree_skb") >= 4;
+    bpf_program__set_autoload(skel->progs.on_packet_freed, substate);
+    skel->rodata->substate_known = substate ? 1 : 0;
+    if (substate)
+        features |= protocol::kTimeWaitSubstate;
+    const bool kill = haveHandler && kernelHas("timer_cancel", BPF_TRACE_RAW_TP)
+                      && kernelHas("timer_start", BPF_TRACE_RAW_TP);
+    bpf_program__set_autoload(skel->progs.on_timer_cancel, kill);
+    bpf_program__set_autoload(skel->progs.on_timer_start, kill);
+    skel->rodata->kill_known = kill ? 1 : 0;
+    if (kill)
+        features |= protocol::kTimeWaitKill;
+    return features;
+}
+
 // Switches off the hooks this kernel lacks; returns the features that remain.
 std::uint32_t chooseHooks(tcptrace *skel)
 {
@@ -154,7 +196,7 @@ std::uint32_t chooseHooks(tcptrace *skel)
         skel->rodata->netns_inum = std::uint32_t(ns.st_ino);
     if (expiry)
         features |= protocol::kTimeWaitExpiry;
-    return features;
+    return features | chooseTimeWaitHooks(skel, handler != 0);
 }
 
 std::string selfPath()
