@@ -4,6 +4,7 @@
 // Stops cleanly on SIGTERM/SIGINT or when its reader goes away. Links libbpf only: no Qt.
 #include "kernel/traceprotocol.h"
 #include "tcptrace.skel.h"
+#include "trace_access.h"
 #include "trace_kill.h"
 
 #include <bpf/btf.h>
@@ -49,15 +50,20 @@ int libbpfPrint(enum libbpf_print_level level, const char *format, va_list args)
     return std::vfprintf(stderr, format, args);
 }
 
-void usage()
+void usage(FILE *to)
 {
     std::fputs("usage: tcpscope-trace [-b RING_MIB] [-v]\n"
                "       tcpscope-trace --kill LOCAL REMOTE   (destroys one socket, like ss -K;\n"
                "                                            needs cap_net_admin)\n"
-               "  writes every TCP state change of this machine's kernel to standard output\n"
-               "  (framed; tcpscope and tcpscope-cli read it). -b: the ring buffer in MiB\n"
-               "  (a power of two, default 16). Needs cap_bpf,cap_perfmon or root.\n",
-               stderr);
+               "       tcpscope-trace --help | --version\n"
+               "Writes every TCP state change of this machine's kernel to standard output\n"
+               "(framed; tcpscope and tcpscope-cli start it and read it). -b: the ring buffer\n"
+               "in MiB (a power of two, default 16); -v: libbpf's own messages. Needs\n"
+               "cap_bpf,cap_perfmon (cap_syslog for TIME_WAIT's timer) or root.\n"
+               "\n"
+               "Exit status: 0 stopped by a signal or its reader, 2 bad arguments, 3 no\n"
+               "permission, 4 the kernel lacks what it needs, 5 cannot trace.\n",
+               to);
 }
 
 std::optional<int> parseArguments(int argc, char *argv[], Options &o)
@@ -67,15 +73,20 @@ std::optional<int> parseArguments(int argc, char *argv[], Options &o)
         if (a == "-b" && i + 1 < argc) {
             const long mib = std::strtol(argv[++i], nullptr, 10);
             if (mib < 1 || mib > 1024 || (mib & (mib - 1)) != 0) {
-                usage();
+                usage(stderr);
                 return kUsage;
             }
             o.ringBytes = std::uint32_t(mib) << 20;
         } else if (a == "-v") {
             g_verbose = true;
+        } else if (a == "--version") {
+            std::printf("tcpscope-trace %s\nlibbpf %s\n", TCPSCOPE_VERSION,
+                        libbpf_version_string());
+            return 0;
         } else {
-            usage();
-            return a == "-h" || a == "--help" ? 0 : kUsage;
+            const bool help = a == "-h" || a == "--help";
+            usage(help ? stdout : stderr);
+            return help ? 0 : kUsage;
         }
     }
     if (isatty(STDOUT_FILENO)) {
@@ -211,12 +222,16 @@ std::string selfPath()
 int loadFailed(int err)
 {
     if (err == -EPERM || err == -EACCES) {
-        std::fprintf(stderr,
-                     "tcpscope-trace: no permission to load the BPF program (%s).\n"
-                     "  Grant it once, as root:  setcap cap_bpf,cap_perfmon,cap_syslog=ep %s\n"
-                     "  (or run tcpscope-trace as root). Without it tcpscope polls the socket "
-                     "table.\n",
-                     std::strerror(-err), selfPath().c_str());
+        std::fprintf(stderr, "tcpscope-trace: no permission to load the BPF program (%s).\n",
+                     std::strerror(-err));
+        if (tcpscope::trace::kPackaged)
+            std::fputs(tcpscope::trace::kPackagedGrant, stderr);
+        else
+            std::fprintf(stderr,
+                         "  Grant it once, as root:  setcap cap_bpf,cap_perfmon,cap_syslog=ep %s\n"
+                         "  (or run tcpscope-trace as root).\n",
+                         selfPath().c_str());
+        std::fputs("  Without it tcpscope polls the socket table.\n", stderr);
         return kNoPermission;
     }
     std::fprintf(stderr, "tcpscope-trace: cannot load the BPF program: %s\n", std::strerror(-err));

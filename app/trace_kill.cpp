@@ -1,5 +1,7 @@
 #include "trace_kill.h"
 
+#include "trace_access.h"
+
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -96,10 +98,14 @@ int explain(int err, const char *local, const char *remote)
         return 0;
     case EPERM:
     case EACCES:
-        std::fprintf(stderr,
-                     "tcpscope-trace: no permission to destroy sockets (it needs cap_net_admin).\n"
-                     "  Grant it once, as root:  setcap "
-                     "cap_bpf,cap_perfmon,cap_syslog,cap_net_admin=ep <path of tcpscope-trace>\n");
+        std::fputs("tcpscope-trace: no permission to destroy sockets (it needs cap_net_admin).\n",
+                   stderr);
+        if (tcpscope::trace::kPackaged)
+            std::fputs(tcpscope::trace::kPackagedGrant, stderr);
+        else
+            std::fputs("  Grant it once, as root:  setcap "
+                       "cap_bpf,cap_perfmon,cap_syslog,cap_net_admin=ep <path of tcpscope-trace>\n",
+                       stderr);
         return 3;
     case EOPNOTSUPP:
         std::fputs("tcpscope-trace: this kernel cannot destroy sockets (it was built without "
