@@ -181,6 +181,7 @@ ZH = {
     "PDF pages (tables)": "PDF 纸张（表格）",
     # from the Lab panel and the live capture
     '%1 gone': '%1 已消失',
+    '%1 passed through %2 (exact)': '%1 经过了 %2（精确）',
     ' (Recv-Q ≥ %1)': '（Recv-Q ≥ %1）',
     '%1 (%2)': '%1（%2）',
     'Without the window: tcpscope-cli lab run %1': '不打开窗口时：tcpscope-cli lab run %1',

@@ -775,6 +775,10 @@
         <source>cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
+    <message>
+        <source>%1 passed through %2 (exact)</source>
+        <translation>%1 经过了 %2（精确）</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::LabPanel</name>
