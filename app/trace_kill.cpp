@@ -102,10 +102,16 @@ int explain(int err, const char *local, const char *remote)
                    stderr);
         if (tcpscope::trace::kPackaged)
             std::fputs(tcpscope::trace::kPackagedGrant, stderr);
-        else
-            std::fputs("  Grant it once, as root:  setcap "
-                       "cap_bpf,cap_perfmon,cap_syslog,cap_net_admin=ep <path of tcpscope-trace>\n",
-                       stderr);
+        else {
+            char self[4096] = "tcpscope-trace";
+            const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+            if (n > 0)
+                self[n] = '\0';
+            std::fprintf(stderr,
+                         "  Grant it once, as root:  setcap "
+                         "cap_bpf,cap_perfmon,cap_syslog,cap_net_admin=ep %s\n",
+                         self);
+        }
         return 3;
     case EOPNOTSUPP:
         std::fputs("tcpscope-trace: this kernel cannot destroy sockets (it was built without "
