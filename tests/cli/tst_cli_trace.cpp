@@ -147,7 +147,7 @@ void TestCliTrace::capabilitiesAreEnough()
     // TIME_WAIT entry, its expiry, softirq told apart, a minisocket's FIN_WAIT_2 -> TIME_WAIT
     // (kfree_skb's rx_sk: Linux >= 6.12) and its early end: all with these three capabilities.
     QCOMPARE(features, 31u);
-    QFile::remove(m_copy);  // capabilities granted only for this test
+    QFile::remove(m_copy); // capabilities granted only for this test
     QFile::copy(kHelper, m_copy);
 }
 
