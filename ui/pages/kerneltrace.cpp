@@ -202,8 +202,9 @@ void KernelTraceMode::noteLifetimes(const std::vector<Transition> &ts)
             r.record.localPort = t.localPort;
         r.record.remotePort = t.remotePort;
         if (t.to == TcpState::Closed) {
-            r.goneAt = t.time; // its last state stays: "closed (was LAST_ACK)"
-            m_died[t.connection] = r;
+            r.goneAt = t.time;                  // its last state stays: "closed (was LAST_ACK)"
+            if (m_died.size() < kMaxShortLived) // a storm: its history has them all, rows not
+                m_died[t.connection] = r;
             m_born.erase(it);
         } else if (t.to == TcpState::TimeWait) {
             m_born.erase(it); // a minisocket now: the poller sees it

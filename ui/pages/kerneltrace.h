@@ -42,6 +42,9 @@ public:
     // poller never will).
     KernelPollBatch filter(const KernelPollBatch &batch);
     static constexpr double kShortLivedLinger = 3.0; // seconds, as the table's vanished rows
+    // At most this many such rows at once: a storm of short connections would otherwise
+    // bury the table (and the GUI thread) under tens of thousands of fading rows.
+    static constexpr std::size_t kMaxShortLived = 1000;
     // " · exact (eBPF)" or " · polled every N ms", and the notice while one is due.
     QString modeText(int intervalMs) const;
     QString notice() const { return m_notice; }
@@ -98,7 +101,7 @@ private:
     StateCounts m_counts{};  // the last poll's, moved by the traced transitions since
     double m_countsAt = -1;  // that poll's time (-1: none yet)
     double m_sampledAt = -1; // the last sample given to the chart
-    static constexpr std::size_t kMaxQueued = 20000; // beyond: tokens start at once
+    static constexpr std::size_t kMaxQueued = 2000; // beyond: tokens start at once (a storm)
 };
 
 } // namespace tcpscope
