@@ -165,6 +165,12 @@ bool play(const LabScenario &s, const LabOptions &o, LabReporter &reporter)
     std::signal(SIGPIPE, SIG_IGN);
     LabRun run(s);
     run.setStopFlag(&g_stop);
+    // Exact when permitted: the steps then assert the states their sockets only pass through.
+    if (qEnvironmentVariable("TCPSCOPE_TRACE") != u"0" && !run.enableTrace() && !o.json)
+        std::fprintf(stderr,
+                     "tcpscope-cli lab: polling only (no exact trace: %s); the states a socket "
+                     "only passes through are not asserted\n",
+                     qPrintable(run.traceError().section(u'\n', 0, 0)));
     if (o.pcapFd >= 0)
         run.context().setCaptureFd(UniqueFd(o.pcapFd));
     if (o.json) // the window shows the namespace's table from these

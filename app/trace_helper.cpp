@@ -4,8 +4,10 @@
 // Stops cleanly on SIGTERM/SIGINT or when its reader goes away. Links libbpf only: no Qt.
 #include "kernel/traceprotocol.h"
 #include "tcptrace.skel.h"
+#include "trace_access.h"
 #include "trace_kill.h"
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <cerrno>
@@ -48,15 +50,20 @@ int libbpfPrint(enum libbpf_print_level level, const char *format, va_list args)
     return std::vfprintf(stderr, format, args);
 }
 
-void usage()
+void usage(FILE *to)
 {
     std::fputs("usage: tcpscope-trace [-b RING_MIB] [-v]\n"
                "       tcpscope-trace --kill LOCAL REMOTE   (destroys one socket, like ss -K;\n"
                "                                            needs cap_net_admin)\n"
-               "  writes every TCP state change of this machine's kernel to standard output\n"
-               "  (framed; tcpscope and tcpscope-cli read it). -b: the ring buffer in MiB\n"
-               "  (a power of two, default 16). Needs cap_bpf,cap_perfmon or root.\n",
-               stderr);
+               "       tcpscope-trace --help | --version\n"
+               "Writes every TCP state change of this machine's kernel to standard output\n"
+               "(framed; tcpscope and tcpscope-cli start it and read it). -b: the ring buffer\n"
+               "in MiB (a power of two, default 16); -v: libbpf's own messages. Needs\n"
+               "cap_bpf,cap_perfmon (cap_syslog for TIME_WAIT's timer) or root.\n"
+               "\n"
+               "Exit status: 0 stopped by a signal or its reader, 2 bad arguments, 3 no\n"
+               "permission, 4 the kernel lacks what it needs, 5 cannot trace.\n",
+               to);
 }
 
 std::optional<int> parseArguments(int argc, char *argv[], Options &o)
@@ -66,15 +73,20 @@ std::optional<int> parseArguments(int argc, char *argv[], Options &o)
         if (a == "-b" && i + 1 < argc) {
             const long mib = std::strtol(argv[++i], nullptr, 10);
             if (mib < 1 || mib > 1024 || (mib & (mib - 1)) != 0) {
-                usage();
+                usage(stderr);
                 return kUsage;
             }
             o.ringBytes = std::uint32_t(mib) << 20;
         } else if (a == "-v") {
             g_verbose = true;
+        } else if (a == "--version") {
+            std::printf("tcpscope-trace %s\nlibbpf %s\n", TCPSCOPE_VERSION,
+                        libbpf_version_string());
+            return 0;
         } else {
-            usage();
-            return a == "-h" || a == "--help" ? 0 : kUsage;
+            const bool help = a == "-h" || a == "--help";
+            usage(help ? stdout : stderr);
+            return help ? 0 : kUsage;
         }
     }
     if (isatty(STDOUT_FILENO)) {
@@ -133,6 +145,47 @@ std::uint64_t twTimerHandler()
     return address;
 }
 
+// The tracepoint's arguments as this kernel declares them (its btf_trace_NAME typedef: a
+// pointer to a prototype whose first parameter is the context); -1 when unknown.
+int tracepointArguments(const char *name)
+{
+    btf *vmlinux = btf__load_vmlinux_btf();
+    if (!vmlinux)
+        return -1;
+    int count = -1;
+    const std::string typedefName = std::string("btf_trace_") + name;
+    const int id = btf__find_by_name_kind(vmlinux, typedefName.c_str(), BTF_KIND_TYPEDEF);
+    if (id > 0) {
+        const btf_type *t = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type);
+        if (t && btf_is_ptr(t))
+            t = btf__type_by_id(vmlinux, t->type);
+        if (t && btf_is_func_proto(t))
+            count = int(btf_vlen(t)) - 1;
+    }
+    btf__free(vmlinux);
+    return count;
+}
+
+// The minisocket's inside: its FIN_WAIT_2 -> TIME_WAIT needs kfree_skb's receiving socket
+// (Linux >= 6.12), its early end the timer's cancel and start tracepoints.
+std::uint32_t chooseTimeWaitHooks(tcptrace *skel, bool haveHandler)
+{
+    std::uint32_t features = 0;
+    const bool substate = tracepointArguments("kfree_skb") >= 4;
+    bpf_program__set_autoload(skel->progs.on_packet_freed, substate);
+    skel->rodata->substate_known = substate ? 1 : 0;
+    if (substate)
+        features |= protocol::kTimeWaitSubstate;
+    const bool kill = haveHandler && kernelHas("timer_cancel", BPF_TRACE_RAW_TP)
+                      && kernelHas("timer_start", BPF_TRACE_RAW_TP);
+    bpf_program__set_autoload(skel->progs.on_timer_cancel, kill);
+    bpf_program__set_autoload(skel->progs.on_timer_start, kill);
+    skel->rodata->kill_known = kill ? 1 : 0;
+    if (kill)
+        features |= protocol::kTimeWaitKill;
+    return features;
+}
+
 // Switches off the hooks this kernel lacks; returns the features that remain.
 std::uint32_t chooseHooks(tcptrace *skel)
 {
@@ -154,7 +207,7 @@ std::uint32_t chooseHooks(tcptrace *skel)
         skel->rodata->netns_inum = std::uint32_t(ns.st_ino);
     if (expiry)
         features |= protocol::kTimeWaitExpiry;
-    return features;
+    return features | chooseTimeWaitHooks(skel, handler != 0);
 }
 
 std::string selfPath()
@@ -169,12 +222,16 @@ std::string selfPath()
 int loadFailed(int err)
 {
     if (err == -EPERM || err == -EACCES) {
-        std::fprintf(stderr,
-                     "tcpscope-trace: no permission to load the BPF program (%s).\n"
-                     "  Grant it once, as root:  setcap cap_bpf,cap_perfmon,cap_syslog=ep %s\n"
-                     "  (or run tcpscope-trace as root). Without it tcpscope polls the socket "
-                     "table.\n",
-                     std::strerror(-err), selfPath().c_str());
+        std::fprintf(stderr, "tcpscope-trace: no permission to load the BPF program (%s).\n",
+                     std::strerror(-err));
+        if (tcpscope::trace::kPackaged)
+            std::fputs(tcpscope::trace::kPackagedGrant, stderr);
+        else
+            std::fprintf(stderr,
+                         "  Grant it once, as root:  setcap cap_bpf,cap_perfmon,cap_syslog=ep %s\n"
+                         "  (or run tcpscope-trace as root).\n",
+                         selfPath().c_str());
+        std::fputs("  Without it tcpscope polls the socket table.\n", stderr);
         return kNoPermission;
     }
     std::fprintf(stderr, "tcpscope-trace: cannot load the BPF program: %s\n", std::strerror(-err));

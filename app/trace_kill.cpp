@@ -1,5 +1,7 @@
 #include "trace_kill.h"
 
+#include "trace_access.h"
+
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -96,10 +98,20 @@ int explain(int err, const char *local, const char *remote)
         return 0;
     case EPERM:
     case EACCES:
-        std::fprintf(stderr,
-                     "tcpscope-trace: no permission to destroy sockets (it needs cap_net_admin).\n"
-                     "  Grant it once, as root:  setcap "
-                     "cap_bpf,cap_perfmon,cap_syslog,cap_net_admin=ep <path of tcpscope-trace>\n");
+        std::fputs("tcpscope-trace: no permission to destroy sockets (it needs cap_net_admin).\n",
+                   stderr);
+        if (tcpscope::trace::kPackaged)
+            std::fputs(tcpscope::trace::kPackagedGrant, stderr);
+        else {
+            char self[4096] = "tcpscope-trace";
+            const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+            if (n > 0)
+                self[n] = '\0';
+            std::fprintf(stderr,
+                         "  Grant it once, as root:  setcap "
+                         "cap_bpf,cap_perfmon,cap_syslog,cap_net_admin=ep %s\n",
+                         self);
+        }
         return 3;
     case EOPNOTSUPP:
         std::fputs("tcpscope-trace: this kernel cannot destroy sockets (it was built without "

@@ -41,6 +41,8 @@ QString LabLog::expectText(const LabExpect &e)
 {
     if (!e.state)
         return tr("%1 gone").arg(e.who);
+    if (e.passedThrough)
+        return tr("%1 passed through %2 (exact)").arg(e.who, rfcName(*e.state));
     QString t = e.who + u' ' + rfcName(*e.state);
     if (e.atLeast > 1)
         t += QStringLiteral(" ×%1").arg(e.atLeast);

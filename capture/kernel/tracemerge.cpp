@@ -6,7 +6,9 @@ void TraceMerge::traced(const TracedEvent &e)
 {
     if (e.raw.kind == TCPTRACE_TW_ENTER && e.raw.newstate == 5) // TCP_FIN_WAIT2
         m_finWait2Minisockets.insert(e.raw.cookie);
-    if (e.raw.kind == TCPTRACE_TW_EXIT) {
+    if (e.raw.kind == TCPTRACE_TW_SUBSTATE) // traced: the poller's FIN_WAIT_2 -> TIME_WAIT is old
+        m_finWait2Minisockets.erase(e.raw.cookie);
+    if (e.raw.kind == TCPTRACE_TW_EXIT || e.raw.kind == TCPTRACE_TW_KILL) {
         m_expired.insert(e.raw.cookie);
         m_finWait2Minisockets.erase(e.raw.cookie);
     }

@@ -1,9 +1,11 @@
 // The trace and the poller together: with tracing on, the trace reports every transition of
-// a full socket exactly, and the poller only what the trace cannot see — a TIME_WAIT
+// a full socket exactly, and the poller only what the trace did not see — on a kernel
+// without the minisocket hooks (traceprotocol::kTimeWaitSubstate, kTimeWaitKill), a TIME_WAIT
 // minisocket's inside. TraceMerge says which of the poller's transitions still carry news:
 //   FIN_WAIT_2 -> TIME_WAIT  of an orphan's FIN_WAIT_2 minisocket (the peer's FIN arrived)
-//   TIME_WAIT/FIN_WAIT_2 -> CLOSED  of a minisocket that ended before its timer (reused by a
-//                            new connection, reset, ss -K), or that the trace did not see end
+//                            that the trace did not report (TCPTRACE_TW_SUBSTATE)
+//   TIME_WAIT/FIN_WAIT_2 -> CLOSED  of a minisocket whose end the trace did not report
+//                            (TCPTRACE_TW_EXIT on expiry, TCPTRACE_TW_KILL before it)
 // Everything else the poller reports, the trace has reported already, exactly.
 #pragma once
 

@@ -30,13 +30,14 @@ struct FrameHeader
     std::uint32_t size; // of the payload that follows
 };
 
-// Which parts of the trace this kernel allows (Hello::features).
-// Never traced (the poller reports them): a minisocket's FIN_WAIT_2 -> TIME_WAIT, and its
-// end before its timer (reused by a new connection, reset, destroyed with ss -K).
+// Which parts of the trace this kernel allows (Hello::features). What is missing, the
+// poller reports (TraceMerge keeps those of its transitions).
 enum Feature : std::uint32_t {
-    kTimeWaitEnter = 1u << 0,  // a socket becoming a TIME_WAIT (or FIN_WAIT_2) minisocket
-    kTimeWaitExpiry = 1u << 1, // the minisocket's timer expiring
-    kContext = 1u << 2,        // softirq told apart from process context
+    kTimeWaitEnter = 1u << 0,    // a socket becoming a TIME_WAIT (or FIN_WAIT_2) minisocket
+    kTimeWaitExpiry = 1u << 1,   // the minisocket's timer expiring
+    kContext = 1u << 2,          // softirq told apart from process context
+    kTimeWaitSubstate = 1u << 3, // an orphan's FIN_WAIT_2 minisocket getting the peer's FIN
+    kTimeWaitKill = 1u << 4,     // a minisocket ended before its timer (reused, SYN, RST)
 };
 
 struct Hello

@@ -27,7 +27,7 @@ constexpr std::string_view event = "event", name = "name", steps = "steps", next
                            sockets = "sockets", laddr = "laddr", lport = "lport", raddr = "raddr",
                            rport = "rport", recvQ = "recv_q", sendQ = "send_q", timer = "timer",
                            expiresMs = "expires_ms", retrans = "retrans", uid = "uid",
-                           inode = "inode", cookie = "cookie";
+                           inode = "inode", cookie = "cookie", passedThrough = "passed_through";
 } // namespace key
 
 // The event names, in the order of LabEvent's alternatives.
@@ -101,6 +101,7 @@ void writeExpectations(JsonWriter &w, const std::vector<LabExpectOutcome> &expec
         writeState(w, key::state, x.expect.state);
         w.field(key::atLeast, x.expect.atLeast);
         w.field(key::minRecvQ, x.expect.minRecvQ);
+        w.field(key::passedThrough, x.expect.passedThrough);
         w.field(key::ok, x.ok);
         w.endObject();
     }
@@ -199,7 +200,7 @@ std::vector<LabExpectOutcome> expectationsOf(const QJsonObject &o)
     for (const QJsonValue &v : arrayOf(o, key::expect)) {
         const QJsonObject x = v.toObject();
         out.push_back({{textOf(x, key::who), stateOf(x, key::state), intOf(x, key::atLeast),
-                        intOf(x, key::minRecvQ)},
+                        intOf(x, key::minRecvQ), boolOf(x, key::passedThrough)},
                        boolOf(x, key::ok)});
     }
     return out;

@@ -34,6 +34,8 @@ std::vector<LabScenario> narrated(std::vector<LabScenario> all, const LabNarrati
 
 QString LabExpect::text() const
 {
+    if (passedThrough && state)
+        return who + u" passed through "_qs + rfcName(*state) + u" (exact)"_qs;
     QString t = who + u' ' + (state ? rfcName(*state) : u"gone"_qs);
     if (atLeast > 1)
         t += u" ×%1"_qs.arg(atLeast);
@@ -130,10 +132,18 @@ LabRun::StepResult LabRun::runStep(std::size_t index)
     StepResult result;
     const LabStep &step = m_scenario.steps.at(index);
     poll(nullptr); // what exists before the step
+    const QString namespaceBefore = m_context.namespaceName();
+    const bool tracedBefore = ensureTrace();
+    readTrace(0);
+    m_traced.clear(); // only this step's changes
     QElapsedTimer clock;
     clock.start();
     result.acted = step.act(m_context);
     result.notes = m_context.takeNotes();
+    // Traced throughout only if the trace was there before and the namespace is the same.
+    const bool traced = tracedBefore && namespaceBefore == m_context.namespaceName();
+    if (!traced)
+        ensureTrace(); // the next steps, in the namespace just entered
     if (!result.acted) {
         result.error = m_context.error();
         if (result.error.isEmpty())
@@ -141,14 +151,22 @@ LabRun::StepResult LabRun::runStep(std::size_t index)
         return result;
     }
     std::vector<SocketRecord> records;
+    const auto check = [&](const LabExpect &e) {
+        return e.passedThrough ? metTraced(e) : met(e, records);
+    };
+    const auto asserted = [&](const LabExpect &e) {
+        return traced || !e.passedThrough;
+    };
     const auto allMet = [&] {
         return std::all_of(step.expect.begin(), step.expect.end(),
-                           [&](const LabExpect &e) { return met(e, records); });
+                           [&](const LabExpect &e) { return !asserted(e) || check(e); });
     };
     bool all = false;
     const qint64 limit = qint64(step.timeoutSeconds * 1000);
     do {
         records = poll(&result.observed);
+        if (traced)
+            readTrace(0);
         all = allMet();
         if (!all)
             QThread::msleep(10);
@@ -158,10 +176,19 @@ LabRun::StepResult LabRun::runStep(std::size_t index)
     while (steady && all && clock.elapsed() < limit && !stopped()) {
         QThread::msleep(20);
         records = poll(&result.observed);
+        if (traced)
+            readTrace(0);
         all = allMet();
     }
-    for (const LabExpect &e : step.expect)
-        result.expectations.push_back({e, met(e, records)});
+    for (const LabExpect &e : step.expect) {
+        if (asserted(e)) // a state passed through: only when traced
+            result.expectations.push_back({e, check(e)});
+    }
+    if (traced) {
+        settleTrace(); // what the kernel did before the last poll, not yet read
+        result.observed = tracedTransitions(); // exact, in the kernel's order
+        result.traced = true;
+    }
     result.ok = all;
     result.seconds = double(clock.elapsed()) / 1000.0;
     return result;

@@ -7,6 +7,7 @@
 
 #include "kernel/kerneltable.h"
 #include "kernel/sockettable.h"
+#include "kernel/tracestream.h"
 #include "lab/labcontext.h"
 #include "lab/labexpect.h"
 #include "lab/labnarration.h"
@@ -59,7 +60,8 @@ public:
         bool acted = false;
         QString error;                    // why the action failed
         std::vector<LabNote> notes;       // what the action reports (bytes read, ports left)
-        std::vector<Transition> observed; // the scenario's sockets, as polled
+        std::vector<Transition> observed; // the scenario's sockets, as polled or traced
+        bool traced = false;              // observed is the exact trace
         std::vector<std::pair<LabExpect, bool>> expectations;
         bool ok = false; // acted, and every expectation was seen before the timeout
         double seconds = 0;
@@ -75,9 +77,22 @@ public:
     // Between steps: polls the namespace's table for the listener (nothing outside one).
     void watch();
 
+    // Follows every step with the exact trace (tcpscope-trace) too, started in the scenario's
+    // namespace: a step then also asserts the states its sockets only passed through
+    // (LabExpect::passedThrough), and reports the traced transitions as observed. False, with
+    // the helper's words in traceError(), when it cannot trace: the steps are polled only.
+    bool enableTrace(const QString &helper = traceHelperPath());
+    bool tracing() const { return m_trace != nullptr; }
+    QString traceError() const { return m_traceError; }
+
 private:
     std::vector<SocketRecord> poll(std::vector<Transition> *transitions);
     bool met(const LabExpect &e, const std::vector<SocketRecord> &records) const;
+    bool metTraced(const LabExpect &e) const;
+    bool ensureTrace();
+    void readTrace(int timeoutMs);
+    void settleTrace();
+    std::vector<Transition> tracedTransitions() const;
     bool stopped() const { return m_stop && *m_stop; }
     void stream(const std::vector<SocketRecord> &all, double time);
 
@@ -91,6 +106,11 @@ private:
     TableListener m_listener;
     std::vector<SocketRecord> m_streamed; // the table last given to the listener
     double m_streamedAt = 0;
+    QString m_traceHelper;                // empty: not tracing
+    std::unique_ptr<TraceStream> m_trace; // started in m_traceNamespace
+    QString m_traceNamespace;
+    QString m_traceError;
+    std::vector<TracedEvent> m_traced; // this step's
 };
 
 } // namespace tcpscope

@@ -14,6 +14,8 @@ using S = TcpState;
 
 LabExpect in(const QString &who, S state, int atLeast = 1) { return {who, state, atLeast, -1}; }
 LabExpect gone(const QString &who) { return {who, std::nullopt, 1, -1}; }
+// Asserted when the step is traced: polling never sees these states on loopback.
+LabExpect through(const QString &who, S state) { return {who, state, 1, -1, true}; }
 
 LabStep listenStep()
 {
@@ -34,7 +36,8 @@ std::vector<LabStep> withOpening(std::vector<LabStep> rest)
              return c.connect(u"client"_qs, u"listener"_qs)
                     && c.accept(u"server"_qs, u"listener"_qs);
          },
-         {in(u"client"_qs, S::Established), in(u"server"_qs, S::Established)}}};
+         {in(u"client"_qs, S::Established), in(u"server"_qs, S::Established),
+          through(u"client"_qs, S::SynSent), through(u"server"_qs, S::SynReceived)}}};
     steps.insert(steps.end(), rest.begin(), rest.end());
     return steps;
 }
@@ -69,11 +72,13 @@ LabScenario clientClose()
             withOpening({{u"client-closes"_qs,
                           S::FinWait2,
                           closeOf(u"client"_qs),
-                          {in(u"client"_qs, S::FinWait2), in(u"server"_qs, S::CloseWait)}},
+                          {in(u"client"_qs, S::FinWait2), in(u"server"_qs, S::CloseWait),
+                           through(u"client"_qs, S::FinWait1)}},
                          {u"server-closes"_qs,
                           S::TimeWait,
                           readAndClose(u"server"_qs),
-                          {in(u"client"_qs, S::TimeWait), gone(u"server"_qs)}}})};
+                          {in(u"client"_qs, S::TimeWait), gone(u"server"_qs),
+                           through(u"server"_qs, S::LastAck)}}})};
 }
 
 LabScenario serverClose()
@@ -82,11 +87,13 @@ LabScenario serverClose()
             withOpening({{u"server-closes"_qs,
                           S::FinWait2,
                           closeOf(u"server"_qs),
-                          {in(u"server"_qs, S::FinWait2), in(u"client"_qs, S::CloseWait)}},
+                          {in(u"server"_qs, S::FinWait2), in(u"client"_qs, S::CloseWait),
+                           through(u"server"_qs, S::FinWait1)}},
                          {u"client-closes"_qs,
                           S::TimeWait,
                           readAndClose(u"client"_qs),
-                          {in(u"server"_qs, S::TimeWait), gone(u"client"_qs)}}})};
+                          {in(u"server"_qs, S::TimeWait), gone(u"client"_qs),
+                           through(u"client"_qs, S::LastAck)}}})};
 }
 
 // client1..client5 and server1..server5: `each` on every one; false at the first failure.
@@ -358,7 +365,8 @@ LabScenario simultaneous()
                    {u"syns-through"_qs,
                     S::SynReceived,
                     letEverythingThrough,
-                    {in(u"left"_qs, S::Established), in(u"right"_qs, S::Established)},
+                    {in(u"left"_qs, S::Established), in(u"right"_qs, S::Established),
+                     through(u"left"_qs, S::SynReceived), through(u"right"_qs, S::SynReceived)},
                     10}}};
     s.ownNamespace = true;
     return s;

@@ -181,6 +181,29 @@ ZH = {
     "PDF pages (tables)": "PDF 纸张（表格）",
     # from the Lab panel and the live capture
     '%1 gone': '%1 已消失',
+    '%1 passed through %2 (exact)': '%1 经过了 %2（精确）',
+    # the kernel table's Close connection…
+    'Close connection…': '关闭连接…',
+    'Close connection': '关闭连接',
+    'Close the connection %1 → %2?': '关闭连接 %1 → %2？',
+    'The kernel destroys this socket, as ss -K does: the application holding it gets '
+    'ECONNABORTED on its next call, the peer a reset, and data still in flight is lost. '
+    'This does not cure a CLOSE_WAIT leak: an application that never calls close() leaks its '
+    'next connection the same way.':
+        '内核会销毁这个套接字（与 ss -K 相同）：持有它的应用程序在下一次调用时得到 '
+        'ECONNABORTED，对端收到复位（RST），仍在传输中的数据丢失。这治不了 CLOSE_WAIT 泄漏：'
+        '从不调用 close() 的应用程序会以同样的方式泄漏下一个连接。',
+    'Connection closed': '连接已关闭',
+    '%1 → %2 is closed: its application gets ECONNABORTED, the peer a reset.':
+        '%1 → %2 已关闭：其应用程序得到 ECONNABORTED，对端收到复位（RST）。',
+    'tcpscope-trace may not destroy sockets: it needs the capability cap_net_admin.':
+        'tcpscope-trace 无权销毁套接字：它需要 cap_net_admin 能力。',
+    'This kernel cannot destroy sockets: it was built without CONFIG_INET_DIAG_DESTROY.':
+        '这个内核不能销毁套接字：编译时没有启用 CONFIG_INET_DIAG_DESTROY。',
+    'The kernel has no such socket any more: it closed since the last poll.':
+        '内核中已没有这个套接字：它在上次轮询之后已关闭。',
+    'The trace helper could not close it.': '跟踪辅助程序未能关闭它。',
+    'Cannot close the connection': '无法关闭连接',
     ' (Recv-Q ≥ %1)': '（Recv-Q ≥ %1）',
     '%1 (%2)': '%1（%2）',
     'Without the window: tcpscope-cli lab run %1': '不打开窗口时：tcpscope-cli lab run %1',

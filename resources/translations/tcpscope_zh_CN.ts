@@ -684,6 +684,50 @@
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
+    <message>
+        <source>Close connection…</source>
+        <translation>关闭连接…</translation>
+    </message>
+    <message>
+        <source>Close connection</source>
+        <translation>关闭连接</translation>
+    </message>
+    <message>
+        <source>Close the connection %1 → %2?</source>
+        <translation>关闭连接 %1 → %2？</translation>
+    </message>
+    <message>
+        <source>The kernel destroys this socket, as ss -K does: the application holding it gets ECONNABORTED on its next call, the peer a reset, and data still in flight is lost. This does not cure a CLOSE_WAIT leak: an application that never calls close() leaks its next connection the same way.</source>
+        <translation>内核会销毁这个套接字（与 ss -K 相同）：持有它的应用程序在下一次调用时得到 ECONNABORTED，对端收到复位（RST），仍在传输中的数据丢失。这治不了 CLOSE_WAIT 泄漏：从不调用 close() 的应用程序会以同样的方式泄漏下一个连接。</translation>
+    </message>
+    <message>
+        <source>Connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>%1 → %2 is closed: its application gets ECONNABORTED, the peer a reset.</source>
+        <translation>%1 → %2 已关闭：其应用程序得到 ECONNABORTED，对端收到复位（RST）。</translation>
+    </message>
+    <message>
+        <source>tcpscope-trace may not destroy sockets: it needs the capability cap_net_admin.</source>
+        <translation>tcpscope-trace 无权销毁套接字：它需要 cap_net_admin 能力。</translation>
+    </message>
+    <message>
+        <source>This kernel cannot destroy sockets: it was built without CONFIG_INET_DIAG_DESTROY.</source>
+        <translation>这个内核不能销毁套接字：编译时没有启用 CONFIG_INET_DIAG_DESTROY。</translation>
+    </message>
+    <message>
+        <source>The kernel has no such socket any more: it closed since the last poll.</source>
+        <translation>内核中已没有这个套接字：它在上次轮询之后已关闭。</translation>
+    </message>
+    <message>
+        <source>The trace helper could not close it.</source>
+        <translation>跟踪辅助程序未能关闭它。</translation>
+    </message>
+    <message>
+        <source>Cannot close the connection</source>
+        <translation>无法关闭连接</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>
@@ -864,6 +908,10 @@
     <message>
         <source>cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 passed through %2 (exact)</source>
+        <translation>%1 经过了 %2（精确）</translation>
     </message>
 </context>
 <context>

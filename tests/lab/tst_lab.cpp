@@ -72,6 +72,7 @@ private slots:
     void scenario_data();
     void scenario();
     void steppingWaitsAndStops();
+    void tracedStepsAssertPassingStates();
     void terminatedWhileWaitingCleansUp();
 };
 
@@ -140,7 +141,7 @@ void TestLab::scenario()
     QVERIFY(run.waitForFinished(60000));
     const QByteArray out = run.readAllStandardOutput();
     QCOMPARE(run.exitCode(), 0);
-    int results = 0;
+    int results = 0, passing = 0;
     QList<quint16> ports;
     QStringList children;
     bool done = false;
@@ -152,8 +153,10 @@ void TestLab::scenario()
         if (const auto *e = std::get_if<LabResultEvent>(&*event)) {
             ++results;
             QVERIFY2(e->ok, line.constData());
-            for (const LabExpectOutcome &x : e->expect)
+            for (const LabExpectOutcome &x : e->expect) {
                 QVERIFY2(x.ok, line.constData());
+                passing += x.expect.passedThrough ? 1 : 0;
+            }
             ports = e->ports;
             for (const LabNote &n : e->notes) {
                 QVERIFY2(LabNarration::builtin().note(n.id), qPrintable(n.id)); // has its words
@@ -166,6 +169,15 @@ void TestLab::scenario()
     }
     QCOMPARE(results, int(s->steps.size()));
     QVERIFY(done);
+    // As root the run is traced: the states passed through are asserted too (and only then).
+    int declared = 0;
+    for (const LabStep &step : s->steps)
+        declared += int(std::count_if(step.expect.begin(), step.expect.end(),
+                                      [](const LabExpect &e) { return e.passedThrough; }));
+    if (root && QFile::exists(QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-trace")))
+        QCOMPARE(passing, declared);
+    else
+        QCOMPARE(passing, 0);
     QVERIFY(!ports.isEmpty());
 
     // Nothing left behind: no descriptor-holding socket on the scenario's ports (TIME_WAIT
@@ -213,6 +225,54 @@ void TestLab::scenario()
                         + u" (saw: "_qs + seen.mid(0, 30).join(u", ") + u')'));
     for (const QString &never : packetNever(name))
         QVERIFY2(seen.filter(never).isEmpty(), qPrintable(seen.join(u", ")));
+}
+
+// LabRun with the trace: the handshake's SYN_RECEIVED, the closes' FIN_WAIT_1 and LAST_ACK
+// are asserted and met, the observed transitions are the traced ones (FIN_WAIT_1 among
+// them, which a poll never sees here); a state the server never passes through fails the step.
+void TestLab::tracedStepsAssertPassingStates()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root: the trace helper loads BPF programs");
+    const QString helper = QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-trace");
+    if (!QFile::exists(helper))
+        QSKIP("tcpscope-trace was not built");
+    LabScenario s = *findLabScenario(u"client-close"_qs);
+    // Step 3 (the client closes): also claim the server passed through FIN_WAIT_1. It does not.
+    s.steps[2].expect.push_back({u"server"_qs, TcpState::FinWait1, 1, -1, true});
+    LabRun run(s);
+    QVERIFY2(run.enableTrace(helper), qPrintable(run.traceError()));
+    for (std::size_t i = 0; i < s.steps.size(); ++i) {
+        const LabRun::StepResult r = run.runStep(i);
+        QVERIFY(r.traced);
+        int passing = 0;
+        for (const auto &[e, ok] : r.expectations) {
+            if (!e.passedThrough)
+                continue;
+            ++passing;
+            const bool wrong = e.who == u"server" && e.state == TcpState::FinWait1;
+            QVERIFY2(ok != wrong, qPrintable(e.text()));
+        }
+        QCOMPARE(passing, int(std::count_if(s.steps[i].expect.begin(), s.steps[i].expect.end(),
+                                            [](const LabExpect &e) { return e.passedThrough; })));
+        QCOMPARE(r.ok, i != 2);
+        if (i == 2)
+            QVERIFY(std::any_of(r.observed.begin(), r.observed.end(), [](const Transition &t) {
+                return t.from == TcpState::Established && t.to == TcpState::FinWait1
+                       && t.observedBy == ObservedBy::Tracing;
+            }));
+    }
+    // Without the trace the same expectation is not asserted: polling cannot see it.
+    LabRun polled(s);
+    QVERIFY(!polled.enableTrace(u"/nonexistent/tcpscope-trace"_qs));
+    QVERIFY(!polled.traceError().isEmpty());
+    for (std::size_t i = 0; i < s.steps.size(); ++i) {
+        const LabRun::StepResult r = polled.runStep(i);
+        QVERIFY(!r.traced);
+        QVERIFY2(r.ok, qPrintable(s.steps[i].id));
+        QVERIFY(std::none_of(r.expectations.begin(), r.expectations.end(),
+                             [](const auto &x) { return x.first.passedThrough; }));
+    }
 }
 
 void TestLab::steppingWaitsAndStops()

@@ -41,7 +41,8 @@ void TestLabProtocol::roundTrip_data()
                           u"recv(): Connection reset by peer"_qs,
                           {{{u"clients"_qs, TcpState::TimeWait, 200, -1}, true},
                            {{u"listener"_qs, TcpState::Listen, 1, 3}, false},
-                           {{u"server"_qs, std::nullopt, 1, -1}, false}},
+                           {{u"server"_qs, std::nullopt, 1, -1}, false},
+                           {{u"client"_qs, TcpState::FinWait1, 1, -1, true}, true}},
                           {8080, 40000, 65535}};
     QTest::newRow("result") << LabEvent(result) << u"result"_qs;
     QTest::newRow("done") << LabEvent(LabDoneEvent{false, true}) << u"done"_qs;

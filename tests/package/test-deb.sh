@@ -123,9 +123,14 @@ sed 's/^/   /' "$work/out.err"
 check "the outsider's capture fails (rc $rc)" test "$rc" -ne 0
 check "the message names the group and usermod" grep -q "usermod -aG tcpscope $out_user" \
   "$work/out.err"
+runuser -u "$out_user" -- timeout 3 tcpscope-cli watch --exact >/dev/null \
+  2>"$work/trace-out.err" || true
+sed 's/^/   /' "$work/trace-out.err"
+check "watch --exact names the group and usermod too" \
+  grep -q "usermod -aG tcpscope $out_user" "$work/trace-out.err"
 
 echo "== manual pages"
-for prog in tcpscope tcpscope-cli tcpscope-capture; do
+for prog in tcpscope tcpscope-cli tcpscope-capture tcpscope-trace; do
   check "man -w $prog" man -w "$prog"
 done
 

@@ -14,6 +14,7 @@
 #include "support/netns.h"
 #include "theme.h"
 #include "uilanguage.h"
+#include "widgets/statecountchart.h"
 
 #include <QCheckBox>
 #include <QFile>
@@ -33,6 +34,7 @@ class TestKernelTraceGui : public QObject
 private slots:
     void initTestCase();
     void fiveMillisecondConnectionIsShownExactly();
+    void chartCountsFollowTracedTransitions();
 
 private:
     void screenshot(KernelPage &page);
@@ -173,6 +175,45 @@ void TestKernelTraceGui::fiveMillisecondConnectionIsShownExactly()
     QCOMPARE(first->text(0).size(), 15); // HH:mm:ss.zzzuuu: microseconds
     screenshot(page);
     s.close(l);
+}
+
+// Between two polls 10 s apart, a connection lives 300 ms: the chart's counts still show both
+// ends ESTABLISHED while it lived, and none after, from the traced transitions.
+void TestKernelTraceGui::chartCountsFollowTracedTransitions()
+{
+    KernelPage page(true);
+    page.setInterval(10000);
+    page.show();
+    auto *mode = page.findChild<KernelTraceMode *>();
+    QVERIFY(mode);
+    QTRY_VERIFY_WITH_TIMEOUT(mode->isExact() || !mode->notice().isEmpty(), 90000);
+    if (!mode->isExact())
+        QSKIP(qPrintable(mode->notice()));
+    auto *chart = page.findChild<StateCountChart *>();
+    QVERIFY(chart);
+    const std::size_t polls = page.store().samples().size(); // one sample per poll
+    QTRY_VERIFY_WITH_TIMEOUT(page.store().samples().size() > polls, 15000);
+    const std::size_t polled = page.store().samples().size(); // just after a poll: 10 s to go
+    const std::size_t before = chart->samples().size();
+    LoopSockets s;
+    const int l = s.listen("127.0.0.1");
+    const int c = s.connect("127.0.0.1", LoopSockets::port(l));
+    const int a = s.accept(l);
+    QTest::qWait(300);
+    s.close(c);
+    QVERIFY(LoopSockets::drainToEof(a));
+    s.close(a);
+    s.close(l);
+    const auto established = std::size_t(index(TcpState::Established));
+    auto peak = [&] {
+        int most = 0;
+        for (std::size_t i = before; i < chart->samples().size(); ++i)
+            most = std::max(most, chart->samples()[i].second[established]);
+        return most;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(peak(), 2, 5000);
+    QCOMPARE(page.store().samples().size(), polled); // no poll saw it: the trace did
+    QTRY_COMPARE_WITH_TIMEOUT(chart->samples().back().second[established], 0, 5000); // closed
 }
 
 // TCPSCOPE_SCREENSHOT=PATH.png (and TCPSCOPE_SCREENSHOT_STYLE=en-light|zh-dark...): the page

@@ -73,6 +73,10 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         m_trace = new KernelTraceMode(
             m_store, m_views, [this] { showHistoryOfSelection(); }, this);
         m_toolbar->addAction(m_trace->action());
+        m_trace->setChartSink([this](double time, const StateCounts &counts) {
+            if (!m_sessionShown)
+                m_chart->addSample(time, counts);
+        });
         m_trace->startIfWanted();
     }
 }

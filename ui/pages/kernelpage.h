@@ -59,6 +59,9 @@ public:
     QString title() const;
     // The table's context menu for the row at `at` (copy, filter to its process, host, state).
     void fillContextMenu(class QMenu *menu, const QModelIndex &at);
+    // "Close connection…": after a confirmation, the trace helper destroys the socket
+    // (SOCK_DESTROY); a refusal says why (the capability, CONFIG_INET_DIAG_DESTROY).
+    void closeConnection(const SocketRecord &record);
     KernelTimeline timeline() const;
 
     // The poll interval (ms), as in the toolbar.

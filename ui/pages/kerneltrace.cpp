@@ -85,6 +85,7 @@ void KernelTraceMode::onTraced(const TraceBatch &batch)
     const std::vector<Transition> ts = m_source.take(batch);
     m_lost = batch.lost;
     m_store.recordTransitions(ts);
+    followCounts(ts);
     noteLifetimes(ts);
     pace(ts);
     if (!ts.empty() && m_changed)
@@ -136,8 +137,41 @@ void KernelTraceMode::sendDueTokens()
         m_pacer->stop();
 }
 
+void KernelTraceMode::followCounts(const std::vector<Transition> &ts)
+{
+    if (!m_chartSink || m_countsAt < 0)
+        return;
+    const auto move = [this](TcpState s, int by) {
+        if (s == TcpState::Closed)
+            return; // not counted
+        int &n = m_counts[std::size_t(index(s))];
+        n = std::max(0, n + by);
+    };
+    double last = -1;
+    for (const Transition &t : ts) {
+        if (t.time <= m_countsAt)
+            continue; // that poll counted it already
+        // A listener's child is born in SYN_RECEIVED: the listener stays LISTEN.
+        if (!(t.from == TcpState::Listen && t.to == TcpState::SynReceived))
+            move(t.from, -1);
+        move(t.to, +1);
+        last = t.time;
+        if (last - m_sampledAt >= kChartStep) {
+            m_chartSink(last, m_counts);
+            m_sampledAt = last;
+        }
+    }
+    if (last > m_sampledAt) {
+        m_chartSink(last, m_counts);
+        m_sampledAt = last;
+    }
+}
+
 KernelPollBatch KernelTraceMode::filter(const KernelPollBatch &batch)
 {
+    // Every poll sets the counts the traced transitions move from.
+    m_counts = batch.counts;
+    m_countsAt = m_sampledAt = batch.stats.time;
     if (!m_exact)
         return batch;
     KernelPollBatch out = batch;
@@ -168,8 +202,9 @@ void KernelTraceMode::noteLifetimes(const std::vector<Transition> &ts)
             r.record.localPort = t.localPort;
         r.record.remotePort = t.remotePort;
         if (t.to == TcpState::Closed) {
-            r.goneAt = t.time; // its last state stays: "closed (was LAST_ACK)"
-            m_died[t.connection] = r;
+            r.goneAt = t.time;                  // its last state stays: "closed (was LAST_ACK)"
+            if (m_died.size() < kMaxShortLived) // a storm: its history has them all, rows not
+                m_died[t.connection] = r;
             m_born.erase(it);
         } else if (t.to == TcpState::TimeWait) {
             m_born.erase(it); // a minisocket now: the poller sees it

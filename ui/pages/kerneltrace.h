@@ -42,12 +42,22 @@ public:
     // poller never will).
     KernelPollBatch filter(const KernelPollBatch &batch);
     static constexpr double kShortLivedLinger = 3.0; // seconds, as the table's vanished rows
+    // At most this many such rows at once: a storm of short connections would otherwise
+    // bury the table (and the GUI thread) under tens of thousands of fading rows.
+    static constexpr std::size_t kMaxShortLived = 1000;
     // " · exact (eBPF)" or " · polled every N ms", and the notice while one is due.
     QString modeText(int intervalMs) const;
     QString notice() const { return m_notice; }
 
     // A history row of a traced transition: the time to the µs, the process that caused it.
     static void fillHistoryItem(QTreeWidgetItem *item, const Transition &t);
+
+    // The chart between polls: the last poll's counts moved by every traced transition after
+    // it, given to `sink` at most every kChartStep seconds (and after each batch), so a state
+    // held for a few milliseconds shows in the counts, not only what a poll caught.
+    using ChartSink = std::function<void(double time, const StateCounts &counts)>;
+    void setChartSink(ChartSink sink) { m_chartSink = std::move(sink); }
+    static constexpr double kChartStep = 0.005;
 
 signals:
     void modeChanged();
@@ -57,6 +67,7 @@ protected:
 
 private:
     void onTraced(const TraceBatch &batch);
+    void followCounts(const std::vector<Transition> &ts);
     // Tokens in the kernel's order: a socket's next arrow starts when its last one is done.
     void pace(const std::vector<Transition> &ts);
     void sendDueTokens();
@@ -86,7 +97,11 @@ private:
     std::unordered_map<std::uint64_t, Waiting> m_waiting; // by connection
     std::size_t m_queued = 0;
     QTimer *m_pacer = nullptr;
-    static constexpr std::size_t kMaxQueued = 20000; // beyond: tokens start at once
+    ChartSink m_chartSink;
+    StateCounts m_counts{};  // the last poll's, moved by the traced transitions since
+    double m_countsAt = -1;  // that poll's time (-1: none yet)
+    double m_sampledAt = -1; // the last sample given to the chart
+    static constexpr std::size_t kMaxQueued = 2000; // beyond: tokens start at once (a storm)
 };
 
 } // namespace tcpscope

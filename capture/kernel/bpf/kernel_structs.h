@@ -22,6 +22,7 @@ struct hlist_nulls_node___ts
 
 struct timer_list___ts
 {
+    unsigned long expires; /* in jiffies */
     void *function;
 } TCPSCOPE_CORE;
 
@@ -42,6 +43,7 @@ struct sock_common___ts
     __be16 skc_dport;
     __u16 skc_num;
     unsigned short skc_family;
+    volatile unsigned char skc_state; /* TCP_TIME_WAIT for a minisocket */
     struct
     {
         struct net___ts *net;

@@ -5,15 +5,21 @@
  *                                  TIME_WAIT minisocket (the full socket is no longer in the
  *                                  established hash) is reported as "X -> TIME_WAIT" (or
  *                                  FIN_WAIT_2, the substate of an orphaned socket)
+ *   tp_btf/kfree_skb               a packet freed after a minisocket received it (its rx_sk,
+ *                                  Linux >= 6.12): an orphan's FIN_WAIT_2 minisocket that
+ *                                  now says TIME_WAIT got the peer's FIN
  *   tp_btf/timer_expire_entry      the minisocket's timer (tw_timer_handler) fires: it expires
+ *   tp_btf/timer_cancel, _start    the minisocket's timer taken off before it is due: killed
+ *                                  early (inet_twsk_deschedule_put: reused, a SYN or RST, ss
+ *                                  -K), unless re-armed at once (__mod_timer cancels and
+ *                                  starts it again on the same CPU, interrupts off)
  *   tp_btf/softirq_entry, _exit    tell packet- and timer-driven changes (no process) from
  *                                  system calls
  *
- * Neither kprobes nor fentry are needed (the test machine's kernel refuses both); what this
- * cannot see — a minisocket's FIN_WAIT_2 -> TIME_WAIT and a minisocket killed early (reused,
- * reset, ss -K) — the reader takes from the poller. Only the helper's own network namespace
- * is traced: the sockets its reader polls. Events go to user space through one ring
- * buffer; what does not fit is counted in `lost`. */
+ * Only BTF-typed tracepoints: the test machine's kernel refuses kprobes and fentry. What a
+ * kernel lacks, the helper switches off and the reader takes from the poller. Only the
+ * helper's own network namespace is traced: the sockets its reader polls. Events go to user
+ * space through one ring buffer; what does not fit is counted in `lost`. */
 #include <linux/bpf.h>
 #include <linux/types.h>
 
@@ -27,7 +33,7 @@
 #define AF_INET 2
 #define IPPROTO_TCP 6
 #define TCP_FIN_WAIT2 5
-#define TCP_TIME_WAIT 6
+#define TCP_TIME_WAIT 6 /* also the skc_state of every minisocket */
 #define TCP_CLOSE 7
 #define TCP_CLOSING 11
 #define SOCK_DONE 1 /* enum sock_flags, unchanged since Linux 2.6 */
@@ -35,26 +41,55 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the helper before loading. */
-const volatile __u32 context_known = 0;  /* the softirq hooks are attached */
+const volatile __u32 context_known = 0;    /* the softirq hooks are attached */
 const volatile __u64 tw_timer_handler = 0; /* its address (/proc/kallsyms), 0: unknown */
 const volatile __u32 netns_inum = 0;       /* only this network namespace's sockets (0: all) */
+const volatile __u32 substate_known = 0;   /* on_packet_freed is attached */
+const volatile __u32 kill_known = 0;       /* on_timer_cancel and on_timer_start are attached */
 
-struct {
+struct
+{
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 1 << 24); /* the helper sets the size */
 } events SEC(".maps");
 
 /* Events that did not fit into the ring buffer, per CPU. */
-struct {
+struct
+{
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, __u64);
 } lost SEC(".maps");
 
+/* Orphans' FIN_WAIT_2 minisockets still waiting for the peer's FIN, by cookie. */
+struct
+{
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u64);
+    __type(value, __u8);
+} fin_wait2 SEC(".maps");
+
+/* A minisocket's timer cancelled before it was due, on this CPU: its end, unless the very
+ * next timer event here starts the same timer again (a re-arm). */
+struct pending_kill
+{
+    __u64 timer; /* 0: none */
+    struct tcptrace_event event;
+};
+struct
+{
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct pending_kill);
+} pending SEC(".maps");
+
 /* 1 while this CPU runs softirq handlers: the TCP state changes made there come from a
  * packet or a timer, not from the task they interrupted. */
-struct {
+struct
+{
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
@@ -67,20 +102,6 @@ static __always_inline void set_in_softirq(__u32 value)
     __u32 *flag = bpf_map_lookup_elem(&in_softirq, &zero);
     if (flag)
         *flag = value;
-}
-
-SEC("tp_btf/softirq_entry")
-int BPF_PROG(on_softirq_entry)
-{
-    set_in_softirq(1);
-    return 0;
-}
-
-SEC("tp_btf/softirq_exit")
-int BPF_PROG(on_softirq_exit)
-{
-    set_in_softirq(0);
-    return 0;
 }
 
 static __always_inline __u8 current_context(void)
@@ -108,20 +129,19 @@ static __always_inline void fill_endpoints(struct tcptrace_event *e,
     }
 }
 
-/* sport: the local port, network byte order. */
-static __always_inline void submit(const struct sock_common___ts *skc, __be16 sport, __u64 cookie,
-                                   int oldstate, int newstate, __u8 kind)
+static __always_inline void count_lost(void)
 {
-    if (netns_inum && BPF_CORE_READ(skc, skc_net.net, ns.inum) != netns_inum)
-        return; /* another namespace's socket: the poller does not see it either */
-    struct tcptrace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-    if (!e) {
-        __u32 zero = 0;
-        __u64 *n = bpf_map_lookup_elem(&lost, &zero);
-        if (n)
-            *n += 1;
-        return;
-    }
+    __u32 zero = 0;
+    __u64 *n = bpf_map_lookup_elem(&lost, &zero);
+    if (n)
+        *n += 1;
+}
+
+/* sport: the local port, network byte order. */
+static __always_inline void fill_event(struct tcptrace_event *e, const struct sock_common___ts *skc,
+                                       __be16 sport, __u64 cookie, int oldstate, int newstate,
+                                       __u8 kind)
+{
     e->monotonic_ns = bpf_ktime_get_ns();
     e->cookie = cookie;
     fill_endpoints(e, skc);
@@ -140,7 +160,44 @@ static __always_inline void submit(const struct sock_common___ts *skc, __be16 sp
         e->tid = (__u32)id;
         bpf_get_current_comm(e->comm, sizeof(e->comm));
     }
+}
+
+static __always_inline int in_our_netns(const struct sock_common___ts *skc)
+{
+    /* another namespace's socket: the poller does not see it either */
+    return !netns_inum || BPF_CORE_READ(skc, skc_net.net, ns.inum) == netns_inum;
+}
+
+static __always_inline void submit(const struct sock_common___ts *skc, __be16 sport, __u64 cookie,
+                                   int oldstate, int newstate, __u8 kind)
+{
+    if (!in_our_netns(skc))
+        return;
+    struct tcptrace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+    if (!e) {
+        count_lost();
+        return;
+    }
+    fill_event(e, skc, sport, cookie, oldstate, newstate, kind);
     bpf_ringbuf_submit(e, 0);
+}
+
+/* Sends this CPU's pending kill, unless `timer` is the one re-armed (then it is dropped). */
+static __always_inline void settle_pending(__u64 timer)
+{
+    if (!kill_known)
+        return;
+    __u32 zero = 0;
+    struct pending_kill *p = bpf_map_lookup_elem(&pending, &zero);
+    if (!p || !p->timer)
+        return;
+    const int rearmed = p->timer == timer;
+    p->timer = 0;
+    if (rearmed)
+        return;
+    bpf_map_delete_elem(&fin_wait2, &p->event.cookie);
+    if (bpf_ringbuf_output(&events, &p->event, sizeof(p->event), 0) != 0)
+        count_lost();
 }
 
 /* tcp_time_wait() hashes the minisocket in place of the full socket before tcp_done() moves
@@ -164,9 +221,14 @@ int BPF_PROG(on_set_state, struct sock___ts *sk, int oldstate, int newstate)
 {
     if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
         return 0;
+    settle_pending(0);
     const __u64 cookie = bpf_get_socket_cookie(sk);
     const __be16 sport = BPF_CORE_READ((const struct inet_sock___ts *)sk, inet_sport);
     const int substate = newstate == TCP_CLOSE ? timewait_substate(sk, oldstate) : 0;
+    if (substate == TCP_FIN_WAIT2 && substate_known && in_our_netns(&sk->__sk_common)) {
+        const __u8 one = 1;
+        bpf_map_update_elem(&fin_wait2, &cookie, &one, BPF_ANY);
+    }
     if (substate)
         submit(&sk->__sk_common, sport, cookie, oldstate, substate, TCPTRACE_TW_ENTER);
     else
@@ -174,16 +236,101 @@ int BPF_PROG(on_set_state, struct sock___ts *sk, int oldstate, int newstate)
     return 0;
 }
 
+static __always_inline const struct inet_timewait_sock___ts *minisocket_of(const void *timer)
+{
+    return (const void *)((const char *)timer
+                          - bpf_core_field_offset(struct inet_timewait_sock___ts, tw_timer));
+}
+
+static __always_inline int is_tw_timer(const struct timer_list___ts *timer)
+{
+    return tw_timer_handler && (__u64)BPF_CORE_READ(timer, function) == tw_timer_handler;
+}
+
+static __always_inline void submit_tw(const struct inet_timewait_sock___ts *tw, int oldstate,
+                                      int newstate, __u8 kind)
+{
+    submit(&tw->__tw_common, BPF_CORE_READ(tw, tw_sport),
+           BPF_CORE_READ(tw, __tw_common.skc_cookie.counter), oldstate, newstate, kind);
+}
+
+/* An orphan's FIN_WAIT_2 minisocket whose substate now says TIME_WAIT: the peer's FIN came
+ * (tcp_timewait_state_process). Reported once. */
+static __always_inline void check_substate(const struct inet_timewait_sock___ts *tw)
+{
+    if (BPF_CORE_READ(tw, tw_substate) != TCP_TIME_WAIT)
+        return;
+    __u64 cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
+    if (bpf_map_delete_elem(&fin_wait2, &cookie) == 0)
+        submit_tw(tw, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCPTRACE_TW_SUBSTATE);
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(on_packet_freed, void *skb, void *location, int reason,
+             const struct sock_common___ts *rx_sk)
+{
+    settle_pending(0);
+    if (rx_sk && BPF_CORE_READ(rx_sk, skc_state) == TCP_TIME_WAIT)
+        check_substate((const struct inet_timewait_sock___ts *)rx_sk);
+    return 0;
+}
+
+SEC("tp_btf/timer_start")
+int BPF_PROG(on_timer_start, struct timer_list___ts *timer)
+{
+    settle_pending((__u64)timer);
+    if (substate_known && is_tw_timer(timer))
+        check_substate(minisocket_of(timer)); /* a re-arm after the FIN: the same news */
+    return 0;
+}
+
+SEC("tp_btf/timer_cancel")
+int BPF_PROG(on_timer_cancel, struct timer_list___ts *timer)
+{
+    settle_pending(0);
+    if (!is_tw_timer(timer))
+        return 0;
+    /* Due already: the expiry (on_timer_expire reports it). */
+    if ((long)(BPF_CORE_READ(timer, expires) - bpf_jiffies64()) <= 0)
+        return 0;
+    const struct inet_timewait_sock___ts *tw = minisocket_of(timer);
+    if (!in_our_netns(&tw->__tw_common))
+        return 0;
+    __u32 zero = 0;
+    struct pending_kill *p = bpf_map_lookup_elem(&pending, &zero);
+    if (!p)
+        return 0;
+    fill_event(&p->event, &tw->__tw_common, BPF_CORE_READ(tw, tw_sport),
+               BPF_CORE_READ(tw, __tw_common.skc_cookie.counter), BPF_CORE_READ(tw, tw_substate),
+               TCP_CLOSE, TCPTRACE_TW_KILL);
+    p->timer = (__u64)timer;
+    return 0;
+}
+
 SEC("tp_btf/timer_expire_entry")
 int BPF_PROG(on_timer_expire, struct timer_list___ts *timer)
 {
-    if (!tw_timer_handler || (__u64)BPF_CORE_READ(timer, function) != tw_timer_handler)
+    settle_pending(0);
+    if (!is_tw_timer(timer))
         return 0;
-    const struct inet_timewait_sock___ts *tw =
-        (const void *)((const char *)timer
-                       - bpf_core_field_offset(struct inet_timewait_sock___ts, tw_timer));
-    submit(&tw->__tw_common, BPF_CORE_READ(tw, tw_sport),
-           BPF_CORE_READ(tw, __tw_common.skc_cookie.counter),
-           BPF_CORE_READ(tw, tw_substate), TCP_CLOSE, TCPTRACE_TW_EXIT);
+    const struct inet_timewait_sock___ts *tw = minisocket_of(timer);
+    __u64 cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
+    bpf_map_delete_elem(&fin_wait2, &cookie);
+    submit_tw(tw, BPF_CORE_READ(tw, tw_substate), TCP_CLOSE, TCPTRACE_TW_EXIT);
+    return 0;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(on_softirq_entry)
+{
+    set_in_softirq(1);
+    return 0;
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(on_softirq_exit)
+{
+    settle_pending(0);
+    set_in_softirq(0);
     return 0;
 }

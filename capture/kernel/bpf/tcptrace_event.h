@@ -21,11 +21,15 @@ typedef __u64 tcptrace_u64;
 
 /* Which hook saw the change. */
 enum tcptrace_kind {
-    TCPTRACE_SET_STATE = 0, /* tracepoint sock:inet_sock_set_state (a full socket) */
-    TCPTRACE_TW_ENTER = 1,  /* the socket became a TIME_WAIT minisocket: the tracepoint's
-                               "X -> CLOSE" reported as "X -> its substate" (TIME_WAIT,
-                               or FIN_WAIT_2 for an orphan waiting for the peer's FIN) */
-    TCPTRACE_TW_EXIT = 3,   /* the minisocket's timer expired (substate -> CLOSE) */
+    TCPTRACE_SET_STATE = 0,   /* tracepoint sock:inet_sock_set_state (a full socket) */
+    TCPTRACE_TW_ENTER = 1,    /* the socket became a TIME_WAIT minisocket: the tracepoint's
+                                 "X -> CLOSE" reported as "X -> its substate" (TIME_WAIT,
+                                 or FIN_WAIT_2 for an orphan waiting for the peer's FIN) */
+    TCPTRACE_TW_SUBSTATE = 2, /* an orphan's FIN_WAIT_2 minisocket got the peer's FIN:
+                                 FIN_WAIT_2 -> TIME_WAIT */
+    TCPTRACE_TW_EXIT = 3,     /* the minisocket's timer expired (substate -> CLOSE) */
+    TCPTRACE_TW_KILL = 4,     /* the minisocket ended before its timer: reused by a new
+                                 connection, a SYN or RST reached it, ss -K (substate -> CLOSE) */
 };
 
 /* In what context the kernel made the change. */
