@@ -11,8 +11,10 @@
 #include "pages/livecapture.h"
 #include "pages/sourceviews.h"
 #include "support/pcapfeed.h"
+#include "theme.h"
 #include "uilanguage.h"
 
+#include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -124,6 +126,13 @@ void TestRevisionHistory::liveShowsTheCorrection()
     QStringList zh;
     QTRY_VERIFY((zh = revised(historyRows(live.page()), u"已修正："_qs)).size() == 1);
     shoot(&live, u"revision-history-zh"_qs);
+    if (!qEnvironmentVariableIsEmpty("TCPSCOPE_SHOTS")) { // the dark theme, to look at too
+        const QString before = currentTheme();
+        applyTheme(u"dark"_qs);
+        QApplication::processEvents();
+        shoot(&live, u"revision-history-zh-dark"_qs);
+        applyTheme(before);
+    }
     QVERIFY(UiLanguage::instance().set(u"en"_qs));
     QVERIFY2(zh.front().contains(u"服务器"_qs) && zh.front().contains(u"#8"_qs),
              qPrintable(zh.front()));
