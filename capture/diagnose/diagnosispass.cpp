@@ -139,9 +139,13 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
     case TcpState::Established: {
         const auto last = engine.m_lastSendQ.find(row.key);
         const bool growing = last != engine.m_lastSendQ.end() && s.sendQ > last->second;
+        // A Send-Q that stopped growing because the peer's window is zero is still a peer
+        // that does not read: the persist timer probes it.
+        const bool zeroWindow = s.timer == TimerKind::Probe;
         const bool retransmitting =
             s.timer == TimerKind::Retransmit && s.retrans >= engine.m_thresholds.deadPeerRetrans;
-        if (retransmitting || (growing && s.sendQ >= engine.m_thresholds.sendQBytes)) {
+        if (retransmitting
+            || ((growing || zeroWindow) && s.sendQ >= engine.m_thresholds.sendQBytes)) {
             Bucket &b = deadPeers[peer];
             b.add(row);
             b.maxSendQ = std::max(b.maxSendQ, s.sendQ);
