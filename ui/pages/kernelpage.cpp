@@ -3,6 +3,7 @@
 #include "diagnose/diagnosisengine.h"
 #include "diagram/statediagramview.h"
 #include "formats/dataexport.h"
+#include "formats/findingdata.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
 #include "pages/kerneltrace.h"
@@ -256,6 +257,8 @@ void KernelPage::showSession(const KernelTimeline &timeline, const QString &path
     m_model->setWatchStart(timeline.samples.empty() ? timeline.latest.stats.time
                                                     : timeline.samples.front().first);
     m_model->apply(timeline.latest);
+    m_findings->setFindings(timeline.latest.findings ? *timeline.latest.findings
+                                                     : std::vector<Finding>{});
     showCounts(timeline.latest.counts);
     m_views->diagram->animator().clear();
     m_status =
@@ -310,6 +313,9 @@ ExportTarget KernelPage::exportTarget() const
         t.selection = tr("%1 → %2").arg(situation->local, situation->remote);
     t.selectedTransitions = [store, key] {
         return key ? kernelTransitionsTable(store->history(*key)) : DataTable{};
+    };
+    t.findings = [panel = m_findings] {
+        return findingsTable(panel->findings());
     };
     return t;
 }
