@@ -43,6 +43,8 @@ const std::vector<std::pair<const char *, int DiagnosisThresholds::*>> &intThres
 bool setThreshold(DiagnosisThresholds &t, const QString &assignment, QString *error);
 // The defaults with what QSettings holds under "diagnosis/NAME" (names as above).
 DiagnosisThresholds thresholdsFromSettings();
+// Writes them there: a value equal to its default is removed (so a later default applies).
+void saveThresholdsToSettings(const DiagnosisThresholds &t);
 
 using DiagnosisRows = std::vector<KernelPollBatch::Row>;
 

@@ -17,13 +17,17 @@
 #include "uilanguage.h"
 #include "widgets/findingspanel.h"
 #include "widgets/teachingpanel.h"
+#include "widgets/thresholdsdialog.h"
 
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -35,8 +39,10 @@ class TestFindingsPanel : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void clickingALeakShowsItsSockets();
     void findingsExportedAndSaved();
+    void thresholdsDialog();
 };
 
 namespace {
@@ -98,6 +104,104 @@ void checkRow(const Finding &f, const std::function<QJsonValue(const QString &)>
 }
 
 } // namespace
+
+void TestFindingsPanel::initTestCase()
+{
+    QApplication::setOrganizationName(QStringLiteral("tcpscope-tests"));
+    QApplication::setApplicationName(QStringLiteral("tst_findingspanel"));
+    QSettings().remove(QStringLiteral("diagnosis"));
+}
+
+namespace {
+
+ThresholdsDialog *openThresholds(FindingsPanel *panel)
+{
+    QTest::mouseClick(panel->thresholdsButton(), Qt::LeftButton);
+    const auto dialogs = panel->findChildren<ThresholdsDialog *>();
+    for (ThresholdsDialog *d : dialogs) {
+        if (d->isVisible())
+            return d;
+    }
+    return nullptr;
+}
+
+void clickOk(ThresholdsDialog *d)
+{
+    QTest::mouseClick(d->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+}
+
+void typeInto(QAbstractSpinBox *box, const QString &text)
+{
+    box->setFocus();
+    box->selectAll();
+    QTest::keyClicks(box, text);
+    QTest::keyClick(box, Qt::Key_Tab);
+}
+
+} // namespace
+
+void TestFindingsPanel::thresholdsDialog()
+{
+    KernelPage page(false);
+    page.resize(1200, 800);
+    page.show();
+    FindingsPanel *panel = page.findingsPanel();
+    QSignalSpy changed(panel, &FindingsPanel::thresholdsChanged);
+    ThresholdsDialog *d = openThresholds(panel);
+    QVERIFY2(d, "Thresholds… opened no dialog");
+    auto *count = qobject_cast<QSpinBox *>(d->field(QStringLiteral("close-wait-count")));
+    auto *age = qobject_cast<QDoubleSpinBox *>(d->field(QStringLiteral("close-wait-age")));
+    QVERIFY(count && age);
+    QCOMPARE(count->value(), 10); // the defaults
+    QCOMPARE(age->value(), 60.0);
+    QCOMPARE(int(intThresholds().size() + doubleThresholds().size()),
+             int(d->findChildren<QAbstractSpinBox *>().size())); // one field each
+    typeInto(count, QStringLiteral("3"));
+    typeInto(age, QStringLiteral("1"));
+    screenshot(*d, "thresholds-en.png");
+    clickOk(d);
+    QTRY_VERIFY(!d->isVisible());
+    QCOMPARE(changed.size(), 1);
+    const auto sent = changed.at(0).at(0).value<DiagnosisThresholds>();
+    QCOMPARE(sent.closeWaitCount, 3);
+    QCOMPARE(sent.closeWaitAgeS, 1.0);
+    QSettings settings;
+    QCOMPARE(settings.value(QStringLiteral("diagnosis/close-wait-count")).toInt(), 3);
+    QVERIFY(!settings.contains(QStringLiteral("diagnosis/port-warn-share"))); // still default
+    QCOMPARE(thresholdsFromSettings().closeWaitCount, 3);
+
+    // The saved thresholds at work: 4 CLOSE_WAIT, under the default 10, are a finding now.
+    DiagnosisRig rig(thresholdsFromSettings());
+    LoopSockets s;
+    const int listener = s.listen("127.0.0.1", 64);
+    const int port = LoopSockets::port(listener);
+    ServerGuard server{startLeakyServer(listener)};
+    for (int i = 0; i < 4; ++i)
+        s.close(s.connect("127.0.0.1", port));
+    QTRY_COMPARE(
+        rig.ss(QStringLiteral("CLOSE-WAIT"), QStringLiteral("( sport = :%1 )").arg(port)).size(),
+        4);
+    rig.poll();
+    QVERIFY(rig.find(FindingKind::CloseWaitBurst, server.pid)
+            || rig.find(FindingKind::CloseWaitLeak, server.pid));
+
+    // Opened again: what was saved; Restore defaults and OK: the settings forget them.
+    d = openThresholds(panel);
+    QVERIFY(d);
+    QCOMPARE(qobject_cast<QSpinBox *>(d->field(QStringLiteral("close-wait-count")))->value(), 3);
+    QTest::mouseClick(d->defaultsButton(), Qt::LeftButton);
+    QCOMPARE(qobject_cast<QSpinBox *>(d->field(QStringLiteral("close-wait-count")))->value(), 10);
+    UiLanguage::instance().set(QStringLiteral("zh"));
+    applyTheme(QStringLiteral("dark"));
+    screenshot(*d, "thresholds-zh-dark.png");
+    UiLanguage::instance().set(QStringLiteral("en"));
+    applyTheme(QStringLiteral("light"));
+    clickOk(d);
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(!QSettings().contains(QStringLiteral("diagnosis/close-wait-count")));
+    QCOMPARE(thresholdsFromSettings().closeWaitCount, 10);
+}
 
 void TestFindingsPanel::findingsExportedAndSaved()
 {

@@ -70,6 +70,8 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         connect(m_poller, &KernelPoller::polled, this, &KernelPage::applyBatch);
         m_poller->start(m_interval->value());
         m_poller->setDiagnosisThresholds(thresholdsFromSettings());
+        connect(m_findings, &FindingsPanel::thresholdsChanged, m_poller,
+                &KernelPoller::setDiagnosisThresholds);
         m_status = tr("Kernel table: starting…");
         m_trace = new KernelTraceMode(
             m_store, m_views, [this] { showHistoryOfSelection(); }, this);
