@@ -4,7 +4,9 @@
 
 #include "diagnose/diagnosisengine.h"
 
-#include <unordered_map>
+#include "diagnose/flatmap.h"
+
+#include <bitset>
 
 namespace tcpscope {
 
@@ -24,6 +26,14 @@ struct EndpointHash
 {
     std::size_t operator()(const EndpointKey &k) const;
     std::size_t operator()(const DestinationKey &k) const;
+};
+struct PidHash
+{
+    std::size_t operator()(int pid) const
+    {
+        const std::uint64_t h = std::uint64_t(std::uint32_t(pid)) * 0x9e3779b97f4a7c15ull;
+        return h ^ (h >> 32);
+    }
 };
 
 struct Bucket
@@ -54,7 +64,7 @@ struct DiagnosisPass
     {
         QString name;
         int unreadData = 0, eofUnread = 0, eofRead = 0;
-        std::unordered_map<EndpointKey, int, EndpointHash> peers; // by remote address
+        FlatMap<EndpointKey, int, EndpointHash> peers; // by remote address
     };
     struct DestinationBucket : Bucket // counted only; sockets are gathered for findings
     {
@@ -68,15 +78,17 @@ struct DiagnosisPass
         bool isListener = false;
         Bucket synRecv; // request sockets, kept under the port alone (address empty)
     };
-    std::unordered_map<int, ProcessBucket> closeWait;
-    std::unordered_map<DestinationKey, DestinationBucket, EndpointHash> clients, synSent;
-    std::unordered_map<EndpointKey, ListenerBucket, EndpointHash> listeners;
-    std::unordered_map<EndpointKey, Bucket, EndpointHash> finWait2, closeRetrans, deadPeers;
-    std::unordered_map<std::uint16_t, int> listeningPorts;
+    FlatMap<int, ProcessBucket, PidHash> closeWait;
+    FlatMap<DestinationKey, DestinationBucket, EndpointHash> clients, synSent;
+    FlatMap<EndpointKey, ListenerBucket, EndpointHash> listeners;
+    FlatMap<EndpointKey, Bucket, EndpointHash> finWait2, closeRetrans, deadPeers;
+    std::bitset<65536> listeningPorts;
 
     void run();
     void bucket();
     void bucketRow(const KernelPollBatch::Row &row);
+    bool clientCandidate(const SocketRow &row) const;
+    bool opened(const SocketRow &row) const; // new within the rate's window
     void closeWaitRule();
     void portRule();
     void listenerRule();

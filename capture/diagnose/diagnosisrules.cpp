@@ -45,9 +45,9 @@ void DiagnosisPass::listenerRule()
     for (auto &[at, l] : listeners) {
         if (!l.isListener)
             continue;
-        const auto req = listeners.find({IpAddress{}, at.port});
+        const auto *req = listeners.find({IpAddress{}, at.port});
         const Bucket noRequests;
-        const Bucket &syn = req == listeners.end() ? noRequests : req->second.synRecv;
+        const Bucket &syn = req ? req->second.synRecv : noRequests;
         const QString subject = endpointText(at.address, at.port);
         Bucket self;
         self.sockets = {l.key};
