@@ -84,33 +84,39 @@ void DiagnosisPass::run()
 
 void DiagnosisPass::bucket()
 {
-    // One pass: client sockets are counted per destination as they come, and the few whose
-    // local port turns out to be a listener's are taken back afterwards (a listener inside the
-    // ephemeral range is rare; the common case reads each row once).
-    bool listenerInRange = false;
+    // Client sockets are first only counted per hash slot (a small array, in cache): a host
+    // with tens of thousands of destinations has few with portMinSockets sockets or more, and
+    // only those (with the slots' collisions) are counted exactly, in a second pass that is
+    // skipped when no slot reached the threshold.
+    approx.assign(kApproxSlots, 0);
     for (const KernelPollBatch::Row &r : rows) {
         if (!r.row.alive())
             continue;
-        const SocketRecord &s = r.row.record;
-        if (s.state == TcpState::Listen) {
-            listeningPorts.set(s.localPort);
-            listenerInRange = listenerInRange || facts.inEphemeralRange(s.localPort);
-        }
+        if (r.row.record.state == TcpState::Listen)
+            listeningPorts.set(r.row.record.localPort);
         bucketRow(r);
     }
-    if (!listenerInRange)
+    if (!anyDestinationLarge)
         return;
+    const int min = std::max(1, engine.m_thresholds.portMinSockets);
     for (const KernelPollBatch::Row &r : rows) {
         const SocketRecord &s = r.row.record;
-        if (!r.row.alive() || !listeningPorts.test(s.localPort) || !clientCandidate(r.row))
+        if (!r.row.alive() || !clientCandidate(r.row) || listeningPorts.test(s.localPort))
             continue;
-        auto *d = clients.find({s.localAddress, s.remoteAddress, s.remotePort});
-        if (!d)
+        const DestinationKey key{s.localAddress, s.remoteAddress, s.remotePort};
+        if (approx[approxSlot(key)] < min)
             continue;
-        --d->second.count;
-        d->second.timeWait -= s.state == TcpState::TimeWait;
-        d->second.opened -= opened(r.row);
+        DestinationBucket &d = clients[key];
+        ++d.count;
+        d.timeWait += s.state == TcpState::TimeWait;
+        d.opened += opened(r.row);
     }
+}
+
+std::size_t DiagnosisPass::approxSlot(const DestinationKey &key)
+{
+    const std::uint64_t h = EndpointHash{}(key);
+    return (h ^ (h >> 32) ^ (h >> 17)) & (kApproxSlots - 1);
 }
 
 bool DiagnosisPass::clientCandidate(const SocketRow &row) const
@@ -200,11 +206,10 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
     default:
         break;
     }
-    if (clientCandidate(row)) {
-        DestinationBucket &d = clients[{s.localAddress, s.remoteAddress, s.remotePort}];
-        ++d.count;
-        d.timeWait += s.state == TcpState::TimeWait;
-        d.opened += opened(row);
+    if (clientCandidate(row)) { // (a listener's port among them is left out in the exact pass)
+        std::uint16_t &n = approx[approxSlot({s.localAddress, s.remoteAddress, s.remotePort})];
+        n += n < 0xffff;
+        anyDestinationLarge = anyDestinationLarge || n >= t.portMinSockets;
     }
 }
 

@@ -7,20 +7,37 @@
 #include "diagnose/flatmap.h"
 
 #include <bitset>
+#include <cstring>
 
 namespace tcpscope {
+
+// Two 64-bit compares, not a call to memcmp: this runs once per row of every poll.
+inline bool sameAddress(const IpAddress &a, const IpAddress &b)
+{
+    std::uint64_t x[2], y[2];
+    std::memcpy(x, a.bytes.data(), sizeof x);
+    std::memcpy(y, b.bytes.data(), sizeof y);
+    return a.family == b.family && x[0] == y[0] && x[1] == y[1];
+}
 
 struct EndpointKey
 {
     IpAddress address;
     std::uint16_t port = 0;
-    friend bool operator==(const EndpointKey &, const EndpointKey &) = default;
+    friend bool operator==(const EndpointKey &a, const EndpointKey &b)
+    {
+        return a.port == b.port && sameAddress(a.address, b.address);
+    }
 };
 struct DestinationKey
 {
     IpAddress local, remote;
     std::uint16_t remotePort = 0;
-    friend bool operator==(const DestinationKey &, const DestinationKey &) = default;
+    friend bool operator==(const DestinationKey &a, const DestinationKey &b)
+    {
+        return a.remotePort == b.remotePort && sameAddress(a.remote, b.remote)
+               && sameAddress(a.local, b.local);
+    }
 };
 struct EndpointHash
 {
@@ -83,6 +100,11 @@ struct DiagnosisPass
     FlatMap<EndpointKey, ListenerBucket, EndpointHash> listeners;
     FlatMap<EndpointKey, Bucket, EndpointHash> finWait2, closeRetrans, deadPeers;
     std::bitset<65536> listeningPorts;
+    // Client sockets per hash slot of their destination (an upper bound of each one's count).
+    static constexpr std::size_t kApproxSlots = 1 << 17;
+    std::vector<std::uint16_t> approx;
+    bool anyDestinationLarge = false;
+    static std::size_t approxSlot(const DestinationKey &key);
 
     void run();
     void bucket();
