@@ -159,6 +159,7 @@ void DiagnosisEngine::clear()
     m_counters.clear();
     m_exact.clear();
     m_firstPoll = m_lastPoll = 0;
+    m_directClients = false;
 }
 
 DiagnosisEngine::Track &DiagnosisEngine::track(const QString &key, double time, double value)

@@ -99,6 +99,7 @@ private:
     std::deque<std::pair<double, QHash<QString, qint64>>> m_counters; // per poll, windowed
     std::unordered_map<QString, ExactEvents> m_exact;
     double m_firstPoll = 0, m_lastPoll = 0;
+    bool m_directClients = false; // most client sockets went to large destinations last poll
 };
 
 } // namespace tcpscope

@@ -84,33 +84,65 @@ void DiagnosisPass::run()
 
 void DiagnosisPass::bucket()
 {
-    // Client sockets are first only counted per hash slot (a small array, in cache): a host
-    // with tens of thousands of destinations has few with portMinSockets sockets or more, and
-    // only those (with the slots' collisions) are counted exactly, in a second pass that is
-    // skipped when no slot reached the threshold.
-    approx.assign(kApproxSlots, 0);
+    // Client sockets per destination, two ways with the same result. Most hosts have many
+    // destinations with few sockets each: the sockets are first only counted per hash slot (a
+    // small array, in cache), and only the destinations that can reach portMinSockets are
+    // counted exactly, in a second pass skipped when none can. A host whose client sockets
+    // mostly go to a few large destinations (the last poll said so) counts them exactly at
+    // once, in the one pass.
+    direct = engine.m_directClients;
+    if (!direct)
+        approx.assign(kApproxSlots, 0);
+    bool listenerInRange = false;
     for (const KernelPollBatch::Row &r : rows) {
         if (!r.row.alive())
             continue;
-        if (r.row.record.state == TcpState::Listen)
+        if (r.row.record.state == TcpState::Listen) {
             listeningPorts.set(r.row.record.localPort);
+            listenerInRange = listenerInRange || facts.inEphemeralRange(r.row.record.localPort);
+        }
         bucketRow(r);
     }
-    if (!anyDestinationLarge)
-        return;
+    if (direct && listenerInRange)
+        takeBackListenerPorts();
+    else if (!direct && anyDestinationLarge)
+        countLargeDestinations();
+    const int min = engine.m_thresholds.portMinSockets;
+    int inLarge = 0;
+    for (const auto &[dest, d] : clients)
+        inLarge += d.count >= min ? d.count : 0;
+    engine.m_directClients = clientRows > 0 && 2 * inLarge > clientRows;
+}
+
+void DiagnosisPass::countLargeDestinations()
+{
     const int min = std::max(1, engine.m_thresholds.portMinSockets);
     for (const KernelPollBatch::Row &r : rows) {
         const SocketRecord &s = r.row.record;
         if (!r.row.alive() || !clientCandidate(r.row) || listeningPorts.test(s.localPort))
             continue;
         const DestinationKey key{s.localAddress, s.remoteAddress, s.remotePort};
-        if (approx[approxSlot(key)] < min)
-            continue;
-        DestinationBucket &d = clients[key];
-        ++d.count;
-        d.timeWait += s.state == TcpState::TimeWait;
-        d.opened += opened(r.row);
+        if (approx[approxSlot(key)] >= min)
+            countClient(key, r.row, 1);
     }
+}
+
+void DiagnosisPass::takeBackListenerPorts()
+{
+    // Counted in the one pass before the listener was known: a listener's port is no client's.
+    for (const KernelPollBatch::Row &r : rows) {
+        const SocketRecord &s = r.row.record;
+        if (r.row.alive() && listeningPorts.test(s.localPort) && clientCandidate(r.row))
+            countClient({s.localAddress, s.remoteAddress, s.remotePort}, r.row, -1);
+    }
+}
+
+void DiagnosisPass::countClient(const DestinationKey &key, const SocketRow &row, int sign)
+{
+    DestinationBucket &d = clients[key];
+    d.count += sign;
+    d.timeWait += sign * (row.record.state == TcpState::TimeWait);
+    d.opened += sign * opened(row);
 }
 
 std::size_t DiagnosisPass::approxSlot(const DestinationKey &key)
@@ -206,10 +238,16 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
     default:
         break;
     }
-    if (clientCandidate(row)) { // (a listener's port among them is left out in the exact pass)
-        std::uint16_t &n = approx[approxSlot({s.localAddress, s.remoteAddress, s.remotePort})];
-        n += n < 0xffff;
-        anyDestinationLarge = anyDestinationLarge || n >= t.portMinSockets;
+    if (clientCandidate(row)) { // (a listener's port among them is left out afterwards)
+        const DestinationKey key{s.localAddress, s.remoteAddress, s.remotePort};
+        ++clientRows;
+        if (direct) {
+            countClient(key, row, 1);
+        } else {
+            std::uint16_t &n = approx[approxSlot(key)];
+            n += n < 0xffff;
+            anyDestinationLarge = anyDestinationLarge || n >= t.portMinSockets;
+        }
     }
 }
 

@@ -104,6 +104,11 @@ struct DiagnosisPass
     static constexpr std::size_t kApproxSlots = 1 << 17;
     std::vector<std::uint16_t> approx;
     bool anyDestinationLarge = false;
+    bool direct = false; // client sockets counted exactly in the one pass
+    int clientRows = 0;
+    void countLargeDestinations();
+    void takeBackListenerPorts();
+    void countClient(const DestinationKey &key, const SocketRow &row, int sign);
     static std::size_t approxSlot(const DestinationKey &key);
 
     void run();
