@@ -1,5 +1,6 @@
 // tcpscope: the desktop application. With --export it draws its pictures and writes its data
 // without a window (the offscreen platform) and exits.
+#include "diagnose/diagnosisengine.h"
 #include "export/windowexport.h"
 #include "ipaddress.h"
 #include "kernel/kernelpoller.h"
@@ -34,7 +35,7 @@ const char *const kExportHelp =
     "                [--screen-style] [--no-caption] [--caption TEXT] [--language en|zh]\n"
     "                [--allow-special-files]\n"
     "Pictures (.png, .svg or .pdf by PATH's extension): diagram, chart, table, history, window.\n"
-    "Data (.csv or .json): connections, transitions, selected-transitions, counts.\n"
+    "Data (.csv or .json): connections, transitions, selected-transitions, counts, findings.\n"
     "Without --from, the views show the kernel's socket table now (one poll).\n"
     "--connection selects a connection as a click in the table does (history,\n"
     "  selected-transitions): a capture's connection number (as tcpscope-cli numbers them),\n"
@@ -307,6 +308,11 @@ int runHeadless(const QStringList &args)
         tcpscope::KernelPollBatch batch = tcpscope::pollBatch(table);
         if (batch.source == tcpscope::TableSource::None) // nothing to draw: no empty picture
             return fail(1, batch.notice);
+        // The findings of this one poll (no history yet: a leak shows as a burst until the
+        // window has watched it), with the thresholds of the settings.
+        tcpscope::DiagnosisEngine engine(tcpscope::thresholdsFromSettings(), kernel.procRoot);
+        batch.findings =
+            std::make_shared<const std::vector<tcpscope::Finding>>(engine.addPoll(batch));
         window.kernelPage()->applyBatch(std::move(batch));
     }
     QApplication::processEvents();

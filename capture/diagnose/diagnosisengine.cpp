@@ -128,6 +128,23 @@ DiagnosisThresholds thresholdsFromSettings()
     return t;
 }
 
+void saveThresholdsToSettings(const DiagnosisThresholds &t)
+{
+    const DiagnosisThresholds defaults;
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("diagnosis"));
+    const auto put = [&](const char *name, double value, double fallback) {
+        if (value == fallback)
+            settings.remove(QLatin1String(name));
+        else
+            settings.setValue(QLatin1String(name), value);
+    };
+    for (const auto &[name, member] : doubleThresholds())
+        put(name, t.*member, defaults.*member);
+    for (const auto &[name, member] : intThresholds())
+        put(name, t.*member, defaults.*member);
+}
+
 DiagnosisEngine::DiagnosisEngine(DiagnosisThresholds thresholds, QString procRoot)
     : m_thresholds(thresholds)
     , m_procRoot(std::move(procRoot))
@@ -142,6 +159,7 @@ void DiagnosisEngine::clear()
     m_counters.clear();
     m_exact.clear();
     m_firstPoll = m_lastPoll = 0;
+    m_directClients = false;
 }
 
 DiagnosisEngine::Track &DiagnosisEngine::track(const QString &key, double time, double value)

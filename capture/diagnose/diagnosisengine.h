@@ -43,6 +43,8 @@ const std::vector<std::pair<const char *, int DiagnosisThresholds::*>> &intThres
 bool setThreshold(DiagnosisThresholds &t, const QString &assignment, QString *error);
 // The defaults with what QSettings holds under "diagnosis/NAME" (names as above).
 DiagnosisThresholds thresholdsFromSettings();
+// Writes them there: a value equal to its default is removed (so a later default applies).
+void saveThresholdsToSettings(const DiagnosisThresholds &t);
 
 using DiagnosisRows = std::vector<KernelPollBatch::Row>;
 
@@ -97,6 +99,7 @@ private:
     std::deque<std::pair<double, QHash<QString, qint64>>> m_counters; // per poll, windowed
     std::unordered_map<QString, ExactEvents> m_exact;
     double m_firstPoll = 0, m_lastPoll = 0;
+    bool m_directClients = false; // most client sockets went to large destinations last poll
 };
 
 } // namespace tcpscope

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace tcpscope {
 
@@ -17,7 +18,7 @@ std::size_t hashAddress(const IpAddress &a, std::size_t h)
     return h ^ a.family;
 }
 
-QString topPeers(const std::unordered_map<EndpointKey, int, EndpointHash> &byAddress)
+QString topPeers(const FlatMap<EndpointKey, int, EndpointHash> &byAddress)
 {
     std::vector<std::pair<QString, int>> v;
     v.reserve(byAddress.size());
@@ -83,14 +84,87 @@ void DiagnosisPass::run()
 
 void DiagnosisPass::bucket()
 {
+    // Client sockets per destination, two ways with the same result. Most hosts have many
+    // destinations with few sockets each: the sockets are first only counted per hash slot (a
+    // small array, in cache), and only the destinations that can reach portMinSockets are
+    // counted exactly, in a second pass skipped when none can. A host whose client sockets
+    // mostly go to a few large destinations (the last poll said so) counts them exactly at
+    // once, in the one pass.
+    direct = engine.m_directClients;
+    if (!direct)
+        approx.assign(kApproxSlots, 0);
+    bool listenerInRange = false;
     for (const KernelPollBatch::Row &r : rows) {
-        if (r.row.alive() && r.row.record.state == TcpState::Listen)
-            ++listeningPorts[r.row.record.localPort];
+        if (!r.row.alive())
+            continue;
+        if (r.row.record.state == TcpState::Listen) {
+            listeningPorts.set(r.row.record.localPort);
+            listenerInRange = listenerInRange || facts.inEphemeralRange(r.row.record.localPort);
+        }
+        bucketRow(r);
     }
+    if (direct && listenerInRange)
+        takeBackListenerPorts();
+    else if (!direct && anyDestinationLarge)
+        countLargeDestinations();
+    const int min = engine.m_thresholds.portMinSockets;
+    int inLarge = 0;
+    for (const auto &[dest, d] : clients)
+        inLarge += d.count >= min ? d.count : 0;
+    engine.m_directClients = clientRows > 0 && 2 * inLarge > clientRows;
+}
+
+void DiagnosisPass::countLargeDestinations()
+{
+    const int min = std::max(1, engine.m_thresholds.portMinSockets);
     for (const KernelPollBatch::Row &r : rows) {
-        if (r.row.alive())
-            bucketRow(r);
+        const SocketRecord &s = r.row.record;
+        if (!r.row.alive() || !clientCandidate(r.row) || listeningPorts.test(s.localPort))
+            continue;
+        const DestinationKey key{s.localAddress, s.remoteAddress, s.remotePort};
+        if (approx[approxSlot(key)] >= min)
+            countClient(key, r.row, 1);
     }
+}
+
+void DiagnosisPass::takeBackListenerPorts()
+{
+    // Counted in the one pass before the listener was known: a listener's port is no client's.
+    for (const KernelPollBatch::Row &r : rows) {
+        const SocketRecord &s = r.row.record;
+        if (r.row.alive() && listeningPorts.test(s.localPort) && clientCandidate(r.row))
+            countClient({s.localAddress, s.remoteAddress, s.remotePort}, r.row, -1);
+    }
+}
+
+void DiagnosisPass::countClient(const DestinationKey &key, const SocketRow &row, int sign)
+{
+    DestinationBucket &d = clients[key];
+    d.count += sign;
+    d.timeWait += sign * (row.record.state == TcpState::TimeWait);
+    d.opened += sign * opened(row);
+}
+
+std::size_t DiagnosisPass::approxSlot(const DestinationKey &key)
+{
+    const std::uint64_t h = EndpointHash{}(key);
+    return (h ^ (h >> 32) ^ (h >> 17)) & (kApproxSlots - 1);
+}
+
+bool DiagnosisPass::clientCandidate(const SocketRow &row) const
+{
+    // A client socket: its local port is ephemeral (and, checked by the caller, no listener
+    // here owns it); not a listener, nor a listener's request socket.
+    const SocketRecord &s = row.record;
+    if (s.state == TcpState::Listen
+        || (s.state == TcpState::SynReceived && s.hasNoProcessByDesign()))
+        return false;
+    return s.remotePort != 0 && facts.inEphemeralRange(s.localPort);
+}
+
+bool DiagnosisPass::opened(const SocketRow &row) const
+{
+    return row.firstSeen > engine.m_firstPoll && row.firstSeen >= time - kRateWindowS;
 }
 
 void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
@@ -98,6 +172,7 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
     const SocketRow &row = r.row;
     const SocketRecord &s = row.record;
     const EndpointKey peer{s.remoteAddress, s.remotePort};
+    const DiagnosisThresholds &t = engine.m_thresholds;
     switch (s.state) {
     case TcpState::Listen: {
         ListenerBucket &l = listeners[{s.localAddress, s.localPort}];
@@ -114,10 +189,11 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
         listeners[{IpAddress{}, s.localPort}].synRecv.add(row);
         return;
     case TcpState::CloseWait: {
-        const std::vector<ProcessInfo> none{ProcessInfo{}};
+        static const std::vector<ProcessInfo> none{ProcessInfo{}};
         for (const ProcessInfo &p : r.processes.empty() ? none : r.processes) {
             ProcessBucket &b = closeWait[p.pid];
-            b.name = p.name;
+            if (b.count == 0)
+                b.name = p.name;
             b.add(row);
             (s.recvQ > 1 ? b.unreadData : s.recvQ == 1 ? b.eofUnread : b.eofRead) += 1;
             ++b.peers[{s.remoteAddress, 0}];
@@ -137,30 +213,41 @@ void DiagnosisPass::bucketRow(const KernelPollBatch::Row &r)
         synSent[{s.localAddress, s.remoteAddress, s.remotePort}].add(row);
         break;
     case TcpState::Established: {
-        const auto last = engine.m_lastSendQ.find(row.key);
-        const bool growing = last != engine.m_lastSendQ.end() && s.sendQ > last->second;
         const bool retransmitting =
-            s.timer == TimerKind::Retransmit && s.retrans >= engine.m_thresholds.deadPeerRetrans;
-        if (retransmitting || (growing && s.sendQ >= engine.m_thresholds.sendQBytes)) {
-            Bucket &b = deadPeers[peer];
-            b.add(row);
-            b.maxSendQ = std::max(b.maxSendQ, s.sendQ);
-            b.maxRetrans = std::max<std::uint32_t>(b.maxRetrans, s.retrans);
+            s.timer == TimerKind::Retransmit && s.retrans >= t.deadPeerRetrans;
+        // Only a large Send-Q is looked up (most sockets have none): "growing" compares it
+        // with the last poll's, kept from half the threshold up.
+        const bool large = s.sendQ >= t.sendQBytes;
+        if (retransmitting || large) {
+            const auto last = large ? engine.m_lastSendQ.find(row.key) : engine.m_lastSendQ.end();
+            const bool growing = last != engine.m_lastSendQ.end() && s.sendQ > last->second;
+            // A Send-Q that stopped growing because the peer's window is zero is still a peer
+            // that does not read: the persist timer probes it.
+            const bool zeroWindow = s.timer == TimerKind::Probe;
+            if (retransmitting || growing || zeroWindow) {
+                Bucket &b = deadPeers[peer];
+                b.add(row);
+                b.maxSendQ = std::max(b.maxSendQ, s.sendQ);
+                b.maxRetrans = std::max<std::uint32_t>(b.maxRetrans, s.retrans);
+            }
         }
-        if (s.sendQ > 0)
+        if (s.sendQ > 0 && s.sendQ >= t.sendQBytes / 2)
             engine.m_lastSendQ[row.key] = s.sendQ;
         break;
     }
     default:
         break;
     }
-    // A client socket: its local port is ephemeral and no listener here owns it.
-    if (s.remotePort != 0 && facts.inEphemeralRange(s.localPort)
-        && !listeningPorts.count(s.localPort)) {
-        DestinationBucket &d = clients[{s.localAddress, s.remoteAddress, s.remotePort}];
-        ++d.count;
-        d.timeWait += s.state == TcpState::TimeWait;
-        d.opened += row.firstSeen > engine.m_firstPoll && row.firstSeen >= time - kRateWindowS;
+    if (clientCandidate(row)) { // (a listener's port among them is left out afterwards)
+        const DestinationKey key{s.localAddress, s.remoteAddress, s.remotePort};
+        ++clientRows;
+        if (direct) {
+            countClient(key, row, 1);
+        } else {
+            std::uint16_t &n = approx[approxSlot(key)];
+            n += n < 0xffff;
+            anyDestinationLarge = anyDestinationLarge || n >= t.portMinSockets;
+        }
     }
 }
 
@@ -214,8 +301,8 @@ void DiagnosisPass::gatherSockets(const DestinationKey &dest, Bucket &into) cons
     for (const KernelPollBatch::Row &r : rows) {
         const SocketRecord &s = r.row.record;
         if (r.row.alive() && s.remotePort == dest.remotePort && s.remoteAddress == dest.remote
-            && s.localAddress == dest.local && facts.inEphemeralRange(s.localPort)
-            && !listeningPorts.count(s.localPort))
+            && s.localAddress == dest.local && clientCandidate(r.row)
+            && !listeningPorts.test(s.localPort))
             into.add(r.row);
     }
 }

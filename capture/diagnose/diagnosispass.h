@@ -4,26 +4,53 @@
 
 #include "diagnose/diagnosisengine.h"
 
-#include <unordered_map>
+#include "diagnose/flatmap.h"
+
+#include <bitset>
+#include <cstring>
 
 namespace tcpscope {
+
+// Two 64-bit compares, not a call to memcmp: this runs once per row of every poll.
+inline bool sameAddress(const IpAddress &a, const IpAddress &b)
+{
+    std::uint64_t x[2], y[2];
+    std::memcpy(x, a.bytes.data(), sizeof x);
+    std::memcpy(y, b.bytes.data(), sizeof y);
+    return a.family == b.family && x[0] == y[0] && x[1] == y[1];
+}
 
 struct EndpointKey
 {
     IpAddress address;
     std::uint16_t port = 0;
-    friend bool operator==(const EndpointKey &, const EndpointKey &) = default;
+    friend bool operator==(const EndpointKey &a, const EndpointKey &b)
+    {
+        return a.port == b.port && sameAddress(a.address, b.address);
+    }
 };
 struct DestinationKey
 {
     IpAddress local, remote;
     std::uint16_t remotePort = 0;
-    friend bool operator==(const DestinationKey &, const DestinationKey &) = default;
+    friend bool operator==(const DestinationKey &a, const DestinationKey &b)
+    {
+        return a.remotePort == b.remotePort && sameAddress(a.remote, b.remote)
+               && sameAddress(a.local, b.local);
+    }
 };
 struct EndpointHash
 {
     std::size_t operator()(const EndpointKey &k) const;
     std::size_t operator()(const DestinationKey &k) const;
+};
+struct PidHash
+{
+    std::size_t operator()(int pid) const
+    {
+        const std::uint64_t h = std::uint64_t(std::uint32_t(pid)) * 0x9e3779b97f4a7c15ull;
+        return h ^ (h >> 32);
+    }
 };
 
 struct Bucket
@@ -54,7 +81,7 @@ struct DiagnosisPass
     {
         QString name;
         int unreadData = 0, eofUnread = 0, eofRead = 0;
-        std::unordered_map<EndpointKey, int, EndpointHash> peers; // by remote address
+        FlatMap<EndpointKey, int, EndpointHash> peers; // by remote address
     };
     struct DestinationBucket : Bucket // counted only; sockets are gathered for findings
     {
@@ -68,15 +95,27 @@ struct DiagnosisPass
         bool isListener = false;
         Bucket synRecv; // request sockets, kept under the port alone (address empty)
     };
-    std::unordered_map<int, ProcessBucket> closeWait;
-    std::unordered_map<DestinationKey, DestinationBucket, EndpointHash> clients, synSent;
-    std::unordered_map<EndpointKey, ListenerBucket, EndpointHash> listeners;
-    std::unordered_map<EndpointKey, Bucket, EndpointHash> finWait2, closeRetrans, deadPeers;
-    std::unordered_map<std::uint16_t, int> listeningPorts;
+    FlatMap<int, ProcessBucket, PidHash> closeWait;
+    FlatMap<DestinationKey, DestinationBucket, EndpointHash> clients, synSent;
+    FlatMap<EndpointKey, ListenerBucket, EndpointHash> listeners;
+    FlatMap<EndpointKey, Bucket, EndpointHash> finWait2, closeRetrans, deadPeers;
+    std::bitset<65536> listeningPorts;
+    // Client sockets per hash slot of their destination (an upper bound of each one's count).
+    static constexpr std::size_t kApproxSlots = 1 << 17;
+    std::vector<std::uint16_t> approx;
+    bool anyDestinationLarge = false;
+    bool direct = false; // client sockets counted exactly in the one pass
+    int clientRows = 0;
+    void countLargeDestinations();
+    void takeBackListenerPorts();
+    void countClient(const DestinationKey &key, const SocketRow &row, int sign);
+    static std::size_t approxSlot(const DestinationKey &key);
 
     void run();
     void bucket();
     void bucketRow(const KernelPollBatch::Row &row);
+    bool clientCandidate(const SocketRow &row) const;
+    bool opened(const SocketRow &row) const; // new within the rate's window
     void closeWaitRule();
     void portRule();
     void listenerRule();

@@ -1,6 +1,7 @@
 // The rules of the listener, the stuck closes, the failing connects and the dead peers.
 #include "diagnose/diagnosispass.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tcpscope {
@@ -37,15 +38,16 @@ void DiagnosisPass::listenerRule()
     const DiagnosisThresholds &t = engine.m_thresholds;
     const qint64 overflows = counterDelta(QStringLiteral("ListenOverflows"));
     const qint64 drops = counterDelta(QStringLiteral("ListenDrops"));
-    const qint64 cookies = counterDelta(QStringLiteral("SyncookiesSent"))
-                           + counterDelta(QStringLiteral("TCPReqQFullDoCookies"));
+    // Each cookie sent for a full SYN queue counts in both: the larger, not the sum.
+    const qint64 cookies = std::max(counterDelta(QStringLiteral("SyncookiesSent")),
+                                    counterDelta(QStringLiteral("TCPReqQFullDoCookies")));
     const qint64 reqDrops = counterDelta(QStringLiteral("TCPReqQFullDrop"));
     for (auto &[at, l] : listeners) {
         if (!l.isListener)
             continue;
-        const auto req = listeners.find({IpAddress{}, at.port});
+        const auto *req = listeners.find({IpAddress{}, at.port});
         const Bucket noRequests;
-        const Bucket &syn = req == listeners.end() ? noRequests : req->second.synRecv;
+        const Bucket &syn = req ? req->second.synRecv : noRequests;
         const QString subject = endpointText(at.address, at.port);
         Bucket self;
         self.sockets = {l.key};

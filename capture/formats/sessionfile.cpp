@@ -1,5 +1,7 @@
 #include "formats/sessionfile.h"
 
+#include "formats/findingdata.h"
+
 #include "nanoseconds.h"
 
 #include <QFile>
@@ -314,6 +316,12 @@ void readLatest(const QJsonObject &latest, KernelTimeline &t, Damage &damage)
             damage.reject(QStringLiteral("a socket"), why);
     }
     t.latest.rows = std::move(rows);
+    int rejected = 0;
+    auto findings = std::make_shared<std::vector<Finding>>(
+        findingsFromJson(latest.value(u"findings").toArray(), &rejected));
+    for (int i = 0; i < rejected; ++i)
+        damage.reject(QStringLiteral("a finding"), QStringLiteral("not a finding"));
+    t.latest.findings = std::move(findings);
 }
 
 // Moves forward to `offset`: through the file's buffer when near, else by seeking (so a file
@@ -346,9 +354,14 @@ QByteArray timelineJson(const KernelTimeline &t)
             rows.append(rowJson(r));
     }
     const QJsonObject latest{
-        {u"time"_qs, t.latest.stats.time},       {u"source"_qs, int(t.latest.source)},
-        {u"notice"_qs, t.latest.notice},         {u"counts"_qs, countsJson(t.latest.counts)},
-        {u"sockets"_qs, t.latest.stats.sockets}, {u"rows"_qs, rows}};
+        {u"time"_qs, t.latest.stats.time},
+        {u"source"_qs, int(t.latest.source)},
+        {u"notice"_qs, t.latest.notice},
+        {u"counts"_qs, countsJson(t.latest.counts)},
+        {u"sockets"_qs, t.latest.stats.sockets},
+        {u"rows"_qs, rows},
+        {u"findings"_qs,
+         findingsJson(t.latest.findings ? *t.latest.findings : std::vector<Finding>{})}};
     const QJsonObject root{{u"format"_qs, u"tcpscope-session"_qs},
                            {u"version"_qs, 1},
                            {u"host"_qs, t.host},

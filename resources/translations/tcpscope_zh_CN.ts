@@ -305,6 +305,10 @@
         <source>Cannot export the data</source>
         <translation>无法导出数据</translation>
     </message>
+    <message>
+        <source>Findings (diagnoses)…</source>
+        <translation>诊断结果…</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportPictureDialog</name>
@@ -426,6 +430,14 @@
     <message>
         <source>Show all sockets</source>
         <translation>显示全部套接字</translation>
+    </message>
+    <message>
+        <source>Thresholds…</source>
+        <translation>阈值…</translation>
+    </message>
+    <message>
+        <source>When each finding is made: the diagnosis thresholds</source>
+        <translation>每种诊断在何时给出：诊断阈值</translation>
     </message>
 </context>
 <context>
@@ -1514,6 +1526,93 @@
     <message>
         <source>Confirm it</source>
         <translation>如何确认</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::ThresholdsDialog</name>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT held by one process</source>
+        <translation>一个进程持有的 CLOSE_WAIT</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT oldest: a leak past</source>
+        <translation>最老的 CLOSE_WAIT 超过此时长即为泄漏</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT critical at</source>
+        <translation>CLOSE_WAIT 达到此数为严重</translation>
+    </message>
+    <message>
+        <source>Descriptors / limit: critical at</source>
+        <translation>描述符数 / 上限：达到此比例为严重</translation>
+    </message>
+    <message>
+        <source>Client sockets to one destination, at least</source>
+        <translation>通往同一目的地的客户端套接字，至少</translation>
+    </message>
+    <message>
+        <source>Busy ephemeral ports: warning at</source>
+        <translation>已占用的临时端口：达到此比例为警告</translation>
+    </message>
+    <message>
+        <source>Busy ephemeral ports: critical at</source>
+        <translation>已占用的临时端口：达到此比例为严重</translation>
+    </message>
+    <message>
+        <source>SYN_RECEIVED per listener</source>
+        <translation>每个监听套接字的 SYN_RECEIVED</translation>
+    </message>
+    <message>
+        <source>FIN_WAIT_2 toward one peer</source>
+        <translation>通往同一对端的 FIN_WAIT_2</translation>
+    </message>
+    <message>
+        <source>Closes retransmitting their FIN</source>
+        <translation>重传 FIN 的关闭</translation>
+    </message>
+    <message>
+        <source>Orphans / tcp_max_orphans</source>
+        <translation>孤儿套接字 / tcp_max_orphans</translation>
+    </message>
+    <message>
+        <source>SYN_SENT toward one destination</source>
+        <translation>通往同一目的地的 SYN_SENT</translation>
+    </message>
+    <message>
+        <source>SYN_SENT oldest at least</source>
+        <translation>最老的 SYN_SENT 至少</translation>
+    </message>
+    <message>
+        <source>Retransmissions of ESTABLISHED data</source>
+        <translation>ESTABLISHED 数据的重传次数</translation>
+    </message>
+    <message>
+        <source>Send-Q of a peer not reading</source>
+        <translation>对端不读取时的 Send-Q</translation>
+    </message>
+    <message>
+        <source>Growth measured over</source>
+        <translation>增长的统计时长</translation>
+    </message>
+    <message>
+        <source>Diagnosis thresholds</source>
+        <translation>诊断阈值</translation>
+    </message>
+    <message>
+        <source>%1 (default %2)</source>
+        <translation>%1（默认 %2）</translation>
+    </message>
+    <message>
+        <source>The same names are taken by &lt;tt&gt;tcpscope-cli diagnose --threshold NAME=VALUE&lt;/tt&gt; (hover a field for its name).</source>
+        <translation>&lt;tt&gt;tcpscope-cli diagnose --threshold NAME=VALUE&lt;/tt&gt; 使用相同的名称（鼠标停在输入框上可看到名称）。</translation>
     </message>
 </context>
 <context>

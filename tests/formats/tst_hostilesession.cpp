@@ -1,8 +1,8 @@
 // A session whose kernel timeline carries values out of range (a uid of 1e20, a timer of 1e30,
 // queues of -1 and 2^32, times of 1e300 and of the year 1677) is opened without undefined
 // behaviour (the asan and clang-ubsan builds run this): the damaged records are left out, what
-// is intact is kept, and both the reader's error and the timeline's notice say so. The file is
-// the session writer's own, with its JSON damaged at test time.
+// is intact is kept (findings too), and both the reader's error and the timeline's notice say
+// so. The file is the session writer's own, with its JSON damaged at test time.
 #include "formats/dataexport.h"
 #include "formats/sessionfile.h"
 
@@ -43,6 +43,17 @@ KernelTimeline intactTimeline()
     row.row.firstSeen = row.row.stateSince = 1'732'440'000.0;
     t.latest.stats.time = 1'732'440'001.0;
     t.latest.rows = std::make_shared<std::vector<KernelPollBatch::Row>>(1, row);
+    Finding f;
+    f.kind = FindingKind::DeadPeer;
+    f.level = FindingLevel::Warning;
+    f.key = u"dead-peer/127.0.0.1:8080"_qs;
+    f.subject = u"127.0.0.1:8080"_qs;
+    f.state = TcpState::Established;
+    f.since = 1'732'440'000.0;
+    f.numbers = {{u"count"_qs, 1}, {u"send_q"_qs, 2e6}, {u"retransmits"_qs, -1}};
+    f.sockets = {std::uint64_t(1) << 63};
+    f.history = {{1'732'440'000.0, 2e6}};
+    t.latest.findings = std::make_shared<const std::vector<Finding>>(1, f);
     return t;
 }
 
@@ -115,6 +126,19 @@ void TestHostileSession::valuesOutOfRangeAreLeftOutAndSaid()
     rows.append(damaged(row, u"send_q"_qs, 4294967296.0));
     rows.append(damaged(row, u"gone_at"_qs, 1e300));
     latest[u"rows"] = rows;
+    QJsonArray findings = latest[u"findings"].toArray();
+    const QJsonObject finding = findings.at(0).toObject();
+    findings.append(damaged(finding, u"since"_qs, 1e300));
+    QJsonObject bogus = finding;
+    bogus[u"kind"] = u"bogus"_qs;
+    findings.append(bogus);
+    QJsonObject hugeNumber = finding;
+    hugeNumber[u"numbers"] = QJsonArray{QJsonArray{u"count"_qs, 1e300}};
+    findings.append(hugeNumber);
+    QJsonObject badHistory = finding;
+    badHistory[u"history"] = QJsonArray{QJsonArray{-1e300, 1}};
+    findings.append(badHistory);
+    latest[u"findings"] = findings;
     root[u"latest"] = latest;
     const QString hostile = dir.filePath(u"hostile.pcapng"_qs);
     QFile out(hostile);
@@ -125,7 +149,7 @@ void TestHostileSession::valuesOutOfRangeAreLeftOutAndSaid()
 
     const std::optional<KernelTimeline> t = readSessionTimeline(hostile, &error);
     QVERIFY2(t, qPrintable(error));
-    QVERIFY2(error.contains(u"the session's kernel timeline is damaged: 9 record(s)"),
+    QVERIFY2(error.contains(u"the session's kernel timeline is damaged: 13 record(s)"),
              qPrintable(error));
     QVERIFY2(error.contains(u"a sample: time 1e+300"), qPrintable(error));
     QVERIFY2(t->latest.notice.contains(error), qPrintable(t->latest.notice));
@@ -138,6 +162,13 @@ void TestHostileSession::valuesOutOfRangeAreLeftOutAndSaid()
     QCOMPARE(t->latest.rows->size(), std::size_t(1));
     QCOMPARE(t->latest.rows->at(0).row.record.uid, 1000u);
     QCOMPARE(t->latest.rows->at(0).row.record.recvQ, 7u);
+    QVERIFY(t->latest.findings);
+    QCOMPARE(t->latest.findings->size(), std::size_t(1));
+    const Finding &kept = t->latest.findings->at(0), &was = intact.latest.findings->at(0);
+    QCOMPARE(kept.key, was.key);
+    QCOMPARE(kept.numbers, was.numbers); // -1 (unknown) back as -1, through JSON null
+    QCOMPARE(kept.sockets, was.sockets); // 64 bits, through text
+    QCOMPARE(kept.history, was.history);
     // And exports of it say what the intact transition says.
     const DataTable table = kernelTransitionsTable(t->transitions);
     QCOMPARE(table.rows.size(), std::size_t(1));

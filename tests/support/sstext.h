@@ -17,6 +17,7 @@ struct SsSocket
     quint16 remotePort = 0;
     QString timerKind; // "timewait", "keepalive", "on", "persist" or empty
     double timerSeconds = -1;
+    int timerCount = -1; // the timer's third field: retransmissions / probes so far
     quint64 inode = 0;
     quint64 cookie = 0;
     quint32 uid = 0;
@@ -87,6 +88,7 @@ inline QList<SsSocket> parseSsOutput(const QString &text)
                 const QStringList parts = tok.mid(7, tok.size() - 8).split(u',');
                 s.timerKind = parts.value(0);
                 s.timerSeconds = ssDurationSeconds(parts.value(1));
+                s.timerCount = parts.value(2, QStringLiteral("-1")).toInt();
             } else if (tok.startsWith(u"ino:")) {
                 s.inode = tok.mid(4).toULongLong();
             } else if (tok.startsWith(u"sk:")) {

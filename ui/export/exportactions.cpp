@@ -63,7 +63,7 @@ void ExportActions::retranslate()
     m_exportMenu->setTitle(tr("Export &data"));
     const QStringList dataNames{tr("Connections, as filtered…"), tr("All transitions…"),
                                 tr("Transitions of the selected connection…"),
-                                tr("Counts per state over time…")};
+                                tr("Counts per state over time…"), tr("Findings (diagnoses)…")};
     for (qsizetype i = 0; i < m_exportDataActions.size(); ++i)
         m_exportDataActions[i]->setText(dataNames.value(i));
 }

@@ -174,7 +174,8 @@ QStringList pictureKinds()
 
 QStringList dataKinds()
 {
-    return {u"connections"_qs, u"transitions"_qs, u"selected-transitions"_qs, u"counts"_qs};
+    return {u"connections"_qs, u"transitions"_qs, u"selected-transitions"_qs, u"counts"_qs,
+            u"findings"_qs};
 }
 
 QString captionFor(const ExportTarget &t, const QString &kind)
@@ -339,6 +340,8 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
         for (const auto &[time, counts] : t.chart->samples())
             samples.push_back({std::int64_t(time * 1e9), counts});
         table = countsTable(samples, 6);
+    } else if (kind == u"findings" && t.findings) {
+        table = t.findings();
     } else {
         *error = WindowExport::tr("no data \"%1\" here (one of: %2)")
                      .arg(kind, dataKinds().join(QStringLiteral(", ")));

@@ -33,10 +33,11 @@ struct ExportTarget
     QString selection; // the selected connection, "127.0.0.1:38720 → 127.0.0.1:8080"
     std::function<DataTable()> transitions;         // all of them
     std::function<DataTable()> selectedTransitions; // the selected connection's (empty: none)
+    std::function<DataTable()> findings;            // the diagnoses shown (kernel table only)
 };
 
 QStringList pictureKinds(); // diagram, chart, table, history, window
-QStringList dataKinds();    // connections, transitions, selected-transitions, counts
+QStringList dataKinds();    // connections, transitions, selected-transitions, counts, findings
 
 // The caption of a picture: "State diagram — kernel table of host — at 14:02:31".
 QString captionFor(const ExportTarget &t, const QString &kind);

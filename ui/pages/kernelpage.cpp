@@ -3,6 +3,7 @@
 #include "diagnose/diagnosisengine.h"
 #include "diagram/statediagramview.h"
 #include "formats/dataexport.h"
+#include "formats/findingdata.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
 #include "pages/kerneltrace.h"
@@ -69,6 +70,8 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         connect(m_poller, &KernelPoller::polled, this, &KernelPage::applyBatch);
         m_poller->start(m_interval->value());
         m_poller->setDiagnosisThresholds(thresholdsFromSettings());
+        connect(m_findings, &FindingsPanel::thresholdsChanged, m_poller,
+                &KernelPoller::setDiagnosisThresholds);
         m_status = tr("Kernel table: starting…");
         m_trace = new KernelTraceMode(
             m_store, m_views, [this] { showHistoryOfSelection(); }, this);
@@ -261,6 +264,8 @@ void KernelPage::showSession(const KernelTimeline &timeline, const QString &path
     m_model->setWatchStart(timeline.samples.empty() ? timeline.latest.stats.time
                                                     : timeline.samples.front().first);
     m_model->apply(timeline.latest);
+    m_findings->setFindings(timeline.latest.findings ? *timeline.latest.findings
+                                                     : std::vector<Finding>{});
     showCounts(timeline.latest.counts);
     m_views->diagram->animator().clear();
     m_status =
@@ -315,6 +320,9 @@ ExportTarget KernelPage::exportTarget() const
         t.selection = tr("%1 → %2").arg(situation->local, situation->remote);
     t.selectedTransitions = [store, key] {
         return key ? kernelTransitionsTable(store->history(*key)) : DataTable{};
+    };
+    t.findings = [panel = m_findings] {
+        return findingsTable(panel->findings());
     };
     return t;
 }

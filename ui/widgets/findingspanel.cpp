@@ -6,8 +6,10 @@
 #include "uilanguage.h"
 #include "widgets/statecountchart.h"
 #include "widgets/teachingpanel.h"
+#include "widgets/thresholdsdialog.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -59,7 +61,19 @@ FindingsPanel::FindingsPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 4, 4);
     layout->addWidget(m_list, 1);
     layout->addWidget(m_empty, 1);
-    layout->addWidget(m_showAll, 0, Qt::AlignRight);
+    m_thresholdsButton = new QPushButton;
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_thresholdsButton);
+    buttons->addWidget(m_showAll);
+    layout->addLayout(buttons);
+    connect(m_thresholdsButton, &QPushButton::clicked, this, [this] {
+        auto *dialog = new ThresholdsDialog(thresholdsFromSettings(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &ThresholdsDialog::thresholdsSaved, this,
+                &FindingsPanel::thresholdsChanged);
+        dialog->open();
+    });
     connect(m_list, &QTreeWidget::itemSelectionChanged, this, &FindingsPanel::onSelection);
     connect(m_showAll, &QPushButton::clicked, m_list, &QTreeWidget::clearSelection);
     connect(&UiLanguage::instance(), &UiLanguage::changed, this, [this](const QString &l) {
@@ -195,6 +209,8 @@ void FindingsPanel::retranslate()
     m_empty->setText(tr("No findings: no CLOSE_WAIT leak, no port exhaustion, no listener "
                         "overloaded, no stuck closes, no failing connects, no dead peers."));
     m_showAll->setText(tr("Show all sockets"));
+    m_thresholdsButton->setText(tr("Thresholds…"));
+    m_thresholdsButton->setToolTip(tr("When each finding is made: the diagnosis thresholds"));
     refill();
 }
 

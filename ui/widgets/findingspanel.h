@@ -4,6 +4,7 @@
 // clear as the situation does. attach() wires it into a page's views (a few lines there).
 #pragma once
 
+#include "diagnose/diagnosisengine.h"
 #include "diagnose/finding.h"
 
 #include <QWidget>
@@ -36,6 +37,7 @@ public:
     int warningCount() const; // at warning level or above
     QTreeWidget *list() const { return m_list; }
     QPushButton *showAllButton() const { return m_showAll; }
+    QPushButton *thresholdsButton() const { return m_thresholdsButton; }
     // Selects the finding with this key (true if there is one).
     bool select(const QString &key);
 
@@ -44,6 +46,8 @@ signals:
     void selectedFindingUpdated(const tcpscope::Finding &finding); // a poll changed it
     void selectionCleared();
     void countsChanged(int total, int warnings);
+    // Thresholds… ▸ OK: saved in the settings; the poller's engine should take them.
+    void thresholdsChanged(const tcpscope::DiagnosisThresholds &thresholds);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -58,6 +62,7 @@ private:
     QTreeWidget *m_list = nullptr;
     QLabel *m_empty = nullptr;
     QPushButton *m_showAll = nullptr;
+    QPushButton *m_thresholdsButton = nullptr;
     SourceViews *m_views = nullptr;
 };
 
