@@ -206,7 +206,7 @@ Ladder buildLadder(const TcpTracker &tracker, const SegmentIndex &index, std::ui
     if (conn >= tracker.connections().size())
         return l;
     const Connection &c = tracker.connections()[conn];
-    l.left = c.ep[1].role == Role::Client || c.ep[0].role == Role::Server ? 1 : 0;
+    l.left = c.ep[0].role == Role::Server ? 1 : 0; // as clientIndex() in ui/
     l.initial = {c.ep[0].state, c.ep[1].state};
     for (const IndexedSegment &s : index.segments(conn)) {
         LadderRow r;

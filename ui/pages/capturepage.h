@@ -21,8 +21,10 @@ class QTreeWidget;
 
 namespace tcpscope {
 
+class LadderPane;
 class SourceViews;
 class StateCountChart;
+struct Ladder;
 
 class CapturePage : public QWidget, public SourcePage
 {
@@ -48,6 +50,11 @@ public:
     void showMomentAt(std::optional<std::int64_t> timeNs);
     // The views and data of this tab, for File ▸ Export.
     ExportTarget exportTarget() const override;
+    // The selected connection's ladder (captureladder.cpp); selecting its row `row` shows the
+    // diagram, table, counts and explanation just after that segment.
+    LadderPane *ladderPane() const { return m_ladder; }
+    void seekToSegment(int row);
+    int currentSegment() const { return m_segment; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -63,6 +70,10 @@ private:
     QList<TcpState> followSelection(std::uint32_t conn);
     void fillChart();
     void showHistoryOfSelection();
+    void createLadder();
+    void showLadderOf(std::optional<std::uint32_t> conn);
+    void stepTransition(int direction);
+    void addLadderTo(ExportTarget &t) const;
     // History's rows for a connection (capturehistory.cpp) and its column titles.
     void fillHistory(std::uint32_t conn);
     static QStringList historyHeaders();
@@ -121,6 +132,9 @@ private:
     StateCounts m_running{};
     std::optional<std::uint32_t> m_selected;
     int m_step = -1;
+    LadderPane *m_ladder = nullptr;
+    std::shared_ptr<const Ladder> m_shownLadder;
+    int m_segment = -1;
 };
 
 } // namespace tcpscope

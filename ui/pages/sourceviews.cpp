@@ -113,6 +113,10 @@ void SourceViews::retranslate()
                           "took are numbered in order"));
     side->setTabText(0, tr("Explanation"));
     side->setTabText(1, tr("History"));
+    if (charts) {
+        charts->setTabText(0, tr("Counts over time"));
+        charts->setTabText(1, tr("Ladder"));
+    }
 }
 
 void SourceViews::changeEvent(QEvent *event)
@@ -120,6 +124,24 @@ void SourceViews::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange && side)
         retranslate();
     QSplitter::changeEvent(event);
+}
+
+void SourceViews::addLadder(QWidget *pane)
+{
+    QWidget *chart = top->widget(1);
+    charts = new QTabWidget;
+    charts->setDocumentMode(true);
+    top->replaceWidget(1, charts);
+    charts->addTab(chart, QString());
+    charts->addTab(pane, QString());
+    ladder = pane;
+    retranslate();
+}
+
+void SourceViews::showLadder() const
+{
+    if (charts)
+        charts->setCurrentWidget(ladder);
 }
 
 void SourceViews::showExplanation() { side->setCurrentWidget(teaching); }
