@@ -163,6 +163,14 @@
         <source>Each step goes to the next packet that changed a state, %1 s apart</source>
         <translation>每一步前进到下一个改变了状态的报文段，间隔 %1 s</translation>
     </message>
+    <message>
+        <source>end %1</source>
+        <translation>端点 %1</translation>
+    </message>
+    <message>
+        <source>A live capture keeps no ladder yet: save it (File ▸ Save packets) and open the file to see its segments.</source>
+        <translation>实时抓包暂时不保留梯形图：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportActions</name>
@@ -859,6 +867,140 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::LadderPane</name>
+    <message>
+        <source>One row per segment</source>
+        <translation>每个报文段一行</translation>
+    </message>
+    <message>
+        <source>Proportional time</source>
+        <translation>按时间比例</translation>
+    </message>
+    <message>
+        <source>Proportional: the space between rows follows the time between segments; long idle gaps are folded and their length written</source>
+        <translation>按时间比例：行间距随报文段之间的时间而定；较长的空闲间隔被折叠，并标出其时长</translation>
+    </message>
+    <message>
+        <source>Absolute numbers</source>
+        <translation>绝对序号</translation>
+    </message>
+    <message>
+        <source>Sequence and acknowledgement numbers as sent, and windows unscaled, instead of relative to each side's initial sequence number</source>
+        <translation>显示发送时的原始序号和确认号，以及未经扩大因子换算的窗口，而不是相对于各端初始序号的值</translation>
+    </message>
+    <message>
+        <source>Steps walk segments</source>
+        <translation>逐个报文段单步</translation>
+    </message>
+    <message>
+        <source>◀ Step and Step ▶ move one segment; unticked, one transition of the selected connection</source>
+        <translation>“◀ 上一步”和“下一步 ▶”每次移动一个报文段；不勾选时，每次移动选中连接的一次状态转换</translation>
+    </message>
+    <message>
+        <source>Select a connection in the table to see its segments between its two ends, with both ends' states.</source>
+        <translation>在表格中选择一条连接，即可看到它在两端之间往来的报文段，以及两端的状态。</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::LadderView</name>
+    <message>
+        <source>&lt;b&gt;Packet %1&lt;/b&gt;: %2 → %3</source>
+        <translation>&lt;b&gt;报文 %1&lt;/b&gt;：%2 → %3</translation>
+    </message>
+    <message>
+        <source>Time: %1 s (%2 s since the previous segment)</source>
+        <translation>时间：%1 s（距上一个报文段 %2 s）</translation>
+    </message>
+    <message>
+        <source>Flags: %1</source>
+        <translation>标志：%1</translation>
+    </message>
+    <message>
+        <source>Sequence number: %1 (raw %2)</source>
+        <translation>序号：%1（原始值 %2）</translation>
+    </message>
+    <message>
+        <source>Acknowledgement: %1 (raw %2)</source>
+        <translation>确认号：%1（原始值 %2）</translation>
+    </message>
+    <message>
+        <source>Payload: %1 bytes</source>
+        <translation>数据：%1 字节</translation>
+    </message>
+    <message>
+        <source>Window: %1 (%2 × 2^%3)</source>
+        <translation>窗口：%1（%2 × 2^%3）</translation>
+    </message>
+    <message>
+        <source>Window: %1 (not scaled)</source>
+        <translation>窗口：%1（未换算）</translation>
+    </message>
+    <message>
+        <source>Noted: %1</source>
+        <translation>标注：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3 (%4)</source>
+        <translation>%1：%2 → %3（%4）</translation>
+    </message>
+    <message>
+        <source>— its arrival is dated by evidence, after packet %1: the receiver's later segments show when it got it</source>
+        <translation>——它的到达时间是依据证据推定的，在报文 %1 之后：接收方后来发出的报文段表明了它何时收到</translation>
+    </message>
+    <message>
+        <source>… and %1 more segments: export the data for all of them</source>
+        <translation>……另有 %1 个报文段：导出数据可得到全部报文段</translation>
+    </message>
+    <message>
+        <source>assumed (joined mid-stream)</source>
+        <translation>推定（抓包从连接中途开始）</translation>
+    </message>
+    <message>
+        <source>retransmission</source>
+        <translation>重传</translation>
+    </message>
+    <message>
+        <source>keep-alive probe</source>
+        <translation>保活探测</translation>
+    </message>
+    <message>
+        <source>zero-window probe</source>
+        <translation>零窗口探测</translation>
+    </message>
+    <message>
+        <source>ACK did not act</source>
+        <translation>确认未生效</translation>
+    </message>
+    <message>
+        <source>RST not exact: challenge ACK</source>
+        <translation>RST 序号不精确：挑战确认</translation>
+    </message>
+    <message>
+        <source>RST out of window: dropped</source>
+        <translation>RST 在窗口外：被丢弃</translation>
+    </message>
+    <message>
+        <source>RST did not arrive</source>
+        <translation>RST 未到达</translation>
+    </message>
+    <message>
+        <source>stray SYN: challenge ACK</source>
+        <translation>多余的 SYN：挑战确认</translation>
+    </message>
+    <message>
+        <source>duplicate ACK</source>
+        <translation>重复确认</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>%1 idle (folded)</source>
+        <translation>空闲 %1（已折叠）</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::LiveCapturePage</name>
     <message>
         <source>BPF filter, e.g. tcp port 8080</source>
@@ -1172,6 +1314,14 @@
         <source>History</source>
         <translation>历史</translation>
     </message>
+    <message>
+        <source>Counts over time</source>
+        <translation>各状态数量随时间变化</translation>
+    </message>
+    <message>
+        <source>Ladder</source>
+        <translation>梯形图</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::StateCountChart</name>
@@ -1439,6 +1589,14 @@
     <message>
         <source>%1: data is written as %2</source>
         <translation>%1：数据只能保存为 %2</translation>
+    </message>
+    <message>
+        <source>Segments of %1</source>
+        <translation>%1 的报文段</translation>
+    </message>
+    <message>
+        <source>no connection with segments is selected</source>
+        <translation>没有选中带有报文段的连接</translation>
     </message>
 </context>
 </TS>

@@ -7,6 +7,15 @@
 
 namespace tcpscope {
 
+namespace {
+
+struct LadderText
+{
+    Q_DECLARE_TR_FUNCTIONS(tcpscope::LadderView)
+};
+
+} // namespace
+
 LadderPicture ladderPicture(std::shared_ptr<const Ladder> ladder, std::array<QString, 2> titles,
                             const LadderOptions &options, double width)
 {

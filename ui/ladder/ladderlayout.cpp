@@ -11,7 +11,11 @@ namespace tcpscope {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("tcpscope::LadderView", text); }
+// The context of these strings, as lupdate sees it too.
+struct LadderText
+{
+    Q_DECLARE_TR_FUNCTIONS(tcpscope::LadderView)
+};
 
 QString teachingId(const StateChange &c)
 {
@@ -45,7 +49,7 @@ QString ladderChangeState(const StateChange &c, bool compact)
 QString ladderChangeReason(const StateChange &c, const QString &language)
 {
     if (c.inferred)
-        return tr("assumed (joined mid-stream)");
+        return LadderText::tr("assumed (joined mid-stream)");
     if (const TeachingEntry *e = TeachingText::builtin().transition(teachingId(c)))
         return e->text(language, u"label");
     return QString();
@@ -55,23 +59,23 @@ QString ladderNoteName(std::uint16_t bit, const QString &)
 {
     switch (bit) {
     case noteBit(SegmentNote::Retransmission):
-        return tr("retransmission");
+        return LadderText::tr("retransmission");
     case noteBit(SegmentNote::KeepAlive):
-        return tr("keep-alive probe");
+        return LadderText::tr("keep-alive probe");
     case noteBit(SegmentNote::ZeroWindowProbe):
-        return tr("zero-window probe");
+        return LadderText::tr("zero-window probe");
     case noteBit(SegmentNote::IgnoredAck):
-        return tr("ACK did not act");
+        return LadderText::tr("ACK did not act");
     case noteBit(SegmentNote::InexactRst):
-        return tr("RST not exact: challenge ACK");
+        return LadderText::tr("RST not exact: challenge ACK");
     case noteBit(SegmentNote::OutOfWindowRst):
-        return tr("RST out of window: dropped");
+        return LadderText::tr("RST out of window: dropped");
     case noteBit(SegmentNote::RstNotReceived):
-        return tr("RST did not arrive");
+        return LadderText::tr("RST did not arrive");
     case noteBit(SegmentNote::StraySyn):
-        return tr("stray SYN: challenge ACK");
+        return LadderText::tr("stray SYN: challenge ACK");
     case kDuplicateAckBit:
-        return tr("duplicate ACK");
+        return LadderText::tr("duplicate ACK");
     default:
         return QString();
     }

@@ -15,7 +15,11 @@ namespace {
 const QColor kRst(0xd5, 0x5e, 0x00);
 const QColor kNote(0xcc, 0x33, 0x11);
 
-QString tr(const char *text) { return QCoreApplication::translate("tcpscope::LadderView", text); }
+// The context of these strings, as lupdate sees it too.
+struct LadderText
+{
+    Q_DECLARE_TR_FUNCTIONS(tcpscope::LadderView)
+};
 
 QString durationText(std::int64_t ns)
 {
@@ -86,9 +90,6 @@ void drawRow(QPainter &p, const LadderLayout &L, const LadderPaintOptions &o, in
     const QFontMetricsF fm(L.font());
     const QColor text = o.palette.color(QPalette::Text);
     p.setFont(L.font());
-    if (i == o.selectedRow && !o.print)
-        p.fillRect(QRectF(0, L.rowTop(i), L.width(), L.rowBottom(i) - L.rowTop(i)),
-                   o.palette.color(QPalette::Highlight).lighter(170));
     if (!L.compact()) {
         p.setPen(o.palette.color(QPalette::PlaceholderText));
         p.drawText(QRectF(L.lineHeight() * 0.3, L.rowTop(i) + 0.6 * L.lineHeight(),
@@ -161,7 +162,7 @@ void paintLadderHeader(QPainter &p, const LadderLayout &L, const LadderPaintOpti
     p.setPen(o.palette.color(QPalette::PlaceholderText));
     p.drawText(
         QRectF(L.lineHeight() * 0.3, 1.1 * L.lineHeight(), L.timeColumnWidth(), L.lineHeight()),
-        Qt::AlignLeft | Qt::AlignVCenter, tr("time"));
+        Qt::AlignLeft | Qt::AlignVCenter, LadderText::tr("time"));
 }
 
 void paintLadder(QPainter &p, const LadderLayout &L, const LadderPaintOptions &o, int first,
@@ -174,6 +175,13 @@ void paintLadder(QPainter &p, const LadderLayout &L, const LadderPaintOptions &o
     last = std::clamp(last, first, L.rowCount() - 1);
     p.setFont(L.font());
     p.setRenderHint(QPainter::Antialiasing);
+    if (o.selectedRow >= first && o.selectedRow <= last && !o.print) { // under everything
+        QColor selected = o.palette.color(QPalette::Highlight);
+        selected.setAlpha(70); // the text stays readable in either theme
+        p.fillRect(QRectF(0, L.rowTop(o.selectedRow), L.width(),
+                          L.rowBottom(o.selectedRow) - L.rowTop(o.selectedRow)),
+                   selected);
+    }
     // The bands: each endpoint's state from one change point to the next.
     for (int e = 0; e < 2; ++e) {
         if (first == 0)
@@ -195,7 +203,7 @@ void paintLadder(QPainter &p, const LadderLayout &L, const LadderPaintOptions &o
         p.setPen(QPen(o.palette.color(QPalette::PlaceholderText), 1, Qt::DashLine));
         const double y = f.y + 0.8 * L.lineHeight();
         p.drawLine(QPointF(0, y), QPointF(L.width(), y));
-        const QString text = tr("%1 idle (folded)").arg(durationText(f.gapNs));
+        const QString text = LadderText::tr("%1 idle (folded)").arg(durationText(f.gapNs));
         const QRectF r(L.timelineX(l->left) + L.lineHeight(), y - 0.55 * L.lineHeight(),
                        L.timelineX(1 - l->left) - L.timelineX(l->left) - 2 * L.lineHeight(),
                        1.1 * L.lineHeight());

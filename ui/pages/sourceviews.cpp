@@ -135,6 +135,14 @@ void SourceViews::addLadder(QWidget *pane)
     charts->addTab(chart, QString());
     charts->addTab(pane, QString());
     ladder = pane;
+    // The ladder's labels need about 640 pixels: the diagram gives some when it is in front.
+    connect(charts, &QTabWidget::currentChanged, this, [this] {
+        const QList<int> sizes = top->sizes();
+        const int want = 40 * fontMetrics().averageCharWidth() + 360;
+        if (charts->currentWidget() == ladder && sizes.size() == 2 && sizes[1] < want
+            && sizes[0] + sizes[1] > 2 * want)
+            top->setSizes({sizes[0] + sizes[1] - want, want});
+    });
     retranslate();
 }
 
