@@ -5,6 +5,7 @@
 // the segments with both ends' states.
 #include "diagram/statediagramview.h"
 #include "export/windowexport.h"
+#include "theme.h"
 #include "ladder/ladderpane.h"
 #include "ladder/ladderview.h"
 #include "models/packetconnectionmodel.h"
@@ -60,6 +61,8 @@ private slots:
     void selectingASegmentSeeksEverything();
     void stepWalksSegmentsOrTransitions();
     void exportsPictureAndData();
+    void screenshots_data();
+    void screenshots();
     void cleanup() { UiLanguage::instance().set(u"en"_qs); }
 };
 
@@ -270,6 +273,47 @@ void TestLadderView::exportsPictureAndData()
     }
     QCOMPARE(rows.last().toObject().value(u"client_state").toString(), u"TIME_WAIT"_qs);
     QCOMPARE(rows.last().toObject().value(u"server_state").toString(), u"TIME_WAIT"_qs);
+}
+
+// With TCPSCOPE_SCREENSHOTS=DIR (under xvfb-run): the README's pictures of the ladder.
+void TestLadderView::screenshots_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("segment");
+    QTest::addColumn<QString>("style");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("four-way close") << u"client_close"_qs << 8 << u"en-light"_qs
+                                    << u"screenshot-ladder-en-light.png"_qs;
+    QTest::newRow("simultaneous close") << u"simultaneous_close"_qs << 4 << u"zh-dark"_qs
+                                        << u"screenshot-ladder-zh-dark.png"_qs;
+    QTest::newRow("handshake zh") << u"client_close"_qs << 2 << u"zh-light"_qs
+                                  << u"screenshot-ladder-zh-light.png"_qs;
+    QTest::newRow("retransmission") << u"lost_fin"_qs << 7 << u"en-dark"_qs
+                                    << u"screenshot-ladder-en-dark.png"_qs;
+}
+
+void TestLadderView::screenshots()
+{
+    const QByteArray dir = qgetenv("TCPSCOPE_SCREENSHOTS");
+    if (dir.isEmpty())
+        QSKIP("TCPSCOPE_SCREENSHOTS=DIR not set: no pictures asked for");
+    QFETCH(QString, file);
+    QFETCH(int, segment);
+    QFETCH(QString, style);
+    QFETCH(QString, name);
+    applyTheme(style.section(u'-', 1));
+    QVERIFY(UiLanguage::instance().set(style.section(u'-', 0, 0)));
+    CapturePage page(readCapture(fixture(file)));
+    page.resize(1440, 900);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.table()->selectRow(0);
+    page.views().showLadder();
+    QTest::qWait(100);
+    page.ladderPane()->view()->selectRow(segment);
+    QTest::qWait(1500); // the diagram's animation settles
+    QVERIFY(page.grab().save(QString::fromLocal8Bit(dir) + u'/' + name));
+    applyTheme(u"light"_qs);
 }
 
 QTEST_MAIN(TestLadderView)
