@@ -171,6 +171,10 @@
         <source>A live capture keeps no ladder yet: save it (File ▸ Save packets) and open the file to see its segments.</source>
         <translation>实时抓包暂时不保留梯形图：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。</translation>
     </message>
+    <message>
+        <source>%1: %2 → %3 (%4)</source>
+        <translation>%1：%2 → %3（%4）</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportActions</name>

@@ -5,13 +5,13 @@
 // the segments with both ends' states.
 #include "diagram/statediagramview.h"
 #include "export/windowexport.h"
-#include "theme.h"
 #include "ladder/ladderpane.h"
 #include "ladder/ladderview.h"
 #include "models/packetconnectionmodel.h"
 #include "packets/capturefile.h"
 #include "pages/capturehistory.h"
 #include "pages/capturepage.h"
+#include "theme.h"
 #include "uilanguage.h"
 #include "widgets/teachingpanel.h"
 
@@ -282,14 +282,14 @@ void TestLadderView::screenshots_data()
     QTest::addColumn<int>("segment");
     QTest::addColumn<QString>("style");
     QTest::addColumn<QString>("name");
-    QTest::newRow("four-way close") << u"client_close"_qs << 8 << u"en-light"_qs
-                                    << u"screenshot-ladder-en-light.png"_qs;
-    QTest::newRow("simultaneous close") << u"simultaneous_close"_qs << 4 << u"zh-dark"_qs
-                                        << u"screenshot-ladder-zh-dark.png"_qs;
+    QTest::newRow("four-way close")
+        << u"client_close"_qs << 8 << u"en-light"_qs << u"screenshot-ladder-en-light.png"_qs;
+    QTest::newRow("simultaneous close")
+        << u"simultaneous_close"_qs << 4 << u"zh-dark"_qs << u"screenshot-ladder-zh-dark.png"_qs;
     QTest::newRow("handshake zh") << u"client_close"_qs << 2 << u"zh-light"_qs
                                   << u"screenshot-ladder-zh-light.png"_qs;
-    QTest::newRow("retransmission") << u"lost_fin"_qs << 7 << u"en-dark"_qs
-                                    << u"screenshot-ladder-en-dark.png"_qs;
+    QTest::newRow("retransmission")
+        << u"lost_fin"_qs << 7 << u"en-dark"_qs << u"screenshot-ladder-en-dark.png"_qs;
 }
 
 void TestLadderView::screenshots()

@@ -98,6 +98,9 @@ void drawRow(QPainter &p, const LadderLayout &L, const LadderPaintOptions &o, in
     }
     drawArrow(p, L.arrowStart(i), L.arrowEnd(i), arrowPen(l, i, o.palette));
     const QRectF label = L.labelRect(i);
+    QColor paper = o.palette.color(QPalette::Base);
+    paper.setAlpha(200); // an arrow crossing the label (a FIN dated later) shows through, faintly
+    p.fillRect(label, paper);
     p.setPen(text);
     p.drawText(label, Qt::AlignCenter,
                fm.elidedText(L.labelText(i), Qt::ElideRight, label.width()));

@@ -41,10 +41,11 @@ QString segmentDetail(const Ladder &l, int row, const std::array<QString, 2> &ti
                  titles[1 - r.seg.sender].toHtmlEscaped());
     for (const LadderChange &lc : l.changes) {
         if (lc.causeRow == std::uint32_t(row))
-            html += QStringLiteral("<br>%1: %2 → %3 (%4)")
-                        .arg(titles[lc.change.endpoint].toHtmlEscaped(), rfcName(lc.change.from),
-                             rfcName(lc.change.to),
-                             ladderChangeReason(lc.change, o.language).toHtmlEscaped());
+            html += QStringLiteral("<br>")
+                    + CapturePage::tr("%1: %2 → %3 (%4)")
+                          .arg(titles[lc.change.endpoint].toHtmlEscaped(), rfcName(lc.change.from),
+                               rfcName(lc.change.to),
+                               ladderChangeReason(lc.change, o.language).toHtmlEscaped());
     }
     return html;
 }
