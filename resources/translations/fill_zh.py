@@ -5,6 +5,10 @@ import pathlib
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "The selected connection's previous segment, or transition (the Ladder tab's Steps walk segments)":
+        "选中连接的上一个报文段，或上一次状态转换（见梯形图标签页的“逐个报文段单步”）",
+    "The selected connection's next segment, or transition (the Ladder tab's Steps walk segments)":
+        "选中连接的下一个报文段，或下一次状态转换（见梯形图标签页的“逐个报文段单步”）",
     # The ladder (sequence figure) of a connection.
     "end %1": "端点 %1",
     "A live capture keeps no ladder yet: save it (File ▸ Save packets) and open the file to see its segments.":

@@ -56,14 +56,6 @@
         <translation>下一步 ▶</translation>
     </message>
     <message>
-        <source>The selected connection's previous transition</source>
-        <translation>选中连接的上一次状态转换</translation>
-    </message>
-    <message>
-        <source>The selected connection's next transition</source>
-        <translation>选中连接的下一次状态转换</translation>
-    </message>
-    <message>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -174,6 +166,14 @@
     <message>
         <source>%1: %2 → %3 (%4)</source>
         <translation>%1：%2 → %3（%4）</translation>
+    </message>
+    <message>
+        <source>The selected connection's previous segment, or transition (the Ladder tab's Steps walk segments)</source>
+        <translation>选中连接的上一个报文段，或上一次状态转换（见梯形图标签页的“逐个报文段单步”）</translation>
+    </message>
+    <message>
+        <source>The selected connection's next segment, or transition (the Ladder tab's Steps walk segments)</source>
+        <translation>选中连接的下一个报文段，或下一次状态转换（见梯形图标签页的“逐个报文段单步”）</translation>
     </message>
 </context>
 <context>

@@ -361,6 +361,7 @@ void CapturePage::showMomentAt(std::optional<std::int64_t> timeNs)
 {
     pauseReplay();
     m_step = -1;
+    m_segment = -1;
     showMomentNs(timeNs, timeNs ? double(*timeNs) / 1e9 : std::nan(""));
 }
 
