@@ -5,6 +5,8 @@ import pathlib
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "This capture's packets are not kept (or too many to read again): save them (File ▸ Save packets) and open the file to see its segments.":
+        "这次抓包的报文没有保留（或者太多，无法重新读取）：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。",
     "The selected connection's previous segment, or transition (the Ladder tab's Steps walk segments)":
         "选中连接的上一个报文段，或上一次状态转换（见梯形图标签页的“逐个报文段单步”）",
     "The selected connection's next segment, or transition (the Ladder tab's Steps walk segments)":

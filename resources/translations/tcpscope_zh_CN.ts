@@ -160,10 +160,6 @@
         <translation>端点 %1</translation>
     </message>
     <message>
-        <source>A live capture keeps no ladder yet: save it (File ▸ Save packets) and open the file to see its segments.</source>
-        <translation>实时抓包暂时不保留梯形图：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。</translation>
-    </message>
-    <message>
         <source>%1: %2 → %3 (%4)</source>
         <translation>%1：%2 → %3（%4）</translation>
     </message>
@@ -174,6 +170,10 @@
     <message>
         <source>The selected connection's next segment, or transition (the Ladder tab's Steps walk segments)</source>
         <translation>选中连接的下一个报文段，或下一次状态转换（见梯形图标签页的“逐个报文段单步”）</translation>
+    </message>
+    <message>
+        <source>This capture's packets are not kept (or too many to read again): save them (File ▸ Save packets) and open the file to see its segments.</source>
+        <translation>这次抓包的报文没有保留（或者太多，无法重新读取）：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@
 #include "widgets/teachingpanel.h"
 
 #include <QCheckBox>
+#include <QFileInfo>
 #include <QTableView>
 #include <QTreeWidget>
 
@@ -50,6 +51,29 @@ QString segmentDetail(const Ladder &l, int row, const std::array<QString, 2> &ti
     return html;
 }
 
+// A live page's connection, read again from its kept packets: the same engine over the same
+// packets, the connection found by its addresses and its first packet's time.
+std::shared_ptr<const Ladder> liveLadder(const QString &kept, const Connection &shown,
+                                         std::array<QString, 2> *titles)
+{
+    constexpr qint64 kMaxKeptBytes = 64 << 20; // a Lab's or a short capture's; not a day's
+    if (kept.isEmpty() || QFileInfo(kept).size() > kMaxKeptBytes)
+        return nullptr;
+    const CaptureResult fresh = readCapture(kept);
+    if (!fresh.tracker || !fresh.segments)
+        return nullptr;
+    const auto &all = fresh.tracker->connections();
+    for (std::uint32_t i = 0; i < all.size(); ++i) {
+        const Connection &c = all[i];
+        if (c.firstSeenNs == shown.firstSeenNs && c.address == shown.address
+            && c.port == shown.port) {
+            *titles = endpointTitles(c);
+            return std::make_shared<const Ladder>(buildLadder(*fresh.tracker, *fresh.segments, i));
+        }
+    }
+    return nullptr;
+}
+
 } // namespace
 
 void CapturePage::createLadder()
@@ -63,17 +87,21 @@ void CapturePage::showLadderOf(std::optional<std::uint32_t> conn)
 {
     m_segment = -1;
     const CaptureResult &r = m_model->result();
-    if (!conn || !r.tracker || !r.segments || *conn >= r.tracker->connections().size()) {
-        m_shownLadder.reset();
+    m_shownLadder.reset();
+    if (!conn || !r.tracker || *conn >= r.tracker->connections().size()) {
         m_ladder->view()->setLadder(nullptr, {});
-        if (conn && !r.segments)
-            m_ladder->view()->setEmptyText(
-                tr("A live capture keeps no ladder yet: save it (File ▸ Save packets) and open "
-                   "the file to see its segments."));
         return;
     }
-    m_shownLadder = std::make_shared<const Ladder>(buildLadder(*r.tracker, *r.segments, *conn));
-    m_ladder->view()->setLadder(m_shownLadder, endpointTitles(r.tracker->connections()[*conn]));
+    std::array<QString, 2> titles = endpointTitles(r.tracker->connections()[*conn]);
+    if (r.segments)
+        m_shownLadder = std::make_shared<const Ladder>(buildLadder(*r.tracker, *r.segments, *conn));
+    else if (m_keptPackets)
+        m_shownLadder = liveLadder(m_keptPackets(), r.tracker->connections()[*conn], &titles);
+    if (!m_shownLadder)
+        m_ladder->view()->setEmptyText(
+            tr("This capture's packets are not kept (or too many to read again): save them "
+               "(File ▸ Save packets) and open the file to see its segments."));
+    m_ladder->view()->setLadder(m_shownLadder, titles);
 }
 
 void CapturePage::step(int direction)

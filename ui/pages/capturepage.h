@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QAction;
 class QComboBox;
 class QLayout;
@@ -54,6 +56,9 @@ public:
     // diagram, table, counts and explanation just after that segment.
     LadderPane *ladderPane() const { return m_ladder; }
     void seekToSegment(int row);
+    // A live page: where its packets are kept. The ladder of a selected connection is then read
+    // from that file (its state at the selection: select again for later packets).
+    void setKeptPackets(std::function<QString()> path) { m_keptPackets = std::move(path); }
     int currentSegment() const { return m_segment; }
 
 protected:
@@ -135,6 +140,7 @@ private:
     LadderPane *m_ladder = nullptr;
     std::shared_ptr<const Ladder> m_shownLadder;
     int m_segment = -1;
+    std::function<QString()> m_keptPackets;
 };
 
 } // namespace tcpscope
