@@ -5,6 +5,8 @@ import pathlib
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "Ladder of the selected connection": "选中连接的梯形图",
+    "Segments of the selected connection (its ladder)…": "选中连接的报文段（梯形图）…",
     "This capture's packets are not kept (or too many to read again): save them (File ▸ Save packets) and open the file to see its segments.":
         "这次抓包的报文没有保留（或者太多，无法重新读取）：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。",
     "The selected connection's previous segment, or transition (the Ladder tab's Steps walk segments)":

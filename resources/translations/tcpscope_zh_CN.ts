@@ -294,6 +294,14 @@
         <source>Cannot export the data</source>
         <translation>无法导出数据</translation>
     </message>
+    <message>
+        <source>Segments of the selected connection (its ladder)…</source>
+        <translation>选中连接的报文段（梯形图）…</translation>
+    </message>
+    <message>
+        <source>Ladder of the selected connection</source>
+        <translation>选中连接的梯形图</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportPictureDialog</name>
