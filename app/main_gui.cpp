@@ -4,6 +4,8 @@
 #include "export/windowexport.h"
 #include "ipaddress.h"
 #include "kernel/kernelpoller.h"
+#include "ladder/ladderpane.h"
+#include "ladder/ladderview.h"
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
 #include "models/packetconnectionmodel.h"
@@ -30,16 +32,21 @@ namespace {
 const char *const kExportHelp =
     "usage: tcpscope [--allow-special-files] [FILE...]\n"
     "       tcpscope --export KIND=PATH [--export KIND=PATH...] [--from CAPTURE]\n"
-    "                [--connection N|KEY|LOCAL-REMOTE] [--at TIME]\n"
+    "                [--connection N|KEY|LOCAL-REMOTE] [--segment N] [--at TIME]\n"
     "                [--scale 1|2|3] [--size WxH | --width W --height H] [--page a4|letter]\n"
     "                [--screen-style] [--no-caption] [--caption TEXT] [--language en|zh]\n"
     "                [--allow-special-files]\n"
-    "Pictures (.png, .svg or .pdf by PATH's extension): diagram, chart, table, history, window.\n"
-    "Data (.csv or .json): connections, transitions, selected-transitions, counts, findings.\n"
+    "Pictures (.png, .svg or .pdf by PATH's extension): diagram, chart, table, history, ladder,\n"
+    "  window.\n"
+    "Data (.csv or .json): connections, transitions, selected-transitions, counts, findings,\n"
+    "  segments.\n"
     "Without --from, the views show the kernel's socket table now (one poll).\n"
     "--connection selects a connection as a click in the table does (history,\n"
     "  selected-transitions): a capture's connection number (as tcpscope-cli numbers them),\n"
     "  or a kernel socket's key or LOCAL-REMOTE, e.g. 127.0.0.1:8080-127.0.0.1:41234.\n"
+    "  ladder and segments: the selected capture connection's segments and both ends' states.\n"
+    "--segment N (with --connection) selects the connection's Nth segment (0-based) in its\n"
+    "  ladder: the diagram, table and explanation just after it; the ladder tab in front.\n"
     "--at shows a capture as it was at TIME: seconds after its first connection's first\n"
     "  packet (1.5), or an ISO-8601 time (2026-11-24T11:02:28.379Z; UTC without a zone).\n"
     "--size (or --width/--height) is the logical size of the diagram, chart and window\n"
@@ -161,6 +168,29 @@ int selectCaptureConnection(tcpscope::CapturePage *page, const QString &which)
     return 0;
 }
 
+// --segment N: a row of the selected capture connection's ladder.
+int selectSegment(tcpscope::CapturePage *page, const QString &connection, const QString &which)
+{
+    if (!page || connection.isEmpty())
+        return fail(2, QStringLiteral("--segment goes with --from CAPTURE --connection N"));
+    bool ok = false;
+    const int n = which.toInt(&ok);
+    const auto ladder = page->ladderPane()->view()->ladder();
+    const int rows = ladder ? int(ladder->rows.size()) : 0;
+    if (!ok || n < 0)
+        return fail(2, QStringLiteral("--segment takes a segment number, not '%1'").arg(which));
+    if (n >= rows)
+        return fail(1, QStringLiteral("connection %1 has %2 segments (0 to %3); there is no %4")
+                           .arg(connection)
+                           .arg(rows)
+                           .arg(rows - 1)
+                           .arg(n));
+    page->views().showLadder();
+    page->ladderPane()->view()->selectRow(n);
+    QApplication::processEvents();
+    return 0;
+}
+
 // --connection on the kernel table: a socket's key, or LOCAL-REMOTE.
 int selectKernelSocket(tcpscope::KernelPage *page, const QString &which)
 {
@@ -196,7 +226,7 @@ int selectKernelSocket(tcpscope::KernelPage *page, const QString &which)
 int runHeadless(const QStringList &args)
 {
     std::vector<ExportRequest> exports;
-    QString from, language = QStringLiteral("en"), connection, at;
+    QString from, language = QStringLiteral("en"), connection, at, segment;
     bool allowSpecial = false;
     tcpscope::PictureOptions options;
     for (qsizetype i = 0; i < args.size(); ++i) {
@@ -232,6 +262,8 @@ int runHeadless(const QStringList &args)
             allowSpecial = true;
         } else if (a == u"--connection" && hasValue) {
             connection = args[++i];
+        } else if (a == u"--segment" && hasValue) {
+            segment = args[++i];
         } else if (a == u"--at" && hasValue) {
             at = args[++i];
         } else if (a == u"--size" && hasValue) {
@@ -334,6 +366,10 @@ int runHeadless(const QStringList &args)
         const int code = capture ? selectCaptureConnection(capture, connection)
                                  : selectKernelSocket(window.kernelPage(), connection);
         if (code != 0)
+            return code;
+    }
+    if (!segment.isEmpty()) {
+        if (const int code = selectSegment(capture, connection, segment); code != 0)
             return code;
     }
     const tcpscope::ExportTarget target = window.exportTarget();

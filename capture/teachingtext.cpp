@@ -84,7 +84,9 @@ std::optional<TeachingText> TeachingText::load(const QString &directory, QString
         || !readEntries(directory + QStringLiteral("/topics.json"), QStringLiteral("topics"),
                         &t.m_topics, &why)
         || !readEntries(directory + QStringLiteral("/findings.json"), QStringLiteral("findings"),
-                        &t.m_findings, &why))
+                        &t.m_findings, &why)
+        || !readEntries(directory + QStringLiteral("/segments.json"), QStringLiteral("segments"),
+                        &t.m_segments, &why))
         return std::nullopt;
     return t;
 }
@@ -124,6 +126,11 @@ const TeachingEntry *TeachingText::topic(const QString &id) const
 const TeachingEntry *TeachingText::finding(const QString &id) const
 {
     return findEntry(m_findings, id);
+}
+
+const TeachingEntry *TeachingText::segment(const QString &id) const
+{
+    return findEntry(m_segments, id);
 }
 
 QString transitionId(TcpState from, TcpState to) { return rfcName(from) + u'>' + rfcName(to); }

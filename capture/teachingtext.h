@@ -33,7 +33,8 @@ struct TeachingEntry
 class TeachingText
 {
 public:
-    // Reads states.json, transitions.json, sysctls.json, topics.json and findings.json from a
+    // Reads states.json, transitions.json, sysctls.json, topics.json, findings.json and
+    // segments.json from a
     // directory
     // (":/teaching" for the compiled-in text; the caller initialises the resources). nullopt, with
     // the reason in `error`, if a file is missing or not the expected JSON.
@@ -48,15 +49,19 @@ public:
     // A diagnosis (findings.json): title, line (a template over the finding's numbers),
     // meaning, causes, todo, avoid, confirm.
     const TeachingEntry *finding(const QString &id) const;
+    // A segment's role in its connection, as the ladder names it (segments.json: "handshake-1",
+    // "client-fin"...; see segmentRoleId()): title, body.
+    const TeachingEntry *segment(const QString &id) const;
 
     const std::vector<TeachingEntry> &states() const { return m_states; }
     const std::vector<TeachingEntry> &transitions() const { return m_transitions; }
     const std::vector<TeachingEntry> &sysctls() const { return m_sysctls; }
     const std::vector<TeachingEntry> &topics() const { return m_topics; }
     const std::vector<TeachingEntry> &findings() const { return m_findings; }
+    const std::vector<TeachingEntry> &segments() const { return m_segments; }
 
 private:
-    std::vector<TeachingEntry> m_states, m_transitions, m_sysctls, m_topics, m_findings;
+    std::vector<TeachingEntry> m_states, m_transitions, m_sysctls, m_topics, m_findings, m_segments;
 };
 
 // The id of the transition entry for an arrow: "ESTABLISHED>CLOSE_WAIT".

@@ -3,6 +3,7 @@
 // benchmarks compare the live worker's deltas with it).
 #pragma once
 
+#include "packets/segmentindex.h"
 #include "packets/tcptracker.h"
 
 #include <QString>
@@ -17,6 +18,9 @@ struct CaptureResult
     QString path;
     QString error; // a cut-off file keeps what was read and says so here
     std::shared_ptr<const TcpTracker> tracker;
+    // The segments, changes and annotations filed per connection (readCapture keeps them;
+    // a live view has none yet).
+    std::shared_ptr<const SegmentIndex> segments;
     std::uint64_t packets = 0, tcpPackets = 0;
     int digits = 6;
     std::int64_t lastTimeNs = 0;

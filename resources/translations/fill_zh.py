@@ -5,6 +5,49 @@ import pathlib
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "Ladder of the selected connection": "选中连接的梯形图",
+    "Segments of the selected connection (its ladder)…": "选中连接的报文段（梯形图）…",
+    "This capture's packets are not kept (or too many to read again): save them (File ▸ Save packets) and open the file to see its segments.":
+        "这次抓包的报文没有保留（或者太多，无法重新读取）：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。",
+    "The selected connection's previous segment, or transition (the Ladder tab's Steps walk segments)":
+        "选中连接的上一个报文段，或上一次状态转换（见梯形图标签页的“逐个报文段单步”）",
+    "The selected connection's next segment, or transition (the Ladder tab's Steps walk segments)":
+        "选中连接的下一个报文段，或下一次状态转换（见梯形图标签页的“逐个报文段单步”）",
+    # The ladder (sequence figure) of a connection.
+    "end %1": "端点 %1",
+    "A live capture keeps no ladder yet: save it (File ▸ Save packets) and open the file to see its segments.":
+        "实时抓包暂时不保留梯形图：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。",
+    "One row per segment": "每个报文段一行", "Proportional time": "按时间比例",
+    "Proportional: the space between rows follows the time between segments; long idle gaps are folded and their length written":
+        "按时间比例：行间距随报文段之间的时间而定；较长的空闲间隔被折叠，并标出其时长",
+    "Absolute numbers": "绝对序号",
+    "Sequence and acknowledgement numbers as sent, and windows unscaled, instead of relative to each side's initial sequence number":
+        "显示发送时的原始序号和确认号，以及未经扩大因子换算的窗口，而不是相对于各端初始序号的值",
+    "Steps walk segments": "逐个报文段单步",
+    "◀ Step and Step ▶ move one segment; unticked, one transition of the selected connection":
+        "“◀ 上一步”和“下一步 ▶”每次移动一个报文段；不勾选时，每次移动选中连接的一次状态转换",
+    "Select a connection in the table to see its segments between its two ends, with both ends' states.":
+        "在表格中选择一条连接，即可看到它在两端之间往来的报文段，以及两端的状态。",
+    "<b>Packet %1</b>: %2 → %3": "<b>报文 %1</b>：%2 → %3",
+    "Time: %1 s (%2 s since the previous segment)": "时间：%1 s（距上一个报文段 %2 s）",
+    "Flags: %1": "标志：%1", "Sequence number: %1 (raw %2)": "序号：%1（原始值 %2）",
+    "Acknowledgement: %1 (raw %2)": "确认号：%1（原始值 %2）",
+    "Payload: %1 bytes": "数据：%1 字节",
+    "Window: %1 (%2 × 2^%3)": "窗口：%1（%2 × 2^%3）",
+    "Window: %1 (not scaled)": "窗口：%1（未换算）", "Noted: %1": "标注：%1",
+    "%1: %2 → %3 (%4)": "%1：%2 → %3（%4）",
+    "— its arrival is dated by evidence, after packet %1: the receiver's later segments show when it got it":
+        "——它的到达时间是依据证据推定的，在报文 %1 之后：接收方后来发出的报文段表明了它何时收到",
+    "… and %1 more segments: export the data for all of them": "……另有 %1 个报文段：导出数据可得到全部报文段",
+    "assumed (joined mid-stream)": "推定（抓包从连接中途开始）",
+    "retransmission": "重传", "keep-alive probe": "保活探测", "zero-window probe": "零窗口探测",
+    "ACK did not act": "确认未生效", "RST not exact: challenge ACK": "RST 序号不精确：挑战确认",
+    "RST out of window: dropped": "RST 在窗口外：被丢弃", "RST did not arrive": "RST 未到达",
+    "stray SYN: challenge ACK": "多余的 SYN：挑战确认", "duplicate ACK": "重复确认",
+    "time": "时间", "%1 idle (folded)": "空闲 %1（已折叠）",
+    "Counts over time": "各状态数量随时间变化", "Ladder": "梯形图",
+    "Segments of %1": "%1 的报文段",
+    "no connection with segments is selected": "没有选中带有报文段的连接",
     # The diagnoses: the Findings tab, its explanation and the status bar's badge.
     "Findings": "诊断", "Findings (%1)": "诊断（%1）", "Level": "级别", "Finding": "诊断结果",
     "Numbers": "数据", "critical": "严重", "warning": "警告", "info": "提示",

@@ -9,6 +9,7 @@
 #include "kernel/processmap.h"
 #include "kernel/sockdiag.h"
 #include "kernel/systemsettings.h"
+#include "packets/ladder.h"
 #include "teachingtext.h"
 
 #include <QFile>
@@ -39,6 +40,7 @@ class TestTeaching : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
+    void everySegmentRoleInBothLanguages();
     void everyStateInBothLanguages_data();
     void everyStateInBothLanguages();
     void everyArrowExplained();
@@ -134,12 +136,35 @@ QStringList invariants(const QString &s)
     return out;
 }
 
+} // namespace
+
+// The explanation panel has an entry for every role the ladder gives a segment.
+void TestTeaching::everySegmentRoleInBothLanguages()
+{
+    const TeachingText &t = TeachingText::builtin();
+    QCOMPARE(t.segments().size(), std::size_t(SegmentRole::WindowProbe) + 1);
+    for (int r = 0; r <= int(SegmentRole::WindowProbe); ++r) {
+        const QString id = QLatin1String(segmentRoleId(SegmentRole(r)));
+        const TeachingEntry *e = t.segment(id);
+        QVERIFY2(e, qPrintable(id));
+        for (const char *lang : {"en", "zh"}) {
+            const QString l = QLatin1String(lang);
+            QVERIFY2(!e->text(l, u"title").isEmpty() && e->text(l, u"body").size() > 100,
+                     qPrintable(id + u' ' + l));
+        }
+        for (const QString &topic : e->topics)
+            QVERIFY2(t.topic(topic), qPrintable(id + u' ' + topic));
+    }
+}
+
+namespace {
+
 std::vector<const TeachingEntry *> allEntries()
 {
     std::vector<const TeachingEntry *> out;
     const TeachingText &t = TeachingText::builtin();
     for (const auto *list :
-         {&t.states(), &t.transitions(), &t.sysctls(), &t.topics(), &t.findings()}) {
+         {&t.states(), &t.transitions(), &t.sysctls(), &t.topics(), &t.findings(), &t.segments()}) {
         for (const TeachingEntry &e : *list)
             out.push_back(&e);
     }

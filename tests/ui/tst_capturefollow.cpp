@@ -6,6 +6,7 @@
 #include "diagram/diagramlayout.h"
 #include "diagram/statediagramview.h"
 #include "export/windowexport.h"
+#include "ladder/ladderpane.h"
 #include "packets/capturefile.h"
 #include "pages/capturepage.h"
 #include "pages/sourceviews.h"
@@ -347,6 +348,15 @@ void TestCaptureFollow::shortcutsStepAndReplay()
     QVERIFY(QTest::qWaitForWindowActive(&p.page));
     p.page.table()->setFocus();
     p.page.table()->selectRow(0);
+    // Steps walk segments by default (the ladder's; tst_ladderview), else transitions.
+    QTest::keyClick(p.page.table(), Qt::Key_Right, Qt::ControlModifier);
+    QCOMPARE(p.page.currentSegment(), 0);
+    QTest::keyClick(p.page.table(), Qt::Key_Right, Qt::ControlModifier);
+    QCOMPARE(p.page.currentSegment(), 1);
+    QTest::keyClick(p.page.table(), Qt::Key_Left, Qt::ControlModifier);
+    QCOMPARE(p.page.currentSegment(), 0);
+    p.page.ladderPane()->stepSegmentsBox()->setChecked(false);
+    p.page.showMomentAt(std::nullopt);
     QTest::keyClick(p.page.table(), Qt::Key_Right, Qt::ControlModifier);
     QCOMPARE(p.page.currentStep(), 0);
     QTest::keyClick(p.page.table(), Qt::Key_Right, Qt::ControlModifier);

@@ -54,6 +54,7 @@ private slots:
     void unreadableCapture();
     void damagedCaptureExportsWhatWasRead_data();
     void damagedCaptureExportsWhatWasRead();
+    void ladderOfAConnection();
 
 private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -130,6 +131,34 @@ void TestHeadlessExport::damagedCaptureExportsWhatWasRead()
     const QList<QByteArray> rows = readAll(gui).split('\n');
     QVERIFY(rows.size() > 3);
     QCOMPARE(rows.size(), readAll(cli).split('\n').size());
+}
+
+// `tcpscope --export ladder=FILE --from CAPTURE --connection N`: the ladder's SVG holds its
+// labels and both ends' states; segments=FILE its rows; --segment picks one, and says when
+// there is no such segment.
+void TestHeadlessExport::ladderOfAConnection()
+{
+    const QString svg = path(u"ladder.svg"_qs), csv = path(u"segments.csv"_qs);
+    const QString window = path(u"window.png"_qs);
+    Run r = run(kGui, {u"--export"_qs, u"ladder="_qs + svg, u"--export"_qs, u"segments="_qs + csv,
+                       u"--export"_qs, u"window="_qs + window, u"--from"_qs, kClientClose,
+                       u"--connection"_qs, u"0"_qs, u"--segment"_qs, u"8"_qs});
+    QCOMPARE(r.code, 0);
+    const QString text = QString::fromUtf8(readAll(svg));
+    for (const char *label : {"SYN seq=0 win=65495", "SYN,ACK seq=0 ack=1 win=65483",
+                              "FIN,ACK seq=19 ack=25 win=65536", "TIME_WAIT", "LAST_ACK"})
+        QVERIFY2(text.contains(QLatin1String(label)), label);
+    const QList<QByteArray> rows = readAll(csv).trimmed().split('\n');
+    QCOMPARE(rows.size(), 12); // the header and the 11 segments
+    QVERIFY(rows.first().startsWith("packet,time,sender,flags,seq,ack,len,window"));
+    QVERIFY2(rows.last().contains(",TIME_WAIT,CLOSED,"), rows.last().constData());
+    QVERIFY(QFile::exists(window));
+    r = run(kGui, {u"--export"_qs, u"ladder="_qs + svg, u"--from"_qs, kClientClose,
+                   u"--connection"_qs, u"0"_qs, u"--segment"_qs, u"11"_qs});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(u"has 11 segments (0 to 10)"), qPrintable(r.err));
+    r = run(kGui, {u"--export"_qs, u"ladder="_qs + svg, u"--from"_qs, kClientClose});
+    QCOMPARE(r.code, 1); // no connection selected: nothing to draw
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessExport)

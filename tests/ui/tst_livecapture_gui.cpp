@@ -2,6 +2,8 @@
 // and closes a connection, and the tab's table fills with it; without the capability, the
 // message with the command that grants it, and the window goes on.
 #include "diagram/statediagramview.h"
+#include "ladder/ladderpane.h"
+#include "ladder/ladderview.h"
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
 #include "models/packetconnectionmodel.h"
@@ -102,6 +104,16 @@ void TestLiveCaptureGui::connectionShowsUp()
         animated += started.count;
     QCOMPARE(animated, int(live->page()->model()->history(0).size()));
     QCOMPARE(diagram->counts()[std::size_t(index(TcpState::TimeWait))], 1);
+    // The ladder of the selected connection, read again from the kept packets: every segment,
+    // both ends' states after the last.
+    live->page()->table()->selectRow(0);
+    const auto ladder = live->page()->ladderPane()->view()->ladder();
+    QVERIFY(ladder);
+    QCOMPARE(ladder->rows.size(), std::size_t(live->page()->model()->result().tcpPackets));
+    QCOMPARE(ladder->rows.front().role, SegmentRole::Handshake1);
+    const int client = ladder->left;
+    QCOMPARE(ladder->rows.back().after[std::size_t(client)], TcpState::TimeWait);
+    QCOMPARE(ladder->rows.back().after[std::size_t(1 - client)], TcpState::Closed);
     // File ▸ Save packets: a pcapng that reads back as the same connection.
     QTemporaryDir dir;
     const QString saved = dir.filePath(u"live.pcapng"_qs);

@@ -5,6 +5,7 @@
 #include "diagram/diagramlayout.h"
 #include "diagram/statediagramview.h"
 #include "kernel/kernelpoller.h"
+#include "ladder/ladderpane.h"
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
@@ -16,6 +17,7 @@
 #include "widgets/teachingpanel.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QMenuBar>
 #include <QSignalSpy>
@@ -232,6 +234,8 @@ void TestStateDiagram::steppingWalksTheHistory()
     CapturePage page(readCapture(kClientClose));
     page.resize(1200, 800);
     page.show();
+    page.ladderPane()->stepSegmentsBox()->setChecked(false); // transitions only (tst_ladderview:
+                                                             // segments)
     page.table()->selectRow(0);
     const std::vector<StateChange> history = page.model()->history(0);
     QCOMPARE(history.size(), std::size_t(10));

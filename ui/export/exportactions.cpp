@@ -63,7 +63,8 @@ void ExportActions::retranslate()
     m_exportMenu->setTitle(tr("Export &data"));
     const QStringList dataNames{tr("Connections, as filtered…"), tr("All transitions…"),
                                 tr("Transitions of the selected connection…"),
-                                tr("Counts per state over time…"), tr("Findings (diagnoses)…")};
+                                tr("Counts per state over time…"), tr("Findings (diagnoses)…"),
+                                tr("Segments of the selected connection (its ladder)…")};
     for (qsizetype i = 0; i < m_exportDataActions.size(); ++i)
         m_exportDataActions[i]->setText(dataNames.value(i));
 }
@@ -109,7 +110,8 @@ void ExportActions::exportPictureDialog()
     const ExportTarget target = m_target();
     ExportPictureDialog dialog(pictureKinds(),
                                {tr("State diagram"), tr("Chart"), tr("Table"),
-                                tr("History of the selected connection"), tr("Whole window")},
+                                tr("History of the selected connection"),
+                                tr("Ladder of the selected connection"), tr("Whole window")},
                                m_window);
     dialog.setCaptionProvider([target](const QString &kind) { return captionFor(target, kind); });
     if (dialog.exec() != QDialog::Accepted)

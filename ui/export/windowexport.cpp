@@ -3,6 +3,7 @@
 #include "diagram/diagramlayout.h"
 #include "diagram/statediagramview.h"
 #include "export/tablepicture.h"
+#include "ladder/ladderexport.h"
 #include "models/kernelsocketmodel.h"
 #include "models/packetconnectionmodel.h"
 #include "widgets/statecountchart.h"
@@ -127,6 +128,11 @@ View viewFor(const ExportTarget &t, const QString &kind, const PictureOptions &o
         return tableView(t.table->model(), t.table->horizontalHeader());
     if (kind == u"history" && t.history)
         return tableView(t.history->model(), t.history->header());
+    if (kind == u"ladder" && t.ladder) {
+        LadderPicture picture =
+            ladderPicture(t.ladder, t.ladderTitles, t.ladderOptions, o.size.width());
+        return {std::move(picture.paint), picture.size};
+    }
     if (kind == u"window" && t.window) {
         QWidget *w = t.window;
         if (!o.size.isEmpty() && o.size != w->size()) {
@@ -169,21 +175,22 @@ QStringList dataFormats() { return {u"csv"_qs, u"json"_qs}; }
 
 QStringList pictureKinds()
 {
-    return {u"diagram"_qs, u"chart"_qs, u"table"_qs, u"history"_qs, u"window"_qs};
+    return {u"diagram"_qs, u"chart"_qs, u"table"_qs, u"history"_qs, u"ladder"_qs, u"window"_qs};
 }
 
 QStringList dataKinds()
 {
     return {u"connections"_qs, u"transitions"_qs, u"selected-transitions"_qs, u"counts"_qs,
-            u"findings"_qs};
+            u"findings"_qs, u"segments"_qs};
 }
 
 QString captionFor(const ExportTarget &t, const QString &kind)
 {
     QString what =
-        kind == u"diagram" ? WindowExport::tr("TCP state diagram")
-        : kind == u"chart" ? WindowExport::tr("Connections per state over time")
-        : kind == u"table" ? WindowExport::tr("Connections")
+        kind == u"diagram"  ? WindowExport::tr("TCP state diagram")
+        : kind == u"chart"  ? WindowExport::tr("Connections per state over time")
+        : kind == u"table"  ? WindowExport::tr("Connections")
+        : kind == u"ladder" ? WindowExport::tr("Segments of %1").arg(t.selection)
         : kind == u"history"
             ? (t.selection.isEmpty() ? WindowExport::tr("History of the selected connection")
                                      : WindowExport::tr("History of %1").arg(t.selection))
@@ -333,6 +340,12 @@ bool exportData(const ExportTarget &t, const QString &kind, const QString &path,
         table = t.selectedTransitions();
         if (table.keys.isEmpty()) {
             *error = WindowExport::tr("no connection is selected");
+            return false;
+        }
+    } else if ((kind == u"segments" || kind == u"ladder") && t.segments) {
+        table = t.segments();
+        if (table.keys.isEmpty()) {
+            *error = WindowExport::tr("no connection with segments is selected");
             return false;
         }
     } else if (kind == u"counts" && t.chart) {

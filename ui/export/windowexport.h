@@ -5,6 +5,7 @@
 
 #include "export/pictureexport.h"
 #include "formats/dataexport.h"
+#include "ladder/ladderlayout.h"
 
 #include <QStringList>
 
@@ -34,10 +35,15 @@ struct ExportTarget
     std::function<DataTable()> transitions;         // all of them
     std::function<DataTable()> selectedTransitions; // the selected connection's (empty: none)
     std::function<DataTable()> findings;            // the diagnoses shown (kernel table only)
+    // The selected connection's ladder (null: none), its endpoints' titles, as shown.
+    std::shared_ptr<const Ladder> ladder;
+    std::array<QString, 2> ladderTitles;
+    LadderOptions ladderOptions;
+    std::function<DataTable()> segments; // the ladder's rows (empty: no ladder)
 };
 
-QStringList pictureKinds(); // diagram, chart, table, history, window
-QStringList dataKinds();    // connections, transitions, selected-transitions, counts, findings
+QStringList pictureKinds(); // diagram, chart, table, history, ladder, window
+QStringList dataKinds(); // connections, transitions, selected-transitions, counts, findings, segments
 
 // The caption of a picture: "State diagram — kernel table of host — at 14:02:31".
 QString captionFor(const ExportTarget &t, const QString &kind);

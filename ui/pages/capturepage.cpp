@@ -84,6 +84,7 @@ CapturePage::CapturePage(CaptureResult result, QWidget *parent, bool live)
             &CapturePage::showHistoryOfSelection);
 
     m_views = new SourceViews(m_table, m_chart, m_history);
+    createLadder();
     m_stepBack = new QPushButton;
     m_stepForward = new QPushButton;
     m_views->diagramBar->insertWidget(m_views->diagramBar->count() - 1, m_stepBack);
@@ -223,8 +224,9 @@ void CapturePage::showCountsAt(std::optional<std::int64_t> timeNs, bool animate)
     m_views->diagram->setCounts(shownCounts(m_running));
 }
 
-void CapturePage::step(int direction)
+void CapturePage::stepTransition(int direction)
 {
+    m_segment = -1;
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     if (rows.isEmpty())
         return;
@@ -257,6 +259,7 @@ void CapturePage::step(int direction)
 void CapturePage::showMoment(double time)
 {
     m_step = -1; // a moment of the capture, not a step of the selected connection
+    m_segment = -1;
     if (std::isnan(time)) {
         showMomentNs(std::nullopt, time);
         return;
@@ -334,6 +337,7 @@ void CapturePage::showHistoryOfSelection()
         m_history->clear();
         m_views->diagram->setFollowed(std::nullopt);
         m_selected.reset();
+        showLadderOf(std::nullopt);
         return;
     }
     const auto conn =
@@ -342,6 +346,8 @@ void CapturePage::showHistoryOfSelection()
     if (fresh)
         m_step = -1; // stepping starts again for another connection
     m_selected = conn;
+    if (fresh)
+        showLadderOf(conn);
     const QList<TcpState> now = followSelection(conn);
     // A new selection: the panel explains where its client is (a capture knows no process
     // or queues, so the state's own explanation, not a socket's).
@@ -383,6 +389,7 @@ void CapturePage::showMomentAt(std::optional<std::int64_t> timeNs)
 {
     pauseReplay();
     m_step = -1;
+    m_segment = -1;
     showMomentNs(timeNs, timeNs ? double(*timeNs) / 1e9 : std::nan(""));
 }
 
@@ -416,6 +423,7 @@ ExportTarget CapturePage::exportTarget() const
     t.selectedTransitions = [tracker, digits, selected] {
         return tracker && selected ? transitionsTable(*tracker, selected, digits) : DataTable{};
     };
+    addLadderTo(t);
     return t;
 }
 

@@ -23,8 +23,10 @@ class QTreeWidget;
 
 namespace tcpscope {
 
+class LadderPane;
 class SourceViews;
 class StateCountChart;
+struct Ladder;
 
 class CapturePage : public QWidget, public SourcePage
 {
@@ -50,6 +52,14 @@ public:
     void showMomentAt(std::optional<std::int64_t> timeNs);
     // The views and data of this tab, for File ▸ Export.
     ExportTarget exportTarget() const override;
+    // The selected connection's ladder (captureladder.cpp); selecting its row `row` shows the
+    // diagram, table, counts and explanation just after that segment.
+    LadderPane *ladderPane() const { return m_ladder; }
+    void seekToSegment(int row);
+    // A live page: where its packets are kept. The ladder of a selected connection is then read
+    // from that file (its state at the selection: select again for later packets).
+    void setKeptPackets(std::function<QString()> path) { m_keptPackets = std::move(path); }
+    int currentSegment() const { return m_segment; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -66,6 +76,10 @@ private:
     QList<TcpState> followSelection(std::uint32_t conn);
     void fillChart();
     void showHistoryOfSelection();
+    void createLadder();
+    void showLadderOf(std::optional<std::uint32_t> conn);
+    void stepTransition(int direction);
+    void addLadderTo(ExportTarget &t) const;
     // History's rows for a connection (capturehistory.cpp) and its column titles.
     void fillHistory(std::uint32_t conn);
     // A revision row's text: "revised: the ACK at … did not act: …". `withdrawn`: the
@@ -130,6 +144,10 @@ private:
     std::optional<std::uint32_t> m_selected;
     int m_step = -1;
     bool m_columnsFitted = false; // to the first rows
+    LadderPane *m_ladder = nullptr;
+    std::shared_ptr<const Ladder> m_shownLadder;
+    int m_segment = -1;
+    std::function<QString()> m_keptPackets;
 };
 
 } // namespace tcpscope

@@ -74,9 +74,13 @@ void CapturePage::retranslateReplay()
     m_stepBackAction->setText(tr("Step back"));
     m_stepForwardAction->setText(tr("Step forward"));
     m_stepBack->setToolTip(
-        withShortcut(tr("The selected connection's previous transition"), m_stepBackAction));
+        withShortcut(tr("The selected connection's previous segment, or transition (the Ladder "
+                        "tab's Steps walk segments)"),
+                     m_stepBackAction));
     m_stepForward->setToolTip(
-        withShortcut(tr("The selected connection's next transition"), m_stepForwardAction));
+        withShortcut(tr("The selected connection's next segment, or transition (the Ladder tab's "
+                        "Steps walk segments)"),
+                     m_stepForwardAction));
     m_replayAction->setText(tr("Replay / Pause"));
     if (!m_play)
         return;

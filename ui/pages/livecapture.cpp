@@ -59,6 +59,7 @@ LiveCapturePage::LiveCapturePage(QWidget *parent)
     m_retired->hide();
     layout->addWidget(m_retired);
     m_page = new CapturePage(CaptureResult{}, this, true);
+    m_page->setKeptPackets([this] { return m_packetsPath; }); // the ladder reads them
     layout->addWidget(m_page, 1);
 }
 

@@ -113,6 +113,10 @@ void SourceViews::retranslate()
                           "took are numbered in order"));
     side->setTabText(0, tr("Explanation"));
     side->setTabText(1, tr("History"));
+    if (charts) {
+        charts->setTabText(0, tr("Counts over time"));
+        charts->setTabText(1, tr("Ladder"));
+    }
 }
 
 void SourceViews::changeEvent(QEvent *event)
@@ -120,6 +124,32 @@ void SourceViews::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange && side)
         retranslate();
     QSplitter::changeEvent(event);
+}
+
+void SourceViews::addLadder(QWidget *pane)
+{
+    QWidget *chart = top->widget(1);
+    charts = new QTabWidget;
+    charts->setDocumentMode(true);
+    top->replaceWidget(1, charts);
+    charts->addTab(chart, QString());
+    charts->addTab(pane, QString());
+    ladder = pane;
+    // The ladder's labels need about 640 pixels: the diagram gives some when it is in front.
+    connect(charts, &QTabWidget::currentChanged, this, [this] {
+        const QList<int> sizes = top->sizes();
+        const int want = 40 * fontMetrics().averageCharWidth() + 360;
+        if (charts->currentWidget() == ladder && sizes.size() == 2 && sizes[1] < want
+            && sizes[0] + sizes[1] > 2 * want)
+            top->setSizes({sizes[0] + sizes[1] - want, want});
+    });
+    retranslate();
+}
+
+void SourceViews::showLadder() const
+{
+    if (charts)
+        charts->setCurrentWidget(ladder);
 }
 
 void SourceViews::showExplanation() { side->setCurrentWidget(teaching); }

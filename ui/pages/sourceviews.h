@@ -37,6 +37,12 @@ public:
     QHBoxLayout *diagramBar = nullptr; // the row under the diagram (pages add their buttons)
     QSplitter *top = nullptr;          // diagram | chart
 
+    // Puts a ladder beside the diagram: the chart and it become tabs of the top right.
+    void addLadder(QWidget *ladder);
+    QTabWidget *charts = nullptr; // "Counts over time" | "Ladder" (with a ladder only)
+    QWidget *ladder = nullptr;
+    void showLadder() const;
+
     // Shows the explanation tab.
     void showExplanation();
     // Gives the diagram most of the top row (when a dock takes the window's side).

@@ -117,6 +117,27 @@ void TeachingPanel::showSocket(const SocketSituation &socket)
     refresh();
 }
 
+void TeachingPanel::showSegment(const QString &roleId, const QString &detailHtml)
+{
+    m_segmentDetail = detailHtml;
+    m_topic = QStringLiteral("segment:") + roleId;
+    refresh();
+}
+
+QString TeachingPanel::segmentHtml(const QString &id) const
+{
+    const TeachingEntry *e = TeachingText::builtin().segment(id);
+    if (!e)
+        return QString();
+    QString html = QStringLiteral("<h2 style=\"margin-bottom:2px\">%1</h2>")
+                       .arg(e->text(m_language, u"title").toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>").arg(m_segmentDetail);
+    html += paragraphs(e->text(m_language, u"body"));
+    if (!e->topics.isEmpty())
+        html += section(tr("Topics"), topicLinks(e->topics));
+    return html;
+}
+
 void TeachingPanel::follow(const QUrl &url)
 {
     const QString kind = url.scheme(), id = url.path();
@@ -149,6 +170,8 @@ void TeachingPanel::refresh()
         html = topicHtml(id);
     } else if (kind == u"finding") {
         html = findingHtml();
+    } else if (kind == u"segment") {
+        html = segmentHtml(id);
     }
     if (html.isEmpty())
         html = overviewHtml();

@@ -31,9 +31,12 @@ public:
     void showSocket(const SocketSituation &socket);
     // A diagnosis: what it means, its causes, what to do and not to do, the commands.
     void showFinding(const Finding &finding);
+    // A segment of the ladder: its role's entry (segments.json), under `detailHtml` (its label
+    // and what it changed).
+    void showSegment(const QString &roleId, const QString &detailHtml);
 
     // What is shown: "overview", "state:TIME_WAIT", "transition:A>B", "sysctl:NAME",
-    // "topic:ID", "socket:STATE", "finding:KIND".
+    // "topic:ID", "socket:STATE", "finding:KIND", "segment:ROLE".
     QString topic() const { return m_topic; }
 
 signals:
@@ -51,6 +54,7 @@ private:
     QString topicHtml(const QString &id) const;
     QString overviewHtml() const;
     QString findingHtml() const;
+    QString segmentHtml(const QString &id) const;
     QString topicLinks(const QStringList &ids) const;
     QString sysctlRows(const QStringList &names) const;
 
@@ -59,6 +63,7 @@ private:
     QString m_shownTopic;
     std::optional<SocketSituation> m_socket;
     std::optional<Finding> m_finding;
+    QString m_segmentDetail;
 };
 
 } // namespace tcpscope
