@@ -282,7 +282,6 @@ ZH = {
     'Filter: address, port, process, state, pid:N (words must all match)': '过滤：地址、端口、进程、状态、pid:N（所有词都须匹配）',
     ' · %1 of %2 rows shown by the filter': ' · 过滤后显示 %2 行中的 %1 行',
     'Kernel table (saved session)': '内核套接字表（已保存的会话）',
-    'timewait %1 s (tcp_fin_timeout)': 'timewait %1 s（tcp_fin_timeout）',
     '≥ %1': '≥ %1',
     'Exact: TIME_WAIT lasts 60 s on Linux and its timer has %1 s left': '精确值：Linux 上 TIME_WAIT 持续 60 s，其计时器还剩 %1 s',
     'At least this long: the socket was already there when tcpscope started watching (%1 ago), and the kernel does not say when it was made': '至少这么久：tcpscope 开始观察时（%1 之前）这个套接字已经存在，而内核不提供它的创建时间',

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <source>(not yet)</source>
+        <translation>（尚未出现）</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::CapturePage</name>
     <message>
         <source>Click a moment to see the connections as they were then</source>
@@ -175,6 +182,22 @@
         <source>This capture's packets are not kept (or too many to read again): save them (File ▸ Save packets) and open the file to see its segments.</source>
         <translation>这次抓包的报文没有保留（或者太多，无法重新读取）：先保存（文件 ▸ 保存报文），再打开该文件，即可看到它的报文段。</translation>
     </message>
+    <message>
+        <source>revised: the RST did not reset the %1: it sent %2 at %3</source>
+        <translation>已修正：RST 没有复位%1：它在 %3 又发出了 %2</translation>
+    </message>
+    <message>
+        <source>revised: the RST at %1 did not reset the %2: it sent %3 at %4</source>
+        <translation>已修正：%1 的 RST 没有复位%2：它在 %4 又发出了 %3</translation>
+    </message>
+    <message>
+        <source>revised: the ACK did not act (lost or ignored): the %1 sent its %2 again, %3 at %4</source>
+        <translation>已修正：该 ACK 没有生效（丢失或被忽略）：%1在 %4 重传了它的 %2（%3）</translation>
+    </message>
+    <message>
+        <source>revised: the ACK at %1 did not act (lost or ignored): the %2 sent its %3 again, %4 at %5</source>
+        <translation>已修正：%1 的 ACK 没有生效（丢失或被忽略）：%2在 %5 重传了它的 %3（%4）</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportActions</name>
@@ -302,6 +325,10 @@
         <source>Ladder of the selected connection</source>
         <translation>选中连接的梯形图</translation>
     </message>
+    <message>
+        <source>Findings (diagnoses)…</source>
+        <translation>诊断结果…</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::ExportPictureDialog</name>
@@ -424,6 +451,14 @@
         <source>Show all sockets</source>
         <translation>显示全部套接字</translation>
     </message>
+    <message>
+        <source>Thresholds…</source>
+        <translation>阈值…</translation>
+    </message>
+    <message>
+        <source>When each finding is made: the diagnosis thresholds</source>
+        <translation>每种诊断在何时给出：诊断阈值</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::GettingStarted</name>
@@ -454,6 +489,73 @@
     <message>
         <source>Show this at start</source>
         <translation>启动时显示此页</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::GoneSocketText</name>
+    <message>
+        <source>Its TIME_WAIT is over: the 60 s timer ran out and the kernel freed it (TIME_WAIT → CLOSED), the usual end of the side that closed first. A new SYN for the same 4-tuple, tcp_tw_reuse or an RST can end it sooner.</source>
+        <translation>它的 TIME_WAIT 已结束：60 s 计时器到期，内核释放了它（TIME_WAIT → CLOSED），这是先关闭的一方通常的结局。同一四元组的新 SYN、tcp_tw_reuse 或 RST 都可能让它提前结束。</translation>
+    </message>
+    <message>
+        <source>The ACK of its FIN arrived (LAST_ACK → CLOSED), or its FIN's retransmissions ran out: this side closed without TIME_WAIT.</source>
+        <translation>对其 FIN 的 ACK 已到达（LAST_ACK → CLOSED），或者 FIN 的重传次数已用尽：本端不经过 TIME_WAIT 就关闭了。</translation>
+    </message>
+    <message>
+        <source>No FIN came from its peer (that would have moved it to TIME_WAIT): if its application had closed it, tcp_fin_timeout ran out; otherwise an RST or a timeout ended it.</source>
+        <translation>对端一直没有发来 FIN（否则它会进入 TIME_WAIT）：如果它的应用程序已关闭它，那是 tcp_fin_timeout 到期了；否则是 RST 或超时结束了它。</translation>
+    </message>
+    <message>
+        <source>An RST or a retransmission timeout ended it (for an orphan, tcp_orphan_retries); its peer's FIN would have moved it to CLOSING or TIME_WAIT instead.</source>
+        <translation>RST 或重传超时结束了它（孤儿套接字受 tcp_orphan_retries 限制）；若收到对端的 FIN，它会进入 CLOSING 或 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>An RST or a timeout ended it; the ACK of its FIN would have moved it to TIME_WAIT instead.</source>
+        <translation>RST 或超时结束了它；若收到对其 FIN 的 ACK，它会进入 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>Its application closed it between two polls: its FIN went out and the peer's ACK came back (CLOSE_WAIT → LAST_ACK → CLOSED) faster than the polling interval; or close() with unread data, or an RST, ended it at once.</source>
+        <translation>它的应用程序在两次轮询之间关闭了它：FIN 发出、对端的 ACK 返回（CLOSE_WAIT → LAST_ACK → CLOSED），都快于轮询间隔；或者带着未读数据的 close()、或一个 RST，立即结束了它。</translation>
+    </message>
+    <message>
+        <source>It ended between two polls: reset (an RST received, or sent by close() with unread data or SO_LINGER 0), timed out, or — its peer closing first — closed through CLOSE_WAIT and LAST_ACK faster than the polling interval. Closing first would have left it in TIME_WAIT for 60 s. Exact mode sees every step.</source>
+        <translation>它在两次轮询之间结束了：被复位（收到 RST，或因带着未读数据的 close() 或 SO_LINGER 0 而发出 RST）、超时，或者——对端先关闭——经过 CLOSE_WAIT 和 LAST_ACK，快于轮询间隔地关闭了。若本端先关闭，它会在 TIME_WAIT 中停留 60 s。精确模式能看到每一步。</translation>
+    </message>
+    <message>
+        <source>Its application closed the listening socket (or exited): connections to this port are now refused with an RST.</source>
+        <translation>它的应用程序关闭了监听套接字（或已退出）：现在连接此端口会被 RST 拒绝。</translation>
+    </message>
+    <message>
+        <source>The connection attempt ended: refused (RST), unreachable (ICMP), given up after the SYN retries or closed by its application — or it succeeded and closed again between two polls.</source>
+        <translation>这次连接尝试已结束：被拒绝（RST）、不可达（ICMP）、SYN 重传用尽后放弃，或被其应用程序关闭——也可能它已成功，并在两次轮询之间又关闭了。</translation>
+    </message>
+    <message>
+        <source>A request socket ends when the handshake completes (the connection is then a new ESTABLISHED socket in the listener's accept queue), when its SYN+ACK retries run out (about 63 s), or on an RST.</source>
+        <translation>请求套接字在握手完成时结束（连接随即成为监听套接字全连接队列中一个新的 ESTABLISHED 套接字），或在 SYN+ACK 重传用尽时结束（约 63 s），或因 RST 而结束。</translation>
+    </message>
+    <message>
+        <source>It was closed or reset between two polls.</source>
+        <translation>它在两次轮询之间被关闭或复位了。</translation>
+    </message>
+    <message>
+        <source>Gone from the kernel's table: missing at the poll of %1, still there at %2.</source>
+        <translation>已从内核套接字表中消失：%1 的轮询中已没有它，%2 时还在。</translation>
+    </message>
+    <message>
+        <source>Gone from the kernel's table: missing at the poll of %1.</source>
+        <translation>已从内核套接字表中消失：%1 的轮询中已没有它。</translation>
+    </message>
+    <message>
+        <source>Last seen in %1, in that state for ≥ %2.</source>
+        <translation>最后一次见到时处于 %1，在该状态中已有 ≥ %2。</translation>
+    </message>
+    <message>
+        <source>No timer runs for it any more: the kernel holds nothing of this socket now.</source>
+        <translation>它不再有任何计时器在运行：内核现在不再保存这个套接字的任何信息。</translation>
+    </message>
+    <message>
+        <source>Its row has left the table; its history stays under History.</source>
+        <translation>它的行已离开表格；它的历史仍保留在“历史”中。</translation>
     </message>
 </context>
 <context>
@@ -614,6 +716,50 @@
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
+    <message>
+        <source>Close connection…</source>
+        <translation>关闭连接…</translation>
+    </message>
+    <message>
+        <source>Close connection</source>
+        <translation>关闭连接</translation>
+    </message>
+    <message>
+        <source>Close the connection %1 → %2?</source>
+        <translation>关闭连接 %1 → %2？</translation>
+    </message>
+    <message>
+        <source>The kernel destroys this socket, as ss -K does: the application holding it gets ECONNABORTED on its next call, the peer a reset, and data still in flight is lost. This does not cure a CLOSE_WAIT leak: an application that never calls close() leaks its next connection the same way.</source>
+        <translation>内核会销毁这个套接字（与 ss -K 相同）：持有它的应用程序在下一次调用时得到 ECONNABORTED，对端收到复位（RST），仍在传输中的数据丢失。这治不了 CLOSE_WAIT 泄漏：从不调用 close() 的应用程序会以同样的方式泄漏下一个连接。</translation>
+    </message>
+    <message>
+        <source>Connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>%1 → %2 is closed: its application gets ECONNABORTED, the peer a reset.</source>
+        <translation>%1 → %2 已关闭：其应用程序得到 ECONNABORTED，对端收到复位（RST）。</translation>
+    </message>
+    <message>
+        <source>tcpscope-trace may not destroy sockets: it needs the capability cap_net_admin.</source>
+        <translation>tcpscope-trace 无权销毁套接字：它需要 cap_net_admin 能力。</translation>
+    </message>
+    <message>
+        <source>This kernel cannot destroy sockets: it was built without CONFIG_INET_DIAG_DESTROY.</source>
+        <translation>这个内核不能销毁套接字：编译时没有启用 CONFIG_INET_DIAG_DESTROY。</translation>
+    </message>
+    <message>
+        <source>The kernel has no such socket any more: it closed since the last poll.</source>
+        <translation>内核中已没有这个套接字：它在上次轮询之后已关闭。</translation>
+    </message>
+    <message>
+        <source>The trace helper could not close it.</source>
+        <translation>跟踪辅助程序未能关闭它。</translation>
+    </message>
+    <message>
+        <source>Cannot close the connection</source>
+        <translation>无法关闭连接</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>
@@ -684,10 +830,6 @@
     <message>
         <source>Source</source>
         <translation>来源</translation>
-    </message>
-    <message>
-        <source>timewait %1 s (tcp_fin_timeout)</source>
-        <translation>timewait %1 s（tcp_fin_timeout）</translation>
     </message>
     <message>
         <source>≥ %1</source>
@@ -794,6 +936,10 @@
     <message>
         <source>cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 passed through %2 (exact)</source>
+        <translation>%1 经过了 %2（精确）</translation>
     </message>
 </context>
 <context>
@@ -1538,6 +1684,97 @@
     <message>
         <source>Confirm it</source>
         <translation>如何确认</translation>
+    </message>
+    <message>
+        <source>≥ %1</source>
+        <translation>≥ %1</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::ThresholdsDialog</name>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT held by one process</source>
+        <translation>一个进程持有的 CLOSE_WAIT</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT oldest: a leak past</source>
+        <translation>最老的 CLOSE_WAIT 超过此时长即为泄漏</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT critical at</source>
+        <translation>CLOSE_WAIT 达到此数为严重</translation>
+    </message>
+    <message>
+        <source>Descriptors / limit: critical at</source>
+        <translation>描述符数 / 上限：达到此比例为严重</translation>
+    </message>
+    <message>
+        <source>Client sockets to one destination, at least</source>
+        <translation>通往同一目的地的客户端套接字，至少</translation>
+    </message>
+    <message>
+        <source>Busy ephemeral ports: warning at</source>
+        <translation>已占用的临时端口：达到此比例为警告</translation>
+    </message>
+    <message>
+        <source>Busy ephemeral ports: critical at</source>
+        <translation>已占用的临时端口：达到此比例为严重</translation>
+    </message>
+    <message>
+        <source>SYN_RECEIVED per listener</source>
+        <translation>每个监听套接字的 SYN_RECEIVED</translation>
+    </message>
+    <message>
+        <source>FIN_WAIT_2 toward one peer</source>
+        <translation>通往同一对端的 FIN_WAIT_2</translation>
+    </message>
+    <message>
+        <source>Closes retransmitting their FIN</source>
+        <translation>重传 FIN 的关闭</translation>
+    </message>
+    <message>
+        <source>Orphans / tcp_max_orphans</source>
+        <translation>孤儿套接字 / tcp_max_orphans</translation>
+    </message>
+    <message>
+        <source>SYN_SENT toward one destination</source>
+        <translation>通往同一目的地的 SYN_SENT</translation>
+    </message>
+    <message>
+        <source>SYN_SENT oldest at least</source>
+        <translation>最老的 SYN_SENT 至少</translation>
+    </message>
+    <message>
+        <source>Retransmissions of ESTABLISHED data</source>
+        <translation>ESTABLISHED 数据的重传次数</translation>
+    </message>
+    <message>
+        <source>Send-Q of a peer not reading</source>
+        <translation>对端不读取时的 Send-Q</translation>
+    </message>
+    <message>
+        <source>Growth measured over</source>
+        <translation>增长的统计时长</translation>
+    </message>
+    <message>
+        <source>%1 (default %2)</source>
+        <translation>%1（默认 %2）</translation>
+    </message>
+    <message>
+        <source>Diagnosis thresholds</source>
+        <translation>诊断阈值</translation>
+    </message>
+    <message>
+        <source>The same names are taken by &lt;tt&gt;tcpscope-cli diagnose --threshold NAME=VALUE&lt;/tt&gt; (hover a field for its name).</source>
+        <translation>&lt;tt&gt;tcpscope-cli diagnose --threshold NAME=VALUE&lt;/tt&gt; 使用相同的名称（鼠标停在输入框上可看到名称）。</translation>
     </message>
 </context>
 <context>

@@ -37,8 +37,7 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         if (rec.timer == TimerKind::None || !r.alive()) // a gone socket's timers are over
             return QString();
         if (finTimeoutOfOrphan(s)) // what ss calls timewait is tcp_fin_timeout's timer here
-            return tr("timewait %1 s (tcp_fin_timeout)")
-                .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
+            return QStringLiteral("fin_timeout %1 s").arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);
         return QStringLiteral("%1 %2 s")
             .arg(QLatin1String(timerKindName(rec.timer)))
             .arg(rec.timerExpiresMs / 1000.0, 0, 'f', 1);

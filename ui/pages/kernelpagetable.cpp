@@ -147,6 +147,8 @@ void KernelPage::applyFilterText()
     m_filterPause->stop();
     m_proxy->setText(m_filter->text());
     m_filterApplied.start();
+    if (m_columnsFitted) // the rows the filter brings into view get their room now
+        fitColumns(true);
     Q_EMIT statusChanged(m_status + shownText());
 }
 
