@@ -6,6 +6,7 @@
 // CPU, events per connection (ten expected), and what tcpstates managed to print and said it
 // lost. Run by hand as root (tests/bench/trace_bench.sh), never under CTest.
 #include "kernel/tracestream.h"
+#include "loopbackstorm.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -27,25 +28,7 @@ using namespace tcpscope;
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-std::atomic<std::uint64_t> g_connections{0};
-
-void storm(int listener, sockaddr_in addr)
-{
-    while (!g_stop) {
-        const int c = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (::connect(c, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
-            ::close(c);
-            continue;
-        }
-        const int a = ::accept(listener, nullptr, nullptr);
-        ::close(c);
-        char b;
-        [[maybe_unused]] auto n = ::read(a, &b, 1); // the client's FIN
-        ::close(a);
-        ++g_connections;
-    }
-}
+bench::Storm g_storm;
 
 // utime + stime of the helper (the child named tcpscope-trace), in seconds.
 double helperCpuSeconds()
@@ -104,7 +87,7 @@ int main(int argc, char *argv[])
     const double cpu0 = helperCpuSeconds();
     std::vector<std::thread> workers;
     for (int i = 0; i < threads; ++i)
-        workers.emplace_back(storm, l, addr);
+        workers.emplace_back([&] { g_storm.run(l, addr); });
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < seconds * 1000) {
@@ -112,7 +95,7 @@ int main(int argc, char *argv[])
         tcpstates.waitForReadyRead(0); // QProcess reads the pipe only when asked
         tcpstatesOut += tcpstates.readAllStandardOutput();
     }
-    g_stop = true;
+    g_storm.stop = true;
     for (std::thread &w : workers)
         w.join();
     const double wall = double(t.elapsed()) / 1000;
@@ -132,8 +115,8 @@ int main(int argc, char *argv[])
     for (const QByteArray &line : tcpstatesOut.split('\n'))
         truth += line.contains(needle) && line.contains("->") ? 1 : 0;
     std::printf("connections: %llu in %.1f s = %.0f/s (%d threads)\n",
-                static_cast<unsigned long long>(g_connections.load()), wall,
-                double(g_connections) / wall, threads);
+                static_cast<unsigned long long>(g_storm.connections.load()), wall,
+                double(g_storm.connections) / wall, threads);
     std::printf("traced events: %llu (%.0f/s), of the storm's port: %llu transitions\n",
                 static_cast<unsigned long long>(events), double(events) / wall,
                 static_cast<unsigned long long>(ours));
@@ -150,7 +133,7 @@ int main(int argc, char *argv[])
             lostByTcpstates += line.simplified().split(' ').value(1).toULongLong();
     }
     std::printf("events per connection: %.3f (10 expected)\n",
-                double(events) / double(g_connections));
+                double(events) / double(g_storm.connections));
     std::printf("tcpstates printed %llu transitions of the port and reported %llu events lost; "
                 "traced / printed by tcpstates: %.1f%%\n",
                 static_cast<unsigned long long>(truth),

@@ -8,6 +8,7 @@
 //   sudo TCPSCOPE_TRACE_HELPER=build/app/tcpscope-trace bench_trace_gui [SECONDS] [THREADS]
 // Run by hand (tests/bench/trace_gui_bench.sh), never under CTest.
 #include "diagram/statediagramview.h"
+#include "loopbackstorm.h"
 #include "pages/kernelpage.h"
 #include "pages/kerneltrace.h"
 #include "pages/sourceviews.h"
@@ -31,25 +32,7 @@ using namespace tcpscope;
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-std::atomic<std::uint64_t> g_connections{0};
-
-void storm(int listener, sockaddr_in addr)
-{
-    while (!g_stop) {
-        const int c = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (::connect(c, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
-            ::close(c);
-            continue;
-        }
-        const int a = ::accept(listener, nullptr, nullptr);
-        ::close(c);
-        char b;
-        [[maybe_unused]] auto n = ::read(a, &b, 1); // the client's FIN
-        ::close(a);
-        ++g_connections;
-    }
-}
+bench::Storm g_storm;
 
 struct Stats
 {
@@ -103,7 +86,7 @@ int main(int argc, char **argv)
     const std::size_t tokensBefore = page.sourceViews()->diagram->animator().startedLog().size();
     std::vector<std::thread> workers;
     for (int i = 0; i < threads; ++i)
-        workers.emplace_back(storm, l, addr);
+        workers.emplace_back([&] { g_storm.run(l, addr); });
 
     Stats frames, gaps;
     QElapsedTimer clock, tick;
@@ -123,7 +106,7 @@ int main(int argc, char **argv)
     });
     frame.start(16);
     QApplication::exec();
-    g_stop = true;
+    g_storm.stop = true;
     ::shutdown(l, SHUT_RDWR);
     for (std::thread &w : workers)
         w.join();
@@ -136,11 +119,11 @@ int main(int argc, char **argv)
     const auto over =
         std::count_if(gaps.ms.begin(), gaps.ms.end(), [](double g) { return g > 50; });
     std::printf("connections: %llu in %.1f s = %.0f/s (%d threads)\n",
-                (unsigned long long)g_connections.load(), wall, double(g_connections) / wall,
-                threads);
+                (unsigned long long)g_storm.connections.load(), wall,
+                double(g_storm.connections) / wall, threads);
     std::printf("transitions recorded by the tab: %llu = %.0f/s, %.2f per connection (10 made)\n",
                 (unsigned long long)recorded, double(recorded) / wall,
-                double(recorded) / double(std::max<std::uint64_t>(1, g_connections)));
+                double(recorded) / double(std::max<std::uint64_t>(1, g_storm.connections)));
     std::printf("diagram tokens started: %zu\n", tokens);
     std::printf("frame (repaint of the whole tab): %zu frames, mean %.2f ms, median %.2f, p95 "
                 "%.2f, p99 %.2f, max %.2f ms\n",
