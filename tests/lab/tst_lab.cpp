@@ -109,6 +109,19 @@ void TestLab::scenario_data()
         QTest::newRow(qPrintable(s.name)) << s.name;
 }
 
+namespace {
+// What a failed run said: its failed steps and its errors (the tables would hide them).
+QByteArray failedLines(const QByteArray &out, const QByteArray &err)
+{
+    QByteArray said;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.contains("\"ok\":false"))
+            said += line.left(700) + '\n';
+    }
+    return said + err.right(700);
+}
+} // namespace
+
 void TestLab::scenario()
 {
     QFETCH(QString, name);
@@ -140,7 +153,7 @@ void TestLab::scenario()
     run.start(kCli, {u"lab"_qs, u"run"_qs, name, u"--format"_qs, u"json"_qs});
     QVERIFY(run.waitForFinished(60000));
     const QByteArray out = run.readAllStandardOutput();
-    QCOMPARE(run.exitCode(), 0);
+    QVERIFY2(run.exitCode() == 0, failedLines(out, run.readAllStandardError()).constData());
     int results = 0, passing = 0;
     QList<quint16> ports;
     QStringList children;

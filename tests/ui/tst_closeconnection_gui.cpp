@@ -75,7 +75,7 @@ int readResult(int fd)
     pollfd p{fd, POLLIN, 0};
     ::poll(&p, 1, 2000);
     char c;
-    const ssize_t n = ::read(fd, &c, 1);
+    const ssize_t n = ::recv(fd, &c, 1, MSG_DONTWAIT); // never hangs: -EAGAIN if nothing came
     return n < 0 ? -errno : int(n);
 }
 
@@ -91,8 +91,9 @@ private slots:
     void refusalNamesTheCapability();
 
 private:
-    // The page's table, fed one poll; the menu entry for the client's row.
-    QAction *closeEntry(KernelPage &page, QMenu &menu, quint16 clientPort);
+    // The page's table, fed one poll; the menu entry for the client's row (its own 4-tuple:
+    // another socket of the host may share its ephemeral port towards another destination).
+    QAction *closeEntry(KernelPage &page, QMenu &menu, quint16 clientPort, quint16 serverPort);
 };
 
 void TestCloseConnectionGui::initTestCase()
@@ -107,7 +108,8 @@ void TestCloseConnectionGui::initTestCase()
     UiLanguage::instance().set(style.left(2));
 }
 
-QAction *TestCloseConnectionGui::closeEntry(KernelPage &page, QMenu &menu, quint16 clientPort)
+QAction *TestCloseConnectionGui::closeEntry(KernelPage &page, QMenu &menu, quint16 clientPort,
+                                            quint16 serverPort)
 {
     KernelTable table;
     const KernelPollBatch b = pollBatch(table);
@@ -115,9 +117,11 @@ QAction *TestCloseConnectionGui::closeEntry(KernelPage &page, QMenu &menu, quint
     const auto *m = page.model();
     if (!QTest::qWaitFor([&] { return m->rowCount() == int(b.rows->size()); }, 10000))
         return nullptr;
-    const QString suffix = u':' + QString::number(clientPort);
+    const QString local = QStringLiteral("127.0.0.1:%1").arg(clientPort);
+    const QString remote = QStringLiteral("127.0.0.1:%1").arg(serverPort);
     for (int r = 0; r < m->rowCount(); ++r) {
-        if (!m->index(r, KernelSocketModel::Local).data().toString().endsWith(suffix))
+        if (m->index(r, KernelSocketModel::Local).data().toString() != local
+            || m->index(r, KernelSocketModel::Remote).data().toString() != remote)
             continue;
         page.fillContextMenu(&menu, page.proxy()->mapFromSource(m->index(r, 0)));
         for (QAction *a : menu.actions()) {
@@ -138,7 +142,7 @@ void TestCloseConnectionGui::closesARealConnection()
     KernelPage page(false);
     page.show();
     QMenu menu;
-    QAction *close = closeEntry(page, menu, client);
+    QAction *close = closeEntry(page, menu, client, quint16(LoopSockets::port(l)));
     QVERIFY2(close, "no Close connection… on the client's row");
     if (const QString prefix = qEnvironmentVariable("TCPSCOPE_SCREENSHOT"); !prefix.isEmpty()) {
         menu.popup(QPoint(100, 100));
@@ -176,7 +180,8 @@ void TestCloseConnectionGui::cancelLeavesItOpen()
     KernelPage page(false);
     page.show();
     QMenu menu;
-    QAction *close = closeEntry(page, menu, quint16(LoopSockets::port(c)));
+    QAction *close =
+        closeEntry(page, menu, quint16(LoopSockets::port(c)), quint16(LoopSockets::port(l)));
     QVERIFY(close);
     Answerer answerer{QString()}; // Cancel
     close->trigger();
@@ -205,7 +210,8 @@ void TestCloseConnectionGui::refusalNamesTheCapability()
     KernelPage page(false);
     page.show();
     QMenu menu;
-    QAction *close = closeEntry(page, menu, quint16(LoopSockets::port(c)));
+    QAction *close =
+        closeEntry(page, menu, quint16(LoopSockets::port(c)), quint16(LoopSockets::port(l)));
     QVERIFY(close);
     Answerer answerer(KernelPage::tr("Close connection"));
     close->trigger();
