@@ -45,8 +45,8 @@ QStringList packetClaims(const QString &scenario)
     if (scenario == u"refused")
         return {u"client:CLOSED>SYN_SENT"_qs, u"client:SYN_SENT>CLOSED"_qs};
     if (scenario == u"close-wait-leak")
-        return QStringList(5, u"server:ESTABLISHED>CLOSE_WAIT"_qs)
-               + QStringList(5, u"client:FIN_WAIT_1>FIN_WAIT_2"_qs);
+        return QStringList(12, u"server:ESTABLISHED>CLOSE_WAIT"_qs)
+               + QStringList(12, u"client:FIN_WAIT_1>FIN_WAIT_2"_qs);
     if (scenario == u"time-wait-burst")
         return QStringList(200, u"client:FIN_WAIT_2>TIME_WAIT"_qs);
     if (scenario == u"accept-queue")

@@ -1,0 +1,210 @@
+// The Lab scenarios that make a diagnosable situation, run in the window the way a user runs
+// them (the scenario picked in the Lab panel, Start, Next…): the kernel tab polls, and while the
+// scenario holds its sockets its Findings tab shows the finding, naming the Lab's worker
+// (the process) or the scenario's listener (its port).
+#include "diagnose/finding.h"
+#include "labpanel.h"
+#include "mainwindow.h"
+#include "pages/kernelpage.h"
+#include "widgets/findingspanel.h"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QFile>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <unistd.h>
+
+using namespace tcpscope;
+
+class TestLabFindings : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        qputenv("TCPSCOPE_CLI", TCPSCOPE_BIN_DIR "/tcpscope-cli");
+        qputenv("TCPSCOPE_CAPTURE_HELPER", TCPSCOPE_BIN_DIR "/tcpscope-capture");
+    }
+    void closeWaitLeakNamesTheWorker();
+    void acceptQueueNamesTheListener();
+    void timeWaitBurstIsNoExhaustion();
+};
+
+namespace {
+
+// Root-only scenarios (a namespace of their own) say why they cannot run.
+#define SKIP_UNLESS_RUNNABLE(scenario)                                                             \
+    if (const QString why = LabPanel::unavailableWhy(scenario); !why.isEmpty())                    \
+    QSKIP(qPrintable(why))
+
+void clickRow(QListWidget *list, const QString &name)
+{
+    for (int i = 0; i < list->count(); ++i) {
+        if (list->item(i)->data(Qt::UserRole).toString() == name) {
+            const QRect r = list->visualItemRect(list->item(i));
+            QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, r.center());
+            return;
+        }
+    }
+}
+
+// The scenario picked and started as a user does, in a window polling the real table.
+void startInPanel(MainWindow &w, const QString &scenario)
+{
+    w.show();
+    w.labDock()->show();
+    LabPanel *lab = w.labPanel();
+    QTRY_VERIFY(lab->scenarioList()->isVisible());
+    clickRow(lab->scenarioList(), scenario);
+    QCOMPARE(lab->scenarioList()->currentItem()->data(Qt::UserRole).toString(), scenario);
+    QTest::mouseClick(lab->startButton(), Qt::LeftButton);
+    QVERIFY(lab->isRunning());
+}
+
+// Next, and wait until the step is shown (✓) and the worker waits again (or has finished).
+void nextStep(LabPanel *lab, int step)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(lab->nextButton()->isEnabled(), 20000);
+    QTest::mouseClick(lab->nextButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(lab->stepList()->item(step)->text().startsWith(u"✓"), 30000);
+}
+
+const Finding *findingOf(const FindingsPanel *panel, const char *kind)
+{
+    for (const Finding &f : panel->findings()) {
+        if (qstrcmp(findingKindId(f.kind), kind) == 0)
+            return &f;
+    }
+    return nullptr;
+}
+
+// The panel's list shows a line holding `subject`.
+bool listShows(const FindingsPanel *panel, const QString &subject)
+{
+    const QTreeWidget *list = panel->list();
+    for (int i = 0; i < list->topLevelItemCount(); ++i) {
+        if (list->topLevelItem(i)->text(1).contains(subject))
+            return true;
+    }
+    return false;
+}
+
+QString describe(const FindingsPanel *panel)
+{
+    QString out;
+    for (const Finding &f : panel->findings())
+        out += QString::fromLatin1(findingKindId(f.kind)) + u' ' + f.subject + u"; "_qs;
+    return out.isEmpty() ? u"no findings"_qs : out;
+}
+
+int parentOf(int pid)
+{
+    QFile stat(u"/proc/%1/stat"_qs.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QString line = QString::fromLatin1(stat.readAll());
+    const QStringList after = line.mid(line.lastIndexOf(u')') + 2).split(u' ');
+    return after.size() > 1 ? after[1].toInt() : -1;
+}
+
+void stopAndWait(LabPanel *lab, QSignalSpy &finished)
+{
+    if (lab->isRunning())
+        lab->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+}
+
+} // namespace
+
+void TestLabFindings::closeWaitLeakNamesTheWorker()
+{
+    SKIP_UNLESS_RUNNABLE(u"close-wait-leak"_qs);
+    MainWindow w;
+    startInPanel(w, u"close-wait-leak"_qs);
+    LabPanel *lab = w.labPanel();
+    QSignalSpy finished(lab, &LabPanel::finished);
+    const FindingsPanel *panel = w.kernelPage()->findingsPanel();
+    for (int step = 0; step < 4; ++step) // listen, connect, the clients close, never closed
+        nextStep(lab, step);
+    // Young CLOSE_WAIT first (a burst being handled, info); once the oldest has lived the
+    // threshold's 60 s, unclosed, it is a leak, at warning level, naming the Lab's worker.
+    QTRY_VERIFY2_WITH_TIMEOUT(findingOf(panel, "close-wait-burst")
+                                  || findingOf(panel, "close-wait-leak"),
+                              qPrintable(describe(panel)), 15000);
+    QTRY_VERIFY2_WITH_TIMEOUT(findingOf(panel, "close-wait-leak"), qPrintable(describe(panel)),
+                              90000);
+    const Finding leak = *findingOf(panel, "close-wait-leak");
+    QCOMPARE(leak.level, FindingLevel::Warning);
+    QVERIFY2(leak.number(u"count"_qs) >= 10, qPrintable(describe(panel)));
+    QCOMPARE(parentOf(leak.pid), int(::getpid())); // the worker this window started
+    QVERIFY2(leak.subject.startsWith(u"tcpscope-cli ("_qs), qPrintable(leak.subject));
+    QVERIFY(listShows(panel, leak.subject));
+    QVERIFY(lab->isRunning()); // found while the scenario holds its sockets
+    nextStep(lab, 4);          // the server closes: the finding clears
+    QTRY_VERIFY2_WITH_TIMEOUT(!findingOf(panel, "close-wait-leak"), qPrintable(describe(panel)),
+                              15000);
+    stopAndWait(lab, finished);
+}
+
+void TestLabFindings::acceptQueueNamesTheListener()
+{
+    SKIP_UNLESS_RUNNABLE(u"accept-queue"_qs);
+    MainWindow w;
+    LabPanel *lab = w.labPanel();
+    QSignalSpy ports(lab, &LabPanel::scenarioPorts);
+    QSignalSpy finished(lab, &LabPanel::finished);
+    startInPanel(w, u"accept-queue"_qs);
+    const FindingsPanel *panel = w.kernelPage()->findingsPanel();
+    nextStep(lab, 0); // listen, backlog 2
+    nextStep(lab, 1); // six connect: three queued, the queue full
+    QVERIFY(!ports.isEmpty());
+    const quint16 port = ports.last().first().value<QList<quint16>>().first();
+    QTRY_VERIFY2_WITH_TIMEOUT(findingOf(panel, "accept-queue-full"), qPrintable(describe(panel)),
+                              15000);
+    const Finding full = *findingOf(panel, "accept-queue-full");
+    QVERIFY2(full.subject.endsWith(u":%1"_qs.arg(port)), qPrintable(full.subject));
+    QCOMPARE(full.number(u"accept_queue"_qs), 3.0); // backlog + 1
+    QCOMPARE(full.number(u"limit"_qs), 2.0);
+    QVERIFY(listShows(panel, full.subject));
+    QVERIFY(lab->isRunning());
+    stopAndWait(lab, finished); // the listener closes: the finding clears
+    QTRY_VERIFY2_WITH_TIMEOUT(!findingOf(panel, "accept-queue-full"), qPrintable(describe(panel)),
+                              15000);
+}
+
+void TestLabFindings::timeWaitBurstIsNoExhaustion()
+{
+    SKIP_UNLESS_RUNNABLE(u"time-wait-burst"_qs);
+    MainWindow w;
+    LabPanel *lab = w.labPanel();
+    QSignalSpy finished(lab, &LabPanel::finished);
+    startInPanel(w, u"time-wait-burst"_qs);
+    const FindingsPanel *panel = w.kernelPage()->findingsPanel();
+    nextStep(lab, 0); // listen
+    nextStep(lab, 1); // 200 short connections: 200 TIME_WAIT toward the listener
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+    QCOMPARE(finished.first().first().toBool(), true); // the 200 TIME_WAIT were there
+    // 200 ports of the host's ip_local_port_range (28232 by default), loopback with
+    // tcp_tw_reuse 2: far from exhaustion, and the diagnosis rightly says nothing. A finding
+    // needs the range narrowed, which only a namespace of the scenario's own may do, and the
+    // Lab's namespace tables are not diagnosed yet.
+    QTest::qWait(3000); // a few polls with the TIME_WAIT held (they live 60 s)
+    QEXPECT_FAIL("", "time-wait-burst holds 200 of the host's ephemeral ports: no exhaustion",
+                 Continue);
+    QVERIFY2(findingOf(panel, "port-exhaustion"), qPrintable(describe(panel)));
+}
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("tcpscope-tests"));
+    QApplication::setApplicationName(QStringLiteral("tst_labfindings"));
+    TestLabFindings t;
+    return QTest::qExec(&t, argc, argv);
+}
+#include "tst_labfindings.moc"
