@@ -65,7 +65,10 @@ void KernelPage::keepViewAcrossUpdates()
             m_columnsFitted = true;
             fitColumns(m_columnsRestored);
         } else if (m_columnsFitted && m_columnsFit.elapsed() > kRefitMs) {
-            fitColumns(true); // wider texts come (an IPv6 peer, a long process name)
+            // wider texts come (an IPv6 peer, a long process name): measured in a turn of its
+            // own, not on top of the poll just applied
+            m_columnsFit.start();
+            QTimer::singleShot(0, this, [this] { fitColumns(true); });
         }
         const std::optional<int> row = m_keptTop ? m_proxy->rowOfKey(*m_keptTop) : std::nullopt;
         if (!row || *row == m_keptTopRow)
