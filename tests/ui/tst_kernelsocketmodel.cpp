@@ -59,8 +59,8 @@ void TestKernelSocketModel::incrementalUnderTester()
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
 
-    KernelTable table;                          // with process attribution, as the window polls
-    KernelTimelineStore store;                  // the record the history reads
+    KernelTable table;         // with process attribution, as the window polls
+    KernelTimelineStore store; // the record the history reads
     int port = 0;
     auto feed = [&](const KernelPollBatch &all) { // what the kernel page does with each poll
         const KernelPollBatch b = onlyPort(all, port);
