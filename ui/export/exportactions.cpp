@@ -61,9 +61,11 @@ void ExportActions::retranslate()
     m_exportPictureAction->setText(tr("Export &picture…"));
     m_copyPictureAction->setText(tr("&Copy picture of the diagram"));
     m_exportMenu->setTitle(tr("Export &data"));
-    const QStringList dataNames{tr("Connections, as filtered…"), tr("All transitions…"),
+    const QStringList dataNames{tr("Connections, as filtered…"),
+                                tr("All transitions…"),
                                 tr("Transitions of the selected connection…"),
-                                tr("Counts per state over time…"), tr("Findings (diagnoses)…"),
+                                tr("Counts per state over time…"),
+                                tr("Findings (diagnoses)…"),
                                 tr("Segments of the selected connection (its ladder)…")};
     for (qsizetype i = 0; i < m_exportDataActions.size(); ++i)
         m_exportDataActions[i]->setText(dataNames.value(i));

@@ -180,8 +180,8 @@ QStringList pictureKinds()
 
 QStringList dataKinds()
 {
-    return {u"connections"_qs, u"transitions"_qs, u"selected-transitions"_qs, u"counts"_qs,
-            u"findings"_qs, u"segments"_qs};
+    return {u"connections"_qs, u"transitions"_qs, u"selected-transitions"_qs,
+            u"counts"_qs,      u"findings"_qs,    u"segments"_qs};
 }
 
 QString captionFor(const ExportTarget &t, const QString &kind)

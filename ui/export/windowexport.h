@@ -43,7 +43,8 @@ struct ExportTarget
 };
 
 QStringList pictureKinds(); // diagram, chart, table, history, ladder, window
-QStringList dataKinds(); // connections, transitions, selected-transitions, counts, findings, segments
+QStringList
+dataKinds(); // connections, transitions, selected-transitions, counts, findings, segments
 
 // The caption of a picture: "State diagram — kernel table of host — at 14:02:31".
 QString captionFor(const ExportTarget &t, const QString &kind);
