@@ -157,6 +157,7 @@ void TestLab::scenario()
     int results = 0, passing = 0;
     QList<quint16> ports;
     QStringList children;
+    QStringList namespaces; // this run's (other suites may have theirs meanwhile)
     bool done = false;
     for (const QByteArray &line : out.split('\n')) {
         if (line.isEmpty())
@@ -175,6 +176,8 @@ void TestLab::scenario()
                 QVERIFY2(LabNarration::builtin().note(n.id), qPrintable(n.id)); // has its words
                 if (n.id == u"child-holds")
                     children << n.args.value(u"pid"_qs);
+                if (n.id == u"namespace")
+                    namespaces << n.args.value(u"name"_qs);
             }
         } else if (const auto *d = std::get_if<LabDoneEvent>(&*event)) {
             done = d->ok;
@@ -213,7 +216,12 @@ void TestLab::scenario()
         QProcess netns;
         netns.start(u"ip"_qs, {u"netns"_qs, u"list"_qs});
         QVERIFY(netns.waitForFinished(5000));
-        QVERIFY(!netns.readAllStandardOutput().contains("tcpscope-lab-"));
+        QVERIFY(!namespaces.isEmpty());
+        QStringList listed; // "NAME (id: N)" a line
+        for (const QString &line : QString::fromUtf8(netns.readAllStandardOutput()).split(u'\n'))
+            listed << line.section(u' ', 0, 0);
+        for (const QString &ns : namespaces)
+            QVERIFY2(!listed.contains(ns), qPrintable(ns + u" is left behind"_qs));
     }
 
     if (claims.isEmpty())
