@@ -2,6 +2,7 @@
 // (RFC 5961), retransmitted SYNs and FINs as evidence that an earlier copy or its ACK was
 // lost, and withdrawing the changes that later segments contradict. Kept apart from the
 // ordinary path in tcptracker.cpp.
+#include "nanoseconds.h"
 #include "packets/tcpseq.h"
 #include "packets/tcptracker.h"
 
@@ -180,7 +181,7 @@ void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s
     TrackedEndpoint &rcv = c.ep[std::size_t(1 - sender)];
     note(conn, s, SegmentNote::Retransmission);
     const std::int64_t previousCopyNs = snd.lastCopyNs;
-    snd.copyGapNs = s.timeNs - snd.lastCopyNs;
+    snd.copyGapNs = saturatingSub(s.timeNs, snd.lastCopyNs); // capture times can be anything
     snd.lastCopyNs = s.timeNs;
     if (snd.held != UINT32_MAX) { // the ACK held since the last copy did not act either
         m_notes.push_back({m_held[snd.held].packet, conn, SegmentNote::IgnoredAck});
@@ -190,7 +191,7 @@ void TcpTracker::copyOfSynOrFin(std::uint32_t conn, int sender, const Segment &s
     if (acked && snd.revocable == TrackedEndpoint::Revocable::Ack) {
         const StateChange *by = snd.lastChange != UINT32_MAX ? &m_changes[snd.lastChange] : nullptr;
         const Cause ack = by ? Cause{by->timeNs, by->packet, by->seq, by->ack, by->flags} : Cause{};
-        const bool crossed = by && ack.timeNs - previousCopyNs > snd.copyGapNs / 2;
+        const bool crossed = by && saturatingSub(ack.timeNs, previousCopyNs) > snd.copyGapNs / 2;
         if (by && !crossed)
             m_notes.push_back({ack.packet, conn, SegmentNote::IgnoredAck});
         withdraw(conn, sender, causeOf(s));
@@ -286,7 +287,9 @@ void TcpTracker::releaseOverdueAcks(std::int64_t nowNs)
     std::erase_if(m_holding, [&](std::uint32_t id) {
         for (int e = 0; e < 2; ++e) {
             const TrackedEndpoint &ep = m_connections[id].ep[std::size_t(e)];
-            if (ep.held != UINT32_MAX && nowNs - ep.lastCopyNs > ep.copyGapNs * 5 / 2)
+            // in doubles: a hostile file's times must not overflow (2.5 × a gap of centuries)
+            const double since = double(saturatingSub(nowNs, ep.lastCopyNs));
+            if (ep.held != UINT32_MAX && since > 2.5 * double(ep.copyGapNs))
                 releaseHeldAck(id, e);
         }
         const Connection &c = m_connections[id];
