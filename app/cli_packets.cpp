@@ -1,6 +1,7 @@
 #include "cli_packets.h"
 #include "cli_output.h"
 
+#include "formats/liveprinter.h"
 #include "formats/summaryformat.h"
 #include "nanoseconds.h"
 #include "packets/capturehelper.h"
@@ -93,6 +94,7 @@ struct CaptureOptions
     QString saveTo;
     double duration = 0;
     bool json = false;
+    std::size_t keepFinished = 50'000;
 };
 
 // The options, or the exit code of a usage error.
@@ -117,6 +119,13 @@ std::optional<int> parseCaptureOptions(const QStringList &args, CaptureOptions &
             if (v != u"json" && v != u"text")
                 return usageError("capture", QStringLiteral("--format takes json or text"));
             o.json = v == u"json";
+        } else if (a == u"--keep-finished" && hasValue) {
+            bool ok = false;
+            const qulonglong n = args[++i].toULongLong(&ok);
+            if (!ok || n > 100'000'000)
+                return usageError("capture",
+                                  QStringLiteral("--keep-finished takes a count (0 to 100000000)"));
+            o.keepFinished = std::size_t(n);
         } else {
             return usageError("capture", QStringLiteral("unknown option '%1'").arg(a));
         }
@@ -149,30 +158,34 @@ std::optional<int> openCapture(const CaptureOptions &o, CaptureHelper &proc, Cap
     return std::nullopt;
 }
 
-// Reads the stream to its end, printing each transition as the tracker records it. False at
-// a read error (*error says which).
+// Reads the stream to its end, printing each transition as the tracker records it and
+// retiring finished connections beyond the bound (formats/liveprinter.h). False at a read
+// error (*error says which).
 bool printTransitionsLive(const CaptureOptions &o, CaptureHelper &proc, CaptureReader &reader,
                           QString *error)
 {
     TcpTracker tracker;
-    std::size_t printed = 0;
+    LivePrinterOptions po;
+    po.json = o.json;
+    po.keepFinished = o.keepFinished;
+    LivePrinter printer(tracker, po);
     std::string out;
-    auto printNew = [&] {
-        const auto &changes = tracker.changes();
-        for (; printed < changes.size(); ++printed) {
-            if (o.json)
-                writeChangeJson(out, tracker, changes[printed], 6);
-            else
-                writeChangeText(out, tracker, changes[printed], 6);
-        }
-        tracker.markPublished(printed);
+    reader.setSegmentObserver([&](const Segment &) {
+        printer.afterSegment(out, reader.stats().lastTimeNs);
         if (!out.empty())
             writeStdout(out);
-    };
-    reader.setSegmentObserver([&](const Segment &) { printNew(); });
+    });
     proc.stopAfter(o.duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends
     const bool clean = reader.read(tracker, error);
-    printNew();
+    printer.flush(out);
+    if (!out.empty())
+        writeStdout(out);
+    if (printer.retired() > 0)
+        std::fprintf(stderr,
+                     "tcpscope-cli capture: %llu connections, %llu finished ones no longer kept "
+                     "in memory (--keep-finished %zu)\n",
+                     (unsigned long long)printer.connectionsSeen(),
+                     (unsigned long long)printer.retired(), o.keepFinished);
     if (!reader.saveError().isEmpty())
         proc.stop(); // -w could not be written: capturing on would lose packets unsaid
     return clean;
