@@ -11,7 +11,9 @@
 #include <QCoreApplication>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <unistd.h>
 
@@ -192,14 +194,17 @@ bool printTransitionsLive(const CaptureOptions &o, CaptureHelper &proc, CaptureR
 }
 
 // The drop report and what the helper said; the exit code.
-int reportCaptureEnd(CaptureHelper &proc, const CaptureReader &reader, bool clean,
-                     const QString &error)
+int reportCaptureEnd(const CaptureOptions &o, CaptureHelper &proc, const CaptureReader &reader,
+                     bool clean, const QString &error)
 {
     const int code = proc.wait();
     const QString stats = proc.lastStats();
+    const bool died = code != 0 && !proc.stoppedByUs();
     if (!stats.isEmpty())
-        std::fprintf(stderr, "tcpscope-cli capture: %llu packets, %s\n",
-                     (unsigned long long)reader.stats().packets, qPrintable(stats));
+        std::fprintf(stderr, "tcpscope-cli capture: %llu packets, %s%s\n",
+                     (unsigned long long)reader.stats().packets,
+                     died ? "the helper's last drop report, from before it ended: " : "",
+                     qPrintable(stats));
     if (!reader.saveError().isEmpty()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s; the capture was stopped\n",
                      qPrintable(reader.saveError()));
@@ -209,6 +214,20 @@ int reportCaptureEnd(CaptureHelper &proc, const CaptureReader &reader, bool clea
     if (code != 0 && !why.isEmpty()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(why));
         return code;
+    }
+    if (died) { // what was printed stays
+        const int sig = proc.termSignal();
+        const char *name = sig ? sigabbrev_np(sig) : nullptr;
+        const QString how = sig ? QStringLiteral("was killed (signal %1, SIG%2)")
+                                      .arg(sig)
+                                      .arg(QLatin1String(name ? name : "?"))
+                                : QStringLiteral("exited with code %1").arg(code);
+        std::fprintf(stderr,
+                     "tcpscope-cli capture: the capture helper %s: the capture has stopped; "
+                     "the %llu packets read until then were printed%s%s\n",
+                     qPrintable(how), (unsigned long long)reader.stats().packets,
+                     o.saveTo.isEmpty() ? "" : " and saved to ", qPrintable(o.saveTo));
+        return 1;
     }
     if (!clean && !proc.stoppedByUs()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
@@ -235,5 +254,5 @@ int runCapture(const QStringList &args)
                  o.duration > 0 ? qPrintable(QStringLiteral(" for %1 s").arg(o.duration)) : "");
     QString error;
     const bool clean = printTransitionsLive(o, proc, reader, &error);
-    return reportCaptureEnd(proc, reader, clean, error);
+    return reportCaptureEnd(o, proc, reader, clean, error);
 }
