@@ -1,6 +1,7 @@
 #include "cli_packets.h"
 #include "cli_output.h"
 
+#include "formats/liveprinter.h"
 #include "formats/summaryformat.h"
 #include "nanoseconds.h"
 #include "packets/capturehelper.h"
@@ -10,7 +11,9 @@
 #include <QCoreApplication>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <unistd.h>
 
@@ -93,6 +96,7 @@ struct CaptureOptions
     QString saveTo;
     double duration = 0;
     bool json = false;
+    std::size_t keepFinished = 50'000;
 };
 
 // The options, or the exit code of a usage error.
@@ -117,6 +121,13 @@ std::optional<int> parseCaptureOptions(const QStringList &args, CaptureOptions &
             if (v != u"json" && v != u"text")
                 return usageError("capture", QStringLiteral("--format takes json or text"));
             o.json = v == u"json";
+        } else if (a == u"--keep-finished" && hasValue) {
+            bool ok = false;
+            const qulonglong n = args[++i].toULongLong(&ok);
+            if (!ok || n > 100'000'000)
+                return usageError("capture",
+                                  QStringLiteral("--keep-finished takes a count (0 to 100000000)"));
+            o.keepFinished = std::size_t(n);
         } else {
             return usageError("capture", QStringLiteral("unknown option '%1'").arg(a));
         }
@@ -149,44 +160,51 @@ std::optional<int> openCapture(const CaptureOptions &o, CaptureHelper &proc, Cap
     return std::nullopt;
 }
 
-// Reads the stream to its end, printing each transition as the tracker records it. False at
-// a read error (*error says which).
+// Reads the stream to its end, printing each transition as the tracker records it and
+// retiring finished connections beyond the bound (formats/liveprinter.h). False at a read
+// error (*error says which).
 bool printTransitionsLive(const CaptureOptions &o, CaptureHelper &proc, CaptureReader &reader,
                           QString *error)
 {
     TcpTracker tracker;
-    std::size_t printed = 0;
+    LivePrinterOptions po;
+    po.json = o.json;
+    po.keepFinished = o.keepFinished;
+    LivePrinter printer(tracker, po);
     std::string out;
-    auto printNew = [&] {
-        const auto &changes = tracker.changes();
-        for (; printed < changes.size(); ++printed) {
-            if (o.json)
-                writeChangeJson(out, tracker, changes[printed], 6);
-            else
-                writeChangeText(out, tracker, changes[printed], 6);
-        }
-        tracker.markPublished(printed);
+    reader.setSegmentObserver([&](const Segment &) {
+        printer.afterSegment(out, reader.stats().lastTimeNs);
         if (!out.empty())
             writeStdout(out);
-    };
-    reader.setSegmentObserver([&](const Segment &) { printNew(); });
+    });
     proc.stopAfter(o.duration); // and on SIGINT/SIGTERM: the helper ends, the stream ends
     const bool clean = reader.read(tracker, error);
-    printNew();
+    printer.flush(out);
+    if (!out.empty())
+        writeStdout(out);
+    if (printer.retired() > 0)
+        std::fprintf(stderr,
+                     "tcpscope-cli capture: %llu connections, %llu finished ones no longer kept "
+                     "in memory (--keep-finished %zu)\n",
+                     (unsigned long long)printer.connectionsSeen(),
+                     (unsigned long long)printer.retired(), o.keepFinished);
     if (!reader.saveError().isEmpty())
         proc.stop(); // -w could not be written: capturing on would lose packets unsaid
     return clean;
 }
 
 // The drop report and what the helper said; the exit code.
-int reportCaptureEnd(CaptureHelper &proc, const CaptureReader &reader, bool clean,
-                     const QString &error)
+int reportCaptureEnd(const CaptureOptions &o, CaptureHelper &proc, const CaptureReader &reader,
+                     bool clean, const QString &error)
 {
     const int code = proc.wait();
     const QString stats = proc.lastStats();
+    const bool died = code != 0 && !proc.stoppedByUs();
     if (!stats.isEmpty())
-        std::fprintf(stderr, "tcpscope-cli capture: %llu packets, %s\n",
-                     (unsigned long long)reader.stats().packets, qPrintable(stats));
+        std::fprintf(stderr, "tcpscope-cli capture: %llu packets, %s%s\n",
+                     (unsigned long long)reader.stats().packets,
+                     died ? "the helper's last drop report, from before it ended: " : "",
+                     qPrintable(stats));
     if (!reader.saveError().isEmpty()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s; the capture was stopped\n",
                      qPrintable(reader.saveError()));
@@ -196,6 +214,20 @@ int reportCaptureEnd(CaptureHelper &proc, const CaptureReader &reader, bool clea
     if (code != 0 && !why.isEmpty()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(why));
         return code;
+    }
+    if (died) { // what was printed stays
+        const int sig = proc.termSignal();
+        const char *name = sig ? sigabbrev_np(sig) : nullptr;
+        const QString how = sig ? QStringLiteral("was killed (signal %1, SIG%2)")
+                                      .arg(sig)
+                                      .arg(QLatin1String(name ? name : "?"))
+                                : QStringLiteral("exited with code %1").arg(code);
+        std::fprintf(stderr,
+                     "tcpscope-cli capture: the capture helper %s: the capture has stopped; "
+                     "the %llu packets read until then were printed%s%s\n",
+                     qPrintable(how), (unsigned long long)reader.stats().packets,
+                     o.saveTo.isEmpty() ? "" : " and saved to ", qPrintable(o.saveTo));
+        return 1;
     }
     if (!clean && !proc.stoppedByUs()) {
         std::fprintf(stderr, "tcpscope-cli capture: %s\n", qPrintable(error));
@@ -222,5 +254,5 @@ int runCapture(const QStringList &args)
                  o.duration > 0 ? qPrintable(QStringLiteral(" for %1 s").arg(o.duration)) : "");
     QString error;
     const bool clean = printTransitionsLive(o, proc, reader, &error);
-    return reportCaptureEnd(proc, reader, clean, error);
+    return reportCaptureEnd(o, proc, reader, clean, error);
 }

@@ -58,8 +58,10 @@ constexpr CommandUsage kCommands[] = {
      "      only with --allow-special-files (one no one writes to would wait forever).\n"},
     {"capture",
      "  capture -i IFACE [-f FILTER] [-w FILE] [--duration SECONDS] [--format text|json]\n"
+     "          [--keep-finished N]\n"
      "      a live capture: each transition as it happens; -w also saves the packets,\n"
-     "      --duration stops after that many seconds (else Ctrl-C).\n"},
+     "      --duration stops after that many seconds (else Ctrl-C). Memory stays bounded:\n"
+     "      open connections and the newest N finished ones (default 50000) are kept.\n"},
     {"export", "  export connections|transitions|counts FILE [--format csv|json] [-o OUT]\n"
                "         [--connection N] [--allow-special-files]\n"
                "      a capture's connections, their transitions (all, or connection N's), or the\n"

@@ -3,7 +3,9 @@
 #   installers/dev.sh run [ARGS]   install what is missing, build, start tcpscope [ARGS]
 #   installers/dev.sh test         install what is missing, build the normal and the
 #                                  ASan+UBSan builds (warnings are errors), check formatting,
-#                                  run every test in both and each fuzz target (tests/fuzz)
+#                                  run every test in both, build capture/ and its suites with
+#                                  clang's UBSan (float-cast-overflow too) and run them, run
+#                                  each fuzz target (tests/fuzz)
 #                                  for 20,000 inputs, then build the Debian packages and
 #                                  test them installed (as root); exits non-zero on any failure
 #   installers/dev.sh build        install what is missing and build (preset "default")
@@ -14,10 +16,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # ccache keys relative to the checkout, so that a fresh clone anywhere reuses earlier builds.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
-build() { # preset [extra cmake args...]
+build() { # preset [extra cmake args...] [--target TARGET...]
   local preset=$1; shift
-  cmake --preset "$preset" -Wno-dev "$@" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs"
+  local args=() targets=()
+  while [[ $# -gt 0 ]]; do
+    if [[ $1 == --target ]]; then targets+=(--target "$2"); shift 2; else args+=("$1"); shift; fi
+  done
+  cmake --preset "$preset" -Wno-dev "${args[@]}" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs" "${targets[@]}"
 }
 
 cmd=${1:-run}
@@ -53,6 +59,10 @@ case "$cmd" in
     ctest --preset asan -j "$jobs" || status=1
     echo "== tests: default build"
     ctest --preset default -j "$jobs" || status=1
+    # GCC's UBSan has no float-cast-overflow: capture/ and its suites once more with clang's.
+    echo "== build + tests: clang-ubsan (capture/ and the core, packets, formats, kernel suites)"
+    build clang-ubsan -DTCPSCOPE_WERROR=ON --target capture_suites
+    ctest --preset clang-ubsan -j "$jobs" -L capture || status=1
     echo "== fuzz: each target of tests/fuzz for 20,000 inputs (clang, ASan + UBSan)"
     FUZZ_BUILD_JOBS=$jobs tests/fuzz/run.sh --runs 20000 || status=1
     echo "== packages: build, lint, install, use as a member and an outsider, purge"

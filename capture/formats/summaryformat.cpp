@@ -239,7 +239,8 @@ void writeChangeText(std::string &out, const TcpTracker &tracker, const StateCha
     (void)digits;
 }
 
-void writeChangeJson(std::string &out, const TcpTracker &tracker, const StateChange &ch, int digits)
+void writeChangeJson(std::string &out, const TcpTracker &tracker, const StateChange &ch, int digits,
+                     std::uint32_t number)
 {
     const Connection &c = tracker.connections()[ch.connection];
     const auto e = std::size_t(ch.endpoint);
@@ -261,7 +262,7 @@ void writeChangeJson(std::string &out, const TcpTracker &tracker, const StateCha
     else
         w.null();
     w.plainField("flags", ch.packet ? flagsText(ch.flags, flagBuf) : "");
-    w.field("connection", unsigned(ch.connection));
+    w.field("connection", unsigned(number != UINT32_MAX ? number : ch.connection));
     if (ch.revision != Revision::None)
         w.plainField("revision", revisionName(ch.revision));
     w.endObject();

@@ -26,8 +26,11 @@ std::atomic<pid_t> g_child{-1};
 int openPidfd(pid_t pid) { return int(::syscall(SYS_pidfd_open, pid, 0)); }
 void signalPidfd(int pidfd, int sig) { ::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0); }
 
+std::atomic<bool> g_forwarded{false}; // the user's SIGINT/SIGTERM stopped the capture
+
 void forwardSignal(int)
 {
+    g_forwarded = true;
     const pid_t p = g_child.load();
     if (p > 0)
         ::kill(p, SIGTERM);
@@ -116,6 +119,8 @@ FILE *CaptureHelper::takeOutput()
     m_out = nullptr;
     return f;
 }
+
+bool CaptureHelper::stoppedByUs() const { return m_stopped || g_forwarded; }
 
 void CaptureHelper::stopAfter(double seconds)
 {

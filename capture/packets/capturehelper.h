@@ -34,7 +34,8 @@ public:
     static constexpr int kKillAfterMs = 2000;
     int wait(); // the helper's exit code (128 + N when killed by signal N)
     int termSignal() const { return m_signal; } // after wait(): the signal that killed it, or 0
-    bool stoppedByUs() const { return m_stopped; }
+    // stop() was called, or the user's SIGINT/SIGTERM was forwarded to it (stopAfter()).
+    bool stoppedByUs() const;
 
     QString errorText() const; // what it said besides statistics
     QString lastStats() const; // "received=N dropped=N ifdropped=N"

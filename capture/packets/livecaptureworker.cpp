@@ -27,18 +27,10 @@ struct LiveCaptureWorker::Source
     std::atomic<bool> opening{true};
 };
 
-namespace {
-
-bool bothClosed(const Connection &c)
-{
-    return c.ep[0].state == TcpState::Closed && c.ep[1].state == TcpState::Closed;
-}
-
-} // namespace
-
 LiveCaptureWorker::LiveCaptureWorker(LiveCaptureOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_finished(m_options.keepFinished, m_options.retireAfterNs)
 {}
 
 LiveCaptureWorker::~LiveCaptureWorker()
@@ -286,40 +278,10 @@ void LiveCaptureWorker::finish(CaptureReader &reader, Source &source, bool broke
 void LiveCaptureWorker::retireFinished(std::vector<std::uint32_t> &touched, std::int64_t nowNs,
                                        LiveDelta &d)
 {
-    const std::size_t keepFinished = m_options.keepFinished;
-    if (m_finishedCount <= keepFinished + std::max<std::size_t>(keepFinished / 4, 16))
-        return;
-    const auto &conns = m_tracker->connections();
-    // Saturating: a capture's clock may sit anywhere (a hostile if_tsoffset).
-    const std::int64_t before = saturatingSub(nowNs, m_options.retireAfterNs);
-    std::size_t excess = m_finishedCount - keepFinished;
-    for (std::uint32_t id = 0; id < m_publishedConnections && excess > 0; ++id) {
-        if (!m_finished[id] || conns[id].lastSeenNs > before
-            || std::binary_search(touched.begin(), touched.end(), id))
-            continue;
-        d.retired.push_back(id);
-        --excess;
-    }
+    d.retired = m_finished.retire(*m_tracker, m_publishedConnections, nowNs, touched,
+                                  &d.retiredConnections);
     if (d.retired.empty())
         return;
-    for (std::uint32_t id : d.retired)
-        d.retiredConnections.push_back(conns[id]);
-    m_tracker->retire(d.retired, false);
-    // Renumber what the worker keeps per connection as the tracker did.
-    const auto shift = [&](std::uint32_t id) {
-        return id
-               - std::uint32_t(std::lower_bound(d.retired.begin(), d.retired.end(), id)
-                               - d.retired.begin());
-    };
-    for (std::uint32_t &id : touched)
-        id = shift(id);
-    std::size_t next = 0;
-    for (std::size_t id = 0; id < m_finished.size(); ++id) {
-        if (!std::binary_search(d.retired.begin(), d.retired.end(), std::uint32_t(id)))
-            m_finished[next++] = m_finished[id];
-    }
-    m_finished.resize(next);
-    m_finishedCount -= d.retired.size();
     m_publishedConnections -= std::uint32_t(d.retired.size());
     m_publishedChanges = 0; // retire() dropped the published changes
 }
@@ -352,16 +314,10 @@ void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
     m_publishedChanges = changes.size();
     m_publishedConnections = std::uint32_t(conns.size());
     // Which connections are finished now (only those touched or new can have become so).
-    m_finished.resize(conns.size(), 0);
-    const auto update = [&](std::uint32_t id) {
-        const bool now = bothClosed(conns[id]);
-        m_finishedCount += std::size_t(now) - std::size_t(m_finished[id] != 0);
-        m_finished[id] = now;
-    };
     for (const auto &[id, c] : d.changed)
-        update(id);
+        m_finished.update(conns[id], id);
     for (std::uint32_t id = d.firstNew; id < conns.size(); ++id)
-        update(id);
+        m_finished.update(conns[id], id);
 
     d.counts = m_tracker->counts();
     d.connections = std::uint32_t(conns.size());

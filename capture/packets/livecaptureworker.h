@@ -31,6 +31,7 @@
 // connections are not bounded (a SYN flood to nowhere keeps SYN_SENT ones).
 #pragma once
 
+#include "packets/finishedconnections.h"
 #include "packets/livedelta.h"
 
 #include <QObject>
@@ -122,8 +123,7 @@ private:
     std::unique_ptr<TcpTracker> m_tracker;
     const CaptureHelper *m_helper = nullptr; // for its drop reports
     std::vector<std::uint32_t> m_touched;    // connections packets acted on since the publish
-    std::vector<std::uint8_t> m_finished;    // per published connection: both ends CLOSED
-    std::size_t m_finishedCount = 0;
+    FinishedConnections m_finished;          // of the published connections
     std::uint32_t m_publishedConnections = 0;
     std::size_t m_publishedChanges = 0;
     bool m_firstPublished = false;

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 namespace {
 const QString kCli = QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli");
 const QString kHelper = QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-capture");
@@ -29,6 +31,7 @@ private slots:
     void vanishedInterfaceIsReported();
     void stopsWhenItsReaderGoesAway();
     void fullDiskStopsAndSays();
+    void killedHelperIsSaid();
 };
 
 void TestCaptureLive::transitionsArriveThroughThePipe()
@@ -218,6 +221,32 @@ void TestCaptureLive::fullDiskStopsAndSays()
     QCOMPARE(whole, QFileInfo(saved).size()); // no record cut in half
     QVERIFY(!file.records.empty());
     QCOMPARE(qsizetype(file.records.size()), m.captured(1).toLongLong());
+}
+
+// The helper killed (kill -9) mid-capture: the CLI says that it died and how, keeps what it
+// printed, and exits non-zero.
+void TestCaptureLive::killedHelperIsSaid()
+{
+    if (::geteuid() != 0)
+        QSKIP("live capture needs root or cap_net_raw,cap_net_admin on tcpscope-capture");
+    QProcess cli;
+    cli.start(kCli, {QStringLiteral("capture"), QStringLiteral("-i"), QStringLiteral("lo"),
+                     QStringLiteral("-f"), QStringLiteral("tcp port 9")});
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += cli.readAllStandardError()).contains("capturing on lo"), 5000);
+    // The helper is the CLI's only child.
+    QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(cli.processId()));
+    QVERIFY(children.open(QIODevice::ReadOnly));
+    const QList<QByteArray> pids = children.readAll().trimmed().split(' ');
+    QCOMPARE(pids.size(), 1);
+    const pid_t helper = pid_t(pids.front().toInt());
+    QVERIFY(helper > 0);
+    QCOMPARE(::kill(helper, SIGKILL), 0);
+    QVERIFY(cli.waitForFinished(5000));
+    err += cli.readAllStandardError();
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(cli.exitCode() != 0, err.constData());
+    QVERIFY2(err.contains("capture helper was killed (signal 9, SIGKILL)"), err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureLive)

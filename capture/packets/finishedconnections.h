@@ -1,0 +1,62 @@
+// Which connections of a live tracker are finished (both endpoints CLOSED), and the retirement
+// of the oldest of them beyond a bound: shared by the live worker (the window's capture tab)
+// and `tcpscope-cli capture`, so that neither keeps every connection of a long capture.
+//
+// The owner says which connections may have changed (update()); retire() then removes from
+// the tracker (TcpTracker::retire, without history) the oldest finished ones beyond
+// keepFinished that have been idle for the grace period — only once they exceed the bound by
+// a quarter (at least 16), so that its O(kept) pass is amortised.
+#pragma once
+
+#include "packets/livedelta.h" // RetiredSummary, for TcpTracker::retire
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tcpscope {
+
+class FinishedConnections
+{
+public:
+    FinishedConnections(std::size_t keepFinished, std::int64_t graceNs)
+        : m_keep(keepFinished)
+        , m_graceNs(graceNs)
+    {}
+
+    // Connection id's flag from its current state.
+    void update(const Connection &c, std::uint32_t id);
+    std::size_t count() const { return m_count; }
+    // Whether retire() would look for connections to retire now.
+    bool overBound() const;
+    // Retires the oldest finished connections among ids [0, candidates) beyond the bound,
+    // last seen at or before nowNs − grace and not in `touched` (ascending; renumbered as
+    // the tracker renumbers). Their last values go to *values when given. The ids retired
+    // (ascending, in the numbering before).
+    std::vector<std::uint32_t> retire(TcpTracker &tracker, std::uint32_t candidates,
+                                      std::int64_t nowNs, std::vector<std::uint32_t> &touched,
+                                      std::vector<Connection> *values = nullptr);
+
+    // Removes the entries of `retired` (ascending) from a per-connection vector.
+    template<typename T>
+    static void compact(std::vector<T> &v, const std::vector<std::uint32_t> &retired)
+    {
+        std::size_t next = 0, r = 0;
+        for (std::size_t id = 0; id < v.size(); ++id) {
+            if (r < retired.size() && retired[r] == id) {
+                ++r;
+                continue;
+            }
+            v[next++] = v[id];
+        }
+        v.resize(next);
+    }
+
+private:
+    std::size_t m_keep;
+    std::int64_t m_graceNs;
+    std::vector<std::uint8_t> m_finished; // per connection id
+    std::size_t m_count = 0;
+};
+
+} // namespace tcpscope
