@@ -107,7 +107,8 @@ std::vector<FleetInstance> fleetInstances(const PromResponse &sockets, const Pro
     }
     for (const PromSeries &s : up.series) {
         const QString instance = s.labels.value(QStringLiteral("instance"));
-        if (!byInstance.count(instance) && !jobs.contains(s.labels.value(QStringLiteral("job"))))
+        const QString job = s.labels.value(QStringLiteral("job"));
+        if (!byInstance.count(instance) && !jobs.contains(job) && !job.contains(u"tcpscope"))
             continue; // another exporter's target
         row(s).up = value(s) > 0;
     }

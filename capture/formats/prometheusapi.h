@@ -50,7 +50,8 @@ struct FleetInstance
 
 // The rows of the Fleet table from the instant queries `tcpscope_sockets`,
 // `tcpscope_findings`, `tcpscope_close_wait_sockets` and `up`: every instance with tcpscope
-// metrics, and those of the same jobs that are down. Sorted by instance.
+// metrics, and those of the same jobs (or of a job named *tcpscope*) that are down. Sorted by
+// instance.
 std::vector<FleetInstance> fleetInstances(const PromResponse &sockets, const PromResponse &findings,
                                           const PromResponse &closeWait, const PromResponse &up);
 
