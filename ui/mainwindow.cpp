@@ -160,6 +160,7 @@ void MainWindow::retranslate()
     m_recent->setTitle(tr("Open &recent"));
     m_liveAction->setText(tr("&Live capture…"));
     m_fleetAction->setText(tr("&Fleet (Prometheus)…"));
+    retranslateFleet();
     m_quitAction->setText(tr("&Quit"));
     m_export->retranslate();
     m_viewMenu->setTitle(tr("&View"));

@@ -104,6 +104,7 @@ private:
     void createLab();
     void createHelpMenu();
     void retranslate();
+    void retranslateFleet();
     void openCaptureDialog();
     void showOpened(const struct OpenedCapture &opened);
     QString packetsOfCurrentTab(bool orFirstLive) const;

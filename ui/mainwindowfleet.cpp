@@ -23,6 +23,12 @@ FleetPage *MainWindow::showFleet(const QString &url)
     return m_fleet;
 }
 
+void MainWindow::retranslateFleet()
+{
+    if (m_fleet)
+        m_tabs->setTabText(m_tabs->indexOf(m_fleet), tr("Fleet"));
+}
+
 void MainWindow::askPrometheusServer()
 {
     bool ok = false;

@@ -11,6 +11,8 @@
 #include "models/fleetmodel.h"
 #include "pages/fleetpage.h"
 #include "support/loopsockets.h"
+#include "theme.h"
+#include "uilanguage.h"
 #include "widgets/statecountchart.h"
 
 #include <QJsonArray>
@@ -118,6 +120,7 @@ private slots:
 
 private:
     void stop(QProcess &p);
+    void screenshots(MainWindow &window, FleetPage &page);
 
     QTemporaryDir m_dir;
     QProcess m_prometheus, m_serve;
@@ -292,8 +295,45 @@ void TestPrometheus::fleetShowsTheInstance()
     QVERIFY(page->chart()->sampleCount() >= 1);
     QVERIFY(page->chart()->samples().back().second[std::size_t(index(TcpState::CloseWait))]
             >= kHeld);
-    if (const QByteArray dir = qgetenv("TCPSCOPE_SCREENSHOTS"); !dir.isEmpty())
-        window.grab().save(QString::fromLocal8Bit(dir) + u"/screenshot-fleet.png"_qs);
+    screenshots(window, *page);
+}
+
+// With TCPSCOPE_SCREENSHOTS=DIR: 40 s more of traffic (connections opened, some closed into
+// TIME_WAIT, some left in CLOSE_WAIT), then the Fleet tab in English (light) and Chinese (dark).
+void TestPrometheus::screenshots(MainWindow &window, FleetPage &page)
+{
+    const QString dir = QString::fromLocal8Bit(qgetenv("TCPSCOPE_SCREENSHOTS"));
+    if (dir.isEmpty())
+        return;
+    const int l = m_sockets.listen("127.0.0.1", 64);
+    for (int second = 0; second < 40; ++second) {
+        for (int i = 0; i < 1 + second % 4; ++i) {
+            const int c = m_sockets.connect("127.0.0.1", LoopSockets::port(l));
+            const int a = m_sockets.accept(l);
+            if (second % 3 == 0)
+                m_sockets.close(c); // the server's end stays in CLOSE_WAIT
+            else if (second % 3 == 1) {
+                m_sockets.close(c); // the client closes first: TIME_WAIT on its side
+                LoopSockets::drainToEof(a, 500);
+                m_sockets.close(a);
+            }
+        }
+        QTest::qWait(1000);
+    }
+    QSignalSpy history(&page, &FleetPage::historyShown);
+    page.chart()->setLogScale(true); // other tests' bursts on this host beside our dozens
+    page.refresh();
+    QVERIFY(history.wait(10000));
+    QTest::qWait(500);
+    QVERIFY(window.grab().save(dir + u"/screenshot-fleet-en-light.png"_qs));
+    applyTheme(QStringLiteral("dark"));
+    UiLanguage::instance().set(QStringLiteral("zh"));
+    page.refresh();
+    QVERIFY(history.wait(10000));
+    QTest::qWait(500);
+    QVERIFY(window.grab().save(dir + u"/screenshot-fleet-zh-dark.png"_qs));
+    UiLanguage::instance().set(QStringLiteral("en"));
+    applyTheme(QStringLiteral("light"));
 }
 
 void TestPrometheus::fleetErrors()

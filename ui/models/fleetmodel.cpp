@@ -84,12 +84,12 @@ QString FleetModel::findingsText(const FleetInstance &f) const
 {
     QStringList parts;
     if (f.findings[2] > 0)
-        parts << tr("%n critical", nullptr, f.findings[2]);
+        parts << tr("%1 critical").arg(f.findings[2]);
     if (f.findings[1] > 0)
-        parts << tr("%n warning", nullptr, f.findings[1]);
+        parts << tr("%1 warning").arg(f.findings[1]);
     if (f.findings[0] > 0)
-        parts << tr("%n info", nullptr, f.findings[0]);
-    return parts.isEmpty() ? tr("none") : parts.join(QStringLiteral(", "));
+        parts << tr("%1 info").arg(f.findings[0]);
+    return parts.isEmpty() ? tr("none") : parts.join(tr(", "));
 }
 
 QString FleetModel::holdersText(const FleetInstance &f) const

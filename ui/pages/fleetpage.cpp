@@ -93,8 +93,8 @@ FleetPage::FleetPage(QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_table);
     split->addWidget(chartBox);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
@@ -179,6 +179,7 @@ void FleetPage::finishRefresh(const Refresh &r)
         }
     }
     m_model->setInstances(fleetInstances(r.sockets, r.findings, r.closeWait, r.up));
+    hideEmptyStates();
     const QString at =
         QDateTime::fromMSecsSinceEpoch(qint64(m_queryTime * 1000)).toString(u"HH:mm:ss");
     if (r.sockets.series.empty())
@@ -186,15 +187,28 @@ void FleetPage::finishRefresh(const Refresh &r)
                      "docs/prometheus/prometheus.yml), or its targets are down.")
                       .arg(server()));
     else
-        showStatus(
-            tr("%n instances at %1, from %2; refreshed every %3 s.", nullptr, m_model->rowCount())
-                .arg(at, server())
-                .arg(kRefreshMs / 1000));
+        showStatus(tr("Instances: %1 (at %2, from %3; refreshed every %4 s).")
+                       .arg(m_model->rowCount())
+                       .arg(at, server())
+                       .arg(kRefreshMs / 1000));
     if (m_historyInstance.isEmpty() && m_model->rowCount() > 0)
         showHistory(m_model->instances().front().instance);
     else if (!m_historyInstance.isEmpty())
         showHistory(m_historyInstance);
     Q_EMIT refreshed();
+}
+
+// A state no instance has any socket in takes no column (ESTABLISHED, CLOSE_WAIT and
+// TIME_WAIT always stay: the ones a fleet is watched for).
+void FleetPage::hideEmptyStates()
+{
+    for (TcpState s : FleetModel::states()) {
+        bool any =
+            s == TcpState::Established || s == TcpState::CloseWait || s == TcpState::TimeWait;
+        for (const FleetInstance &f : m_model->instances())
+            any = any || f.counts[std::size_t(index(s))] > 0;
+        m_table->setColumnHidden(FleetModel::stateColumn(s), !any);
+    }
 }
 
 double FleetPage::rangeSeconds() const { return m_range->currentData().toDouble(); }

@@ -60,6 +60,7 @@ protected:
 private:
     struct Refresh;
     void finishRefresh(const Refresh &r);
+    void hideEmptyStates();
     void showError(const QString &text);
     void showStatus(const QString &text);
     void contextMenu(const QPoint &pos);
