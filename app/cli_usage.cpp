@@ -51,6 +51,14 @@ constexpr CommandUsage kCommands[] = {
      "      --watch prints whenever the findings change. Thresholds: see the README\n"
      "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
      "      when nothing is at warning level, 1 when something is.\n"},
+    {"serve",
+     "  serve --listen ADDRESS:PORT [--interval MS] [--top N] [--threshold NAME=VALUE]...\n"
+     "        [--no-process] [--proc]\n"
+     "      the table as Prometheus metrics on http://ADDRESS:PORT/metrics (127.0.0.1:9464,\n"
+     "      [::1]:9464, :9464 for every address; port 0 picks a free one): sockets per\n"
+     "      state, per listening port, CLOSE_WAIT per process (the top N, default 10, and\n"
+     "      \"other\"), the findings, the netstat counters, the poll's cost. Polls every MS\n"
+     "      (default 5000) on a thread of its own; a scrape answers from the last poll.\n"},
     {"summarize",
      "  summarize FILE [--format json|text] [--time-wait SECONDS] [--allow-special-files]\n"
      "      every connection of a pcap/pcapng file (- for standard input) with both\n"

@@ -4,6 +4,7 @@
 #include "cli_kernel.h"
 #include "cli_lab.h"
 #include "cli_packets.h"
+#include "cli_serve.h"
 #include "cli_trace.h"
 #include "cli_usage.h"
 #include "versions.h"
@@ -42,6 +43,8 @@ int main(int argc, char *argv[])
         return runSettings(args.mid(1));
     if (cmd == u"diagnose")
         return runDiagnose(args.mid(1));
+    if (cmd == u"serve")
+        return runServe(args.mid(1));
     if (cmd == u"kill")
         return runKill(args.mid(1));
     if (cmd == u"summarize")

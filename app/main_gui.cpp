@@ -30,12 +30,14 @@
 namespace {
 
 const char *const kExportHelp =
-    "usage: tcpscope [--allow-special-files] [FILE...]\n"
+    "usage: tcpscope [--allow-special-files] [--prometheus URL] [FILE...]\n"
     "       tcpscope --export KIND=PATH [--export KIND=PATH...] [--from CAPTURE]\n"
     "                [--connection N|KEY|LOCAL-REMOTE] [--segment N] [--at TIME]\n"
     "                [--scale 1|2|3] [--size WxH | --width W --height H] [--page a4|letter]\n"
     "                [--screen-style] [--no-caption] [--caption TEXT] [--language en|zh]\n"
     "                [--allow-special-files]\n"
+    "--prometheus URL opens the Fleet tab on that Prometheus server (http://host:9090): the\n"
+    "  hosts that run `tcpscope-cli serve`, their counts, findings and history.\n"
     "Pictures (.png, .svg or .pdf by PATH's extension): diagram, chart, table, history, ladder,\n"
     "  window.\n"
     "Data (.csv or .json): connections, transitions, selected-transitions, counts, findings,\n"
@@ -438,9 +440,11 @@ int main(int argc, char *argv[])
     // `tcpscope capture.pcapng ...`: each file opens in a tab of its own.
     const QStringList args = QApplication::arguments().mid(1);
     const bool allowSpecial = args.contains(u"--allow-special-files"_qs);
-    for (const QString &arg : args) {
-        if (!arg.startsWith(u'-'))
-            window.openCapture(arg, allowSpecial);
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == u"--prometheus" && i + 1 < args.size())
+            window.showFleet(args[++i]);
+        else if (!args[i].startsWith(u'-'))
+            window.openCapture(args[i], allowSpecial);
     }
     return app.exec();
 }

@@ -9,15 +9,20 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-svg-dev libqcustomplot-dev libpcap-dev help2man
+  # tcpscope-cli serve: Qt's HTTP server (Debian's dev package forgets its WebSockets dependency)
+  qt6-httpserver-dev qt6-websockets-dev
   libbpf-dev clang bpftool linux-libc-dev
 )
 runtime_pkgs=(
   libqt6widgets6 libqt6svg6 libqt6printsupport6 libqcustomplot2.1 libpcap0.8
   qt6-qpa-plugins qt6-translations-l10n libcap2-bin iproute2 libbpf1
+  libqt6network6 libqt6httpserver6
 )
 test_pkgs=(
   xvfb xauth tcpdump tshark nftables iproute2 procps python3 fonts-wqy-microhei
   poppler-utils ghostscript
+  # tests/ui/tst_prometheus: a real Prometheus and promtool; serve_bench.sh scrapes with curl
+  prometheus curl
   # tests/fuzz: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer (llvm-14)
   # names the lines in a finding's stack
   clang libclang-rt-14-dev llvm-14 libbpf-tools

@@ -20,6 +20,7 @@ namespace tcpscope {
 class CapturePage;
 class ElidedLabel;
 class ExportActions;
+class FleetPage;
 class GettingStarted;
 class KernelPage;
 class LabPanel;
@@ -83,6 +84,10 @@ public slots:
     void openCapture(const QString &path, bool allowSpecialFiles = false);
     // Opens a live-capture tab (started from its own controls).
     LiveCapturePage *openLiveCapture();
+    // The Fleet tab (one), in front, reading `url` when it is given (remembered for next time).
+    FleetPage *showFleet(const QString &url = QString());
+    // File ▸ Fleet (Prometheus)…: asks for the server's URL.
+    void askPrometheusServer();
 
 signals:
     void captureOpened(const QString &path);
@@ -99,6 +104,7 @@ private:
     void createLab();
     void createHelpMenu();
     void retranslate();
+    void retranslateFleet();
     void openCaptureDialog();
     void showOpened(const struct OpenedCapture &opened);
     QString packetsOfCurrentTab(bool orFirstLive) const;
@@ -120,6 +126,8 @@ private:
     QMenu *m_labMenu = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_liveAction = nullptr;
+    QAction *m_fleetAction = nullptr;
+    QPointer<FleetPage> m_fleet;
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;

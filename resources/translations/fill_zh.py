@@ -366,6 +366,34 @@ ZH = {
         "它不再有任何计时器在运行：内核现在不再保存这个套接字的任何信息。",
     "Its row has left the table; its history stays under History.":
         "它的行已离开表格；它的历史仍保留在“历史”中。",
+    # The Fleet tab: hosts through a Prometheus server.
+    "%1 critical": "严重 %1", "%1 warning": "警告 %1", "%1 info": "提示 %1",
+    "job %1": "任务 %1", "up": "正常", "down": "不可达",
+    "Instance": "实例", "Scrape": "抓取", "Sockets": "套接字",
+    "CLOSE_WAIT held by": "持有 CLOSE_WAIT 的进程",
+    "No Prometheus server set: give its URL above (or start tcpscope with --prometheus URL).":
+        "尚未设置 Prometheus 服务器：请在上方填写它的 URL（或用 --prometheus URL 启动 tcpscope）。",
+    "%1 has no tcpscope metrics: no job scrapes `tcpscope-cli serve` (see docs/prometheus/prometheus.yml), or its targets are down.":
+        "%1 上没有 tcpscope 指标：没有任务抓取 `tcpscope-cli serve`（见 docs/prometheus/prometheus.yml），或者它的目标都不可达。",
+    "Instances: %1 (at %2, from %3; refreshed every %4 s).":
+        "实例：%1 个（时间 %2，来自 %3；每 %4 s 刷新一次）。", ", ": "，",
+    "History of %1 (loading…)": "%1 的历史（加载中…）",
+    "History of %1: %2": "%1 的历史：%2",
+    "History of %1: sockets per state, the last %2": "%1 的历史：各状态的套接字数，最近 %2",
+    "Show its history": "显示它的历史",
+    "Open live tab over SSH": "通过 SSH 打开实时标签页",
+    "Prometheus:": "Prometheus：", "Refresh": "刷新",
+    "15 minutes": "15 分钟", "1 hour": "1 小时", "6 hours": "6 小时", "24 hours": "24 小时",
+    "Click an instance for its history.": "点击一个实例，查看它的历史。",
+    "&Fleet (Prometheus)…": "机群（Prometheus）(&F)…", "Fleet": "机群",
+    "Fleet through Prometheus": "通过 Prometheus 查看机群",
+    "The URL of a Prometheus server that scrapes `tcpscope-cli serve`:":
+        "抓取 `tcpscope-cli serve` 的 Prometheus 服务器的 URL：",
+    "“%1” is not the address of a Prometheus server: give its http:// or https:// URL, e.g. http://localhost:9090":
+        "“%1”不是 Prometheus 服务器的地址：请给出它的 http:// 或 https:// URL，例如 http://localhost:9090",
+    "Cannot reach the Prometheus server at %1: %2": "无法连接 %1 上的 Prometheus 服务器：%2",
+    "%1 does not answer as a Prometheus server does (HTTP %2)": "%1 的应答不是 Prometheus 服务器的应答（HTTP %2）",
+    "%1 answered: %2": "%1 的应答：%2",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

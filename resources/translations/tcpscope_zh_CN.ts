@@ -461,6 +461,124 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::FleetModel</name>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>job %1</source>
+        <translation>任务 %1</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>不可达</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>实例</translation>
+    </message>
+    <message>
+        <source>Scrape</source>
+        <translation>抓取</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Sockets</source>
+        <translation>套接字</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT held by</source>
+        <translation>持有 CLOSE_WAIT 的进程</translation>
+    </message>
+    <message>
+        <source>%1 critical</source>
+        <translation>严重 %1</translation>
+    </message>
+    <message>
+        <source>%1 warning</source>
+        <translation>警告 %1</translation>
+    </message>
+    <message>
+        <source>%1 info</source>
+        <translation>提示 %1</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::FleetPage</name>
+    <message>
+        <source>No Prometheus server set: give its URL above (or start tcpscope with --prometheus URL).</source>
+        <translation>尚未设置 Prometheus 服务器：请在上方填写它的 URL（或用 --prometheus URL 启动 tcpscope）。</translation>
+    </message>
+    <message>
+        <source>%1 has no tcpscope metrics: no job scrapes `tcpscope-cli serve` (see docs/prometheus/prometheus.yml), or its targets are down.</source>
+        <translation>%1 上没有 tcpscope 指标：没有任务抓取 `tcpscope-cli serve`（见 docs/prometheus/prometheus.yml），或者它的目标都不可达。</translation>
+    </message>
+    <message>
+        <source>History of %1 (loading…)</source>
+        <translation>%1 的历史（加载中…）</translation>
+    </message>
+    <message>
+        <source>History of %1: %2</source>
+        <translation>%1 的历史：%2</translation>
+    </message>
+    <message>
+        <source>History of %1: sockets per state, the last %2</source>
+        <translation>%1 的历史：各状态的套接字数，最近 %2</translation>
+    </message>
+    <message>
+        <source>Show its history</source>
+        <translation>显示它的历史</translation>
+    </message>
+    <message>
+        <source>Open live tab over SSH</source>
+        <translation>通过 SSH 打开实时标签页</translation>
+    </message>
+    <message>
+        <source>Prometheus:</source>
+        <translation>Prometheus：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation>6 小时</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 小时</translation>
+    </message>
+    <message>
+        <source>Click an instance for its history.</source>
+        <translation>点击一个实例，查看它的历史。</translation>
+    </message>
+    <message>
+        <source>Instances: %1 (at %2, from %3; refreshed every %4 s).</source>
+        <translation>实例：%1 个（时间 %2，来自 %3；每 %4 s 刷新一次）。</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::GettingStarted</name>
     <message>
         <source>Getting started with tcpscope</source>
@@ -1375,6 +1493,22 @@
         <source>Only %1 of the %2 packets captured were saved to %3: the last %4 could not be kept (%5). The live view still shows their connections.</source>
         <translation>已捕获的 %2 个报文中只有 %1 个保存到了 %3：最后 %4 个未能保留（%5）。实时视图仍显示它们的连接。</translation>
     </message>
+    <message>
+        <source>&amp;Fleet (Prometheus)…</source>
+        <translation>机群（Prometheus）(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation>机群</translation>
+    </message>
+    <message>
+        <source>Fleet through Prometheus</source>
+        <translation>通过 Prometheus 查看机群</translation>
+    </message>
+    <message>
+        <source>The URL of a Prometheus server that scrapes `tcpscope-cli serve`:</source>
+        <translation>抓取 `tcpscope-cli serve` 的 Prometheus 服务器的 URL：</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::PacketConnectionModel</name>
@@ -1432,6 +1566,25 @@
     <message>
         <source>%1 — page %2 of %3</source>
         <translation>%1 — 第 %2 页，共 %3 页</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::PrometheusClient</name>
+    <message>
+        <source>“%1” is not the address of a Prometheus server: give its http:// or https:// URL, e.g. http://localhost:9090</source>
+        <translation>“%1”不是 Prometheus 服务器的地址：请给出它的 http:// 或 https:// URL，例如 http://localhost:9090</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Prometheus server at %1: %2</source>
+        <translation>无法连接 %1 上的 Prometheus 服务器：%2</translation>
+    </message>
+    <message>
+        <source>%1 does not answer as a Prometheus server does (HTTP %2)</source>
+        <translation>%1 的应答不是 Prometheus 服务器的应答（HTTP %2）</translation>
+    </message>
+    <message>
+        <source>%1 answered: %2</source>
+        <translation>%1 的应答：%2</translation>
     </message>
 </context>
 <context>
