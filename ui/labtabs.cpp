@@ -1,11 +1,13 @@
 #include "labtabs.h"
 
+#include "diagnose/diagnosisengine.h"
 #include "lab/labcapture.h"
 #include "labpanel.h"
 #include "packets/interfaces.h"
 #include "pages/kernelpage.h"
 #include "pages/livecapture.h"
 #include "pages/sourceviews.h"
+#include "widgets/findingspanel.h"
 #include "widgets/teachingpanel.h"
 
 #include <QLineEdit>
@@ -72,6 +74,9 @@ KernelPage *LabTabs::newNamespaceTab(const QString &scenario)
                                  .arg(scenario));
     page->showAllStates();
     page->sourceViews()->favourDiagram();
+    // The feed diagnoses the namespace's table: Thresholds… in its Findings tab set its engine.
+    connect(page->findingsPanel(), &FindingsPanel::thresholdsChanged, this,
+            [this](const DiagnosisThresholds &t) { m_feed.setThresholds(t); });
     return page;
 }
 
@@ -85,7 +90,7 @@ void LabTabs::runningChanged(bool running)
         m_userFilter = m_kernel->filterEdit()->text();
         m_labFilter.clear();
         m_capturing = false;
-        m_feed = LabTableFeed();
+        m_feed = LabTableFeed(thresholdsFromSettings());
         m_namespaceTable =
             m_lab->runsInOwnNamespace() ? newNamespaceTab(m_lab->runningScenario()) : nullptr;
         return;

@@ -2,9 +2,10 @@
 // - A scenario on the host's loopback: the kernel table follows its sockets (filtered to its
 //   listening port, polled every 100 ms) and, when capturing is permitted, its packets on lo
 //   are captured in a tab "Lab packets: ID" (filter "tcp port N").
-// - A scenario in a network namespace of its own (simultaneous): the host's table and lo never
-//   see it, so the worker streams that namespace's table ("Lab kernel table: ID", a kernel
-//   page fed from the worker's `table` events) and its packets on the namespace's lo
+// - A scenario in a network namespace of its own (simultaneous, time-wait-burst): the host's
+//   table and lo never see it, so the worker streams that namespace's table ("Lab kernel
+//   table: ID", a kernel page fed from the worker's `table` events, diagnosed with the
+//   namespace's own sysctls: its Findings tab) and its packets on the namespace's lo
 //   ("Lab packets: ID", filter "tcp").
 // One tab of each kind per scenario: a new run of the same scenario replaces its tabs. When the
 // scenario ends, the kernel tab's filter is the user's again and the status bar says so.

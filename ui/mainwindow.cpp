@@ -12,6 +12,7 @@
 #include "uilanguage.h"
 #include "versions.h"
 #include "widgets/elidedlabel.h"
+#include "widgets/findingsbadge.h"
 #include "widgets/gettingstarted.h"
 #include "widgets/teachingpanel.h"
 
@@ -24,7 +25,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -69,17 +69,7 @@ MainWindow::MainWindow(bool startPolling, QWidget *parent)
     m_status = new ElidedLabel; // a long poll line ends in "…", whole in its tool tip
     statusBar()->addWidget(m_status, 1);
     connect(m_kernel, &KernelPage::statusChanged, m_status, &ElidedLabel::setFullText);
-    auto *badge = new QLabel; // the findings badge: how many, and whether any is a warning
-    badge->setObjectName(QStringLiteral("findingsBadge"));
-    statusBar()->addPermanentWidget(badge);
-    connect(m_kernel, &KernelPage::findingsChanged, badge, [badge](int total, int warnings) {
-        badge->setText(
-            warnings > 0
-                ? tr("\u26a0 %1 findings, %2 at warning level or above").arg(total).arg(warnings)
-                : tr("%1 findings").arg(total));
-        badge->setStyleSheet(warnings > 0 ? QStringLiteral("font-weight: bold; color: #d62728")
-                                          : QString());
-    });
+    statusBar()->addPermanentWidget(new FindingsBadge(m_tabs, m_kernel));
     connect(m_kernel, &KernelPage::titleChanged, this,
             [this] { m_tabs->setTabText(0, m_kernel->title()); });
     if (startPolling)

@@ -27,6 +27,7 @@ struct HostFacts
     int ephemeralPorts() const;
     bool inEphemeralRange(int port) const { return port >= portLow && port <= portHigh; }
     qint64 counter(const QString &name) const { return counters.value(name, -1); }
+    friend bool operator==(const HostFacts &, const HostFacts &) = default;
 };
 
 // The TcpExt counters read into HostFacts::counters.

@@ -5,6 +5,7 @@
 // file as an ordinary capture; tcpscope reopens the whole session as it was.
 #pragma once
 
+#include "formats/sessiontimeline.h"
 #include "kernel/kerneltimeline.h"
 
 #include <QByteArray>
@@ -14,12 +15,6 @@
 #include <vector>
 
 namespace tcpscope {
-
-QByteArray timelineJson(const KernelTimeline &timeline);
-// nullopt with `error` when the JSON is not a session. Records with values out of range (a
-// uid of 1e20, a time of 1e300: a damaged or hostile file) are left out: the timeline is
-// returned, `error` says how many and which first, and so does the timeline's notice.
-std::optional<KernelTimeline> parseTimelineJson(const QByteArray &json, QString *error);
 
 // Writes a pcapng file: the packets of `pcapPath` (a pcap file; empty: none) and, when given,
 // the kernel timeline. False, with the reason, on any failure (nothing half-written is left).

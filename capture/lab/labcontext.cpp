@@ -118,6 +118,7 @@ LabContext::~LabContext()
 
 bool LabContext::fail(const QString &what)
 {
+    m_errno = errno;
     m_error = what + QStringLiteral(": ") + QString::fromLocal8Bit(std::strerror(errno));
     return false;
 }

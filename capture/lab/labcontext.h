@@ -77,6 +77,7 @@ public:
     QList<quint16> ports() const;
     QString describe(const QString &name) const; // "127.0.0.1:40000 → 127.0.0.1:8080"
     QString error() const { return m_error; }
+    int lastErrno() const { return m_errno; } // of the system call that failed last
     // What the step reports (bytes read, ports left...): notes of the narration's data, which
     // the reader shows in its own language.
     std::vector<LabNote> takeNotes() { return std::exchange(m_notes, {}); }
@@ -107,6 +108,7 @@ private:
     std::unique_ptr<LabCapture> m_capture;
     std::vector<LabNote> m_notes;
     QString m_error;
+    int m_errno = 0;
 };
 
 } // namespace tcpscope

@@ -27,7 +27,11 @@ constexpr std::string_view event = "event", name = "name", steps = "steps", next
                            sockets = "sockets", laddr = "laddr", lport = "lport", raddr = "raddr",
                            rport = "rport", recvQ = "recv_q", sendQ = "send_q", timer = "timer",
                            expiresMs = "expires_ms", retrans = "retrans", uid = "uid",
-                           inode = "inode", cookie = "cookie", passedThrough = "passed_through";
+                           inode = "inode", cookie = "cookie", passedThrough = "passed_through",
+                           facts = "facts", portLow = "port_low", portHigh = "port_high",
+                           reserved = "reserved", twReuse = "tw_reuse", timestamps = "timestamps",
+                           syncookies = "syncookies", maxOrphans = "max_orphans",
+                           orphans = "orphans", counters = "counters";
 } // namespace key
 
 // The event names, in the order of LabEvent's alternatives.
@@ -153,6 +157,26 @@ void writeRecord(JsonWriter &w, const SocketRecord &r)
     w.endObject();
 }
 
+void writeFacts(JsonWriter &w, const HostFacts &f)
+{
+    w.key(key::facts);
+    w.beginObject();
+    w.field(key::portLow, f.portLow);
+    w.field(key::portHigh, f.portHigh);
+    w.field(key::reserved, f.reservedInRange);
+    w.field(key::twReuse, f.twReuse);
+    w.field(key::timestamps, f.timestamps);
+    w.field(key::syncookies, f.syncookies);
+    w.field(key::maxOrphans, std::int64_t(f.maxOrphans));
+    w.field(key::orphans, std::int64_t(f.orphans));
+    w.key(key::counters);
+    w.beginObject();
+    for (auto it = f.counters.cbegin(); it != f.counters.cend(); ++it)
+        w.field(it.key().toStdString(), std::int64_t(it.value()));
+    w.endObject();
+    w.endObject();
+}
+
 void writeFields(JsonWriter &w, const LabTableEvent &e)
 {
     w.key(key::time);
@@ -164,6 +188,7 @@ void writeFields(JsonWriter &w, const LabTableEvent &e)
     for (const SocketRecord &r : e.sockets)
         writeRecord(w, r);
     w.endArray();
+    writeFacts(w, e.facts);
 }
 
 // ---- reading
@@ -277,6 +302,27 @@ SocketRecord recordOf(const QJsonObject &o)
     return r;
 }
 
+// What is absent keeps HostFacts' defaults.
+HostFacts factsOf(const QJsonObject &o)
+{
+    HostFacts f;
+    const auto num = [&o](std::string_view name, long fallback) {
+        return long(o.value(k(name)).toDouble(double(fallback)));
+    };
+    f.portLow = int(num(key::portLow, f.portLow));
+    f.portHigh = int(num(key::portHigh, f.portHigh));
+    f.reservedInRange = int(num(key::reserved, f.reservedInRange));
+    f.twReuse = int(num(key::twReuse, f.twReuse));
+    f.timestamps = int(num(key::timestamps, f.timestamps));
+    f.syncookies = int(num(key::syncookies, f.syncookies));
+    f.maxOrphans = num(key::maxOrphans, f.maxOrphans);
+    f.orphans = num(key::orphans, f.orphans);
+    const QJsonObject counters = o.value(k(key::counters)).toObject();
+    for (auto it = counters.begin(); it != counters.end(); ++it)
+        f.counters.insert(it.key(), qint64(it.value().toDouble()));
+    return f;
+}
+
 void readFields(const QJsonObject &o, LabTableEvent &e)
 {
     e.time = o.value(k(key::time)).toDouble();
@@ -284,6 +330,7 @@ void readFields(const QJsonObject &o, LabTableEvent &e)
     e.pid = intOf(o, key::pid);
     for (const QJsonValue &v : arrayOf(o, key::sockets))
         e.sockets.push_back(recordOf(v.toObject()));
+    e.facts = factsOf(o.value(k(key::facts)).toObject());
 }
 
 // The alternative of LabEvent whose name is `name`, read from `o`.

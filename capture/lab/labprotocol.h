@@ -13,12 +13,16 @@
 //   done         {ok, stopped}                          last
 //   unavailable  {name, why}                            instead of all of them
 //   table        {time, netns, pid, sockets [{laddr, lport, raddr, rport, state,
-//                 recv_q, send_q, timer, expires_ms, retrans, uid, inode, cookie}]}
+//                 recv_q, send_q, timer, expires_ms, retrans, uid, inode, cookie}],
+//                facts {port_low, port_high, reserved, tw_reuse, timestamps, syncookies,
+//                max_orphans, orphans, counters {NAME: n}}}
 //                a scenario in a namespace of its own: that namespace's socket table, polled
 //                by the worker (the window's kernel table cannot see it), when it changed and
-//                at least every quarter second
+//                at least every quarter second, with the namespace's own sysctls and counters
+//                (read inside it) for the diagnosis
 #pragma once
 
+#include "diagnose/hostfacts.h"
 #include "lab/labexpect.h"
 #include "lab/labnarration.h"
 #include "socketrecord.h"
@@ -103,6 +107,7 @@ struct LabTableEvent
     QString netns;   // "tcpscope-lab-4242"
     int pid = 0;     // the worker, which holds every descriptor in the namespace
     std::vector<SocketRecord> sockets;
+    HostFacts facts = {}; // the namespace's (ip_local_port_range...), as readHostFacts() reads them
     friend bool operator==(const LabTableEvent &, const LabTableEvent &) = default;
 };
 

@@ -1,5 +1,7 @@
 #include "lab/labscenario.h"
 
+#include "diagnose/hostfacts.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QThread>
@@ -105,7 +107,10 @@ void LabRun::stream(const std::vector<SocketRecord> &all, double time)
         return;
     m_streamed = all;
     m_streamedAt = time;
-    m_listener(LabTableEvent{time, m_context.namespaceName(), int(::getpid()), all});
+    // The namespace's own sysctls and counters: this thread is in it (/proc/sys/net and
+    // /proc/thread-self/net follow the reader's namespace).
+    m_listener(
+        LabTableEvent{time, m_context.namespaceName(), int(::getpid()), all, readHostFacts()});
 }
 
 void LabRun::watch()

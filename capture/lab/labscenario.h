@@ -48,6 +48,7 @@ const std::vector<LabScenario> &labScenarios();
 const LabScenario *findLabScenario(const QString &name);
 // The scenarios' actions and expectations alone, without their words (labscenarios.cpp).
 std::vector<LabScenario> makeLabScenarios();
+LabScenario makeTimeWaitBurst(); // labtimewait.cpp
 
 // Plays a scenario step by step on a context of its own, watching the kernel table.
 class LabRun

@@ -1,8 +1,7 @@
-// The eleven scenarios' actions and what each step must show; their words are in
-// resources/lab/scenarios.json under the same scenario and step ids.
+// The eleven scenarios' actions and what each step must show (time-wait-burst's are in
+// labtimewait.cpp); their words are in resources/lab/scenarios.json under the same scenario
+// and step ids.
 #include "lab/labscenario.h"
-
-#include "kernel/systemsettings.h"
 
 #include <QThread>
 
@@ -55,15 +54,6 @@ auto closeOf(const QString &who)
     return [who](LabContext &c) {
         return c.close(who);
     };
-}
-
-QString sysctl(const QString &name)
-{
-    for (const SettingValue &v : readSysctls()) {
-        if (v.name == name)
-            return v.value.value_or(QString());
-    }
-    return QString();
 }
 
 LabScenario clientClose()
@@ -251,33 +241,6 @@ LabScenario refused()
               {gone(u"client"_qs)}}}};
 }
 
-bool burstOfShortConnections(LabContext &c)
-{
-    const int n = 200;
-    if (!c.shortConnections(u"clients"_qs, u"listener"_qs, n))
-        return false;
-    const QStringList range =
-        sysctl(u"net.ipv4.ip_local_port_range"_qs).split(u' ', Qt::SkipEmptyParts);
-    const int size = range.size() == 2 ? range[1].toInt() - range[0].toInt() + 1 : 0;
-    c.note({u"ephemeral-ports"_qs,
-            {{u"range"_qs, QString::number(size)},
-             {u"held"_qs, QString::number(n)},
-             {u"left"_qs, QString::number(size - n)},
-             {u"reuse"_qs, sysctl(u"net.ipv4.tcp_tw_reuse"_qs)}}});
-    return true;
-}
-
-LabScenario timeWaitBurst()
-{
-    return {u"time-wait-burst"_qs,
-            false,
-            {listenStep(),
-             {u"burst"_qs,
-              S::TimeWait,
-              burstOfShortConnections,
-              {in(u"clients"_qs, S::TimeWait, 200)}}}};
-}
-
 LabScenario acceptQueue()
 {
     return {u"accept-queue"_qs,
@@ -383,9 +346,9 @@ LabScenario simultaneous()
 
 std::vector<LabScenario> makeLabScenarios()
 {
-    return {clientClose(),   serverClose(), closeWaitLeak(), forkedSocket(),
-            halfClose(),     lingerZero(),  unreadData(),    refused(),
-            timeWaitBurst(), acceptQueue(), simultaneous()};
+    return {clientClose(),       serverClose(), closeWaitLeak(), forkedSocket(),
+            halfClose(),         lingerZero(),  unreadData(),    refused(),
+            makeTimeWaitBurst(), acceptQueue(), simultaneous()};
 }
 
 } // namespace tcpscope

@@ -2,6 +2,10 @@
 
 namespace tcpscope {
 
+LabTableFeed::LabTableFeed(const DiagnosisThresholds &thresholds)
+    : m_diagnosis(thresholds)
+{}
+
 KernelPollBatch LabTableFeed::apply(const LabTableEvent &event)
 {
     if (!m_started) { // a new namespace holds nothing: what the first table has appeared
@@ -10,6 +14,7 @@ KernelPollBatch LabTableFeed::apply(const LabTableEvent &event)
     }
     m_netns = event.netns;
     m_pid = event.pid;
+    m_facts = event.facts;
     KernelPollBatch batch;
     batch.transitions = m_table.apply(event.sockets, event.time);
     batch.source = TableSource::SockDiag;
@@ -29,13 +34,15 @@ KernelPollBatch LabTableFeed::apply(const LabTableEvent &event)
                                      QStringLiteral("tcpscope-cli lab run (%1)").arg(m_netns)});
         rows->push_back(std::move(out));
     }
+    batch.findings = std::make_shared<const std::vector<Finding>>(
+        m_diagnosis.addPoll(event.time, *rows, m_facts));
     batch.rows = std::move(rows);
     return batch;
 }
 
 KernelPollBatch LabTableFeed::end(double time)
 {
-    return apply(LabTableEvent{time, m_netns, m_pid, {}});
+    return apply(LabTableEvent{time, m_netns, m_pid, {}, m_facts});
 }
 
 } // namespace tcpscope

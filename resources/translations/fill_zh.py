@@ -82,6 +82,8 @@ ZH = {
     "Confirm it": "如何确认",
     "\u26a0 %1 findings, %2 at warning level or above": "\u26a0 %1 条诊断，%2 条达到警告级别",
     "%1 findings": "%1 条诊断",
+    "\u26a0 1 finding, at warning level or above": "\u26a0 1 条诊断，达到警告级别",
+    "1 finding": "1 条诊断",
     # Help ▸ Getting started, the Lab's tabs
     "&Getting started": "入门(&G)",
     "Getting started with tcpscope": "tcpscope 入门",

@@ -410,6 +410,25 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::FindingsBadge</name>
+    <message>
+        <source>⚠ 1 finding, at warning level or above</source>
+        <translation>⚠ 1 条诊断，达到警告级别</translation>
+    </message>
+    <message>
+        <source>⚠ %1 findings, %2 at warning level or above</source>
+        <translation>⚠ %1 条诊断，%2 条达到警告级别</translation>
+    </message>
+    <message>
+        <source>1 finding</source>
+        <translation>1 条诊断</translation>
+    </message>
+    <message>
+        <source>%1 findings</source>
+        <translation>%1 条诊断</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::FindingsPanel</name>
     <message>
         <source>critical</source>
@@ -1480,14 +1499,6 @@
     <message>
         <source>&amp;Getting started</source>
         <translation>入门(&amp;G)</translation>
-    </message>
-    <message>
-        <source>⚠ %1 findings, %2 at warning level or above</source>
-        <translation>⚠ %1 条诊断，%2 条达到警告级别</translation>
-    </message>
-    <message>
-        <source>%1 findings</source>
-        <translation>%1 条诊断</translation>
     </message>
     <message>
         <source>Only %1 of the %2 packets captured were saved to %3: the last %4 could not be kept (%5). The live view still shows their connections.</source>

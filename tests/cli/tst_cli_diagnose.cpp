@@ -1,6 +1,7 @@
 // tcpscope-cli diagnose, run in a network namespace of the test's own: a server process that
 // never closes gives a CLOSE_WAIT leak (exit status 1, the numbers as ss counts them, in text
-// and JSON); the same namespace once the server is gone is quiet (exit status 0).
+// and JSON); the same namespace once the server is gone is quiet (exit status 0); --watch
+// prints the findings as they change.
 #include "diagnose/diagnosisrig.h"
 #include "support/loopsockets.h"
 
@@ -13,6 +14,7 @@ class TestCliDiagnose : public QObject
     Q_OBJECT
 private slots:
     void leakThenQuiet();
+    void watchPrintsAsTheFindingsChange();
     void badOptionIsAUsageError();
 };
 
@@ -77,6 +79,60 @@ void TestCliDiagnose::leakThenQuiet()
     QTRY_COMPARE(rig.ss(QStringLiteral("CLOSE-WAIT")).size(), 0);
     QCOMPARE(runCli(ns, {QStringLiteral("--sample"), QStringLiteral("0")}, &out), 0);
     QVERIFY2(out.startsWith(u"no findings"), qPrintable(out));
+}
+
+// --watch prints the findings when they change: the leak (while the server holds its
+// CLOSE_WAIT), then nothing once it is gone; stopped by SIGTERM, its exit status is that of
+// the last findings (0: nothing at warning level).
+void TestCliDiagnose::watchPrintsAsTheFindingsChange()
+{
+    if (!TestNetns::canCreate())
+        QSKIP("needs root: the CLI is run in a network namespace of the test's own");
+    TestNetns ns(QStringLiteral("cliwatch"));
+    QVERIFY(ns.ok() && ns.enter());
+    LoopSockets s;
+    const int listener = s.listen("127.0.0.1", 64);
+    const int port = LoopSockets::port(listener);
+    ServerGuard server{startLeakyServer(listener)};
+    for (int i = 0; i < 12; ++i)
+        s.close(s.connect("127.0.0.1", port));
+    DiagnosisRig rig({}, &ns);
+    QTRY_COMPARE(rig.ss(QStringLiteral("CLOSE-WAIT")).size(), 12);
+
+    QProcess watch; // `ip netns exec` execs the CLI: the signal reaches it
+    watch.start(QStringLiteral("ip"),
+                {QStringLiteral("netns"), QStringLiteral("exec"), ns.name(),
+                 QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli"), QStringLiteral("diagnose"),
+                 QStringLiteral("--watch"), QStringLiteral("--format"), QStringLiteral("json"),
+                 QStringLiteral("--interval"), QStringLiteral("200")});
+    QVERIFY(watch.waitForStarted());
+    QList<QJsonObject> lines;
+    const auto readLines = [&] {
+        while (watch.canReadLine())
+            lines << QJsonDocument::fromJson(watch.readLine()).object();
+        return lines;
+    };
+    const auto lastWorst = [&] {
+        readLines();
+        return lines.isEmpty() ? QString() : lines.last().value(u"worst").toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(lastWorst(), QStringLiteral("warning"), 10000);
+    const QJsonArray findings = lines.last().value(u"findings").toArray();
+    QCOMPARE(findings.size(), 1);
+    QCOMPARE(findings[0].toObject().value(u"kind").toString(), QStringLiteral("close-wait-leak"));
+    QCOMPARE(findings[0].toObject().value(u"pid").toInt(), server.pid);
+    const qsizetype printed = lines.size();
+    QTest::qWait(1000); // unchanged: nothing more is printed
+    readLines();
+    QCOMPARE(lines.size(), printed);
+
+    server.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(lastWorst(), QStringLiteral("none"), 10000);
+    QVERIFY(lines.last().value(u"findings").toArray().isEmpty());
+    watch.terminate();
+    QVERIFY(watch.waitForFinished(5000));
+    QCOMPARE(watch.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(watch.exitCode(), 0);
 }
 
 void TestCliDiagnose::badOptionIsAUsageError()

@@ -3,7 +3,8 @@
 // with the cookies the kernel really sent), FIN_WAIT_2 piling up toward a peer that never
 // closes, SYNs black-holed toward one port (SYN_SENT pile-up), orphans counted against
 // tcp_max_orphans, and peers that stop reading (Send-Q growing, then a zero window) or vanish
-// (a retransmission timer). Before each situation the same poll has no such finding. Numbers
+// (a retransmission timer), and FINs never acknowledged (FIN_WAIT_1 retransmitting them).
+// Before each situation the same poll has no such finding. Numbers
 // are checked against `ss`, `nstat` and /proc/net/sockstat. nftables rules live only in the
 // test's own namespaces, which are deleted (with their tables) however a test ends.
 #include "diagnosisrig.h"
@@ -28,6 +29,7 @@ private slots:
     void orphans();
     void deadPeerNotReading();
     void deadPeerGone();
+    void finsRetransmitted();
 };
 
 namespace {
@@ -372,6 +374,43 @@ void TestDiagnosisStuck::deadPeerGone()
     QCOMPARE(f->number(QStringLiteral("send_q")), double(est[0].sendQ));
     QCOMPARE(f->number(QStringLiteral("count")), 1.0);
     QCOMPARE(socketsOf(*f), cookiesOf(est));
+}
+
+// 24 clients close while nftables drop everything toward the server's port: their FINs are
+// never acknowledged, FIN_WAIT_1 retransmitting them (ss: timer "on"), at least
+// close-retrans-count=20 toward one peer.
+void TestDiagnosisStuck::finsRetransmitted()
+{
+    if (!TestNetns::canCreate())
+        QSKIP("needs root: a namespace of its own whose nftables drop the FINs");
+    TestNetns ns(QStringLiteral("diagfins"));
+    QVERIFY(ns.ok() && ns.enter());
+    DiagnosisRig rig({}, &ns);
+    LoopSockets s;
+    const int listener = s.listen("127.0.0.1", 64);
+    const int port = LoopSockets::port(listener);
+    QList<int> clients;
+    for (int i = 0; i < 24; ++i) {
+        clients << s.connect("127.0.0.1", port);
+        QVERIFY(clients.last() >= 0 && s.accept(listener) >= 0);
+    }
+    rig.poll();
+    QVERIFY(!rig.find(FindingKind::CloseRetransmits)); // the quiet start
+    NftTable drop(ns, QByteArray("  tcp dport ") + QByteArray::number(port) + " drop");
+    QVERIFY(drop.ok);
+    for (int c : clients)
+        s.close(c);
+    const QString dport = QStringLiteral("( dport = :%1 )").arg(port);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.ss(QStringLiteral("FIN-WAIT-1"), dport).size(), 24, 5000);
+    const Finding *f = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((rig.poll(), f = rig.find(FindingKind::CloseRetransmits)), 5000);
+    const QList<SsSocket> finWait1 = rig.ss(QStringLiteral("FIN-WAIT-1"), dport);
+    for (const SsSocket &x : finWait1)
+        QCOMPARE(x.timerKind, QStringLiteral("on"));
+    QCOMPARE(f->level, FindingLevel::Warning);
+    QCOMPARE(f->subject, QStringLiteral("127.0.0.1"));
+    QCOMPARE(f->number(QStringLiteral("count")), 24.0);
+    QCOMPARE(socketsOf(*f), cookiesOf(finWait1));
 }
 
 QTEST_GUILESS_MAIN(TestDiagnosisStuck)

@@ -68,6 +68,18 @@ void TestLabProtocol::roundTrip_data()
         LabTableEvent{1764630000.123456, u"tcpscope-lab-7"_qs, 4242, {closing, listener}})
                            << u"table"_qs;
     QTest::newRow("empty table") << LabEvent(LabTableEvent{1.5, u"ns"_qs, 1, {}}) << u"table"_qs;
+    HostFacts narrowed; // a namespace's own sysctls and counters, for the window's diagnosis
+    narrowed.portLow = 40000;
+    narrowed.portHigh = 40199;
+    narrowed.reservedInRange = 3;
+    narrowed.twReuse = 0;
+    narrowed.timestamps = 0;
+    narrowed.syncookies = 2;
+    narrowed.maxOrphans = 4096;
+    narrowed.orphans = 7;
+    narrowed.counters = {{u"ListenOverflows"_qs, 12}, {u"TCPAbortOnTimeout"_qs, 1ll << 40}};
+    QTest::newRow("table with facts")
+        << LabEvent(LabTableEvent{2.5, u"ns"_qs, 1, {listener}, narrowed}) << u"table"_qs;
     QTest::newRow("unavailable") << LabEvent(
         LabUnavailableEvent{u"simultaneous"_qs, u"needs root"_qs})
                                  << u"unavailable"_qs;

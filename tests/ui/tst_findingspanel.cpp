@@ -16,6 +16,7 @@
 #include "theme.h"
 #include "uilanguage.h"
 #include "widgets/findingspanel.h"
+#include "widgets/statecountchart.h"
 #include "widgets/teachingpanel.h"
 #include "widgets/thresholdsdialog.h"
 
@@ -339,6 +340,15 @@ void TestFindingsPanel::clickingALeakShowsItsSockets()
     QCOMPARE(page.sourceViews()->teaching->topic(), QStringLiteral("finding:close-wait-leak"));
     QVERIFY(page.sourceViews()->teaching->toPlainText().contains(
         QStringLiteral("grep 'pid=%1,'").arg(server.pid)));
+    // Its evolution on the chart: the leaking process's CLOSE_WAIT over time, up to the 15.
+    const Finding &selected =
+        panel->findings()[std::size_t(panel->list()->indexOfTopLevelItem(item))];
+    QVERIFY2(page.chart()->highlightName().endsWith(selected.subject),
+             qPrintable(page.chart()->highlightName()));
+    const std::vector<std::pair<double, double>> drawn = page.chart()->highlightValues();
+    QVERIFY(!drawn.empty());
+    QCOMPARE(drawn, selected.history);
+    QCOMPARE(drawn.back().second, 15.0);
     screenshot(page, "screenshot-findings-en-light.png");
 
     applyTheme(QStringLiteral("dark"));
@@ -361,6 +371,7 @@ void TestFindingsPanel::clickingALeakShowsItsSockets()
         QVERIFY(!(f.kind == FindingKind::CloseWaitLeak && f.pid == pid));
     QVERIFY(!page.proxy()->filtersByKeys());
     QCOMPARE(page.proxy()->rowCount(), page.model()->rowCount());
+    QVERIFY2(page.chart()->highlightName().isEmpty(), qPrintable(page.chart()->highlightName()));
 }
 
 QTEST_MAIN(TestFindingsPanel)

@@ -329,6 +329,21 @@ void StateCountChart::setHighlight(const QString &name,
     replot(QCustomPlot::rpQueuedReplot);
 }
 
+QString StateCountChart::highlightName() const
+{
+    return m_highlight && m_highlight->visible() ? m_highlight->name() : QString();
+}
+
+std::vector<std::pair<double, double>> StateCountChart::highlightValues() const
+{
+    std::vector<std::pair<double, double>> out;
+    if (m_highlight && m_highlight->visible()) {
+        for (const QCPGraphData &d : *m_highlight->data())
+            out.emplace_back(d.key, d.value);
+    }
+    return out;
+}
+
 void StateCountChart::clear()
 {
     m_samples.clear();

@@ -34,6 +34,10 @@ public:
     // One more series drawn over the states' (a finding's count over time), named in the
     // legend; no values: none.
     void setHighlight(const QString &name, const std::vector<std::pair<double, double>> &values);
+    // The series drawn over the states' (its legend's name; "" when none is shown) and its
+    // values, as drawn.
+    QString highlightName() const;
+    std::vector<std::pair<double, double>> highlightValues() const;
     // Counts on a logarithmic axis (445 CLOSE_WAIT readable beside 50,000 ESTABLISHED); a
     // count of 0 lies on the axis's floor.
     void setLogScale(bool log);
