@@ -109,6 +109,7 @@ void MainWindow::createFileMenu()
     fillRecentMenu();
     m_liveAction = m_fileMenu->addAction(QString(), this, &MainWindow::openLiveCapture);
     m_liveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_remoteAction = m_fileMenu->addAction(QString(), this, &MainWindow::connectToHost);
     m_fileMenu->addSeparator();
     m_export = new ExportActions(
         this, [this] { return exportTarget(); },
@@ -158,6 +159,7 @@ void MainWindow::retranslate()
     m_openAction->setText(tr("&Open capture…"));
     m_recent->setTitle(tr("Open &recent"));
     m_liveAction->setText(tr("&Live capture…"));
+    m_remoteAction->setText(tr("Connect to &host…"));
     m_quitAction->setText(tr("&Quit"));
     m_export->retranslate();
     m_viewMenu->setTitle(tr("&View"));

@@ -25,7 +25,9 @@ class KernelPage;
 class LabPanel;
 class LabTabs;
 class LiveCapturePage;
+class RemotePage;
 class SourcePage;
+struct RemoteOptions;
 struct CaptureResult;
 
 class MainWindow : public QMainWindow
@@ -83,6 +85,10 @@ public slots:
     void openCapture(const QString &path, bool allowSpecialFiles = false);
     // Opens a live-capture tab (started from its own controls).
     LiveCapturePage *openLiveCapture();
+    // Opens a remote host's tab: its kernel table over SSH (mainwindowremote.cpp).
+    RemotePage *openRemote(const tcpscope::RemoteOptions &options);
+    // File ▸ Connect to host…
+    void connectToHost();
 
 signals:
     void captureOpened(const QString &path);
@@ -120,6 +126,7 @@ private:
     QMenu *m_labMenu = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_liveAction = nullptr;
+    QAction *m_remoteAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
