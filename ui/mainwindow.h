@@ -111,6 +111,7 @@ private:
     CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
     void fillRecentMenu();
+    void showToolbarOfTab(); // the local table's toolbar, hidden on a remote tab
 
     KernelPage *m_kernel = nullptr;
     class CaptureOpener *m_opener = nullptr; // reads files off the GUI thread

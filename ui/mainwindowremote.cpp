@@ -1,10 +1,12 @@
 // The window's remote tabs: File ▸ Connect to host… and `tcpscope --remote user@host`.
 #include "mainwindow.h"
 
+#include "pages/kernelpage.h"
 #include "pages/remotepage.h"
 #include "widgets/connectdialog.h"
 
 #include <QTabWidget>
+#include <QToolBar>
 
 namespace tcpscope {
 
@@ -18,8 +20,16 @@ RemotePage *MainWindow::openRemote(const RemoteOptions &options)
             m_tabs->setTabText(at, tr("%1 (remote)").arg(page->title()));
     });
     m_tabs->setTabText(i, tr("%1 (remote)").arg(page->title()));
+    // A remote tab has its own toolbar: the local table's would look like its own.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showToolbarOfTab,
+            Qt::UniqueConnection);
     m_tabs->setCurrentIndex(i);
     return page;
+}
+
+void MainWindow::showToolbarOfTab()
+{
+    m_kernel->toolBar()->setVisible(!qobject_cast<RemotePage *>(m_tabs->currentWidget()));
 }
 
 void MainWindow::connectToHost()

@@ -80,7 +80,9 @@ QStringList RemoteSource::sshArguments() const
                   QStringLiteral("-o"),
                   QStringLiteral("ServerAliveCountMax=3"),
                   QStringLiteral("-o"),
-                  QStringLiteral("ConnectTimeout=15")};
+                  QStringLiteral("ConnectTimeout=15"),
+                  QStringLiteral("-o"),
+                  QStringLiteral("Compression=yes")}; // the snapshot's JSON shrinks ~8×
     if (m_options.target.port)
         a << QStringLiteral("-p") << QString::number(m_options.target.port);
     if (!m_options.target.user.isEmpty())
@@ -169,6 +171,7 @@ void RemoteSource::readLine(QByteArrayView line)
 {
     switch (m_parser.feed(line)) {
     case WatchStreamParser::Line::Header:
+        m_header = m_parser.header();
         Q_EMIT headerReceived();
         break;
     case WatchStreamParser::Line::Settings:
@@ -178,6 +181,7 @@ void RemoteSource::readLine(QByteArrayView line)
         if (!m_streaming) {
             m_streaming = true;
             m_failures = 0;
+            m_lastDrop.clear();
             ++m_connections;
             setStatus(Status::Streaming, QString());
         }
@@ -223,6 +227,7 @@ void RemoteSource::failed(const QString &why, bool notInstalled)
         p->kill();
         p->deleteLater();
     }
+    m_lastDrop = why;
     if (notInstalled) { // retrying will not install it: the user retries after installing
         m_retryMs = 0;
         setStatus(Status::NotInstalled, why);

@@ -60,9 +60,12 @@ public:
 
     Status status() const { return m_status; }
     QString reason() const { return m_reason; } // why it dropped: ssh's own words
+    // Why the last stream ended, until a new one reaches its first poll (empty: none ended).
+    QString lastDrop() const { return m_lastDrop; }
     int retryInMs() const { return m_retryMs; } // the delay before the next attempt
     const RemoteOptions &options() const { return m_options; }
-    const WatchStreamHeader &header() const { return m_parser.header(); }
+    // The last stream's header (kept across a drop: the host it was).
+    const WatchStreamHeader &header() const { return m_header; }
     const std::vector<SettingValue> &settings() const { return m_parser.settings(); }
     int connections() const { return m_connections; } // streams that reached their first poll
     // The ssh command line: program and arguments.
@@ -88,9 +91,11 @@ private:
     QByteArray m_buffer;
     QByteArray m_stderr;
     WatchStreamParser m_parser;
+    WatchStreamHeader m_header; // host empty until one arrived
     RemoteFeed m_feed;
     Status m_status = Status::Stopped;
     QString m_reason;
+    QString m_lastDrop;
     int m_failures = 0;
     int m_retryMs = 0;
     int m_connections = 0;

@@ -101,7 +101,7 @@ QString RemotePage::installHelp() const
               "<code>build-deb/tcpscope-cli_*.deb</code> to the host and run <code>sudo apt-get "
               "install ./tcpscope-cli_*.deb</code> (see the README, \"Install for users\"). If it "
               "is installed outside the PATH, give its path in File ▸ Connect to host…, then "
-              "press Retry.")
+              "press Retry now.")
         .arg(m_source->options().target.text().toHtmlEscaped(),
              m_source->reason().toHtmlEscaped());
 }
@@ -118,12 +118,16 @@ void RemotePage::showStatus()
                      .arg(m_source->retryInMs() / 1000.0, 0, 'f', 1);
     else if (s == RemoteSource::Status::NotInstalled)
         banner = installHelp();
+    else if (s == RemoteSource::Status::Connecting && !m_source->lastDrop().isEmpty())
+        banner = tr("<b>The connection to %1 dropped</b>: %2<br>What was received is kept. "
+                    "Reconnecting now…")
+                     .arg(target, m_source->lastDrop().toHtmlEscaped());
     m_bannerText->setText(banner);
     m_banner->setVisible(!banner.isEmpty());
 
     const WatchStreamHeader &h = m_source->header();
     QString line;
-    if (s == RemoteSource::Status::Connecting)
+    if (s == RemoteSource::Status::Connecting && h.host.isEmpty())
         line = tr("Connecting to %1 over SSH…").arg(m_source->options().target.text());
     else if (!h.host.isEmpty())
         line = tr("%1 over SSH (%2) · Linux %3 · tcpscope %4")
@@ -132,7 +136,7 @@ void RemotePage::showStatus()
         line = tr("%1 over SSH").arg(m_source->options().target.text());
     if (s == RemoteSource::Status::Streaming && !m_pollStatus.isEmpty())
         line += QStringLiteral(" · ") + m_pollStatus;
-    else if (s == RemoteSource::Status::Dropped || s == RemoteSource::Status::NotInstalled)
+    else if (s != RemoteSource::Status::Streaming && !m_source->lastDrop().isEmpty())
         line += QStringLiteral(" · ") + tr("disconnected");
     m_status->setFullText(line);
 }
