@@ -114,6 +114,13 @@ public:
     };
     const Poll &poll() const { return m_poll; }
     const std::unordered_map<std::uint64_t, StreamSocket> &sockets() const { return m_sockets; }
+    // Sockets that vanished in the last kGoneSeconds (a "-" line, or missing from a new
+    // snapshot), as they were last sent: whose a fading row was.
+    const std::unordered_map<std::uint64_t, StreamSocket> &gone() const { return m_gone; }
+    static constexpr double kGoneSeconds = 30;
+    // A new stream of the same host (after a reconnection): its header and snapshot follow;
+    // what the last one held becomes gone() once the snapshot's poll shows it missing.
+    void restart();
 
 private:
     Line fail(const QString &why);
@@ -126,6 +133,9 @@ private:
     HostFacts m_facts;
     Poll m_poll;
     std::unordered_map<std::uint64_t, StreamSocket> m_sockets;
+    std::unordered_map<std::uint64_t, StreamSocket> m_gone;
+    std::unordered_map<std::uint64_t, StreamSocket> m_beforeSnapshot;
+    std::vector<std::uint64_t> m_unstamped; // sent since the last poll: their time is its time
 };
 
 } // namespace tcpscope

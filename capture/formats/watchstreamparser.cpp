@@ -85,6 +85,13 @@ WatchStreamParser::Line WatchStreamParser::fail(const QString &why)
     return Line::Error;
 }
 
+void WatchStreamParser::restart()
+{
+    m_hasHeader = false;
+    m_inSnapshot = false;
+    m_error.clear();
+}
+
 WatchStreamParser::Line WatchStreamParser::feed(QByteArrayView line)
 {
     if (line.trimmed().isEmpty())
@@ -101,8 +108,8 @@ WatchStreamParser::Line WatchStreamParser::feed(QByteArrayView line)
         m_header.format = o.value(QLatin1StringView("format")).toString();
         m_header.version = o.value(QLatin1StringView("version")).toInt();
         if (m_header.format != QLatin1StringView(kWatchStreamFormat))
-            return fail(QStringLiteral("not a tcpscope watch stream (format '%1')")
-                            .arg(m_header.format));
+            return fail(
+                QStringLiteral("not a tcpscope watch stream (format '%1')").arg(m_header.format));
         if (m_header.version < 1 || m_header.version > kWatchStreamVersion)
             return fail(QStringLiteral("the stream's version %1 is newer than this tcpscope "
                                        "reads (%2): update this tcpscope")
@@ -119,7 +126,9 @@ WatchStreamParser::Line WatchStreamParser::feed(QByteArrayView line)
         return Line::Header;
     }
     if (type == u"snapshot") {
+        m_beforeSnapshot.merge(m_sockets); // those missing from it have vanished
         m_sockets.clear();
+        m_unstamped.clear();
         m_inSnapshot = true;
         return Line::Other;
     }
@@ -127,11 +136,16 @@ WatchStreamParser::Line WatchStreamParser::feed(QByteArrayView line)
         StreamSocket s;
         if (!readSocket(o, 0, s))
             return fail(QStringLiteral("a socket line without a state or addresses"));
-        m_sockets[u64(o, QLatin1StringView("c"))] = std::move(s);
+        const std::uint64_t key = u64(o, QLatin1StringView("c"));
+        m_sockets[key] = std::move(s);
+        m_unstamped.push_back(key);
         return Line::Other;
     }
     if (type == u"-") {
-        m_sockets.erase(u64(o, QLatin1StringView("c")));
+        if (auto node = m_sockets.extract(u64(o, QLatin1StringView("c")))) {
+            node.mapped().at = m_poll.stats.time; // gone() keeps it from about then
+            m_gone.insert_or_assign(node.key(), std::move(node.mapped()));
+        }
         return Line::Other;
     }
     if (type == u"poll") {
@@ -144,10 +158,19 @@ WatchStreamParser::Line WatchStreamParser::feed(QByteArrayView line)
         m_poll.notice = o.value(QLatin1StringView("notice")).toString();
         m_poll.snapshot = m_inSnapshot;
         m_inSnapshot = false;
-        for (auto &[key, s] : m_sockets) {
-            if (s.at == 0)
-                s.at = time; // sent before this poll's time was known: as of now
+        for (const std::uint64_t key : m_unstamped) {
+            if (const auto it = m_sockets.find(key); it != m_sockets.end() && it->second.at == 0)
+                it->second.at = time; // sent before this poll's time was known: as of now
         }
+        m_unstamped.clear();
+        for (auto &[key, s] : m_beforeSnapshot) {
+            if (m_sockets.count(key) == 0) {
+                s.at = time;
+                m_gone.insert_or_assign(key, std::move(s));
+            }
+        }
+        m_beforeSnapshot.clear();
+        std::erase_if(m_gone, [time](const auto &g) { return g.second.at < time - kGoneSeconds; });
         if (u64(o, QLatin1StringView("n")) != m_sockets.size())
             return fail(QStringLiteral("the stream lost its place: %1 sockets announced, %2 held")
                             .arg(u64(o, QLatin1StringView("n")))

@@ -36,22 +36,20 @@ KernelPollBatch RemoteFeed::apply(const WatchStreamParser &parser)
     batch.counts = m_table.counts();
     auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
     rows->reserve(m_table.rows().size());
-    std::unordered_map<std::uint64_t, Owners> owners;
-    owners.reserve(m_table.rows().size());
     for (const SocketRow &r : m_table.rows()) {
         KernelPollBatch::Row out;
         out.row = r;
-        if (const auto it = parser.sockets().find(r.key); it != parser.sockets().end()) {
-            out.ownership = it->second.ownership;
-            out.processes = it->second.processes;
-        } else if (const auto old = m_owners.find(r.key); old != m_owners.end()) {
-            out.ownership = old->second.ownership; // fading: as it was last seen
-            out.processes = old->second.processes;
+        const StreamSocket *s = nullptr;
+        if (const auto it = parser.sockets().find(r.key); it != parser.sockets().end())
+            s = &it->second;
+        else if (const auto g = parser.gone().find(r.key); g != parser.gone().end())
+            s = &g->second; // fading: as it was last seen
+        if (s) {
+            out.ownership = s->ownership;
+            out.processes = s->processes;
         }
-        owners.emplace(r.key, Owners{out.ownership, out.processes});
         rows->push_back(std::move(out));
     }
-    m_owners = std::move(owners);
     batch.rows = std::move(rows);
     const auto t0 = std::chrono::steady_clock::now();
     batch.findings = std::make_shared<const std::vector<Finding>>(

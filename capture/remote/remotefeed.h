@@ -26,14 +26,8 @@ public:
     int polls() const { return m_polls; }
 
 private:
-    struct Owners
-    {
-        Ownership ownership = Ownership::NotFound;
-        std::vector<ProcessInfo> processes;
-    };
     SocketTable m_table;
     DiagnosisEngine m_diagnosis;
-    std::unordered_map<std::uint64_t, Owners> m_owners; // last known, for fading rows
     int m_polls = 0;
 };
 

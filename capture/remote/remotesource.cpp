@@ -8,8 +8,8 @@ namespace tcpscope {
 
 std::optional<RemoteTarget> RemoteTarget::parse(const QString &text)
 {
-    static const QRegularExpression re(
-        QStringLiteral(R"(^(?:([^@\s:]+)@)?(?:\[([0-9A-Fa-f:.]+)\]|([^@\s:\[\]]+))(?::(\d{1,5}))?$)"));
+    static const QRegularExpression re(QStringLiteral(
+        R"(^(?:([^@\s:]+)@)?(?:\[([0-9A-Fa-f:.]+)\]|([^@\s:\[\]]+))(?::(\d{1,5}))?$)"));
     const QRegularExpressionMatch m = re.match(text.trimmed());
     if (!m.hasMatch() || m.captured(0).startsWith(u'-'))
         return std::nullopt; // never an option for ssh
@@ -62,6 +62,7 @@ RemoteSource::RemoteSource(RemoteOptions options, QObject *parent)
     , m_options(std::move(options))
 {
     qRegisterMetaType<tcpscope::KernelPollBatch>();
+    qRegisterMetaType<tcpscope::RemoteState>();
     m_retry = new QTimer(this);
     m_retry->setSingleShot(true);
     connect(m_retry, &QTimer::timeout, this, &RemoteSource::start);
@@ -71,18 +72,13 @@ RemoteSource::~RemoteSource() { stop(); }
 
 QStringList RemoteSource::sshArguments() const
 {
-    QStringList a{m_options.ssh,
-                  QStringLiteral("-T"),
-                  QStringLiteral("-o"),
-                  QStringLiteral("BatchMode=yes"),
-                  QStringLiteral("-o"),
-                  QStringLiteral("ServerAliveInterval=5"),
-                  QStringLiteral("-o"),
-                  QStringLiteral("ServerAliveCountMax=3"),
-                  QStringLiteral("-o"),
-                  QStringLiteral("ConnectTimeout=15"),
-                  QStringLiteral("-o"),
-                  QStringLiteral("Compression=yes")}; // the snapshot's JSON shrinks ~8×
+    QStringList a{
+        m_options.ssh,        QStringLiteral("-T"),
+        QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
+        QStringLiteral("-o"), QStringLiteral("ServerAliveInterval=5"),
+        QStringLiteral("-o"), QStringLiteral("ServerAliveCountMax=3"),
+        QStringLiteral("-o"), QStringLiteral("ConnectTimeout=15"),
+        QStringLiteral("-o"), QStringLiteral("Compression=yes")}; // the snapshot's JSON shrinks ~8×
     if (m_options.target.port)
         a << QStringLiteral("-p") << QString::number(m_options.target.port);
     if (!m_options.target.user.isEmpty())
@@ -102,7 +98,7 @@ void RemoteSource::start()
     m_retry->stop();
     m_buffer.clear();
     m_stderr.clear();
-    m_parser = WatchStreamParser(); // a new stream begins with its header and a snapshot
+    m_parser.restart(); // a new stream begins with its header and a snapshot
     m_streaming = false;
     m_process = new QProcess(this);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &RemoteSource::readOutput);
@@ -172,10 +168,10 @@ void RemoteSource::readLine(QByteArrayView line)
     switch (m_parser.feed(line)) {
     case WatchStreamParser::Line::Header:
         m_header = m_parser.header();
-        Q_EMIT headerReceived();
+        Q_EMIT stateChanged(state());
         break;
     case WatchStreamParser::Line::Settings:
-        Q_EMIT settingsReceived();
+        Q_EMIT stateChanged(state());
         break;
     case WatchStreamParser::Line::Poll:
         if (!m_streaming) {
@@ -213,8 +209,9 @@ void RemoteSource::finished(int exitCode, QProcess::ExitStatus status)
     const bool notInstalled = status == QProcess::NormalExit && exitCode == 127;
     QString why = tail;
     if (why.isEmpty())
-        why = status == QProcess::CrashExit ? tr("the SSH client stopped")
-                                            : tr("the SSH client exited with status %1").arg(exitCode);
+        why = status == QProcess::CrashExit
+                  ? tr("the SSH client stopped")
+                  : tr("the SSH client exited with status %1").arg(exitCode);
     failed(why, notInstalled);
 }
 
@@ -243,7 +240,12 @@ void RemoteSource::setStatus(Status s, const QString &reason)
 {
     m_status = s;
     m_reason = reason;
-    Q_EMIT statusChanged(s, reason);
+    Q_EMIT stateChanged(state());
+}
+
+RemoteState RemoteSource::state() const
+{
+    return {m_status, m_reason, m_lastDrop, m_retryMs, m_connections, m_header, m_parser.settings()};
 }
 
 } // namespace tcpscope

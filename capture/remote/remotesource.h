@@ -33,7 +33,8 @@ struct RemoteOptions
     RemoteTarget target;
     QString ssh = QStringLiteral("ssh"); // the OpenSSH client
     QStringList sshOptions;              // more of ssh's options, before the host (-F, -i)
-    QString command = QStringLiteral("tcpscope-cli"); // on the remote: a name on its PATH, or a path
+    QString command =
+        QStringLiteral("tcpscope-cli"); // on the remote: a name on its PATH, or a path
     int intervalMs = 1000;
     int retryMinMs = 1000; // the first retry's delay, doubled each failure up to retryMaxMs
     int retryMaxMs = 30000;
@@ -43,18 +44,32 @@ struct RemoteOptions
 // program) applied.
 RemoteOptions remoteOptionsFor(const RemoteTarget &target);
 
+enum class RemoteStatus { Connecting, Streaming, Dropped, NotInstalled, Stopped };
+
+// What a remote source says of itself, as a value (it may live on a thread of its own).
+struct RemoteState
+{
+    RemoteStatus status = RemoteStatus::Stopped;
+    QString reason;   // why it dropped: ssh's own words
+    QString lastDrop; // why the last stream ended, until a new one reached its first poll
+    int retryMs = 0;  // the delay before the next attempt
+    int connections = 0;       // streams that reached their first poll
+    WatchStreamHeader header;  // the last stream's (kept across a drop: the host it was)
+    std::vector<SettingValue> settings; // its sysctls
+};
+
 class RemoteSource : public QObject
 {
     Q_OBJECT
 public:
-    enum class Status { Connecting, Streaming, Dropped, NotInstalled, Stopped };
+    using Status = RemoteStatus;
 
     explicit RemoteSource(RemoteOptions options, QObject *parent = nullptr);
     ~RemoteSource() override;
 
     void start();
     void stop();
-    void reconnectNow(); // after a drop: retry at once
+    void reconnectNow();      // after a drop: retry at once
     void setInterval(int ms); // reconnects with the new interval
     void setThresholds(const DiagnosisThresholds &t) { m_feed.setThresholds(t); }
 
@@ -71,11 +86,12 @@ public:
     // The ssh command line: program and arguments.
     QStringList sshArguments() const;
 
+    RemoteState state() const;
+
 signals:
     void polled(const tcpscope::KernelPollBatch &batch);
-    void statusChanged(tcpscope::RemoteSource::Status status, const QString &reason);
-    void headerReceived();
-    void settingsReceived();
+    // The status changed, or a header or settings arrived.
+    void stateChanged(const tcpscope::RemoteState &state);
 
 private:
     void readOutput();
@@ -103,3 +119,5 @@ private:
 };
 
 } // namespace tcpscope
+
+Q_DECLARE_METATYPE(tcpscope::RemoteState)

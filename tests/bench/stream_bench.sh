@@ -9,6 +9,8 @@
 #   churn    connection_storm at BENCH_RATE connections a second (default 1000) meanwhile
 #   burst    once, the holders reset every held connection (SIGUSR1) and open as many new
 #            ones (SIGUSR2): half the table vanishes and is replaced within a poll or two
+# and, on a stream recorded at the steady table, what the reader (a remote tab) spends on it
+# (bench_watchstream: thread CPU time of parsing and of the feed).
 # What ssh adds (its framing and compression: off by default) is not counted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,8 +19,9 @@ build=${1:-build}
 cli=$build/app/tcpscope-cli
 holder=$build/tests/bench/socket_holder
 storm=$build/tests/bench/connection_storm
+reader=$build/tests/bench/bench_watchstream
 rate=tests/bench/stream_rate.py
-for b in "$cli" "$holder" "$storm"; do
+for b in "$cli" "$holder" "$storm" "$reader"; do
   [[ -x $b ]] || { echo "missing $b: build first" >&2; exit 1; }
 done
 seconds=${BENCH_SECONDS:-12}
@@ -44,6 +47,9 @@ echo "sockets: $(ip netns exec "$ns" ss -tanH | wc -l)"
 watch() { ip netns exec "$ns" "$cli" watch --format stream --interval 1000 | python3 "$rate" "$seconds"; }
 
 echo -n "steady: "; watch
+recorded=$(mktemp)
+timeout 8 ip netns exec "$ns" "$cli" watch --format stream --interval 1000 >"$recorded" || true
+echo -n "reader: "; "$reader" "$recorded"; rm -f "$recorded"
 ip netns exec "$ns" "$storm" 40123 --rate "${BENCH_RATE:-1000}" --seconds $((seconds + 5)) 2>/dev/null &
 pids+=($!)
 sleep 1

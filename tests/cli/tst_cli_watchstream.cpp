@@ -219,12 +219,10 @@ void TestCliWatchStream::snapshotAndDeltasAddUpToTheTable()
     const QList<Tuple> now = streamed();
     QCOMPARE(now, fromSs());
     QCOMPARE(now, fromSnapshot());
-    QVERIFY(std::any_of(now.begin(), now.end(), [](const Tuple &t) {
-        return t.state == u"TIME_WAIT";
-    }));
-    QVERIFY(std::any_of(now.begin(), now.end(), [](const Tuple &t) {
-        return t.state == u"CLOSE_WAIT";
-    }));
+    QVERIFY(std::any_of(now.begin(), now.end(),
+                        [](const Tuple &t) { return t.state == u"TIME_WAIT"; }));
+    QVERIFY(std::any_of(now.begin(), now.end(),
+                        [](const Tuple &t) { return t.state == u"CLOSE_WAIT"; }));
 
     QVERIFY(lines.size() == 3 && lines[0] + lines[1] + lines[2] > 0); // the changes were sent
 

@@ -121,12 +121,9 @@ public:
     // ssh's options for this server: its own config, key and known_hosts.
     QStringList clientOptions() const
     {
-        return {QStringLiteral("-F"),
-                path("ssh_config"),
-                QStringLiteral("-i"),
-                path("client_key"),
-                QStringLiteral("-o"),
-                QStringLiteral("UserKnownHostsFile=") + path("known_hosts")};
+        return {QStringLiteral("-F"), path("ssh_config"),
+                QStringLiteral("-i"), path("client_key"),
+                QStringLiteral("-o"), QStringLiteral("UserKnownHostsFile=") + path("known_hosts")};
     }
     QString log() { return QString::fromLocal8Bit(m_log += m_process.readAll()); }
 

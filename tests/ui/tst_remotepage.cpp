@@ -123,11 +123,11 @@ RemoteOptions TestRemotePage::options(const QString &command) const
 void TestRemotePage::remoteWithoutTcpscopeCliSaysHowToInstall()
 {
     RemotePage page(options(QStringLiteral("/nonexistent/tcpscope-cli")));
-    QTRY_COMPARE_WITH_TIMEOUT(page.source()->status(), RemoteSource::Status::NotInstalled, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(page.state().status, RemoteSource::Status::NotInstalled, 20000);
     QVERIFY(!page.banner()->isHidden());
     QVERIFY2(page.bannerText().contains(u"tcpscope-cli_*.deb"), qPrintable(page.bannerText()));
     QVERIFY(page.bannerText().contains(u"No such file or directory"));
-    QCOMPARE(page.source()->retryInMs(), 0); // retrying will not install it
+    QCOMPARE(page.state().retryMs, 0); // retrying will not install it
 }
 
 void TestRemotePage::showsTheRemoteSocketsDropsAndResumes()
@@ -163,10 +163,10 @@ void TestRemotePage::showsTheRemoteSocketsDropsAndResumes()
     const double firstSample = store.samples().front().first;
     const std::size_t samples = store.samples().size();
     m_sshd.killAll();
-    QTRY_COMPARE_WITH_TIMEOUT(page->source()->status(), RemoteSource::Status::Dropped, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(page->state().status, RemoteSource::Status::Dropped, 20000);
     QVERIFY(!page->banner()->isHidden());
     QVERIFY2(page->bannerText().contains(u"dropped"), qPrintable(page->bannerText()));
-    QVERIFY(!page->source()->reason().isEmpty());
+    QVERIFY(!page->state().reason.isEmpty());
     QVERIFY(store.samples().size() >= samples);
     QCOMPARE(store.samples().front().first, firstSample);
     QVERIFY(inTable(*page, closing)); // the picture as it was last received
@@ -183,7 +183,7 @@ void TestRemotePage::showsTheRemoteSocketsDropsAndResumes()
     QTest::qWait(1500); // a retry or two meets a closed port
     QString why;
     QVERIFY2(m_sshd.start(&why), qPrintable(why));
-    QTRY_COMPARE_WITH_TIMEOUT(page->source()->connections(), 2, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(page->state().connections, 2, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(stateIn(*page, during) == TcpState::Established, 10000);
     QVERIFY(sawTransition(*page, during, TcpState::Established)); // reconciled: it appeared
     QVERIFY(page->banner()->isHidden());

@@ -8,6 +8,8 @@
 #include "widgets/teachingpanel.h"
 
 #include <QEvent>
+
+#include <algorithm>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -19,11 +21,12 @@ namespace tcpscope {
 
 RemotePage::RemotePage(RemoteOptions options, QWidget *parent)
     : QWidget(parent)
+    , m_options(std::move(options))
 {
-    m_source = new RemoteSource(std::move(options), this);
+    m_source = new RemoteSource(m_options);
     m_source->setThresholds(thresholdsFromSettings());
     m_kernel = new KernelPage(false);
-    m_kernel->setInterval(m_source->options().intervalMs);
+    m_kernel->setInterval(m_options.intervalMs);
 
     m_banner = new QFrame;
     m_banner->setObjectName(QStringLiteral("remoteBanner"));
@@ -51,11 +54,7 @@ RemotePage::RemotePage(RemoteOptions options, QWidget *parent)
     layout->addWidget(m_kernel, 1);
 
     connect(m_source, &RemoteSource::polled, m_kernel, &KernelPage::applyBatch);
-    connect(m_source, &RemoteSource::statusChanged, this, &RemotePage::showStatus);
-    connect(m_source, &RemoteSource::headerReceived, this, &RemotePage::showHeader);
-    connect(m_source, &RemoteSource::settingsReceived, this, [this] {
-        m_kernel->sourceViews()->teaching->setSettings(m_source->settings(), title());
-    });
+    connect(m_source, &RemoteSource::stateChanged, this, &RemotePage::takeState);
     connect(m_kernel, &KernelPage::statusChanged, this, [this](const QString &text) {
         m_pollStatus = text;
         showStatus();
@@ -64,10 +63,19 @@ RemotePage::RemotePage(RemoteOptions options, QWidget *parent)
     connect(m_kernel->findingsPanel(), &FindingsPanel::thresholdsChanged, m_source,
             &RemoteSource::setThresholds);
     retranslate();
-    m_source->start();
+    m_thread.setObjectName(QStringLiteral("remote stream"));
+    m_source->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_source, &QObject::deleteLater);
+    m_thread.start();
+    QMetaObject::invokeMethod(m_source, &RemoteSource::start);
 }
 
-RemotePage::~RemotePage() { m_source->stop(); }
+RemotePage::~RemotePage()
+{
+    QMetaObject::invokeMethod(m_source, &RemoteSource::stop, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
 
 const SourceViews &RemotePage::views() const { return m_kernel->views(); }
 
@@ -80,17 +88,29 @@ ExportTarget RemotePage::exportTarget() const
 
 QString RemotePage::title() const
 {
-    const QString host = m_source->header().host;
-    return host.isEmpty() ? m_source->options().target.host : host;
+    const QString host = m_state.header.host;
+    return host.isEmpty() ? m_options.target.host : host;
 }
 
-QString RemotePage::bannerText() const { return m_banner->isHidden() ? QString() : m_bannerText->text(); }
+QString RemotePage::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_bannerText->text();
+}
 
 QString RemotePage::statusText() const { return m_status->fullText(); }
 
-void RemotePage::showHeader()
+void RemotePage::takeState(const RemoteState &state)
 {
-    Q_EMIT titleChanged();
+    const bool newHost = state.header.host != m_state.header.host;
+    const bool newSettings = !std::equal(
+        state.settings.begin(), state.settings.end(), m_state.settings.begin(),
+        m_state.settings.end(),
+        [](const SettingValue &a, const SettingValue &b) { return a.name == b.name && a.value == b.value; });
+    m_state = state;
+    if (newHost)
+        Q_EMIT titleChanged();
+    if (!m_state.settings.empty() && (newSettings || newHost))
+        m_kernel->sourceViews()->teaching->setSettings(m_state.settings, title());
     showStatus();
 }
 
@@ -102,41 +122,40 @@ QString RemotePage::installHelp() const
               "install ./tcpscope-cli_*.deb</code> (see the README, \"Install for users\"). If it "
               "is installed outside the PATH, give its path in File ▸ Connect to host…, then "
               "press Retry now.")
-        .arg(m_source->options().target.text().toHtmlEscaped(),
-             m_source->reason().toHtmlEscaped());
+        .arg(m_options.target.text().toHtmlEscaped(), m_state.reason.toHtmlEscaped());
 }
 
 void RemotePage::showStatus()
 {
-    const RemoteSource::Status s = m_source->status();
-    const QString target = m_source->options().target.text().toHtmlEscaped();
+    const RemoteStatus s = m_state.status;
+    const QString target = m_options.target.text().toHtmlEscaped();
     QString banner;
-    if (s == RemoteSource::Status::Dropped)
+    if (s == RemoteStatus::Dropped)
         banner = tr("<b>The connection to %1 dropped</b>: %2<br>What was received is kept. "
                     "Retrying in %3 s; the table is reconciled with a fresh snapshot then.")
-                     .arg(target, m_source->reason().toHtmlEscaped())
-                     .arg(m_source->retryInMs() / 1000.0, 0, 'f', 1);
-    else if (s == RemoteSource::Status::NotInstalled)
+                     .arg(target, m_state.reason.toHtmlEscaped())
+                     .arg(m_state.retryMs / 1000.0, 0, 'f', 1);
+    else if (s == RemoteStatus::NotInstalled)
         banner = installHelp();
-    else if (s == RemoteSource::Status::Connecting && !m_source->lastDrop().isEmpty())
+    else if (s == RemoteStatus::Connecting && !m_state.lastDrop.isEmpty())
         banner = tr("<b>The connection to %1 dropped</b>: %2<br>What was received is kept. "
                     "Reconnecting now…")
-                     .arg(target, m_source->lastDrop().toHtmlEscaped());
+                     .arg(target, m_state.lastDrop.toHtmlEscaped());
     m_bannerText->setText(banner);
     m_banner->setVisible(!banner.isEmpty());
 
-    const WatchStreamHeader &h = m_source->header();
+    const WatchStreamHeader &h = m_state.header;
     QString line;
-    if (s == RemoteSource::Status::Connecting && h.host.isEmpty())
-        line = tr("Connecting to %1 over SSH…").arg(m_source->options().target.text());
+    if (s == RemoteStatus::Connecting && h.host.isEmpty())
+        line = tr("Connecting to %1 over SSH…").arg(m_options.target.text());
     else if (!h.host.isEmpty())
         line = tr("%1 over SSH (%2) · Linux %3 · tcpscope %4")
-                   .arg(h.host, m_source->options().target.text(), h.kernel, h.tcpscope);
+                   .arg(h.host, m_options.target.text(), h.kernel, h.tcpscope);
     else
-        line = tr("%1 over SSH").arg(m_source->options().target.text());
-    if (s == RemoteSource::Status::Streaming && !m_pollStatus.isEmpty())
+        line = tr("%1 over SSH").arg(m_options.target.text());
+    if (s == RemoteStatus::Streaming && !m_pollStatus.isEmpty())
         line += QStringLiteral(" · ") + m_pollStatus;
-    else if (s != RemoteSource::Status::Streaming && !m_source->lastDrop().isEmpty())
+    else if (s != RemoteStatus::Streaming && !m_state.lastDrop.isEmpty())
         line += QStringLiteral(" · ") + tr("disconnected");
     m_status->setFullText(line);
 }

@@ -7,6 +7,7 @@
 #include "pages/sourcepage.h"
 #include "remote/remotesource.h"
 
+#include <QThread>
 #include <QWidget>
 
 class QFrame;
@@ -29,7 +30,10 @@ public:
     ExportTarget exportTarget() const override;
 
     KernelPage *kernelPage() const { return m_kernel; }
-    RemoteSource *source() const { return m_source; }
+    // The source's state as it last said (it runs on a thread of its own: parsing 100k
+    // sockets' snapshot takes a fraction of a second).
+    const RemoteState &state() const { return m_state; }
+    const RemoteOptions &options() const { return m_options; }
     QFrame *banner() const { return m_banner; }
     QString bannerText() const;
     QString statusText() const;
@@ -44,11 +48,14 @@ protected:
 
 private:
     void showStatus();
-    void showHeader();
+    void takeState(const RemoteState &state);
     void retranslate();
     QString installHelp() const;
 
-    RemoteSource *m_source = nullptr;
+    RemoteOptions m_options;
+    RemoteState m_state;
+    QThread m_thread;
+    RemoteSource *m_source = nullptr; // lives on m_thread
     KernelPage *m_kernel = nullptr;
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
