@@ -8,16 +8,22 @@
 #include "kernel/kerneltimeline.h"
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
+#include "models/socketfilterproxy.h"
 #include "pages/kernelpage.h"
 #include "pages/remotepage.h"
 #include "support/loopsockets.h"
 #include "support/testsshd.h"
+#include "theme.h"
 #include "uilanguage.h"
+#include "pages/sourceviews.h"
 #include "widgets/statecountchart.h"
+#include "widgets/teachingpanel.h"
 
 #include <QFrame>
+#include <QStandardPaths>
 #include <QSysInfo>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 
 using namespace tcpscope;
@@ -76,12 +82,28 @@ bool sawTransition(const RemotePage &page, const Tuple &t, TcpState to)
     return false;
 }
 
+// Selects the table's row of this 4-tuple, as a click does.
+bool select(RemotePage &page, const Tuple &t)
+{
+    const KernelSocketModel &m = *page.kernelPage()->model();
+    for (int r = 0; r < m.rowCount(); ++r) {
+        if (m.index(r, KernelSocketModel::Local).data().toString() == t.local
+            && m.index(r, KernelSocketModel::Remote).data().toString() == t.remote) {
+            const QModelIndex at = page.kernelPage()->proxy()->mapFromSource(m.index(r, 0));
+            page.kernelPage()->table()->selectRow(at.row());
+            page.kernelPage()->table()->scrollTo(at);
+            return at.isValid();
+        }
+    }
+    return false;
+}
+
 void screenshot(QWidget *window, const char *name)
 {
     const QString dir = qEnvironmentVariable("TCPSCOPE_SCREENSHOT_DIR");
     if (dir.isEmpty())
         return;
-    QTest::qWait(300); // the diagram's tokens settle, the chart replots
+    QTest::qWait(1000); // a poll in the language shown; the diagram's tokens settle
     window->grab().save(dir + u'/' + QLatin1String(name) + QStringLiteral(".png"));
 }
 
@@ -102,6 +124,7 @@ private:
 
 void TestRemotePage::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the window's settings are not the user's
     if (const QString why = TestSshd::unavailable(); !why.isEmpty())
         QSKIP(qPrintable(why));
     QString why;
@@ -156,6 +179,11 @@ void TestRemotePage::showsTheRemoteSocketsDropsAndResumes()
     sockets.close(server);
     QTRY_VERIFY_WITH_TIMEOUT(stateIn(*page, closing) == TcpState::TimeWait, 10000);
     QVERIFY(sawTransition(*page, closing, TcpState::TimeWait));
+    // Selected, it is explained with the remote's own sysctl values.
+    QVERIFY(select(*page, closing));
+    TeachingPanel *panel = page->views().teaching;
+    QTRY_VERIFY(panel->toPlainText().contains(QStringLiteral("value on ") + page->title()));
+    QVERIFY(panel->toPlainText().contains(u"net.ipv4.tcp_max_tw_buckets"));
     screenshot(&window, "remote-en");
 
     // sshd and its sessions killed: the drop is shown, with ssh's reason; the data stays.
@@ -174,7 +202,9 @@ void TestRemotePage::showsTheRemoteSocketsDropsAndResumes()
     UiLanguage::instance().set(QStringLiteral("zh"));
     screenshot(&window, "remote-dropped-zh");
     UiLanguage::instance().set(QStringLiteral("en"));
-    screenshot(&window, "remote-dropped-en");
+    applyTheme(QStringLiteral("dark"));
+    screenshot(&window, "remote-dropped-en-dark");
+    applyTheme(QStringLiteral("light"));
 
     // Made while the tab was cut off: the fresh snapshot after the reconnection brings it.
     const int later = sockets.connect("127.0.0.1", LoopSockets::port(listener));

@@ -164,6 +164,7 @@ void RemotePage::retranslate()
 {
     m_retry->setText(tr("Retry now"));
     showStatus();
+    Q_EMIT titleChanged(); // the window's tab text is translated too
 }
 
 void RemotePage::changeEvent(QEvent *event)
