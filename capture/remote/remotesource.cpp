@@ -245,7 +245,8 @@ void RemoteSource::setStatus(Status s, const QString &reason)
 
 RemoteState RemoteSource::state() const
 {
-    return {m_status, m_reason, m_lastDrop, m_retryMs, m_connections, m_header, m_parser.settings()};
+    return {m_status,      m_reason, m_lastDrop,         m_retryMs,
+            m_connections, m_header, m_parser.settings()};
 }
 
 } // namespace tcpscope

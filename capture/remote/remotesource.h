@@ -50,11 +50,11 @@ enum class RemoteStatus { Connecting, Streaming, Dropped, NotInstalled, Stopped 
 struct RemoteState
 {
     RemoteStatus status = RemoteStatus::Stopped;
-    QString reason;   // why it dropped: ssh's own words
-    QString lastDrop; // why the last stream ended, until a new one reached its first poll
-    int retryMs = 0;  // the delay before the next attempt
-    int connections = 0;       // streams that reached their first poll
-    WatchStreamHeader header;  // the last stream's (kept across a drop: the host it was)
+    QString reason;           // why it dropped: ssh's own words
+    QString lastDrop;         // why the last stream ended, until a new one reached its first poll
+    int retryMs = 0;          // the delay before the next attempt
+    int connections = 0;      // streams that reached their first poll
+    WatchStreamHeader header; // the last stream's (kept across a drop: the host it was)
     std::vector<SettingValue> settings; // its sysctls
 };
 

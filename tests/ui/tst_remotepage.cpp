@@ -11,11 +11,11 @@
 #include "models/socketfilterproxy.h"
 #include "pages/kernelpage.h"
 #include "pages/remotepage.h"
+#include "pages/sourceviews.h"
 #include "support/loopsockets.h"
 #include "support/testsshd.h"
 #include "theme.h"
 #include "uilanguage.h"
-#include "pages/sourceviews.h"
 #include "widgets/statecountchart.h"
 #include "widgets/teachingpanel.h"
 

@@ -9,13 +9,13 @@
 
 #include <QEvent>
 
-#include <algorithm>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace tcpscope {
 
@@ -102,10 +102,11 @@ QString RemotePage::statusText() const { return m_status->fullText(); }
 void RemotePage::takeState(const RemoteState &state)
 {
     const bool newHost = state.header.host != m_state.header.host;
-    const bool newSettings = !std::equal(
-        state.settings.begin(), state.settings.end(), m_state.settings.begin(),
-        m_state.settings.end(),
-        [](const SettingValue &a, const SettingValue &b) { return a.name == b.name && a.value == b.value; });
+    const bool newSettings =
+        !std::equal(state.settings.begin(), state.settings.end(), m_state.settings.begin(),
+                    m_state.settings.end(), [](const SettingValue &a, const SettingValue &b) {
+                        return a.name == b.name && a.value == b.value;
+                    });
     m_state = state;
     if (newHost)
         Q_EMIT titleChanged();
