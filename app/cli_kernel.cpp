@@ -5,6 +5,7 @@
 
 #include "formats/jsonwriter.h"
 #include "formats/snapshotformat.h"
+#include "formats/watchstream.h"
 #include "kernel/kerneltable.h"
 #include "kernel/systemsettings.h"
 
@@ -25,6 +26,7 @@ namespace {
 struct CommonOptions
 {
     bool json = false;
+    bool stream = false; // watch --format stream: the versioned stream (docs/watch-stream.md)
     bool processes = true;
     std::uint32_t stateMask = kAllLinuxStates;
     int intervalMs = 1000;
@@ -54,15 +56,20 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
             return true;
         };
         QString v;
-        if (a == u"--format") {
-            if (!next(&v) || (v != u"json" && v != u"text"))
-                return QStringLiteral("--format takes json or text");
-            o.json = v == u"json";
-        } else if (a.startsWith(u"--format=")) {
-            v = a.mid(9);
+        if (a == u"--format" || a.startsWith(u"--format=")) {
+            if (a != u"--format")
+                v = a.mid(9);
+            else if (!next(&v))
+                v.clear();
+            if (isWatch && v == u"stream") {
+                o.stream = true;
+                continue;
+            }
             if (v != u"json" && v != u"text")
-                return QStringLiteral("--format takes json or text");
+                return isWatch ? QStringLiteral("--format takes json, text or stream")
+                               : QStringLiteral("--format takes json or text");
             o.json = v == u"json";
+            o.stream = false;
         } else if (a == u"--no-process") {
             o.processes = false;
         } else if (a == u"--state" && !isWatch) {
@@ -97,6 +104,8 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
     }
     if (const QByteArray root = qgetenv("TCPSCOPE_PROC_ROOT"); !root.isEmpty())
         o.procRoot = QString::fromLocal8Bit(root); // tests: a /proc without net/tcp
+    if (o.stream && o.exact)
+        return QStringLiteral("--exact does not go with --format stream (the stream is polled)");
     return {};
 }
 
@@ -137,6 +146,7 @@ int runSnapshot(const QStringList &args)
 
 namespace {
 int watchPolling(const CommonOptions &o);
+int watchStream(const CommonOptions &o);
 
 int watchPollingInstead(const ExactWatchOptions &e)
 {
@@ -155,6 +165,8 @@ int runWatch(const QStringList &args)
     CommonOptions o;
     if (const QString err = parseOptions(args, o, true); !err.isEmpty())
         return usageError("watch", err);
+    if (o.stream)
+        return watchStream(o);
     if (o.exact)
         return runWatchExact({o.json, o.processes, o.intervalMs, o.forceProc, o.procRoot},
                              &watchPollingInstead);
@@ -204,6 +216,48 @@ int watchPolling(const CommonOptions &o)
     if (!stop)
         return 1;
 
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, pollOnce);
+    timer.start(o.intervalMs);
+    return QCoreApplication::exec();
+}
+} // namespace
+
+namespace {
+// watch --format stream: the header, the first poll as a snapshot, then each poll's changes,
+// with the sysctls and the host's facts whenever they change.
+int watchStream(const CommonOptions &o)
+{
+    KernelTableOptions ko;
+    ko.processes = o.processes;
+    ko.forceProc = o.forceProc;
+    ko.procRoot = o.procRoot;
+    KernelTable table(ko);
+    WatchStreamWriter writer;
+    QString lastNotice;
+    bool headerWritten = false;
+    auto pollOnce = [&] {
+        const KernelPollBatch batch = pollBatch(table);
+        if (table.notice() != lastNotice) {
+            lastNotice = table.notice();
+            std::fprintf(stderr, "tcpscope-cli watch: %s\n", qPrintable(lastNotice));
+        }
+        std::string out;
+        if (!headerWritten) {
+            writer.writeHeader(out, localStreamHeader(o.intervalMs,
+                                                      QLatin1String(tableSourceName(batch.source)),
+                                                      o.processes));
+            headerWritten = true;
+        }
+        writer.writeSettings(out, readSysctls(o.procRoot));
+        writer.writeFacts(out, readHostFacts(o.procRoot));
+        writer.writePoll(out, batch);
+        writeStdout(out);
+    };
+    pollOnce();
+    const std::unique_ptr<QSocketNotifier> stop = quitOnSignals();
+    if (!stop)
+        return 1;
     QTimer timer;
     QObject::connect(&timer, &QTimer::timeout, pollOnce);
     timer.start(o.intervalMs);

@@ -24,9 +24,12 @@ constexpr CommandUsage kCommands[] = {
      "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
      "      close-wait, ESTAB...). --tcp-info adds RTT and retransmissions (netlink only).\n"
      "      --proc reads /proc/net/tcp instead of netlink.\n"},
-    {"watch", "  watch [--exact] [--interval MS] [--format text|json] [--no-process] [--proc]\n"
+    {"watch", "  watch [--exact] [--interval MS] [--format text|json|stream] [--no-process]\n"
+              "        [--proc]\n"
               "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
               "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
+              "      --format stream: the versioned stream a remote tab reads over SSH (a header,\n"
+              "      a snapshot, then what appeared, changed or vanished; docs/watch-stream.md).\n"
               "      --exact: every change as the kernel makes it (eBPF, through tcpscope-trace\n"
               "      with cap_bpf,cap_perfmon,cap_syslog), to the nanosecond, with the process\n"
               "      that made it; TIME_WAIT's inside still polled. Without the capabilities:\n"

@@ -11,6 +11,7 @@
 #include "models/packetconnectionmodel.h"
 #include "pages/capturepage.h"
 #include "pages/kernelpage.h"
+#include "remote/remotesource.h"
 #include "theme.h"
 #include "uilanguage.h"
 #include "versions.h"
@@ -31,6 +32,7 @@ namespace {
 
 const char *const kExportHelp =
     "usage: tcpscope [--allow-special-files] [--prometheus URL] [FILE...]\n"
+    "       tcpscope --remote USER@HOST[:PORT] [--remote-command PATH]\n"
     "       tcpscope --export KIND=PATH [--export KIND=PATH...] [--from CAPTURE]\n"
     "                [--connection N|KEY|LOCAL-REMOTE] [--segment N] [--at TIME]\n"
     "                [--scale 1|2|3] [--size WxH | --width W --height H] [--page a4|letter]\n"
@@ -53,6 +55,8 @@ const char *const kExportHelp =
     "  packet (1.5), or an ISO-8601 time (2026-11-24T11:02:28.379Z; UTC without a zone).\n"
     "--size (or --width/--height) is the logical size of the diagram, chart and window\n"
     "  pictures before --scale; tables are as large as their text. --page: a table's PDF pages.\n"
+    "--remote opens a tab with that host's kernel table over ssh (your keys, agent and\n"
+    "  ~/.ssh/config; never a password); --remote-command: tcpscope-cli's path there.\n"
     "--allow-special-files reads a FILE or CAPTURE that is a named pipe or a device (refused\n"
     "  otherwise: one no one writes to would wait forever).\n";
 
@@ -440,11 +444,32 @@ int main(int argc, char *argv[])
     // `tcpscope capture.pcapng ...`: each file opens in a tab of its own.
     const QStringList args = QApplication::arguments().mid(1);
     const bool allowSpecial = args.contains(u"--allow-special-files"_qs);
+    QString remoteCommand; // --remote-command PATH: tcpscope-cli on the remote hosts
+    for (qsizetype i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == u"--remote-command")
+            remoteCommand = args[i + 1];
+    }
     for (qsizetype i = 0; i < args.size(); ++i) {
-        if (args[i] == u"--prometheus" && i + 1 < args.size())
+        const QString &arg = args[i];
+        if ((arg == u"--remote" || arg == u"--remote-command") && i + 1 < args.size()) {
+            const QString value = args[++i];
+            if (arg == u"--remote-command")
+                continue;
+            const auto target = tcpscope::RemoteTarget::parse(value);
+            if (!target) {
+                std::fprintf(stderr, "tcpscope: --remote takes user@host[:port], not '%s'\n",
+                             qPrintable(value));
+                return 2;
+            }
+            tcpscope::RemoteOptions options = tcpscope::remoteOptionsFor(*target);
+            if (!remoteCommand.isEmpty())
+                options.command = remoteCommand;
+            window.openRemote(options);
+        } else if (arg == u"--prometheus" && i + 1 < args.size()) {
             window.showFleet(args[++i]);
-        else if (!args[i].startsWith(u'-'))
-            window.openCapture(args[i], allowSpecial);
+        } else if (!arg.startsWith(u'-')) {
+            window.openCapture(arg, allowSpecial);
+        }
     }
     return app.exec();
 }

@@ -100,6 +100,7 @@ void MainWindow::createFileMenu()
     m_liveAction = m_fileMenu->addAction(QString(), this, &MainWindow::openLiveCapture);
     m_liveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_fleetAction = m_fileMenu->addAction(QString(), this, &MainWindow::askPrometheusServer);
+    m_remoteAction = m_fileMenu->addAction(QString(), this, &MainWindow::connectToHost);
     m_fileMenu->addSeparator();
     m_export = new ExportActions(
         this, [this] { return exportTarget(); },
@@ -151,6 +152,7 @@ void MainWindow::retranslate()
     m_liveAction->setText(tr("&Live capture…"));
     m_fleetAction->setText(tr("&Fleet (Prometheus)…"));
     retranslateFleet();
+    m_remoteAction->setText(tr("Connect to &host…"));
     m_quitAction->setText(tr("&Quit"));
     m_export->retranslate();
     m_viewMenu->setTitle(tr("&View"));

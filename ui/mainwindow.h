@@ -26,7 +26,9 @@ class KernelPage;
 class LabPanel;
 class LabTabs;
 class LiveCapturePage;
+class RemotePage;
 class SourcePage;
+struct RemoteOptions;
 struct CaptureResult;
 
 class MainWindow : public QMainWindow
@@ -88,6 +90,10 @@ public slots:
     FleetPage *showFleet(const QString &url = QString());
     // File ▸ Fleet (Prometheus)…: asks for the server's URL.
     void askPrometheusServer();
+    // Opens a remote host's tab: its kernel table over SSH (mainwindowremote.cpp).
+    RemotePage *openRemote(const tcpscope::RemoteOptions &options);
+    // File ▸ Connect to host…
+    void connectToHost();
 
 signals:
     void captureOpened(const QString &path);
@@ -111,6 +117,7 @@ private:
     CapturePage *addCapturePage(struct CaptureResult result);
     void rememberRecent(const QString &path);
     void fillRecentMenu();
+    void showToolbarOfTab(); // the local table's toolbar, hidden on a remote tab
 
     KernelPage *m_kernel = nullptr;
     class CaptureOpener *m_opener = nullptr; // reads files off the GUI thread
@@ -128,6 +135,7 @@ private:
     QAction *m_liveAction = nullptr;
     QAction *m_fleetAction = nullptr;
     QPointer<FleetPage> m_fleet;
+    QAction *m_remoteAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;

@@ -2,6 +2,8 @@
 #include "mainwindow.h"
 
 #include "pages/fleetpage.h"
+#include "pages/remotepage.h"
+#include "remote/remotesource.h"
 
 #include <QInputDialog>
 #include <QSettings>
@@ -14,6 +16,11 @@ FleetPage *MainWindow::showFleet(const QString &url)
     if (!m_fleet) {
         m_fleet = new FleetPage;
         m_tabs->addTab(m_fleet, tr("Fleet"));
+        // An instance's live tab: its host over SSH (ssh's own user and port, ~/.ssh/config).
+        connect(m_fleet, &FleetPage::openRemoteRequested, this, [this](const QString &host) {
+            if (const auto target = RemoteTarget::parse(host))
+                openRemote(remoteOptionsFor(*target));
+        });
     }
     m_tabs->setCurrentWidget(m_fleet);
     if (!url.isEmpty()) {

@@ -5,6 +5,30 @@ import pathlib
 import xml.etree.ElementTree as ET
 
 ZH = {
+    # Remote hosts over SSH: File ▸ Connect to host…, the remote tab's banner and status line.
+    "Connect to host": "连接到主机",
+    "user@host, host:2222, or a Host of ~/.ssh/config": "user@host、host:2222，或 ~/.ssh/config 中的某个 Host",
+    "tcpscope runs your ssh client (your keys, agent and ~/.ssh/config) in batch mode: it never asks for a password and stores none. Set up key login first (<code>ssh-copy-id</code>). The host needs tcpscope-cli; no root is needed there.":
+        "tcpscope 以批处理模式运行你的 ssh 客户端（使用你的密钥、代理和 ~/.ssh/config）：它从不询问密码，也不保存密码。请先设置好密钥登录（<code>ssh-copy-id</code>）。对端主机需要装有 tcpscope-cli；在那里不需要 root 权限。",
+    "Host:": "主机：",
+    "tcpscope-cli on it:": "对端的 tcpscope-cli：",
+    "Connect": "连接",
+    "Not a host: write user@host, host, or host:port.": "这不是主机名：请写成 user@host、host 或 host:port。",
+    "Connect to &host…": "连接到主机(&H)…",
+    "%1 over SSH": "%1（经 SSH）",
+    "%1 (remote)": "%1（远程）",
+    "kernel table of %1, over SSH": "%1 的内核套接字表（经 SSH）",
+    "<b>%1 has no tcpscope-cli</b> (its shell says: <i>%2</i>).<br>Install it there from the Debian package: build it with <code>installers/build-deb.sh</code>, copy <code>build-deb/tcpscope-cli_*.deb</code> to the host and run <code>sudo apt-get install ./tcpscope-cli_*.deb</code> (see the README, \"Install for users\"). If it is installed outside the PATH, give its path in File ▸ Connect to host…, then press Retry now.":
+        "<b>%1 上没有 tcpscope-cli</b>（它的 shell 说：<i>%2</i>）。<br>请在那里安装 Debian 软件包：用 <code>installers/build-deb.sh</code> 构建，把 <code>build-deb/tcpscope-cli_*.deb</code> 复制到该主机，再运行 <code>sudo apt-get install ./tcpscope-cli_*.deb</code>（见 README 的“Install for users”一节）。如果它装在 PATH 之外，请在“文件 ▸ 连接到主机…”中填写它的路径，然后点“立即重试”。",
+    "<b>The connection to %1 dropped</b>: %2<br>What was received is kept. Retrying in %3 s; the table is reconciled with a fresh snapshot then.":
+        "<b>与 %1 的连接已断开</b>：%2<br>已收到的数据都保留着。%3 秒后重试；届时用一份新的快照核对表格。",
+    "<b>The connection to %1 dropped</b>: %2<br>What was received is kept. Reconnecting now…":
+        "<b>与 %1 的连接已断开</b>：%2<br>已收到的数据都保留着。正在重新连接…",
+    "Connecting to %1 over SSH…": "正在经 SSH 连接 %1…",
+    "%1 over SSH (%2) · Linux %3 · tcpscope %4": "%1（经 SSH，%2）· Linux %3 · tcpscope %4",
+    "disconnected": "已断开",
+    "Retry now": "立即重试",
+    "Settings that matter (value on %1)": "相关的设置（%1 上的值）",
     "Ladder of the selected connection": "选中连接的梯形图",
     "Segments of the selected connection (its ladder)…": "选中连接的报文段（梯形图）…",
     "This capture's packets are not kept (or too many to read again): save them (File ▸ Save packets) and open the file to see its segments.":

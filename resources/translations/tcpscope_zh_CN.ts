@@ -200,6 +200,37 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::ConnectDialog</name>
+    <message>
+        <source>Connect to host</source>
+        <translation>连接到主机</translation>
+    </message>
+    <message>
+        <source>user@host, host:2222, or a Host of ~/.ssh/config</source>
+        <translation>user@host、host:2222，或 ~/.ssh/config 中的某个 Host</translation>
+    </message>
+    <message>
+        <source>tcpscope runs your ssh client (your keys, agent and ~/.ssh/config) in batch mode: it never asks for a password and stores none. Set up key login first (&lt;code&gt;ssh-copy-id&lt;/code&gt;). The host needs tcpscope-cli; no root is needed there.</source>
+        <translation>tcpscope 以批处理模式运行你的 ssh 客户端（使用你的密钥、代理和 ~/.ssh/config）：它从不询问密码，也不保存密码。请先设置好密钥登录（&lt;code&gt;ssh-copy-id&lt;/code&gt;）。对端主机需要装有 tcpscope-cli；在那里不需要 root 权限。</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <source>tcpscope-cli on it:</source>
+        <translation>对端的 tcpscope-cli：</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Not a host: write user@host, host, or host:port.</source>
+        <translation>这不是主机名：请写成 user@host、host 或 host:port。</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::ExportActions</name>
     <message>
         <source>Save &amp;packets as pcapng…</source>
@@ -1520,6 +1551,18 @@
         <source>The URL of a Prometheus server that scrapes `tcpscope-cli serve`:</source>
         <translation>抓取 `tcpscope-cli serve` 的 Prometheus 服务器的 URL：</translation>
     </message>
+    <message>
+        <source>Connect to &amp;host…</source>
+        <translation>连接到主机(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>%1 over SSH</source>
+        <translation>%1（经 SSH）</translation>
+    </message>
+    <message>
+        <source>%1 (remote)</source>
+        <translation>%1（远程）</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::PacketConnectionModel</name>
@@ -1596,6 +1639,45 @@
     <message>
         <source>%1 answered: %2</source>
         <translation>%1 的应答：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tcpscope::RemotePage</name>
+    <message>
+        <source>kernel table of %1, over SSH</source>
+        <translation>%1 的内核套接字表（经 SSH）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 has no tcpscope-cli&lt;/b&gt; (its shell says: &lt;i&gt;%2&lt;/i&gt;).&lt;br&gt;Install it there from the Debian package: build it with &lt;code&gt;installers/build-deb.sh&lt;/code&gt;, copy &lt;code&gt;build-deb/tcpscope-cli_*.deb&lt;/code&gt; to the host and run &lt;code&gt;sudo apt-get install ./tcpscope-cli_*.deb&lt;/code&gt; (see the README, "Install for users"). If it is installed outside the PATH, give its path in File ▸ Connect to host…, then press Retry now.</source>
+        <translation>&lt;b&gt;%1 上没有 tcpscope-cli&lt;/b&gt;（它的 shell 说：&lt;i&gt;%2&lt;/i&gt;）。&lt;br&gt;请在那里安装 Debian 软件包：用 &lt;code&gt;installers/build-deb.sh&lt;/code&gt; 构建，把 &lt;code&gt;build-deb/tcpscope-cli_*.deb&lt;/code&gt; 复制到该主机，再运行 &lt;code&gt;sudo apt-get install ./tcpscope-cli_*.deb&lt;/code&gt;（见 README 的“Install for users”一节）。如果它装在 PATH 之外，请在“文件 ▸ 连接到主机…”中填写它的路径，然后点“立即重试”。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The connection to %1 dropped&lt;/b&gt;: %2&lt;br&gt;What was received is kept. Retrying in %3 s; the table is reconciled with a fresh snapshot then.</source>
+        <translation>&lt;b&gt;与 %1 的连接已断开&lt;/b&gt;：%2&lt;br&gt;已收到的数据都保留着。%3 秒后重试；届时用一份新的快照核对表格。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The connection to %1 dropped&lt;/b&gt;: %2&lt;br&gt;What was received is kept. Reconnecting now…</source>
+        <translation>&lt;b&gt;与 %1 的连接已断开&lt;/b&gt;：%2&lt;br&gt;已收到的数据都保留着。正在重新连接…</translation>
+    </message>
+    <message>
+        <source>Connecting to %1 over SSH…</source>
+        <translation>正在经 SSH 连接 %1…</translation>
+    </message>
+    <message>
+        <source>%1 over SSH (%2) · Linux %3 · tcpscope %4</source>
+        <translation>%1（经 SSH，%2）· Linux %3 · tcpscope %4</translation>
+    </message>
+    <message>
+        <source>%1 over SSH</source>
+        <translation>%1（经 SSH）</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
     </message>
 </context>
 <context>
@@ -1852,6 +1934,10 @@
     <message>
         <source>≥ %1</source>
         <translation>≥ %1</translation>
+    </message>
+    <message>
+        <source>Settings that matter (value on %1)</source>
+        <translation>相关的设置（%1 上的值）</translation>
     </message>
 </context>
 <context>

@@ -110,6 +110,7 @@ void KernelPage::createToolBar()
     connect(m_interval, &QSpinBox::valueChanged, this, [this](int ms) {
         if (m_poller)
             m_poller->setInterval(ms);
+        Q_EMIT intervalChanged(ms);
     });
     m_toolbar->addWidget(m_interval);
     m_toolbar->addSeparator();

@@ -94,6 +94,8 @@ signals:
     void titleChanged();
     // The diagnosis engine's findings after a poll: how many, how many at warning or above.
     void findingsChanged(int total, int warnings);
+    // The toolbar's poll interval changed (a remote tab passes it on to its stream).
+    void intervalChanged(int ms);
 
 protected:
     void changeEvent(QEvent *event) override;

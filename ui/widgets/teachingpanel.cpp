@@ -324,7 +324,9 @@ QString TeachingPanel::stateHtml(TcpState s, const SocketSituation *socket) cons
             names << sc.id;
     }
     if (!names.isEmpty())
-        html += section(tr("Settings that matter (value on this machine)"), sysctlRows(names));
+        html += section(m_settings ? tr("Settings that matter (value on %1)").arg(m_settingsHost)
+                                   : tr("Settings that matter (value on this machine)"),
+                        sysctlRows(names));
 
     QStringList arrows;
     for (const DiagramEdge &edge : diagramEdges()) {
@@ -345,9 +347,17 @@ QString TeachingPanel::stateHtml(TcpState s, const SocketSituation *socket) cons
     return html;
 }
 
+void TeachingPanel::setSettings(const std::vector<SettingValue> &values, const QString &host)
+{
+    m_settings = values;
+    m_settingsHost = host.toHtmlEscaped();
+    if (m_topic.startsWith(u"state:"))
+        refresh();
+}
+
 QString TeachingPanel::sysctlRows(const QStringList &names) const
 {
-    const std::vector<SettingValue> values = readSysctls();
+    const std::vector<SettingValue> values = m_settings ? *m_settings : readSysctls();
     QString rows = QStringLiteral("<table cellspacing=\"0\" cellpadding=\"2\">");
     for (const QString &name : names) {
         QString value = tr("not on this kernel");

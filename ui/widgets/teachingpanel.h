@@ -5,6 +5,7 @@
 #pragma once
 
 #include "diagnose/finding.h"
+#include "kernel/systemsettings.h"
 #include "models/socketsituation.h"
 #include "tcpstate.h"
 
@@ -38,6 +39,9 @@ public:
     // What is shown: "overview", "state:TIME_WAIT", "transition:A>B", "sysctl:NAME",
     // "topic:ID", "socket:STATE", "finding:KIND", "segment:ROLE".
     QString topic() const { return m_topic; }
+    // The sysctls' values to show, and the host they are of (a remote tab: from its stream).
+    // Until this is called, this machine's own, read when shown.
+    void setSettings(const std::vector<SettingValue> &values, const QString &host);
 
 signals:
     void stateLinkActivated(tcpscope::TcpState state);
@@ -64,6 +68,8 @@ private:
     std::optional<SocketSituation> m_socket;
     std::optional<Finding> m_finding;
     QString m_segmentDetail;
+    std::optional<std::vector<SettingValue>> m_settings; // another host's
+    QString m_settingsHost;
 };
 
 } // namespace tcpscope
