@@ -23,6 +23,8 @@ test_pkgs=(
   poppler-utils ghostscript
   # tests/ui/tst_prometheus: a real Prometheus and promtool; serve_bench.sh scrapes with curl
   prometheus curl
+  # tests/ui/tst_remotepage: a real sshd of the test's own on a loopback port, and ssh
+  openssh-server openssh-client
   # tests/fuzz: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer (llvm-14)
   # names the lines in a finding's stack
   clang libclang-rt-14-dev llvm-14 libbpf-tools
@@ -73,5 +75,34 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer no without a prompt.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | "${SUDO[@]}" debconf-set-selections 2>/dev/null || true
 "${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The tests start their own sshd and Prometheus; installing the packages must not start (or,
+# under systemd, enable) the system's: no listening port appears because of this script.
+services=()
+for p in "${missing[@]}"; do
+  case "$p" in
+    openssh-server) services+=(ssh.service ssh.socket) ;;
+    prometheus) services+=(prometheus.service) ;;
+  esac
+done
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [[ ${#services[@]} -gt 0 && ! -e $policy ]]; then
+  printf '#!/bin/sh\n# install-deps.sh: no service starts while tcpscope installs its packages\nexit 101\n' |
+    "${SUDO[@]}" tee "$policy" >/dev/null
+  "${SUDO[@]}" chmod 755 "$policy"
+  own_policy=1
+fi
+status=0
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
+if [[ $own_policy -eq 1 ]]; then
+  "${SUDO[@]}" rm -f "$policy"
+fi
+if [[ ${#services[@]} -gt 0 ]] && [[ -d /run/systemd/system ]]; then
+  "${SUDO[@]}" systemctl disable --now "${services[@]}" >/dev/null 2>&1 || true
+  echo "install-deps: ${services[*]} installed for the tests, left disabled (not started)"
+fi
+if [[ $status -ne 0 ]]; then
+  echo "install-deps: apt-get install failed (exit $status)" >&2
+  exit "$status"
+fi
 echo "install-deps: done"
