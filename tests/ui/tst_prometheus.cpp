@@ -293,6 +293,13 @@ void TestPrometheus::fleetShowsTheInstance()
     QVERIFY(history.count() > 0 || history.wait(10000));
     QCOMPARE(page->historyInstance(), m_instance);
     QVERIFY(page->chart()->sampleCount() >= 1);
+    // A click on the row asks for it again.
+    history.clear();
+    const QModelIndex cell = page->table()->model()->index(0, FleetModel::Instance);
+    QTest::mouseClick(page->table()->viewport(), Qt::LeftButton, {},
+                      page->table()->visualRect(cell).center());
+    QVERIFY(history.wait(10000));
+    QCOMPARE(history.first().first().toString(), m_instance);
     QVERIFY(page->chart()->samples().back().second[std::size_t(index(TcpState::CloseWait))]
             >= kHeld);
     screenshots(window, *page);
