@@ -71,6 +71,7 @@ int runSummarize(const QStringList &args)
         return 1;
     }
     TcpTracker tracker(*nsFromSeconds(timeWaitSeconds));
+    reader.reserveFor(tracker);
     const bool complete = reader.read(tracker, &error);
     tracker.finish(reader.stats().lastTimeNs);
     std::string out;

@@ -5,6 +5,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <vector>
 
 namespace tcpscope {
 
@@ -104,16 +105,16 @@ void writeEndpointJson(JsonCursor &j, const TcpTracker &tracker, const ChangesBy
     j.lit("]}");
 }
 
-// Written into reserved space: a connection is at most ~600 bytes plus ~140 per history
-// entry.
-void writeConnectionJson(std::string &out, const TcpTracker &tracker,
+// Written into scratch space first (a connection is at most ~600 bytes plus ~140 per history
+// entry), then appended: growing `out` by that bound would zero it each time.
+void writeConnectionJson(std::string &out, std::vector<char> &scratch, const TcpTracker &tracker,
                          const ChangesByConnection &byConn, std::uint32_t id, int digits)
 {
     const Connection &c = tracker.connections()[id];
     const std::size_t entries = byConn.start[id + 1] - byConn.start[id];
-    const std::size_t at = out.size();
-    out.resize(at + 1024 + 192 * entries);
-    JsonCursor j(out.data() + at);
+    if (scratch.size() < 1024 + 192 * entries)
+        scratch.resize(1024 + 192 * entries);
+    JsonCursor j(scratch.data());
     if (id)
         j.lit(",");
     j.lit("\n  {\"first_seen\":");
@@ -126,7 +127,7 @@ void writeConnectionJson(std::string &out, const TcpTracker &tracker,
     for (int e = 0; e < 2; ++e)
         writeEndpointJson(j, tracker, byConn, id, e, digits);
     j.lit("]}");
-    out.resize(std::size_t(j.end() - out.data()));
+    out.append(scratch.data(), std::size_t(j.end() - scratch.data()));
 }
 
 // The unusual segments, in capture order (the engine notes an ignored ACK only when the copy
@@ -164,8 +165,10 @@ void writeSummaryJson(std::string &out, const TcpTracker &tracker, const ReadSta
     w.field("revisions", std::uint64_t(tracker.stats().revisions));
     w.key("connections");
     w.beginArray();
+    std::vector<char> scratch;
+    out.reserve(out.size() + (1u << 20) + 4096);
     for (std::uint32_t id = 0; id < tracker.connections().size(); ++id) {
-        writeConnectionJson(out, tracker, byConn, id, stats.precisionDigits);
+        writeConnectionJson(out, scratch, tracker, byConn, id, stats.precisionDigits);
         if (flush && out.size() >= (1u << 20))
             flush(out);
     }

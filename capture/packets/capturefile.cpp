@@ -22,6 +22,7 @@ CaptureResult readCapture(const QString &path, bool allowSpecialFiles)
         r.error = error;
         return r;
     }
+    reader.reserveFor(*tracker);
     if (!reader.read(*tracker, &error))
         r.error = error;
     tracker->finish(reader.stats().lastTimeNs);

@@ -5,7 +5,9 @@
 #include "packets/pcapngfile.h"
 
 #include <QFile>
+#include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -35,6 +37,10 @@ bool CaptureReader::open(const QString &path, QString *error)
     if (!refusal.isEmpty()) {
         *error = refusal;
         return false;
+    }
+    if (path != u"-") {
+        const QFileInfo info(path);
+        m_fileBytes = info.isFile() ? info.size() : 0;
     }
     if (path != u"-" && specialFileKind(path).isEmpty() && openOwnPcapng(path))
         return true;
@@ -86,6 +92,16 @@ bool CaptureReader::open(FILE *f, const QString &name, QString *error)
         return false;
     }
     return finishOpen(error);
+}
+
+void CaptureReader::reserveFor(TcpTracker &tracker) const
+{
+    // A TCP packet takes at least ~60 bytes of a file (its record header, a link, IP and TCP
+    // header); a connection ~8 packets or more; each packet moves an endpoint at most about
+    // once. Capped, so that a huge file reserves no more than ~0.8 GB of address space.
+    const auto packets = std::uint64_t(m_fileBytes) / 60;
+    tracker.reserve(std::size_t(std::min<std::uint64_t>(packets / 8 + 64, 1u << 20)),
+                    std::size_t(std::min<std::uint64_t>(packets + 64, 1u << 24)));
 }
 
 bool CaptureReader::waitForData(int timeoutMs) const

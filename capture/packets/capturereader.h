@@ -50,6 +50,10 @@ public:
     bool waitForData(int timeoutMs) const;
     void setAllowSpecialFiles(bool allow) { m_allowSpecialFiles = allow; }
 
+    // Reserves room in tracker for what a capture file of this size may hold (nothing for a
+    // stream): untouched room costs no memory, a record that grows by copying does.
+    void reserveFor(TcpTracker &tracker) const;
+
     int linkType() const { return m_linkType; }
     QString name() const { return m_name; }
 
@@ -107,6 +111,7 @@ private:
     int m_linkType = -1;
     bool m_atEnd = false;
     bool m_allowSpecialFiles = false;
+    std::int64_t m_fileBytes = 0; // of a regular file opened by path
     ReadStats m_stats;
     std::function<void(const Segment &)> m_observer;
 };

@@ -84,6 +84,7 @@ struct SegmentAnnotation
     SegmentNote note = SegmentNote::Retransmission;
 };
 
+// Laid out so that the fields every segment reads come first and nothing is padded (104 bytes).
 struct TrackedEndpoint
 {
     TcpState state = TcpState::Closed;
@@ -95,29 +96,11 @@ struct TrackedEndpoint
     bool peerSynSeen = false; // the peer's SYN is pending or delivered here
     bool peerFinSeen = false;
     std::int8_t windowScale = -1;
+    bool seqKnown = false;
     std::uint32_t iss = 0;
     std::uint32_t finSeq = 0;
     std::uint32_t nextSeq = 0; // after the highest sequence number sent (SYN and FIN count)
     std::uint32_t window = 0;  // last advertised, unscaled
-    bool seqKnown = false;
-
-    // The peer's SYN or FIN, seen on the wire, not yet known to have arrived here.
-    struct Pending
-    {
-        bool syn = false;
-        bool fin = false;
-        std::uint32_t seq = 0; // the sequence number its ACK must exceed
-        std::int64_t timeNs = 0;
-        // Our last segment that did not acknowledge it; its own time until one comes (not 0:
-        // a capture from before 1970 has negative times).
-        std::int64_t notBeforeNs = 0;
-        std::uint32_t packet = 0;
-        std::uint32_t segSeq = 0, segAck = 0;
-        std::uint8_t flags = 0;
-        // It spoke without acknowledging it other than by its own FIN crossing it (the other
-        // half of a simultaneous close): the earlier copy was lost, if a later one comes.
-        bool spokeShort = false;
-    } pending;
 
     // Loss and revision (packets/tcptrackerloss.cpp).
     // Its latest change came from an ACK of its SYN/FIN or from an RST, and may be withdrawn:
@@ -127,21 +110,39 @@ struct TrackedEndpoint
     // It retransmitted a SYN/FIN an ACK had covered: the peer's next ACKs of it are held
     // until it shows they acted (it speaks as synchronized, or stops retransmitting).
     bool doubtAcks = false;
-    std::uint32_t held = UINT32_MAX; // the ACK held (an index of TcpTracker's held causes)
-    std::int64_t lastCopyNs = 0;     // its SYN/FIN's latest copy, and the gap before that copy
-    std::int64_t copyGapNs = 0;
-
-    std::int64_t timeWaitSinceNs = 0;
+    std::uint32_t held = UINT32_MAX;       // the ACK held (an index of TcpTracker's held causes)
     std::uint32_t lastChange = UINT32_MAX; // index of its latest StateChange
+
+    // The peer's SYN or FIN, seen on the wire, not yet known to have arrived here.
+    struct Pending
+    {
+        std::int64_t timeNs = 0;
+        // Our last segment that did not acknowledge it; its own time until one comes (not 0:
+        // a capture from before 1970 has negative times).
+        std::int64_t notBeforeNs = 0;
+        std::uint32_t seq = 0; // the sequence number its ACK must exceed
+        std::uint32_t packet = 0;
+        std::uint32_t segSeq = 0, segAck = 0;
+        std::uint8_t flags = 0;
+        bool syn = false;
+        bool fin = false;
+        // It spoke without acknowledging it other than by its own FIN crossing it (the other
+        // half of a simultaneous close): the earlier copy was lost, if a later one comes.
+        bool spokeShort = false;
+    } pending;
+
+    std::int64_t lastCopyNs = 0; // its SYN/FIN's latest copy, and the gap before that copy
+    std::int64_t copyGapNs = 0;
+    std::int64_t timeWaitSinceNs = 0;
 };
 
 struct Connection
 {
-    std::array<IpAddress, 2> address;
-    std::array<std::uint16_t, 2> port{};
     std::array<TrackedEndpoint, 2> ep;
     std::int64_t firstSeenNs = 0;
     std::int64_t lastSeenNs = 0;
+    std::array<std::uint16_t, 2> port{};
+    std::array<IpAddress, 2> address;
     bool midStream = false;
     bool refused = false;
 };
@@ -156,9 +157,14 @@ struct TrackerStats
 class TcpTracker
 {
 public:
+    static constexpr std::size_t kRecentSlots = 1024;
+
     explicit TcpTracker(std::int64_t twoMslNs = 60'000'000'000LL);
 
     void process(const Segment &s);
+    // Room for about this many connections and changes, so that a large capture's record
+    // grows without copying (and without touching its memory twice). Optional.
+    void reserve(std::size_t connections, std::size_t changes);
     // Expires TIME_WAITs whose 2·MSL has passed at nowNs and delivers what is still pending
     // (assumed to have arrived): the state at the end of a file is the state at its last
     // packet's time.
@@ -205,25 +211,33 @@ private:
         std::uint8_t flags = 0;
         bool inferred = false;
     };
-    static Cause causeOf(const Segment &s, bool inferred = false);
-
-    std::uint32_t lookup(const Segment &s, int *senderIndex);
+    // Inline (packets/tcptrackerinline.h): the small steps more than one file takes. The
+    // forms with a TrackedEndpoint& are for callers that hold it already (the per-segment
+    // path): ep is m_connections[conn].ep[e].
+    static inline Cause causeOf(const Segment &s, bool inferred = false);
+    inline std::uint32_t lookup(const Segment &s, int *senderIndex);
+    inline void setState(std::uint32_t conn, int e, TcpState to, const Cause &why);
+    inline void setState(TrackedEndpoint &ep, std::uint32_t conn, int e, TcpState to,
+                         const Cause &why);
+    inline bool amendLastChange(TrackedEndpoint &ep, TcpState to, const Cause &why);
+    inline void deliverPending(std::uint32_t conn, int e);
+    inline void deliverPending(TrackedEndpoint &ep, std::uint32_t conn, int e);
+    inline void ackMoves(std::uint32_t conn, int e, bool syn, const Cause &why);
+    inline void ackMoves(TrackedEndpoint &ep, std::uint32_t conn, int e, bool syn,
+                         const Cause &why);
     std::uint32_t create(const Segment &s);
     void startConnection(Connection &c, std::uint32_t id, const Segment &s);
-    void setState(std::uint32_t conn, int e, TcpState to, const Cause &why);
-    bool amendLastChange(TrackedEndpoint &ep, TcpState to, const Cause &why);
-    void deliverPending(std::uint32_t conn, int e);
-    // The steps of process(), in order; sender i, receiver 1 - i.
-    std::uint32_t connectionFor(const Segment &s, int *sender);
+    // The steps of process(), in order (packets/tcptracker.cpp); sender i, receiver 1 - i.
+    inline std::uint32_t connectionFor(const Segment &s, int *sender);
     bool reopens(std::uint32_t conn, int sender, const Segment &s) const;
     void closeIncarnation(std::uint32_t conn, const Segment &s);
-    void takeEvidence(std::uint32_t conn, int sender, const Segment &s);
+    inline void takeEvidence(TrackedEndpoint &snd, std::uint32_t conn, int sender,
+                             const Segment &s);
     void applyRst(std::uint32_t conn, int sender, const Segment &s);
     void applySyn(std::uint32_t conn, int sender, const Segment &s);
     void applyFin(std::uint32_t conn, int sender, const Segment &s, std::uint32_t end);
-    void applySent(std::uint32_t conn, int sender, const Segment &s);
-    void applyAck(std::uint32_t conn, int receiver, const Segment &s);
-    void ackMoves(std::uint32_t conn, int receiver, bool syn, const Cause &why);
+    inline void applySent(TrackedEndpoint &snd, std::uint32_t conn, int sender, const Segment &s);
+    inline void applyAck(TrackedEndpoint &rcv, std::uint32_t conn, int receiver, const Segment &s);
     static void markPending(TrackedEndpoint &receiver, const Segment &s);
     void dropAssumedListener(TrackedEndpoint &ep);
     void expireConnection(std::uint32_t conn, std::int64_t nowNs);
@@ -255,10 +269,13 @@ private:
     std::vector<std::uint32_t> m_holding; // connections with an endpoint holding an ACK
     std::array<int, kTcpStateCount> m_counts{};
     TrackerStats m_stats;
-    // Open addressing: (hash, current incarnation + 1) per slot; 0 marks an empty slot.
-    std::vector<std::uint64_t> m_slotHash;
-    std::vector<std::uint32_t> m_slotConn;
+    // Open addressing: per slot, the hash's upper 32 bits above its connection's current
+    // incarnation + 1 (one 8-byte word, one cache line a lookup); 0 marks an empty slot.
+    std::vector<std::uint64_t> m_slots;
     std::size_t m_used = 0;
+    // The connections the latest segments belonged to, by a cheap key of their 4-tuple
+    // (trackerindex::recentKey); UINT32_MAX: none. Each is its 4-tuple's current incarnation.
+    std::array<std::uint32_t, kRecentSlots> m_recent;
     std::size_t m_published = 0;
     std::uint32_t m_lastConnection = UINT32_MAX;
     std::vector<std::uint32_t> m_timeWait; // connections with an endpoint in TIME_WAIT

@@ -86,6 +86,7 @@ RetiredSummary TcpTracker::retire(const std::vector<std::uint32_t> &ids, bool ke
         return conn == UINT32_MAX;
     });
     m_lastConnection = m_lastConnection < map.size() ? map[m_lastConnection] : UINT32_MAX;
+    m_recent.fill(UINT32_MAX); // ids changed
     if (m_used > 0)
         rebuildIndex();
     return summary;

@@ -4,7 +4,7 @@
 // ordinary path in tcptracker.cpp.
 #include "nanoseconds.h"
 #include "packets/tcpseq.h"
-#include "packets/tcptracker.h"
+#include "packets/tcptrackerinline.h"
 
 #include <algorithm>
 
