@@ -138,4 +138,20 @@ std::vector<int> diagramPath(S from, S to, bool reset, bool appeared)
     return path;
 }
 
+const std::vector<int> &cachedDiagramPath(S from, S to, bool reset, bool appeared)
+{
+    using Table = std::array<std::vector<int>, 4 * kTcpStateCount * kTcpStateCount>;
+    static const Table paths = [] {
+        Table t;
+        for (int f = 0; f < kTcpStateCount; ++f)
+            for (int k = 0; k < kTcpStateCount; ++k)
+                for (int flags = 0; flags < 4; ++flags)
+                    t[std::size_t((flags * kTcpStateCount + f) * kTcpStateCount + k)] =
+                        diagramPath(stateAt(f), stateAt(k), flags & 1, flags & 2);
+        return t;
+    }();
+    const int flags = (reset ? 1 : 0) | (appeared ? 2 : 0);
+    return paths[std::size_t((flags * kTcpStateCount + index(from)) * kTcpStateCount + index(to))];
+}
+
 } // namespace tcpscope

@@ -46,5 +46,9 @@ int resetEdge(TcpState from);
 // `appeared` (a socket first seen in `to`; CLOSED only by assumption): the arrow into `to`
 // when it is unambiguous (→ LISTEN, → SYN_SENT, → SYN_RECEIVED from LISTEN); else nothing.
 std::vector<int> diagramPath(TcpState from, TcpState to, bool reset, bool appeared = false);
+// The same, worked out once per (from, to, reset, appeared) and kept: for callers that take
+// tens of thousands of transitions in one go (a burst of the kernel table).
+const std::vector<int> &cachedDiagramPath(TcpState from, TcpState to, bool reset,
+                                          bool appeared = false);
 
 } // namespace tcpscope

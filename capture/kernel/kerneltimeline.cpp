@@ -1,5 +1,7 @@
 #include "kernel/kerneltimeline.h"
 
+#include <algorithm>
+
 namespace tcpscope {
 
 KernelTimelineStore::KernelTimelineStore(std::size_t maxTransitions, std::size_t maxSamples)
@@ -14,7 +16,16 @@ void KernelTimelineStore::record(const KernelPollBatch &batch)
         m_samples.pop_front();
     for (const Transition &t : batch.transitions)
         add(t);
-    m_latest = batch;
+    // The table as last shown; its transitions are in the record already (a burst's 50,000
+    // would be copied for nothing).
+    m_latest.stats = batch.stats;
+    m_latest.source = batch.source;
+    m_latest.notice = batch.notice;
+    m_latest.counts = batch.counts;
+    m_latest.transitions.clear();
+    m_latest.rows = batch.rows;
+    m_latest.findings = batch.findings;
+    m_latest.diagnoseMs = batch.diagnoseMs;
 }
 
 void KernelTimelineStore::recordTransitions(const std::vector<Transition> &transitions)
@@ -27,19 +38,27 @@ void KernelTimelineStore::add(const Transition &t)
 {
     if (m_transitions.size() == m_maxTransitions)
         dropOldest();
-    m_bySocket[t.connection].push_back(m_firstSequence + m_transitions.size());
+    const std::uint64_t seq = m_firstSequence + m_transitions.size();
+    const auto it = m_newest.find(t.connection);
+    if (it == m_newest.end()) {
+        m_previous.push_back(kNone);
+        m_newest.insert(t.connection, seq);
+    } else {
+        m_previous.push_back(*it);
+        *it = seq;
+    }
     m_transitions.push_back(t);
 }
 
 void KernelTimelineStore::dropOldest()
 {
-    const auto it = m_bySocket.find(m_transitions.front().connection);
-    if (it != m_bySocket.end()) {
-        it->pop_front(); // the socket's oldest is the store's oldest
-        if (it->empty())
-            m_bySocket.erase(it);
-    }
+    // The oldest is its socket's oldest kept: the socket's chain ends there; if it was also the
+    // socket's newest, the socket leaves the index.
+    const auto it = m_newest.find(m_transitions.front().connection);
+    if (it != m_newest.end() && *it == m_firstSequence)
+        m_newest.erase(it);
     m_transitions.pop_front();
+    m_previous.pop_front();
     ++m_firstSequence;
     ++m_dropped;
 }
@@ -48,7 +67,8 @@ void KernelTimelineStore::clear()
 {
     m_samples.clear();
     m_transitions.clear();
-    m_bySocket.clear();
+    m_previous.clear();
+    m_newest.clear();
     m_firstSequence = 0;
     m_dropped = 0;
 }
@@ -79,12 +99,13 @@ KernelTimeline KernelTimelineStore::toTimeline(const QString &host) const
 std::vector<Transition> KernelTimelineStore::history(quint64 key) const
 {
     std::vector<Transition> out;
-    const auto it = m_bySocket.constFind(key);
-    if (it == m_bySocket.constEnd())
+    const auto it = m_newest.constFind(key);
+    if (it == m_newest.constEnd())
         return out;
-    out.reserve(it->size());
-    for (std::uint64_t seq : *it)
+    for (std::uint64_t seq = *it; seq != kNone && seq >= m_firstSequence;
+         seq = m_previous[std::size_t(seq - m_firstSequence)])
         out.push_back(m_transitions[std::size_t(seq - m_firstSequence)]);
+    std::reverse(out.begin(), out.end());
     return out;
 }
 

@@ -26,7 +26,7 @@ struct KernelTimeline
 class KernelTimelineStore
 {
 public:
-    // ~130 MB of transitions at most (a Transition is 96 bytes, plus its index entry); a day
+    // ~130 MB of transitions at most (a Transition is 96 bytes, plus 8 of its chain); a day
     // of polling every second at 100k sockets churning 10 a second fits.
     static constexpr std::size_t kMaxTransitions = 1'000'000;
     // 12 days of samples at one a second (~60 MB).
@@ -46,6 +46,7 @@ public:
     KernelTimeline toTimeline(const QString &host) const;
 
     const std::deque<std::pair<double, StateCounts>> &samples() const { return m_samples; }
+    // The last poll's table (its transitions are in the record, not here).
     const KernelPollBatch &latest() const { return m_latest; }
     // The transitions of one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
@@ -63,9 +64,14 @@ private:
     std::size_t m_maxTransitions, m_maxSamples;
     std::deque<std::pair<double, StateCounts>> m_samples;
     std::deque<Transition> m_transitions;
+    // By transition: the sequence number of the same socket's previous one (kNone: none). A
+    // socket's history is a chain through the record, walked back from its newest: no
+    // allocation per socket (a deque each cost two, ~600 bytes, at 10,000 new sockets a second).
+    static constexpr std::uint64_t kNone = ~std::uint64_t(0);
+    std::deque<std::uint64_t> m_previous;
     std::uint64_t m_firstSequence = 0; // sequence number of m_transitions.front()
-    // socket key → sequence numbers of its transitions, oldest first
-    QHash<quint64, std::deque<std::uint64_t>> m_bySocket;
+    // socket key → the sequence number of its newest transition
+    QHash<quint64, std::uint64_t> m_newest;
     std::uint64_t m_dropped = 0;
     KernelPollBatch m_latest;
 };

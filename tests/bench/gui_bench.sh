@@ -24,4 +24,7 @@ for ((h = 0; h < holders; h++)); do
   rm -f "$log"
 done
 # The holders' pids: bench_gui signals them for the mass changes (resets, opens, closes).
-QT_QPA_PLATFORM=offscreen ip netns exec "$ns" "$build/tests/bench/bench_gui" "${pids[@]}"
+# BENCH_WRAP: a profiler to run it under, e.g. "perf record -k CLOCK_MONOTONIC -o gui.perf".
+echo "load before: $(uptime)"
+QT_QPA_PLATFORM=offscreen ip netns exec "$ns" ${BENCH_WRAP:-} "$build/tests/bench/bench_gui" "${pids[@]}"
+echo "load after:  $(uptime)"

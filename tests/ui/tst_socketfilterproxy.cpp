@@ -161,6 +161,7 @@ private slots:
     void filterEqualsAnIndependentPredicate_data();
     void filterEqualsAnIndependentPredicate();
     void selectionFollowsItsSocket();
+    void burstAppliedInSlices();
 };
 
 void TestSocketFilterProxy::sortEqualsAnIndependentSort_data()
@@ -299,6 +300,81 @@ void TestSocketFilterProxy::selectionFollowsItsSocket()
     QCOMPARE(selected.first().row(),
              int(std::find(order.begin(), order.end(), key) - order.begin()));
     QVERIFY(selected.first().row() <= row); // up, past the empty queues
+}
+
+// A burst bigger than a slice is taken a slice per event-loop turn: in between, the view is a
+// valid model (the tester) with the table's rows not yet placed left where they were; at the
+// end it shows exactly the kernel table's rows the filter accepts, in the independent order,
+// without a reset, and the selected socket is still selected, at its new place.
+void TestSocketFilterProxy::burstAppliedInSlices()
+{
+    Traffic traffic(600);
+    KernelTable table;
+    KernelSocketModel model;
+    SocketFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSliceRows(100);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(KernelSocketModel::RecvQ, Qt::DescendingOrder);
+    poll(table, model);
+    QTRY_COMPARE(proxy.pendingRows(), std::size_t(0));
+    QCOMPARE(shownKeys(proxy), independentOrder(model, KernelSocketModel::RecvQ, true));
+    // Select a socket the burst leaves alone (the last pair's server end).
+    const int server = traffic.pairs.back().second;
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    ::getpeername(server, reinterpret_cast<sockaddr *>(&peer), &len);
+    int row = -1;
+    for (int r = 0; r < proxy.rowCount() && row < 0; ++r) {
+        const SocketRecord &rec =
+            model.socketAt(proxy.mapToSource(proxy.index(r, 0)).row()).row.record;
+        if (rec.localPort == traffic.port && rec.remotePort == ntohs(peer.sin_port))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    const quint64 key = proxy.index(row, 0).data(KernelSocketModel::KeyRole).toULongLong();
+    QItemSelectionModel selection(&proxy);
+    selection.select(proxy.index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+
+    QSignalSpy resets(&proxy, &QAbstractItemModel::modelReset);
+    traffic.change(150, 150, 150, 150); // ~1,500 rows change, vanish or appear
+    QTest::qWait(50);
+    const KernelPollBatch b = pollBatch(table);
+    model.apply(b);
+    QCOMPARE(model.rowCount(), int(b.rows->size())); // the new rows fit in one chunk
+    QVERIFY(proxy.pendingRows() > 100);              // the rest waits for later turns
+    QVERIFY(proxy.rowCount() < model.rowCount());    // the new rows among them
+    QTRY_COMPARE(proxy.pendingRows(), std::size_t(0));
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(proxy.rowCount(), model.rowCount());
+    QCOMPARE(shownKeys(proxy), independentOrder(model, KernelSocketModel::RecvQ, true));
+    std::vector<quint64> inTable;
+    for (const KernelPollBatch::Row &r : *b.rows)
+        inTable.push_back(r.row.key);
+    std::vector<quint64> shown = shownKeys(proxy);
+    std::sort(inTable.begin(), inTable.end());
+    std::sort(shown.begin(), shown.end());
+    QCOMPARE(shown, inTable);
+    const QModelIndexList selected = selection.selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data(KernelSocketModel::KeyRole).toULongLong(), key);
+
+    // A filter and a sort while slices are pending: the same end.
+    traffic.change(50, 50, 50, 100); // the selected pair gets unread bytes
+    QTest::qWait(50);
+    model.apply(pollBatch(table));
+    QVERIFY(proxy.pendingRows() > 0);
+    proxy.setStates({TcpState::Established});
+    proxy.sort(KernelSocketModel::Local, Qt::AscendingOrder);
+    QTRY_COMPARE(proxy.pendingRows(), std::size_t(0));
+    std::vector<quint64> expected;
+    for (quint64 k : independentOrder(model, KernelSocketModel::Local, false)) {
+        if (independentlyAccepted(model, *model.rowOf(k), {TcpState::Established}, {}))
+            expected.push_back(k);
+    }
+    QCOMPARE(shownKeys(proxy), expected);
+    QCOMPARE(selection.selectedRows().size(), 1);
+    QCOMPARE(selection.selectedRows().first().data(KernelSocketModel::KeyRole).toULongLong(), key);
 }
 
 QTEST_MAIN(TestSocketFilterProxy)

@@ -48,8 +48,7 @@ void StateDiagramView::setCounts(const StateCounts &counts)
 void StateDiagramView::addTransition(TcpState from, TcpState to, bool reset, bool appeared,
                                      std::uint64_t connection, FollowedSide side)
 {
-    const std::vector<int> path = diagramPath(from, to, reset, appeared);
-    m_animator.push(path, to, connection, now(), side);
+    m_animator.push(cachedDiagramPath(from, to, reset, appeared), to, connection, now(), side);
     ensureTicking();
 }
 

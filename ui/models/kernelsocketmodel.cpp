@@ -139,10 +139,10 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         previousStale = s;
     }
 
-    m_fresh.clear();
-    m_fresh.reserve(fresh.size());
-    for (const KernelPollBatch::Row *r : fresh)
-        m_fresh.push_back(*r);
+    // The new rows are copied as they are inserted, a chunk per turn (a burst's 50,000 copied
+    // at once held the window): until then the poll's table is kept alive for them.
+    m_fresh = std::move(fresh);
+    m_freshRows = m_fresh.empty() ? nullptr : batch.rows;
     m_freshSeenAt = first ? 0.0 : m_now;
     // Thousands of rows removed at once go in one reset, in one pass (row by row, each run
     // removed would move every row after it). New rows go a chunk per event-loop turn.
@@ -254,15 +254,26 @@ void KernelSocketModel::announceChanges(const std::vector<int> &changedSlots)
     std::vector<char> whole(m_pool.size(), 0);
     for (int slot : changedSlots)
         whole[std::size_t(slot)] = 1;
-    for (int row = 0; row <= last; ++row) {
-        const Slot &s = m_pool[std::size_t(m_order[std::size_t(row)])];
-        const bool tinted =
-            !s.row.row.alive() || (s.seenAt > 0 && m_now - s.seenAt < kNewSeconds + 1);
-        if (whole[std::size_t(m_order[std::size_t(row)])])
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        else if (tinted)
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1),
+    // 0: only its times, 1: its tint too, 2: everything; announced a run of rows at a time (a
+    // burst tints tens of thousands of rows, most of them side by side)
+    const auto kind = [&](int row) {
+        const int slot = m_order[std::size_t(row)];
+        if (whole[std::size_t(slot)])
+            return 2;
+        const Slot &s = m_pool[std::size_t(slot)];
+        return !s.row.row.alive() || (s.seenAt > 0 && m_now - s.seenAt < kNewSeconds + 1) ? 1 : 0;
+    };
+    for (int row = 0; row <= last;) {
+        const int k = kind(row);
+        int end = row;
+        while (end < last && kind(end + 1) == k)
+            ++end;
+        if (k == 2)
+            Q_EMIT dataChanged(index(row, 0), index(end, ColumnCount - 1));
+        else if (k == 1)
+            Q_EMIT dataChanged(index(row, 0), index(end, ColumnCount - 1),
                                {Qt::BackgroundRole, Qt::ForegroundRole});
+        row = end + 1;
     }
 }
 
@@ -325,16 +336,18 @@ void KernelSocketModel::insertFreshChunk(std::size_t n, std::vector<int> *added)
             m_pool.emplace_back();
             m_rowOfSlot.push_back(-1);
         }
-        KernelPollBatch::Row &r = m_fresh[m_fresh.size() - 1 - k]; // from the back: cheap to drop
+        const KernelPollBatch::Row &r = *m_fresh[m_fresh.size() - 1 - k]; // from the back
         m_slotOf.insert(r.row.key, slot);
         Slot &s = m_pool[std::size_t(slot)];
-        s = Slot{std::move(r), m_freshSeenAt, m_generation, {}, {}, {}, {}};
+        s = Slot{r, m_freshSeenAt, m_generation, {}, {}, {}, {}};
         makeTexts(s, true);
         m_rowOfSlot[std::size_t(slot)] = int(m_order.size());
         m_order.push_back(slot);
         added->push_back(slot);
     }
     m_fresh.resize(m_fresh.size() - n);
+    if (m_fresh.empty())
+        m_freshRows.reset();
 }
 
 } // namespace tcpscope

@@ -159,7 +159,8 @@ private:
     static constexpr std::size_t kInsertChunk = 2000;
     static constexpr std::size_t kBurstRows = 2000;
     static constexpr std::size_t kBurstRuns = 64;
-    std::vector<KernelPollBatch::Row> m_fresh; // new rows still to insert
+    std::vector<const KernelPollBatch::Row *> m_fresh; // new rows still to insert, in:
+    std::shared_ptr<const std::vector<KernelPollBatch::Row>> m_freshRows;
     double m_freshSeenAt = 0;
     struct PacketView
     {

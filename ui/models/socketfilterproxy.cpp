@@ -1,6 +1,9 @@
 #include "models/socketfilterproxy.h"
 
+#include <QTimer>
+
 #include <algorithm>
+#include <limits>
 
 namespace tcpscope {
 
@@ -21,6 +24,7 @@ void SocketFilterProxy::setSourceModel(QAbstractItemModel *model)
     m_sorted.clear();
     m_shown.clear();
     m_rowOfSlot.clear();
+    m_pending.clear();
     if (m_model) {
         fitToModel();
         for (int slot : m_model->slotsInRowOrder()) {
@@ -84,8 +88,20 @@ void SocketFilterProxy::sort(int column, Qt::SortOrder order)
     m_descending = order == Qt::DescendingOrder;
     for (int slot : m_model->slotsInRowOrder())
         m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
+    takePendingTests();
     sortEverything();
     publish({});
+}
+
+// Every row is keyed and placed again: the rows waiting for a later turn need only their
+// filter test.
+void SocketFilterProxy::takePendingTests()
+{
+    for (int slot : m_pending) {
+        if (m_model->rowOfSlot(slot) >= 0)
+            m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
+    }
+    m_pending.clear();
 }
 
 // Every row's key, sorted as the keys themselves (one contiguous array, not through the
@@ -119,6 +135,7 @@ void SocketFilterProxy::filterEverything()
 
 void SocketFilterProxy::rebuild()
 {
+    m_pending.clear();
     fitToModel();
     for (int slot : m_model->slotsInRowOrder()) {
         m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
@@ -139,29 +156,53 @@ void SocketFilterProxy::fitToModel()
 
 // One step of the model: the rows it removed leave, those it changed or added are keyed and
 // tested again, sorted among themselves and merged into the kept order (O(rows + changed ×
-// log rows), against a sort of every row).
+// log rows), against a sort of every row); past kSliceRows of them, the rest in later turns.
 void SocketFilterProxy::onSlotsChanged(const KernelSocketModel::SlotChanges &c)
+{
+    step(c, m_sliceRows);
+}
+
+void SocketFilterProxy::step(const KernelSocketModel::SlotChanges &c, std::size_t limit)
 {
     Q_EMIT aboutToPublish();
     fitToModel();
     std::vector<char> forcedOut(m_keys.size(), 0), dirty(m_keys.size(), 0);
     if (c.all) {
+        m_pending.clear();
         rebuild();
         publish(forcedOut);
         return;
     }
     for (int slot : c.removed)
         forcedOut[std::size_t(slot)] = dirty[std::size_t(slot)] = 1;
+    // the rows left from earlier steps first, then this step's
+    std::vector<int> todo = std::move(m_pending);
+    m_pending.clear();
+    todo.insert(todo.end(), c.changed.begin(), c.changed.end());
+    todo.insert(todo.end(), c.added.begin(), c.added.end());
+    mergeFresh(std::move(todo), dirty, limit);
+    publish(forcedOut);
+    schedulePending();
+}
+
+// Keys and tests again up to `limit` of `todo` (the others wait in m_pending, at their old
+// places with their old keys) and merges them into the kept order.
+void SocketFilterProxy::mergeFresh(std::vector<int> todo, std::vector<char> &dirty,
+                                   std::size_t limit)
+{
     std::vector<int> fresh;
-    for (const std::vector<int> *list : {&c.changed, &c.added}) {
-        for (int slot : *list) {
-            if (m_model->rowOfSlot(slot) < 0 || dirty[std::size_t(slot)] == 2)
-                continue; // gone again, or already taken
-            dirty[std::size_t(slot)] = 2;
-            m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
-            m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
-            fresh.push_back(slot);
+    for (std::size_t i = 0; i < todo.size(); ++i) {
+        const int slot = todo[i];
+        if (m_model->rowOfSlot(slot) < 0 || dirty[std::size_t(slot)] == 2)
+            continue; // gone again, or already taken
+        if (fresh.size() == limit) {
+            m_pending.assign(todo.begin() + std::ptrdiff_t(i), todo.end());
+            break;
         }
+        dirty[std::size_t(slot)] = 2;
+        m_keys[std::size_t(slot)] = m_model->sortKey(slot, m_column);
+        m_accepted[std::size_t(slot)] = m_model->matches(slot, m_filter);
+        fresh.push_back(slot);
     }
     std::sort(fresh.begin(), fresh.end(), [this](int a, int b) { return less(a, b); });
     std::vector<int> merged;
@@ -178,7 +219,24 @@ void SocketFilterProxy::onSlotsChanged(const KernelSocketModel::SlotChanges &c)
     }
     merged.insert(merged.end(), at, kept);
     m_sorted = std::move(merged);
-    publish(forcedOut);
+}
+
+void SocketFilterProxy::schedulePending()
+{
+    if (m_pending.empty() || m_pendingScheduled)
+        return;
+    m_pendingScheduled = true;
+    QTimer::singleShot(0, this, [this] {
+        m_pendingScheduled = false;
+        if (m_model && !m_pending.empty())
+            step({}, m_sliceRows);
+    });
+}
+
+void SocketFilterProxy::applyPending()
+{
+    if (m_model && !m_pending.empty())
+        step({}, std::numeric_limits<std::size_t>::max());
 }
 
 // The view from m_shown to the accepted rows of m_sorted, in three steps a view takes in

@@ -2,8 +2,9 @@
 // the addresses, ports, process and state, and sorted on raw values — done here rather than by
 // QSortFilterProxyModel, for 100k rows: each row's sort key and search texts are made when the
 // row changes (KernelSocketModel), a poll's changed rows are sorted alone and merged into the
-// kept order, and the result is published as at most one removal, one insertion (both at the
-// end) and one layout change, which keep the selection (persistent indexes follow the rows).
+// kept order (a burst's a slice per event-loop turn), and the result is published as at most one
+// removal, one insertion (both at the end) and one layout change, which keep the selection
+// (persistent indexes follow the rows).
 #pragma once
 
 #include "models/kernelsocketmodel.h"
@@ -11,6 +12,7 @@
 
 #include <QAbstractProxyModel>
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -44,6 +46,18 @@ public:
     quint64 keyAt(int row) const { return m_keys[std::size_t(m_shown[std::size_t(row)])].socket; }
     std::optional<int> rowOfKey(quint64 key) const;
 
+    // A step of the model that changes more rows than kSliceRows is taken kSliceRows at a time,
+    // one event-loop turn each (a burst of 50,000 would hold the window ~50 ms in one turn):
+    // meanwhile the rows not yet taken show their new values at their old places. Rows that
+    // leave the table leave at once (their storage is reused).
+    static constexpr std::size_t kSliceRows = 8000;
+    // (Tests: a smaller slice, for a burst of a few hundred real sockets.)
+    void setSliceRows(std::size_t rows) { m_sliceRows = std::max<std::size_t>(1, rows); }
+    // Rows of the model still to be re-sorted and re-filtered in later turns.
+    std::size_t pendingRows() const { return m_pending.size(); }
+    // Takes every pending row now (tests; a caller that needs the final order at once).
+    void applyPending();
+
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &) const override { return {}; }
     QModelIndex sibling(int row, int column, const QModelIndex &idx) const override;
@@ -61,9 +75,13 @@ signals:
 
 private:
     void onSlotsChanged(const KernelSocketModel::SlotChanges &changes);
+    void step(const KernelSocketModel::SlotChanges &changes, std::size_t limit);
+    void mergeFresh(std::vector<int> todo, std::vector<char> &dirty, std::size_t limit);
+    void schedulePending();
     void rebuild();        // every row keyed, filtered and sorted again
     void sortEverything(); // m_sorted from every row's key
     void filterEverything();
+    void takePendingTests();
     bool less(int slotA, int slotB) const
     {
         return sortsBefore(m_keys[std::size_t(slotA)], m_keys[std::size_t(slotB)], m_descending);
@@ -85,6 +103,9 @@ private:
     std::vector<int> m_sorted;         // every slot in the table, in order
     std::vector<int> m_shown;          // row → slot
     std::vector<int> m_rowOfSlot;      // slot → row (-1: not shown)
+    std::vector<int> m_pending;        // slots changed or added, to take in a later turn
+    bool m_pendingScheduled = false;
+    std::size_t m_sliceRows = kSliceRows;
 };
 
 } // namespace tcpscope

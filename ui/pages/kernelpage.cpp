@@ -30,6 +30,7 @@
 #include <QSpinBox>
 #include <QSysInfo>
 #include <QTableView>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -163,10 +164,18 @@ void KernelPage::changeEvent(QEvent *event)
 
 void KernelPage::applyBatch(const KernelPollBatch &polled)
 {
-    const KernelPollBatch batch = m_trace ? m_trace->filter(polled) : polled;
+    std::optional<KernelPollBatch> filtered;
+    if (m_trace)
+        filtered = m_trace->filter(polled);
+    const KernelPollBatch &batch = filtered ? *filtered : polled;
     if (m_sessionShown)
-        return;            // a saved session is on show; a poll still in flight must not change it
+        return; // a saved session is on show; a poll still in flight must not change it
+    std::shared_ptr<const std::vector<KernelPollBatch::Row>> previous = m_store.latest().rows;
     m_store.record(batch); // the record goes on, paused or not
+    // The previous table (100k rows, each with its owners) is freed on a pool thread, not here.
+    if (previous && previous != batch.rows && previous.use_count() == 1)
+        QThreadPool::globalInstance()->start(
+            [rows = std::move(previous)]() mutable { rows.reset(); });
     m_chart->addSample(batch.stats.time, batch.counts);
     if (m_paused) {
         m_pendingBatch = true;

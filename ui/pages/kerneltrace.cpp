@@ -10,6 +10,8 @@
 #include <QTimer>
 #include <QTreeWidgetItem>
 
+#include <unordered_set>
+
 namespace tcpscope {
 
 KernelTraceMode::KernelTraceMode(KernelTimelineStore &store, SourceViews *views,
@@ -95,7 +97,8 @@ void KernelTraceMode::onTraced(const TraceBatch &batch)
 void KernelTraceMode::sendToken(const Transition &t)
 {
     // A close without the textbook's way there (ESTABLISHED -> CLOSED) is an abort.
-    const bool reset = t.to == TcpState::Closed && diagramPath(t.from, t.to, false).size() != 1;
+    const bool reset =
+        t.to == TcpState::Closed && cachedDiagramPath(t.from, t.to, false).size() != 1;
     m_views->diagram->addTransition(t.from, t.to, reset, false, t.connection);
 }
 
@@ -222,13 +225,21 @@ void KernelTraceMode::addShortLived(KernelPollBatch &batch)
                   [&](const auto &kv) { return now - kv.second.goneAt > kShortLivedLinger; });
     if (m_died.empty() || !batch.rows)
         return;
-    std::unordered_map<std::uint64_t, bool> polled;
-    for (const KernelPollBatch::Row &r : *batch.rows)
-        polled.emplace(r.row.key, true);
-    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>(*batch.rows);
+    // Which of the (at most kMaxShortLived) died sockets the poller has (alive or fading)
+    // already: a lookup per polled row in the small map, no set of every polled key.
+    std::unordered_set<std::uint64_t> polled;
+    for (const KernelPollBatch::Row &r : *batch.rows) {
+        if (m_died.count(r.row.key))
+            polled.insert(r.row.key);
+    }
+    if (polled.size() == m_died.size())
+        return; // nothing to add: the poll's table as it is, not copied
+    auto rows = std::make_shared<std::vector<KernelPollBatch::Row>>();
+    rows->reserve(batch.rows->size() + m_died.size() - polled.size());
+    rows->insert(rows->end(), batch.rows->begin(), batch.rows->end());
     for (const auto &[cookie, row] : m_died) {
         if (polled.count(cookie))
-            continue; // the poller has it (alive or fading) already
+            continue;
         KernelPollBatch::Row r;
         r.row = row;
         r.ownership = Ownership::NotFound;
