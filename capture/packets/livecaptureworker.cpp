@@ -157,8 +157,12 @@ void LiveCaptureWorker::run(const std::shared_ptr<Source> &source)
     if (open(*source, reader, last)) {
         keep(reader, last);
         Q_EMIT started();
-        reader.setSegmentObserver(
-            [this](const Segment &) { m_touched.push_back(m_tracker->lastConnection()); });
+        reader.setSegmentObserver([this](const Segment &s) {
+            const std::uint32_t conn = m_tracker->lastConnection();
+            m_touched.push_back(conn);
+            if (m_options.segments)
+                m_segments.emplace_back(conn, indexedSegment(m_tracker->connections()[conn], s));
+        });
         brokeOff = loop(reader, *source);
     }
     finish(reader, *source, brokeOff, last);
@@ -313,6 +317,8 @@ void LiveCaptureWorker::retireFinished(std::vector<std::uint32_t> &touched, std:
     };
     for (std::uint32_t &id : touched)
         id = shift(id);
+    for (auto &[id, seg] : m_segments) // packets touched them: none is retired
+        id = shift(id);
     std::size_t next = 0;
     for (std::size_t id = 0; id < m_finished.size(); ++id) {
         if (!std::binary_search(d.retired.begin(), d.retired.end(), std::uint32_t(id)))
@@ -335,8 +341,15 @@ void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
         touched.push_back(changes[i].connection);
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    const std::size_t newNotes = m_tracker->annotations().size() - m_publishedNotes;
     if (pendingEmpty())
         retireFinished(touched, reader.stats().lastTimeNs, d);
+    // Retiring drops old notes only: the new ones are the last.
+    const auto &notes = m_tracker->annotations();
+    d.notes.assign(notes.end() - std::ptrdiff_t(newNotes), notes.end());
+    m_publishedNotes = notes.size();
+    d.segments = std::move(m_segments);
+    m_segments.clear();
 
     const auto &conns = m_tracker->connections();
     d.first = !m_firstPublished;
