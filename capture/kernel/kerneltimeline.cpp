@@ -2,6 +2,27 @@
 
 namespace tcpscope {
 
+namespace {
+
+QByteArray tupleKey(const IpAddress &local, std::uint16_t localPort, const IpAddress &remote,
+                    std::uint16_t remotePort)
+{
+    QByteArray k;
+    k.reserve(37);
+    k.append(char(local.family));
+    k.append(reinterpret_cast<const char *>(local.bytes.data()), 16);
+    k.append(reinterpret_cast<const char *>(remote.bytes.data()), 16);
+    k.append(char(localPort >> 8)).append(char(localPort)).append(char(remotePort >> 8));
+    return k.append(char(remotePort));
+}
+
+QByteArray tupleKey(const Transition &t)
+{
+    return tupleKey(t.localAddress, t.localPort, t.remoteAddress, t.remotePort);
+}
+
+} // namespace
+
 KernelTimelineStore::KernelTimelineStore(std::size_t maxTransitions, std::size_t maxSamples)
     : m_maxTransitions(std::max<std::size_t>(1, maxTransitions))
     , m_maxSamples(std::max<std::size_t>(1, maxSamples))
@@ -28,6 +49,7 @@ void KernelTimelineStore::add(const Transition &t)
     if (m_transitions.size() == m_maxTransitions)
         dropOldest();
     m_bySocket[t.connection].push_back(m_firstSequence + m_transitions.size());
+    m_byTuple.insert(tupleKey(t), t.connection);
     m_transitions.push_back(t);
 }
 
@@ -36,8 +58,12 @@ void KernelTimelineStore::dropOldest()
     const auto it = m_bySocket.find(m_transitions.front().connection);
     if (it != m_bySocket.end()) {
         it->pop_front(); // the socket's oldest is the store's oldest
-        if (it->empty())
+        if (it->empty()) {
+            const auto tuple = m_byTuple.constFind(tupleKey(m_transitions.front()));
+            if (tuple != m_byTuple.constEnd() && *tuple == m_transitions.front().connection)
+                m_byTuple.erase(tuple);
             m_bySocket.erase(it);
+        }
     }
     m_transitions.pop_front();
     ++m_firstSequence;
@@ -49,6 +75,7 @@ void KernelTimelineStore::clear()
     m_samples.clear();
     m_transitions.clear();
     m_bySocket.clear();
+    m_byTuple.clear();
     m_firstSequence = 0;
     m_dropped = 0;
 }
@@ -86,6 +113,17 @@ std::vector<Transition> KernelTimelineStore::history(quint64 key) const
     for (std::uint64_t seq : *it)
         out.push_back(m_transitions[std::size_t(seq - m_firstSequence)]);
     return out;
+}
+
+std::optional<quint64> KernelTimelineStore::socketWithTuple(const IpAddress &local,
+                                                            std::uint16_t localPort,
+                                                            const IpAddress &remote,
+                                                            std::uint16_t remotePort) const
+{
+    const auto it = m_byTuple.constFind(tupleKey(local, localPort, remote, remotePort));
+    if (it == m_byTuple.constEnd())
+        return std::nullopt;
+    return *it;
 }
 
 std::vector<Transition> KernelTimelineStore::allTransitions() const

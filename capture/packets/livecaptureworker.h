@@ -130,8 +130,8 @@ private:
     const CaptureHelper *m_helper = nullptr; // for its drop reports
     std::vector<std::uint32_t> m_touched;    // connections packets acted on since the publish
     std::vector<std::pair<std::uint32_t, IndexedSegment>> m_segments; // read since the publish
-    std::size_t m_publishedNotes = 0;        // of the tracker's annotations
-    std::vector<std::uint8_t> m_finished;    // per published connection: both ends CLOSED
+    std::size_t m_publishedNotes = 0;     // of the tracker's annotations
+    std::vector<std::uint8_t> m_finished; // per published connection: both ends CLOSED
     std::size_t m_finishedCount = 0;
     std::uint32_t m_publishedConnections = 0;
     std::size_t m_publishedChanges = 0;

@@ -80,8 +80,8 @@ void SegmentIndex::retire(const std::vector<std::uint32_t> &ids)
     removeIds(m_dropped, ids);
     for (auto &bucket : m_notes) {
         for (SegmentAnnotation &a : bucket)
-            a.connection -= std::uint32_t(std::lower_bound(ids.begin(), ids.end(), a.connection)
-                                          - ids.begin());
+            a.connection -=
+                std::uint32_t(std::lower_bound(ids.begin(), ids.end(), a.connection) - ids.begin());
     }
     m_changes.clear();
 }

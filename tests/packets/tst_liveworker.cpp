@@ -147,7 +147,8 @@ QString ladderDifferences(const Replica &got, const CaptureResult &want)
                 .arg(b.rows.size());
         for (std::size_t k = 0; k < a.rows.size(); ++k) {
             const LadderRow &x = a.rows[k], &y = b.rows[k];
-            const QString where = QStringLiteral("connection %1, packet %2: ").arg(i).arg(y.seg.packet);
+            const QString where =
+                QStringLiteral("connection %1, packet %2: ").arg(i).arg(y.seg.packet);
             if (x.seg.packet != y.seg.packet || x.seg.timeNs != y.seg.timeNs
                 || x.seg.sender != y.seg.sender)
                 return where + QStringLiteral("another segment (%1)").arg(x.seg.packet);

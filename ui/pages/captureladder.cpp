@@ -114,7 +114,8 @@ void CapturePage::followRetired(const LiveDelta &delta)
         m_selected.reset(); // its row goes: the selection with it
         return;
     }
-    *m_selected -= std::uint32_t(std::lower_bound(ids.begin(), ids.end(), *m_selected) - ids.begin());
+    *m_selected -=
+        std::uint32_t(std::lower_bound(ids.begin(), ids.end(), *m_selected) - ids.begin());
 }
 
 void CapturePage::growLadder(const LiveDelta &delta)
