@@ -257,7 +257,9 @@ void TestKernelLadder::tracedLoopbackConnection()
         page.sourceViews()->showLadder();
         QTest::qWait(50);
         screenshot(page, QStringLiteral("kernel-ladder-%1-%2.png")
-                             .arg(language, qEnvironmentVariable("TCPSCOPE_THEME", u"light"_qs)));
+                             .arg(language,
+                                  qEnvironmentVariable("TCPSCOPE_SCREENSHOT_STYLE", u"en-light"_qs)
+                                      .section(u'-', 1)));
         diff = overlaps(*view);
         QVERIFY2(diff.isEmpty(), qPrintable(language + u": "_qs + diff + u" at width "_qs
                                             + QString::number(view->layout().width())));
