@@ -372,7 +372,8 @@ ZH = {
     "by %1 (pid %2)": "由 %1（pid %2）引起",
     "this socket": "本套接字", "the other end": "对端",
     "states traced in this host's kernel": "状态取自本机内核的跟踪",
-    "not observed: not a socket of this host": "未观测：不是本机的套接字",
+    "not observed (not traced on this host)": "未观测（本机没有跟踪到）",
+    "none: a listener has no other end": "无：监听套接字没有对端",
     "states only: the kernel's trace sees no segments": "只有状态：内核跟踪看不到报文段",
     "Select a socket in the table to see its states and its other end's on two timelines, as the kernel traced them.":
         "在表格中选择一个套接字，即可在两条时间线上看到它和对端的状态，与内核跟踪到的一致。",

@@ -577,10 +577,6 @@
         <translation>状态取自本机内核的跟踪</translation>
     </message>
     <message>
-        <source>not observed: not a socket of this host</source>
-        <translation>未观测：不是本机的套接字</translation>
-    </message>
-    <message>
         <source>this socket</source>
         <translation>本套接字</translation>
     </message>
@@ -603,6 +599,14 @@
     <message>
         <source>states only: the kernel's trace sees no segments</source>
         <translation>只有状态：内核跟踪看不到报文段</translation>
+    </message>
+    <message>
+        <source>none: a listener has no other end</source>
+        <translation>无：监听套接字没有对端</translation>
+    </message>
+    <message>
+        <source>not observed (not traced on this host)</source>
+        <translation>未观测（本机没有跟踪到）</translation>
     </message>
 </context>
 <context>

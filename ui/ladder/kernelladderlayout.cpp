@@ -60,9 +60,11 @@ QString KernelLadderLayout::titleText(int end, int line) const
     const KernelLadder::End &e = m_ladder->ends[std::size_t(end)];
     if (line == 1)
         return endpointText(e.address, e.port);
-    if (line == 2)
-        return e.observed ? KernelLadderText::tr("states traced in this host's kernel")
-                          : KernelLadderText::tr("not observed: not a socket of this host");
+    if (line == 2 && e.observed)
+        return KernelLadderText::tr("states traced in this host's kernel");
+    if (line == 2) // another host's, or one whose changes predate the trace
+        return e.port == 0 ? KernelLadderText::tr("none: a listener has no other end")
+                           : KernelLadderText::tr("not observed (not traced on this host)");
     const QString who =
         end == 0 ? KernelLadderText::tr("this socket") : KernelLadderText::tr("the other end");
     if (!m_ladder->ends[1].observed) // one end traced: who connect()ed is not known
