@@ -4,6 +4,27 @@
 
 namespace tcpscope {
 
+namespace {
+
+QByteArray tupleKey(const IpAddress &local, std::uint16_t localPort, const IpAddress &remote,
+                    std::uint16_t remotePort)
+{
+    QByteArray k;
+    k.reserve(37);
+    k.append(char(local.family));
+    k.append(reinterpret_cast<const char *>(local.bytes.data()), 16);
+    k.append(reinterpret_cast<const char *>(remote.bytes.data()), 16);
+    k.append(char(localPort >> 8)).append(char(localPort)).append(char(remotePort >> 8));
+    return k.append(char(remotePort));
+}
+
+QByteArray tupleKey(const Transition &t)
+{
+    return tupleKey(t.localAddress, t.localPort, t.remoteAddress, t.remotePort);
+}
+
+} // namespace
+
 KernelTimelineStore::KernelTimelineStore(std::size_t maxTransitions, std::size_t maxSamples)
     : m_maxTransitions(std::max<std::size_t>(1, maxTransitions))
     , m_maxSamples(std::max<std::size_t>(1, maxSamples))
@@ -47,16 +68,22 @@ void KernelTimelineStore::add(const Transition &t)
         m_previous.push_back(*it);
         *it = seq;
     }
+    m_byTuple.insert(tupleKey(t), t.connection);
     m_transitions.push_back(t);
 }
 
 void KernelTimelineStore::dropOldest()
 {
     // The oldest is its socket's oldest kept: the socket's chain ends there; if it was also the
-    // socket's newest, the socket leaves the index.
-    const auto it = m_newest.find(m_transitions.front().connection);
-    if (it != m_newest.end() && *it == m_firstSequence)
+    // socket's newest, the socket leaves the index (and its 4-tuple, if still its own).
+    const Transition &oldest = m_transitions.front();
+    const auto it = m_newest.find(oldest.connection);
+    if (it != m_newest.end() && *it == m_firstSequence) {
         m_newest.erase(it);
+        const auto tuple = m_byTuple.constFind(tupleKey(oldest));
+        if (tuple != m_byTuple.constEnd() && *tuple == oldest.connection)
+            m_byTuple.erase(tuple);
+    }
     m_transitions.pop_front();
     m_previous.pop_front();
     ++m_firstSequence;
@@ -69,6 +96,7 @@ void KernelTimelineStore::clear()
     m_transitions.clear();
     m_previous.clear();
     m_newest.clear();
+    m_byTuple.clear();
     m_firstSequence = 0;
     m_dropped = 0;
 }
@@ -107,6 +135,17 @@ std::vector<Transition> KernelTimelineStore::history(quint64 key) const
         out.push_back(m_transitions[std::size_t(seq - m_firstSequence)]);
     std::reverse(out.begin(), out.end());
     return out;
+}
+
+std::optional<quint64> KernelTimelineStore::socketWithTuple(const IpAddress &local,
+                                                            std::uint16_t localPort,
+                                                            const IpAddress &remote,
+                                                            std::uint16_t remotePort) const
+{
+    const auto it = m_byTuple.constFind(tupleKey(local, localPort, remote, remotePort));
+    if (it == m_byTuple.constEnd())
+        return std::nullopt;
+    return *it;
 }
 
 std::vector<Transition> KernelTimelineStore::allTransitions() const

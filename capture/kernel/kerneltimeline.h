@@ -10,6 +10,7 @@
 #include <QHash>
 
 #include <deque>
+#include <optional>
 #include <vector>
 
 namespace tcpscope {
@@ -50,6 +51,10 @@ public:
     const KernelPollBatch &latest() const { return m_latest; }
     // The transitions of one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
+    // The socket last recorded with this 4-tuple (local first), if the record has one: the
+    // other end of a connection between two sockets of this host has the reversed tuple.
+    std::optional<quint64> socketWithTuple(const IpAddress &local, std::uint16_t localPort,
+                                           const IpAddress &remote, std::uint16_t remotePort) const;
     // Every transition kept, oldest first.
     std::vector<Transition> allTransitions() const;
     std::size_t transitionCount() const { return m_transitions.size(); }
@@ -72,6 +77,7 @@ private:
     std::uint64_t m_firstSequence = 0; // sequence number of m_transitions.front()
     // socket key → the sequence number of its newest transition
     QHash<quint64, std::uint64_t> m_newest;
+    QHash<QByteArray, quint64> m_byTuple; // 4-tuple → the socket last recorded with it
     std::uint64_t m_dropped = 0;
     KernelPollBatch m_latest;
 };

@@ -149,8 +149,12 @@ void LiveCaptureWorker::run(const std::shared_ptr<Source> &source)
     if (open(*source, reader, last)) {
         keep(reader, last);
         Q_EMIT started();
-        reader.setSegmentObserver(
-            [this](const Segment &) { m_touched.push_back(m_tracker->lastConnection()); });
+        reader.setSegmentObserver([this](const Segment &s) {
+            const std::uint32_t conn = m_tracker->lastConnection();
+            m_touched.push_back(conn);
+            if (m_options.segments)
+                m_segments.emplace_back(conn, indexedSegment(m_tracker->connections()[conn], s));
+        });
         brokeOff = loop(reader, *source);
     }
     finish(reader, *source, brokeOff, last);
@@ -282,6 +286,11 @@ void LiveCaptureWorker::retireFinished(std::vector<std::uint32_t> &touched, std:
                                   &d.retiredConnections);
     if (d.retired.empty())
         return;
+    // Renumber the segments read since the publish as the tracker did (packets touched their
+    // connections: none of them is retired).
+    for (auto &[id, seg] : m_segments)
+        id -= std::uint32_t(std::lower_bound(d.retired.begin(), d.retired.end(), id)
+                            - d.retired.begin());
     m_publishedConnections -= std::uint32_t(d.retired.size());
     m_publishedChanges = 0; // retire() dropped the published changes
 }
@@ -297,8 +306,15 @@ void LiveCaptureWorker::publish(CaptureReader &reader, LiveDelta d)
         touched.push_back(changes[i].connection);
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    const std::size_t newNotes = m_tracker->annotations().size() - m_publishedNotes;
     if (pendingEmpty())
         retireFinished(touched, reader.stats().lastTimeNs, d);
+    // Retiring drops old notes only: the new ones are the last.
+    const auto &notes = m_tracker->annotations();
+    d.notes.assign(notes.end() - std::ptrdiff_t(newNotes), notes.end());
+    m_publishedNotes = notes.size();
+    d.segments = std::move(m_segments);
+    m_segments.clear();
 
     const auto &conns = m_tracker->connections();
     d.first = !m_firstPublished;

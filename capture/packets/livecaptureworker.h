@@ -22,6 +22,10 @@
 // keepFinished by a quarter (so its O(kept) pass is amortised) and until the consumer has
 // taken the previous delta (so numbering never has to be merged).
 //
+// Segments: each segment read goes into the next delta with its connection's id and the
+// engine's notes (a view's ladder of the selected connection grows from them); a view bounds
+// what it keeps (SegmentIndex::bound).
+//
 // Memory (tests/bench/live_publish_bench.sh): a kept connection costs ~1.1 KB of RSS in all
 // (the worker's tracker, the view's copy with its histories, the view's change index): 1.16 GB
 // at 1M connections all open. The default bound of 50,000 finished connections (plus a
@@ -59,6 +63,9 @@ struct LiveCaptureOptions
     bool wallClock = true;
     std::int64_t twoMslNs = 60'000'000'000LL; // how long TIME_WAIT lasts (Linux: 60 s)
     bool keepPackets = true;
+    // Every segment goes into the deltas (32 bytes each) with the engine's notes, for a view's
+    // ladder that grows as packets come.
+    bool segments = true;
     QString keepPath; // empty: a new private file (packets/keptpackets.h)
 };
 
@@ -124,6 +131,8 @@ private:
     const CaptureHelper *m_helper = nullptr; // for its drop reports
     std::vector<std::uint32_t> m_touched;    // connections packets acted on since the publish
     FinishedConnections m_finished;          // of the published connections
+    std::vector<std::pair<std::uint32_t, IndexedSegment>> m_segments; // read since the publish
+    std::size_t m_publishedNotes = 0; // of the tracker's annotations
     std::uint32_t m_publishedConnections = 0;
     std::size_t m_publishedChanges = 0;
     bool m_firstPublished = false;

@@ -54,6 +54,8 @@ void LiveDelta::merge(LiveDelta &&later)
     added.insert(added.end(), std::make_move_iterator(later.added.begin()),
                  std::make_move_iterator(later.added.end()));
     changes.insert(changes.end(), later.changes.begin(), later.changes.end());
+    segments.insert(segments.end(), later.segments.begin(), later.segments.end());
+    notes.insert(notes.end(), later.notes.begin(), later.notes.end());
     final = final || later.final;
     counts = later.counts;
     packets = later.packets;

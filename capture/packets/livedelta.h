@@ -3,10 +3,11 @@
 //
 // A view applies a delta in this order: remove the `retired` connections (ids in the
 // numbering the view has, ascending; the others keep their order and are renumbered), append
-// `added` (their ids start at firstNew), overwrite the `changed` ones, append `changes`.
+// `added` (their ids start at firstNew), overwrite the `changed` ones, append `changes`,
+// `segments` and `notes`.
 #pragma once
 
-#include "packets/tcptracker.h"
+#include "packets/segmentindex.h"
 
 #include <QString>
 
@@ -41,6 +42,10 @@ struct LiveDelta
     std::vector<Connection> added;
     std::vector<std::pair<std::uint32_t, Connection>> changed; // ids < firstNew, ascending
     std::vector<StateChange> changes;
+    // The segments read since the last delta, each with its connection (numbered as after
+    // `retired`), and the engine's notes on segments (LiveCaptureOptions::segments).
+    std::vector<std::pair<std::uint32_t, IndexedSegment>> segments;
+    std::vector<SegmentAnnotation> notes;
     std::array<int, kTcpStateCount> counts{}; // the tracker's, after this delta
     std::uint64_t packets = 0, tcpPackets = 0;
     std::uint64_t keptPackets = 0; // of `packets`, how many the kept file holds, whole

@@ -21,7 +21,7 @@ std::vector<T> &grownTo(std::vector<std::vector<T>> &all, std::uint32_t conn)
 
 } // namespace
 
-void SegmentIndex::add(std::uint32_t conn, const Connection &c, const Segment &s)
+IndexedSegment indexedSegment(const Connection &c, const Segment &s)
 {
     IndexedSegment x;
     x.timeNs = s.timeNs;
@@ -33,7 +33,13 @@ void SegmentIndex::add(std::uint32_t conn, const Connection &c, const Segment &s
     x.flags = s.flags;
     x.sender = c.port[0] == s.srcPort && c.address[0] == s.src ? 0 : 1;
     x.windowScale = s.windowScale;
-    grownTo(m_segments, conn).push_back(x);
+    return x;
+}
+
+void SegmentIndex::add(std::uint32_t conn, const Connection &c, const Segment &s)
+{
+    grownTo(m_segments, conn).push_back(indexedSegment(c, s));
+    ++m_total;
 }
 
 void SegmentIndex::fileEngineRecord(const TcpTracker &tracker)

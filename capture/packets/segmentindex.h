@@ -10,6 +10,8 @@
 
 namespace tcpscope {
 
+struct LiveDelta;
+
 // One segment as the ladder needs it: 32 bytes (a 100,000-segment connection is 3.2 MB).
 struct IndexedSegment
 {
@@ -24,6 +26,10 @@ struct IndexedSegment
     std::int8_t windowScale = -1; // the SYN's window-scale option, -1 when absent
 };
 
+// Segment `s` as the ladder keeps it, sent by one endpoint of `c` (the connection the tracker
+// has just processed it into).
+IndexedSegment indexedSegment(const Connection &c, const Segment &s);
+
 class SegmentIndex
 {
 public:
@@ -31,6 +37,23 @@ public:
     void add(std::uint32_t conn, const Connection &c, const Segment &s);
     // Files the tracker's changes and annotations per connection (after its finish()).
     void fileEngineRecord(const TcpTracker &tracker);
+
+    // A live view's index, following a worker's deltas (segmentindexlive.cpp): segments,
+    // changes from index `from` of the view tracker's, annotations, as they come.
+    void add(std::uint32_t conn, const IndexedSegment &s);
+    void fileChanges(const std::vector<StateChange> &changes, std::size_t from);
+    void fileAnnotations(const std::vector<SegmentAnnotation> &notes);
+    // All three from a delta the view's tracker has just applied (it had knownChanges before).
+    void fileDelta(const LiveDelta &d, const TcpTracker &view, std::size_t knownChanges);
+    // Removes the retired connections (ascending) and renumbers the rest as the tracker does;
+    // their changes must be filed again (fileChanges(…, 0)): the tracker renumbered them.
+    void retire(const std::vector<std::uint32_t> &ids);
+    // Bounded: past `maxSegments` in all, the segments of the oldest connections other than
+    // `keep` are dropped (to three quarters of the bound); a dropped connection is no longer
+    // complete and files no more segments.
+    void bound(std::size_t maxSegments, std::uint32_t keep);
+    bool complete(std::uint32_t conn) const;
+    std::size_t segmentCount() const { return m_total; }
 
     std::size_t connectionCount() const { return m_segments.size(); }
     // Empty for an unknown connection.
@@ -43,6 +66,8 @@ private:
     std::vector<std::vector<IndexedSegment>> m_segments;
     std::vector<std::vector<std::uint32_t>> m_changes;
     std::vector<std::vector<SegmentAnnotation>> m_notes;
+    std::vector<std::uint8_t> m_dropped; // per connection (live views only)
+    std::size_t m_total = 0;
 };
 
 } // namespace tcpscope

@@ -420,6 +420,21 @@ ZH = {
     "Cannot reach the Prometheus server at %1: %2": "无法连接 %1 上的 Prometheus 服务器：%2",
     "%1 does not answer as a Prometheus server does (HTTP %2)": "%1 的应答不是 Prometheus 服务器的应答（HTTP %2）",
     "%1 answered: %2": "%1 的应答：%2",
+    # The kernel tab's ladder: two timelines with the kernel's traced states.
+    "polled, ≤ %1 s": "轮询，≤ %1 秒",
+    "by a packet or a timer": "由报文或定时器引起",
+    "by %1 (pid %2)": "由 %1（pid %2）引起",
+    "this socket": "本套接字", "the other end": "对端",
+    "states traced in this host's kernel": "状态取自本机内核的跟踪",
+    "not observed (not traced on this host)": "未观测（本机没有跟踪到）",
+    "none: a listener has no other end": "无：监听套接字没有对端",
+    "states only: the kernel's trace sees no segments": "只有状态：内核跟踪看不到报文段",
+    "Select a socket in the table to see its states and its other end's on two timelines, as the kernel traced them.":
+        "在表格中选择一个套接字，即可在两条时间线上看到它和对端的状态，与内核跟踪到的一致。",
+    "No state change of this socket has been traced yet (it was there before the trace started): its ladder begins at its next change.":
+        "还没有跟踪到这个套接字的状态变化（它在跟踪开始之前就已存在）：它的梯形图从下一次状态变化开始。",
+    "A socket's ladder needs the exact trace (Exact (eBPF) in the toolbar; root or the trace helper's capabilities). Polling sees a state only when a poll finds it: when it changed between two polls, and a state that lasted less than a poll, would be guesses, so no bands are drawn from polls.":
+        "套接字的梯形图需要精确跟踪（工具栏中的“精确（eBPF）”；需要 root 或跟踪助手的权能）。轮询只能在某次轮询发现时看到一个状态：两次轮询之间何时发生了变化，以及持续时间短于一次轮询的状态，都只能猜测，所以不根据轮询画状态带。",
 }
 
 ts = pathlib.Path(__file__).with_name("tcpscope_zh_CN.ts")

@@ -727,6 +727,57 @@
     </message>
 </context>
 <context>
+    <name>tcpscope::KernelLadderView</name>
+    <message>
+        <source>polled, ≤ %1 s</source>
+        <translation>轮询，≤ %1 秒</translation>
+    </message>
+    <message>
+        <source>by a packet or a timer</source>
+        <translation>由报文或定时器引起</translation>
+    </message>
+    <message>
+        <source>by %1 (pid %2)</source>
+        <translation>由 %1（pid %2）引起</translation>
+    </message>
+    <message>
+        <source>states traced in this host's kernel</source>
+        <translation>状态取自本机内核的跟踪</translation>
+    </message>
+    <message>
+        <source>this socket</source>
+        <translation>本套接字</translation>
+    </message>
+    <message>
+        <source>the other end</source>
+        <translation>对端</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>states only: the kernel's trace sees no segments</source>
+        <translation>只有状态：内核跟踪看不到报文段</translation>
+    </message>
+    <message>
+        <source>none: a listener has no other end</source>
+        <translation>无：监听套接字没有对端</translation>
+    </message>
+    <message>
+        <source>not observed (not traced on this host)</source>
+        <translation>未观测（本机没有跟踪到）</translation>
+    </message>
+</context>
+<context>
     <name>tcpscope::KernelPage</name>
     <message>
         <source>Kernel table: starting…</source>
@@ -927,6 +978,18 @@
     <message>
         <source>Cannot close the connection</source>
         <translation>无法关闭连接</translation>
+    </message>
+    <message>
+        <source>Select a socket in the table to see its states and its other end's on two timelines, as the kernel traced them.</source>
+        <translation>在表格中选择一个套接字，即可在两条时间线上看到它和对端的状态，与内核跟踪到的一致。</translation>
+    </message>
+    <message>
+        <source>No state change of this socket has been traced yet (it was there before the trace started): its ladder begins at its next change.</source>
+        <translation>还没有跟踪到这个套接字的状态变化（它在跟踪开始之前就已存在）：它的梯形图从下一次状态变化开始。</translation>
+    </message>
+    <message>
+        <source>A socket's ladder needs the exact trace (Exact (eBPF) in the toolbar; root or the trace helper's capabilities). Polling sees a state only when a poll finds it: when it changed between two polls, and a state that lasted less than a poll, would be guesses, so no bands are drawn from polls.</source>
+        <translation>套接字的梯形图需要精确跟踪（工具栏中的“精确（eBPF）”；需要 root 或跟踪助手的权能）。轮询只能在某次轮询发现时看到一个状态：两次轮询之间何时发生了变化，以及持续时间短于一次轮询的状态，都只能猜测，所以不根据轮询画状态带。</translation>
     </message>
 </context>
 <context>

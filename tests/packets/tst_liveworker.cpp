@@ -5,6 +5,7 @@
 // stream cut off is said while what was read stays.
 #include "packets/capturefile.h"
 #include "packets/capturereader.h"
+#include "packets/ladder.h"
 #include "packets/livecaptureworker.h"
 #include "support/pcapfeed.h"
 #include "support/smalltmpfs.h"
@@ -30,6 +31,7 @@ QString fixture(const QString &name)
 struct Replica
 {
     TcpTracker view;
+    SegmentIndex segments; // as PacketConnectionModel files them for the ladder
     RetiredSummary retired;
     int deltas = 0;
     bool final = false;
@@ -43,12 +45,17 @@ struct Replica
         if (d.first != (deltas == 0) && broken.isEmpty())
             broken = QStringLiteral("delta %1: first is %2").arg(deltas).arg(d.first);
         retired.add(view.retire(d.retired, true));
+        segments.retire(d.retired);
+        if (!d.retired.empty())
+            segments.fileChanges(view.changes(), 0);
+        const std::size_t knownChanges = view.changes().size();
         if (d.firstNew != view.connections().size() && broken.isEmpty())
             broken = QStringLiteral("delta %1 adds at %2, the view has %3")
                          .arg(deltas)
                          .arg(d.firstNew)
                          .arg(view.connections().size());
         view.apply(d);
+        segments.fileDelta(d, view, knownChanges);
         if (d.connections != view.connections().size() && broken.isEmpty())
             broken = QStringLiteral("delta %1 says %2 connections, the view has %3")
                          .arg(deltas)
@@ -126,6 +133,40 @@ QString differences(const TcpTracker &got, const TcpTracker &want, bool exact = 
     return {};
 }
 
+// Empty when the ladder of every connection, grown delta by delta, has the file's segments:
+// the same packets in order, the same numbers and labels, notes and roles.
+QString ladderDifferences(const Replica &got, const CaptureResult &want)
+{
+    for (std::uint32_t i = 0; i < want.tracker->connections().size(); ++i) {
+        const Ladder a = buildLadder(got.view, got.segments, i);
+        const Ladder b = buildLadder(*want.tracker, *want.segments, i);
+        if (a.rows.size() != b.rows.size())
+            return QStringLiteral("connection %1: %2 segments, want %3")
+                .arg(i)
+                .arg(a.rows.size())
+                .arg(b.rows.size());
+        for (std::size_t k = 0; k < a.rows.size(); ++k) {
+            const LadderRow &x = a.rows[k], &y = b.rows[k];
+            const QString where =
+                QStringLiteral("connection %1, packet %2: ").arg(i).arg(y.seg.packet);
+            if (x.seg.packet != y.seg.packet || x.seg.timeNs != y.seg.timeNs
+                || x.seg.sender != y.seg.sender)
+                return where + QStringLiteral("another segment (%1)").arg(x.seg.packet);
+            if (ladderLabel(x, true) != ladderLabel(y, true))
+                return where + ladderLabel(x, true) + QStringLiteral(" ≠ ") + ladderLabel(y, true);
+            if (x.notes != y.notes)
+                return where + ladderNoteIds(x.notes) + QStringLiteral(" ≠ ")
+                       + ladderNoteIds(y.notes);
+            if (x.role != y.role)
+                return where + QLatin1String(segmentRoleId(x.role)) + QStringLiteral(" ≠ ")
+                       + QLatin1String(segmentRoleId(y.role));
+        }
+        if (a.final != b.final)
+            return QStringLiteral("connection %1: the bands end elsewhere").arg(i);
+    }
+    return {};
+}
+
 struct Pipe
 {
     int read = -1, write = -1;
@@ -173,6 +214,8 @@ class TestLiveWorker : public QObject
 private slots:
     void deltasAddUpToTheFile_data();
     void deltasAddUpToTheFile();
+    void ladderGrowsToTheFile_data() { deltasAddUpToTheFile_data(); }
+    void ladderGrowsToTheFile();
     void lateConsumerGetsOneMergedDelta();
     void retirementKeepsTheViewBounded();
     void keptFileIsPrivateAndWhole();
@@ -224,6 +267,30 @@ void TestLiveWorker::deltasAddUpToTheFile()
         QVERIFY2(replica.deltas > 1, qPrintable(QString::number(replica.deltas)));
 }
 
+// A live tab's ladder grows with the deltas: after all of them, every connection's segments
+// are those read from the whole file.
+void TestLiveWorker::ladderGrowsToTheFile()
+{
+    QFETCH(QString, file);
+    QFETCH(int, perChunk);
+    const CaptureResult want = readCapture(fixture(file));
+    QVERIFY2(want.tracker && want.segments, qPrintable(want.error));
+    LiveCaptureWorker worker(fileLike());
+    Replica replica;
+    std::size_t segmentsSeen = 0, grewWhile = 0;
+    QObject::connect(&worker, &LiveCaptureWorker::deltaReady, &worker, [&] {
+        grewWhile += replica.segments.segmentCount() > segmentsSeen && !replica.final;
+        segmentsSeen = replica.segments.segmentCount();
+    });
+    runThrough(worker, replica, file, std::size_t(perChunk), 15ms);
+    QVERIFY2(replica.broken.isEmpty(), qPrintable(replica.broken));
+    QCOMPARE(replica.segments.segmentCount(), std::size_t(want.tcpPackets));
+    const QString diff = ladderDifferences(replica, want);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    if (perChunk == 1 && want.packets > 4) // it grew along the way, not at the end only
+        QVERIFY2(grewWhile > 1, qPrintable(QString::number(grewWhile)));
+}
+
 void TestLiveWorker::lateConsumerGetsOneMergedDelta()
 {
     const QString file = u"many_short.lo.pcap"_qs;
@@ -251,6 +318,8 @@ void TestLiveWorker::lateConsumerGetsOneMergedDelta()
     replica.apply(*merged);
     const QString diff = differences(replica.view, *want.tracker);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    const QString ladders = ladderDifferences(replica, want); // merged segments, in order
+    QVERIFY2(ladders.isEmpty(), qPrintable(ladders));
     QCOMPARE(merged->packets, want.packets);
 }
 
@@ -261,8 +330,13 @@ void TestLiveWorker::retirementKeepsTheViewBounded()
     const QString file = u"many_short.lo.pcap"_qs;
     constexpr std::int64_t twoMsl = 1'000'000;
     TcpTracker all(twoMsl);
+    SegmentIndex allSegments;
     {
         CaptureReader reader;
+        reader.setSegmentObserver([&](const Segment &seg) {
+            const std::uint32_t conn = all.lastConnection();
+            allSegments.add(conn, all.connections()[conn], seg);
+        });
         QString error;
         QVERIFY2(reader.open(fixture(file), &error) && reader.read(all, &error), qPrintable(error));
         all.finish(reader.stats().lastTimeNs);
@@ -297,6 +371,12 @@ void TestLiveWorker::retirementKeepsTheViewBounded()
     for (std::size_t i = 0; i < all.connections().size() && k < replica.view.connections().size();
          ++i) {
         if (sameConnection(all.connections()[i], replica.view.connections()[k])) {
+            // Its segments are kept with it, renumbered as it is.
+            const auto &got = replica.segments.segments(std::uint32_t(k));
+            const auto &want = allSegments.segments(std::uint32_t(i));
+            QCOMPARE(got.size(), want.size());
+            for (std::size_t j = 0; j < got.size(); ++j)
+                QCOMPARE(got[j].packet, want[j].packet);
             keptInFile[i] = true;
             ++k;
         }

@@ -7,6 +7,8 @@
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
 #include "models/packetconnectionmodel.h"
+#include "packets/capturefile.h"
+#include "packets/ladder.h"
 #include "pages/capturepage.h"
 #include "pages/kernelpage.h"
 #include "pages/livecapture.h"
@@ -66,6 +68,7 @@ private slots:
     void bothSourcesOneRow();
     void killedHelperIsSaid();
     void streamWithRetirementKeepsModelSound();
+    void ladderGrowsWhileSelected();
     void fullTmpdirIsSaidAndSaveCountsWhatIsMissing();
 };
 
@@ -254,6 +257,55 @@ void TestLiveCaptureGui::streamWithRetirementKeepsModelSound()
     QVERIFY(live.message().isEmpty());
     QVERIFY(held.isValid());
     QVERIFY(live.page()->table()->selectionModel()->isRowSelected(held.row(), {}));
+}
+
+// A connection selected at its first packet: its ladder grows with every delta, the selected
+// segment staying selected, without the kept packets (not kept here), to the file's ladder.
+void TestLiveCaptureGui::ladderGrowsWhileSelected()
+{
+    const QString file = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/client_close.lo.pcap");
+    const CaptureResult want = readCapture(file);
+    QVERIFY2(want.segments, qPrintable(want.error));
+    const Ladder wanted = buildLadder(*want.tracker, *want.segments, 0);
+    LiveCapturePage live;
+    live.resize(1300, 800);
+    live.show();
+    LiveCaptureOptions o;
+    o.wallClock = false;
+    o.publishIntervalMs = 10;
+    o.keepPackets = false;
+    int p[2];
+    QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
+    QSignalSpy stopped(&live, &LiveCapturePage::stopped);
+    LadderView *view = live.page()->ladderPane()->view();
+    std::vector<std::size_t> sizes;
+    connect(&live, &LiveCapturePage::deltaShown, &live, [&] {
+        if (live.page()->table()->selectionModel()->selectedRows().isEmpty()
+            && live.page()->model()->rowCount() > 0) {
+            live.page()->table()->selectRow(0);
+            view->selectRow(0, false);
+        }
+        if (view->ladder() && (sizes.empty() || sizes.back() != view->ladder()->rows.size()))
+            sizes.push_back(view->ladder()->rows.size());
+    });
+    live.startStream(p[0], u"client_close"_qs, o);
+    {
+        test::PcapFeeder feed(test::splitPcap(file), p[1], 1, 40ms);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 20000);
+    }
+    QVERIFY2(sizes.size() > 2, qPrintable(QString::number(sizes.size()))); // it grew, step by step
+    const auto ladder = view->ladder();
+    QVERIFY(ladder);
+    QCOMPARE(ladder->rows.size(), wanted.rows.size());
+    for (std::size_t i = 0; i < wanted.rows.size(); ++i)
+        QCOMPARE(ladderLabel(ladder->rows[i], true), ladderLabel(wanted.rows[i], true));
+    QCOMPARE(ladder->final, wanted.final);
+    QCOMPARE(view->selectedRow(), 0);
+    if (const QString dir = qEnvironmentVariable("TCPSCOPE_SCREENSHOTS"); !dir.isEmpty()) {
+        live.page()->views().showLadder();
+        QTest::qWait(100);
+        live.grab().save(dir + u"/live-ladder.png"_qs);
+    }
 }
 
 // The kept packets file on a full TMPDIR (a real tmpfs with 12 KB free, no runtime dir, so

@@ -33,6 +33,18 @@ void LadderView::setLadder(std::shared_ptr<const Ladder> ladder, std::array<QStr
     relayout();
 }
 
+void LadderView::growLadder(std::shared_ptr<const Ladder> ladder)
+{
+    QScrollBar *bar = verticalScrollBar();
+    const bool atEnd = bar->value() == bar->maximum() && bar->maximum() > 0;
+    const int value = bar->value();
+    m_ladder = std::move(ladder);
+    if (m_ladder && m_selected >= int(m_ladder->rows.size()))
+        m_selected = -1;
+    relayout();
+    bar->setValue(atEnd ? bar->maximum() : value);
+}
+
 void LadderView::setOptions(const LadderOptions &options)
 {
     m_options = options;

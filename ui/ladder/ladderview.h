@@ -23,6 +23,9 @@ public:
 
     // titles: per endpoint index ("client 127.0.0.1:40000"); null: nothing to show.
     void setLadder(std::shared_ptr<const Ladder> ladder, std::array<QString, 2> titles);
+    // The same connection's ladder, grown (a live capture's new segments): the selection and
+    // the scroll position stay; a view scrolled to the end follows the new end.
+    void growLadder(std::shared_ptr<const Ladder> ladder);
     std::shared_ptr<const Ladder> ladder() const { return m_ladder; }
     std::array<QString, 2> titles() const { return m_titles; }
     void setOptions(const LadderOptions &options);

@@ -34,6 +34,7 @@ void PacketConnectionModel::applyDelta(const LiveDelta &d)
     if (d.first && m_live && !m_live->connections().empty()) { // a new capture
         beginResetModel();
         m_live.reset();
+        m_liveSegments.reset();
         m_changesByConnection.clear();
         m_retired = {};
         endResetModel();
@@ -41,6 +42,8 @@ void PacketConnectionModel::applyDelta(const LiveDelta &d)
     if (!m_live) {
         m_live = std::make_shared<TcpTracker>();
         m_result.tracker = m_live;
+        m_liveSegments = std::make_shared<SegmentIndex>();
+        m_result.segments = m_liveSegments;
     }
     removeRetired(d.retired);
     const int before = rowCount();
@@ -49,6 +52,7 @@ void PacketConnectionModel::applyDelta(const LiveDelta &d)
         beginInsertRows({}, before, before + int(d.added.size()) - 1);
     m_live->apply(d);
     indexChanges(knownChanges);
+    fileSegments(d, knownChanges);
     m_result.packets = d.packets;
     m_result.tcpPackets = d.tcpPackets;
     m_result.lastTimeNs = d.lastTimeNs;
@@ -78,10 +82,18 @@ void PacketConnectionModel::removeRetired(const std::vector<std::uint32_t> &ids)
         endRemoveRows();
     }
     m_retired.add(m_live->retire(ids, true));
+    m_liveSegments->retire(ids);
+    m_liveSegments->fileChanges(m_live->changes(), 0); // renumbered
     m_removedRuns.clear();
     m_removedCount = 0;
     m_changesByConnection.clear();
     indexChanges(0);
+}
+
+void PacketConnectionModel::fileSegments(const LiveDelta &d, std::size_t knownChanges)
+{
+    m_liveSegments->fileDelta(d, *m_live, knownChanges);
+    m_liveSegments->bound(kMaxLiveSegments, m_keepSegmentsOf);
 }
 
 std::uint32_t PacketConnectionModel::connectionOf(int row) const

@@ -42,6 +42,12 @@ public:
     // per-connection change index extended. Never a reset, except at the first delta of a
     // new capture (a restart).
     void applyDelta(const LiveDelta &delta);
+    // A live capture's segments, filed per connection from the deltas for the ladder (also
+    // result().segments), at most kMaxLiveSegments in all: past it, the oldest connections'
+    // are dropped (SegmentIndex::complete), except those of `keepSegmentsOf`.
+    static constexpr std::size_t kMaxLiveSegments = 4'000'000; // 128 MB
+    const SegmentIndex *liveSegments() const { return m_liveSegments.get(); }
+    void keepSegmentsOf(std::uint32_t connection) { m_keepSegmentsOf = connection; }
     // The finished connections a live capture no longer keeps, in counts.
     const RetiredSummary &retired() const { return m_retired; }
     // Shows the states as they were at a moment of the capture (nullopt: at its end).
@@ -62,6 +68,9 @@ private:
     std::uint32_t m_removedCount = 0;
     CaptureResult m_result;
     std::shared_ptr<TcpTracker> m_live; // a live capture's copy, following its deltas
+    std::shared_ptr<SegmentIndex> m_liveSegments;
+    std::uint32_t m_keepSegmentsOf = UINT32_MAX;
+    void fileSegments(const LiveDelta &d, std::size_t knownChanges);
     RetiredSummary m_retired;
     // The state of endpoint e of a connection at the moment shown; nullopt: not yet seen.
     std::optional<TcpState> stateAt(const Connection &c, int row, int e) const;

@@ -93,7 +93,8 @@ void CapturePage::showLadderOf(std::optional<std::uint32_t> conn)
         return;
     }
     std::array<QString, 2> titles = endpointTitles(r.tracker->connections()[*conn]);
-    if (r.segments)
+    m_model->keepSegmentsOf(*conn);
+    if (r.segments && r.segments->complete(*conn))
         m_shownLadder = std::make_shared<const Ladder>(buildLadder(*r.tracker, *r.segments, *conn));
     else if (m_keptPackets)
         m_shownLadder = liveLadder(m_keptPackets(), r.tracker->connections()[*conn], &titles);
@@ -102,6 +103,37 @@ void CapturePage::showLadderOf(std::optional<std::uint32_t> conn)
             tr("This capture's packets are not kept (or too many to read again): save them "
                "(File ▸ Save packets) and open the file to see its segments."));
     m_ladder->view()->setLadder(m_shownLadder, titles);
+}
+
+void CapturePage::followRetired(const LiveDelta &delta)
+{
+    if (!m_selected || delta.retired.empty())
+        return;
+    const auto &ids = delta.retired;
+    if (std::binary_search(ids.begin(), ids.end(), *m_selected)) {
+        m_selected.reset(); // its row goes: the selection with it
+        return;
+    }
+    *m_selected -=
+        std::uint32_t(std::lower_bound(ids.begin(), ids.end(), *m_selected) - ids.begin());
+}
+
+void CapturePage::growLadder(const LiveDelta &delta)
+{
+    const CaptureResult &r = m_model->result();
+    if (!m_selected || !m_shownLadder || !r.segments || !r.segments->complete(*m_selected))
+        return;
+    const std::uint32_t conn = *m_selected;
+    const bool renumbered = m_shownLadder->connection != conn;
+    const auto touches = [conn](const auto &v, auto id) {
+        return std::any_of(v.begin(), v.end(), [&](const auto &x) { return id(x) == conn; });
+    };
+    if (!renumbered && !touches(delta.segments, [](const auto &s) { return s.first; })
+        && !touches(delta.changes, [](const StateChange &c) { return c.connection; })
+        && !touches(delta.notes, [](const SegmentAnnotation &a) { return a.connection; }))
+        return;
+    m_shownLadder = std::make_shared<const Ladder>(buildLadder(*r.tracker, *r.segments, conn));
+    m_ladder->view()->growLadder(m_shownLadder);
 }
 
 void CapturePage::step(int direction)

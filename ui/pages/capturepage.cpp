@@ -305,7 +305,9 @@ void CapturePage::updateLive(const LiveDelta &delta)
         m_order.clear();
         m_cursor = 0;
     }
+    followRetired(delta);
     m_model->applyDelta(delta);
+    growLadder(delta);
     // What happened since the last delta travels the diagram, in the order the engine
     // recorded it; the counts are the engine's own. (The time order for stepping and
     // moments is sorted when one is asked for, not at every delta.)

@@ -56,8 +56,9 @@ public:
     // diagram, table, counts and explanation just after that segment.
     LadderPane *ladderPane() const { return m_ladder; }
     void seekToSegment(int row);
-    // A live page: where its packets are kept. The ladder of a selected connection is then read
-    // from that file (its state at the selection: select again for later packets).
+    // A live page: where its packets are kept. The ladder of a selected connection grows from
+    // the deltas' segments; when the page no longer keeps them all (PacketConnectionModel::
+    // kMaxLiveSegments), it is read from that file (as it was at the selection).
     void setKeptPackets(std::function<QString()> path) { m_keptPackets = std::move(path); }
     int currentSegment() const { return m_segment; }
 
@@ -78,6 +79,10 @@ private:
     void showHistoryOfSelection();
     void createLadder();
     void showLadderOf(std::optional<std::uint32_t> conn);
+    // A live page: the selected connection renumbered past retired ones, its ladder grown by
+    // the delta's segments and changes.
+    void followRetired(const LiveDelta &delta);
+    void growLadder(const LiveDelta &delta);
     void stepTransition(int direction);
     void addLadderTo(ExportTarget &t) const;
     // History's rows for a connection (capturehistory.cpp) and its column titles.

@@ -56,6 +56,7 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
     m_views = new SourceViews(createTablePane(), m_chart, m_history);
     connect(m_views, &SourceViews::stateClicked, this, &KernelPage::showState);
     connect(m_views->follow, &QCheckBox::toggled, this, &KernelPage::showHistoryOfSelection);
+    createLadder();
     m_findings = new FindingsPanel; // the Findings tab: diagnoses of each poll
     m_findings->attach(m_views, m_proxy, m_chart);
     connect(m_findings, &FindingsPanel::countsChanged, this, &KernelPage::findingsChanged);

@@ -84,6 +84,7 @@ public:
     QToolBar *toolBar() const { return m_toolbar; }
     QAction *pauseAction() const { return m_pauseAction; }
     FindingsPanel *findingsPanel() const { return m_findings; }
+    class KernelLadderView *ladderView() const { return m_ladder; }
 
     void saveSettings() const;
     void restoreSettings();
@@ -119,6 +120,9 @@ private:
     void followOnDiagram(quint64 key, const std::vector<Transition> &history,
                          const struct SocketSituation *situation);
     void fillHistory(const std::vector<Transition> &history);
+    // The Ladder tab (kernelpageladder.cpp): the socket's and its other end's traced states.
+    void createLadder();
+    void showLadderOf(std::optional<quint64> key);
     void showContextMenu(const QPoint &pos);
     QString shownText() const;
     void copySelectedRows();
@@ -138,6 +142,7 @@ private:
     QLabel *m_showLabel = nullptr;
     SourceViews *m_views = nullptr;
     FindingsPanel *m_findings = nullptr;
+    KernelLadderView *m_ladder = nullptr;
 
     QToolBar *m_toolbar = nullptr;
     QAction *m_pauseAction = nullptr;

@@ -32,6 +32,7 @@ void KernelPage::showHistoryOfSelection()
             m_views->diagram->setFollowed(std::nullopt);
         }
         fillHistory({});
+        showLadderOf(std::nullopt);
         return;
     }
     const quint64 key = rows.first().data(KernelSocketModel::KeyRole).toULongLong();
@@ -45,6 +46,7 @@ void KernelPage::showHistoryOfSelection()
     followOnDiagram(key, history, situation ? &*situation : nullptr);
     m_followedKey = key;
     fillHistory(history);
+    showLadderOf(key);
 }
 
 // The poll before the one that found a socket missing: its vanishing's lower bound, as the
@@ -77,6 +79,7 @@ bool KernelPage::showSelectedGone()
             m_views->teaching->showSocket(gone);
     }
     fillHistory(history);
+    showLadderOf(m_followedKey);
     return true;
 }
 
