@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <chrono>
 
 namespace tcpscope {
@@ -87,6 +88,7 @@ bool KernelTable::startOne()
     m_source = TableSource::SockDiag;
     ns.inode = m_one->inode();
     m_inode = ns.inode;
+    m_target = ns;
     m_namespaces.push_back(ns);
     return true;
 }
@@ -111,8 +113,24 @@ HostFacts KernelTable::hostFacts()
     return readHostFacts(m_options.procRoot);
 }
 
+// The namespaces are looked for again every few seconds (containers come and go), on the
+// poller's thread: the window's chooser lists what the batches carry.
+void KernelTable::refreshNamespaces()
+{
+    const double now = nowSeconds();
+    if (m_discoveredAt >= 0 && now - m_discoveredAt < kRediscoverSeconds)
+        return;
+    m_discoveredAt = now;
+    m_namespaces = discoverNamespaces(QStringLiteral("/proc"));
+    if (m_target.inode
+        && std::none_of(m_namespaces.begin(), m_namespaces.end(),
+                        [&](const NetNamespace &ns) { return ns.inode == m_target.inode; }))
+        m_namespaces.push_back(m_target);
+}
+
 bool KernelTable::read(std::vector<SocketRecord> &out)
 {
+    refreshNamespaces();
     bool ok = false;
     if (m_viaHelper)
         ok = readOne(out);
@@ -154,15 +172,9 @@ NetnsSockDiag *KernelTable::helperFor(const NetNamespace &ns, QString *error)
     return (m_helpers[ns.inode] = std::move(helper)).get();
 }
 
-// This namespace directly, every other through its own helper; the namespaces looked for
-// again every few seconds (containers come and go).
+// This namespace directly, every other through its own helper.
 bool KernelTable::readAll(std::vector<SocketRecord> &out)
 {
-    const double now = nowSeconds();
-    if (m_discoveredAt < 0 || now - m_discoveredAt >= kRediscoverSeconds) {
-        m_discoveredAt = now;
-        m_namespaces = discoverNamespaces(QStringLiteral("/proc"));
-    }
     if (!readOwn(out))
         return false;
     const QString ownNotice = m_notice;

@@ -88,6 +88,7 @@ public:
 private:
     bool readOwn(std::vector<SocketRecord> &out);
     bool readOwnTable(std::vector<SocketRecord> &out);
+    void refreshNamespaces();
     static constexpr double kRediscoverSeconds = 5;
     bool readOne(std::vector<SocketRecord> &out);
     bool readAll(std::vector<SocketRecord> &out);
@@ -106,6 +107,7 @@ private:
     std::uint32_t m_inode = 0;
     bool m_viaHelper = false; // another namespace, one: through m_one
     std::vector<NetNamespace> m_namespaces;
+    NetNamespace m_target; // Kind::One through the helper
     std::unique_ptr<NetnsSockDiag> m_one;
     std::map<std::uint32_t, std::unique_ptr<NetnsSockDiag>> m_helpers; // All: by inode
     std::map<std::uint32_t, QString> m_refused;                         // All: why not

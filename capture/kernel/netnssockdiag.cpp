@@ -1,11 +1,14 @@
 #include "kernel/netnssockdiag.h"
 
 #include "kernel/sockdiag.h"
+#include "packets/helperaccess.h"
 
 #include <QCoreApplication>
 #include <QProcess>
 
+#include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace tcpscope {
 
@@ -65,6 +68,10 @@ bool NetnsSockDiag::start(const NetnsTarget &target, QString *error, const QStri
 {
     m_what = target.pid ? QStringLiteral("of pid %1").arg(target.pid)
                         : QStringLiteral("'%1'").arg(target.name);
+    if (::access(program.toLocal8Bit().constData(), X_OK) != 0) {
+        *error = helperStartAdvice(program, errno); // the package's group, or the path
+        return false;
+    }
     m_process = std::make_unique<QProcess>();
     m_process->start(program, {target.pid ? QStringLiteral("--pid") : QStringLiteral("--name"),
                                target.text()});

@@ -125,6 +125,8 @@ void KernelPage::createToolBar()
     m_stackedAction = m_toolbar->addAction(QString());
     m_stackedAction->setCheckable(true);
     connect(m_stackedAction, &QAction::toggled, m_chart, &StateCountChart::setStacked);
+    m_toolbar->addSeparator();
+    createNamespaceChooser();
 }
 
 void KernelPage::retranslate()
@@ -149,6 +151,7 @@ void KernelPage::retranslate()
         m_window->setItemText(i, windows[i]);
     m_stackedAction->setText(tr("Stacked"));
     m_stackedAction->setToolTip(tr("Stack the states' areas instead of drawing lines"));
+    retranslateNamespaces();
     fitColumns(true); // the headers' and states' texts in this language
     showHistoryOfSelection();
 }
@@ -164,7 +167,9 @@ void KernelPage::applyBatch(const KernelPollBatch &polled)
 {
     const KernelPollBatch batch = m_trace ? m_trace->filter(polled) : polled;
     if (m_sessionShown)
-        return;            // a saved session is on show; a poll still in flight must not change it
+        return; // a saved session is on show; a poll still in flight must not change it
+    if (batch.namespaces)
+        listNamespaces(*batch.namespaces);
     m_store.record(batch); // the record goes on, paused or not
     m_chart->addSample(batch.stats.time, batch.counts);
     if (m_paused) {

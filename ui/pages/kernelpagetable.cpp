@@ -22,6 +22,7 @@ QWidget *KernelPage::createTablePane()
 {
     m_table = new QTableView;
     m_table->setModel(m_proxy);
+    m_table->setColumnHidden(KernelSocketModel::Namespace, true); // shown with all namespaces
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(KernelSocketModel::State, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
