@@ -208,8 +208,8 @@ int watchPolling(const CommonOptions &o)
             const auto it = byKey.find(t.connection);
             const SocketRecord *rec = it == byKey.end() ? nullptr : it->second;
             if (o.json)
-                writeTransitionJson(out, t, o.processes ? &table.processes() : nullptr, rec,
-                                    false, &labels);
+                writeTransitionJson(out, t, o.processes ? &table.processes() : nullptr, rec, false,
+                                    &labels);
             else
                 writeTransitionText(out, t, o.processes ? &table.processes() : nullptr, rec);
         }

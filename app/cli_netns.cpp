@@ -33,7 +33,8 @@ int runNetns(const QStringList &args)
             && (args[i + 1] == u"json" || args[i + 1] == u"text")) {
             json = args[++i] == u"json";
         } else {
-            std::fprintf(stderr, "tcpscope-cli netns: unknown option '%s' (see tcpscope-cli "
+            std::fprintf(stderr,
+                         "tcpscope-cli netns: unknown option '%s' (see tcpscope-cli "
                          "--help)\n",
                          qPrintable(args[i]));
             return 2;

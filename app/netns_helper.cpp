@@ -202,7 +202,8 @@ int main(int argc, char *argv[])
     if (argc == 3 && std::strcmp(argv[1], "--name") == 0 && protocol::validName(argv[2])) {
         path = std::string("/run/netns/") + argv[2];
         what = std::string("'") + argv[2] + "'";
-    } else if (argc == 3 && std::strcmp(argv[1], "--pid") == 0 && protocol::validPid(argv[2], &pid)) {
+    } else if (argc == 3 && std::strcmp(argv[1], "--pid") == 0
+               && protocol::validPid(argv[2], &pid)) {
         path = "/proc/" + std::to_string(pid) + "/ns/net";
         what = "of pid " + std::to_string(pid);
     } else {

@@ -66,7 +66,7 @@ bool KernelTable::startOne()
 {
     const NetnsTarget &t = m_options.netns.target;
     const auto inode = tcpscope::namespaceInode(t.pid ? QStringLiteral("/proc/%1/ns/net").arg(t.pid)
-                                            : QStringLiteral("/run/netns/") + t.name);
+                                                      : QStringLiteral("/run/netns/") + t.name);
     NetNamespace ns{inode.value_or(0), t.name, t.pid,
                     t.pid ? QStringLiteral("pid %1").arg(t.pid) : t.name, false};
     for (const NetNamespace &found : discoverNamespaces(QStringLiteral("/proc"))) {

@@ -110,7 +110,7 @@ private:
     NetNamespace m_target; // Kind::One through the helper
     std::unique_ptr<NetnsSockDiag> m_one;
     std::map<std::uint32_t, std::unique_ptr<NetnsSockDiag>> m_helpers; // All: by inode
-    std::map<std::uint32_t, QString> m_refused;                         // All: why not
+    std::map<std::uint32_t, QString> m_refused;                        // All: why not
     double m_discoveredAt = -1;
 };
 

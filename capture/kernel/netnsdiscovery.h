@@ -33,8 +33,9 @@ QString containerFromCgroup(const QByteArray &cgroupText);
 
 // Every namespace found: this host's own first, then the named ones by name, then those of
 // processes by pid.
-std::vector<NetNamespace> discoverNamespaces(const QString &procRoot = QStringLiteral("/proc"),
-                                             const QString &netnsDir = QStringLiteral("/run/netns"));
+std::vector<NetNamespace>
+discoverNamespaces(const QString &procRoot = QStringLiteral("/proc"),
+                   const QString &netnsDir = QStringLiteral("/run/netns"));
 
 // "lab1 (net:[4026532301])"-like text for a column.
 QString namespaceText(const NetNamespace &ns);

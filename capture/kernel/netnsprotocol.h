@@ -64,10 +64,14 @@ inline bool helloIsValid(const Hello &h)
 
 // Relative to /proc, as the namespace sees them (net/ is the helper's own thread's).
 inline constexpr const char *kFactFiles[] = {
-    "sys/net/ipv4/ip_local_port_range", "sys/net/ipv4/ip_local_reserved_ports",
-    "sys/net/ipv4/tcp_tw_reuse",        "sys/net/ipv4/tcp_timestamps",
-    "sys/net/ipv4/tcp_syncookies",      "sys/net/ipv4/tcp_max_orphans",
-    "net/sockstat",                     "net/netstat",
+    "sys/net/ipv4/ip_local_port_range",
+    "sys/net/ipv4/ip_local_reserved_ports",
+    "sys/net/ipv4/tcp_tw_reuse",
+    "sys/net/ipv4/tcp_timestamps",
+    "sys/net/ipv4/tcp_syncookies",
+    "sys/net/ipv4/tcp_max_orphans",
+    "net/sockstat",
+    "net/netstat",
 };
 inline constexpr std::uint32_t kMissing = 0xffffffffu;
 inline constexpr std::uint32_t kMaxFactBytes = 64 * 1024;

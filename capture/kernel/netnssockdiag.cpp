@@ -73,8 +73,8 @@ bool NetnsSockDiag::start(const NetnsTarget &target, QString *error, const QStri
         return false;
     }
     m_process = std::make_unique<QProcess>();
-    m_process->start(program, {target.pid ? QStringLiteral("--pid") : QStringLiteral("--name"),
-                               target.text()});
+    m_process->start(
+        program, {target.pid ? QStringLiteral("--pid") : QStringLiteral("--name"), target.text()});
     if (!m_process->waitForStarted(kTimeoutMs)) {
         *error = QStringLiteral("cannot start %1: %2").arg(program, m_process->errorString());
         m_process.reset();
@@ -120,8 +120,7 @@ bool NetnsSockDiag::readExactly(char *to, qint64 n, QString *error)
     return true;
 }
 
-bool NetnsSockDiag::readFrame(netnsprotocol::FrameType *type, QByteArray *payload,
-                              QString *error)
+bool NetnsSockDiag::readFrame(netnsprotocol::FrameType *type, QByteArray *payload, QString *error)
 {
     netnsprotocol::FrameHeader h{};
     if (!readExactly(reinterpret_cast<char *>(&h), sizeof h, error))
@@ -149,8 +148,8 @@ bool NetnsSockDiag::ask(netnsprotocol::RequestKind kind, std::uint32_t mask, std
     return true;
 }
 
-bool NetnsSockDiag::dump(std::uint32_t stateMask, bool withTcpInfo,
-                         std::vector<SocketRecord> &out, QString *error)
+bool NetnsSockDiag::dump(std::uint32_t stateMask, bool withTcpInfo, std::vector<SocketRecord> &out,
+                         QString *error)
 {
     out.clear();
     if (!ask(netnsprotocol::RequestKind::Dump, stateMask,

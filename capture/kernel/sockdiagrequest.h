@@ -129,8 +129,8 @@ private:
             if (n == 0)
                 return true;
             const std::uint32_t len = std::uint32_t(n);
-            const char le[4] = {char(len & 0xff), char((len >> 8) & 0xff),
-                                char((len >> 16) & 0xff), char((len >> 24) & 0xff)};
+            const char le[4] = {char(len & 0xff), char((len >> 8) & 0xff), char((len >> 16) & 0xff),
+                                char((len >> 24) & 0xff)};
             recording.append(le, 4);
             recording.append(reinterpret_cast<const char *>(m_buffer.data()), len);
             const int end = dumpEnd(m_buffer.data(), len);

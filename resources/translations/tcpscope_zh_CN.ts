@@ -760,6 +760,30 @@
         <source>Cannot close the connection</source>
         <translation>无法关闭连接</translation>
     </message>
+    <message>
+        <source> Namespace </source>
+        <translation> 网络命名空间 </translation>
+    </message>
+    <message>
+        <source>Whose sockets: this host's own network namespace, another one (`ip netns`, a container's, a process's; through tcpscope-netns), or all at once</source>
+        <translation>看谁的套接字：本机自己的网络命名空间、另一个（`ip netns`、容器的、进程的；经由 tcpscope-netns），或一次看全部</translation>
+    </message>
+    <message>
+        <source>This host (net:[%1])</source>
+        <translation>本机（net:[%1]）</translation>
+    </message>
+    <message>
+        <source>This host</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>All namespaces</source>
+        <translation>所有网络命名空间</translation>
+    </message>
+    <message>
+        <source>Kernel table: opening %1…</source>
+        <translation>内核套接字表：正在打开 %1…</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>
@@ -846,6 +870,10 @@
     <message>
         <source>An orphaned FIN_WAIT_2 socket (its application closed it): the kernel ends it after tcp_fin_timeout; ss names this timer timewait</source>
         <translation>孤儿 FIN_WAIT_2 套接字（应用程序已将其关闭）：内核在 tcp_fin_timeout 之后将其释放；ss 把这个计时器称为 timewait</translation>
+    </message>
+    <message>
+        <source>Namespace</source>
+        <translation>网络命名空间</translation>
     </message>
 </context>
 <context>

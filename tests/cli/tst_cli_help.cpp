@@ -55,10 +55,9 @@ private slots:
 void TestCliHelp::overviewListsEveryCommand()
 {
     const QStringList names = overviewCommands();
-    const QStringList expected{u"snapshot"_qs, u"watch"_qs,  u"settings"_qs,
-                               u"diagnose"_qs, u"kill"_qs,   u"summarize"_qs,
-                               u"capture"_qs,  u"export"_qs, u"lab"_qs,
-                               u"netns"_qs};
+    const QStringList expected{u"snapshot"_qs, u"watch"_qs,     u"settings"_qs, u"diagnose"_qs,
+                               u"kill"_qs,     u"summarize"_qs, u"capture"_qs,  u"export"_qs,
+                               u"lab"_qs,      u"netns"_qs};
     QCOMPARE(QSet<QString>(names.begin(), names.end()),
              QSet<QString>(expected.begin(), expected.end()));
 }

@@ -156,22 +156,22 @@ void TestNetnsViews::containerLabels_data()
 {
     QTest::addColumn<QByteArray>("cgroup");
     QTest::addColumn<QString>("label");
-    QTest::newRow("docker (systemd)")
-        << QByteArray("0::/system.slice/docker-3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c"
-                      "5d4e3f2a.scope\n")
-        << "docker 3f2a1b0c9d8e";
-    QTest::newRow("docker (cgroupfs)")
-        << QByteArray("0::/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n")
-        << "docker 0123456789ab";
-    QTest::newRow("podman") << QByteArray("0::/machine.slice/libpod-aabbccddeeff00112233445566778899"
-                                          "aabbccddeeff00112233445566778899.scope/container\n")
+    QTest::newRow("docker (systemd)") << QByteArray(
+        "0::/system.slice/docker-3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c"
+        "5d4e3f2a.scope\n") << "docker 3f2a1b0c9d8e";
+    QTest::newRow("docker (cgroupfs)") << QByteArray(
+        "0::/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n")
+                                       << "docker 0123456789ab";
+    QTest::newRow("podman") << QByteArray(
+        "0::/machine.slice/libpod-aabbccddeeff00112233445566778899"
+        "aabbccddeeff00112233445566778899.scope/container\n")
                             << "podman aabbccddeeff";
-    QTest::newRow("kubernetes")
-        << QByteArray("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b3c4d_"
-                      "5e6f_7a8b_9c0d_1e2f3a4b5c6d.slice/cri-containerd-abc.scope\n")
-        << "kubepods pod1a2b3c4d";
-    QTest::newRow("a user's session") << QByteArray("0::/user.slice/user-1000.slice/session-2.scope\n")
-                                      << "";
+    QTest::newRow("kubernetes") << QByteArray(
+        "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b3c4d_"
+        "5e6f_7a8b_9c0d_1e2f3a4b5c6d.slice/cri-containerd-abc.scope\n")
+                                << "kubepods pod1a2b3c4d";
+    QTest::newRow("a user's session")
+        << QByteArray("0::/user.slice/user-1000.slice/session-2.scope\n") << "";
 }
 
 void TestNetnsViews::containerLabels()
@@ -187,8 +187,8 @@ void TestNetnsViews::ownNamespaceListed()
     QVERIFY(!found.empty());
     QVERIFY(found.front().own);
     QCOMPARE(found.front().inode, ownNamespaceInode());
-    const Run r = run(kCli, {QStringLiteral("netns"), QStringLiteral("--format"),
-                             QStringLiteral("json")});
+    const Run r =
+        run(kCli, {QStringLiteral("netns"), QStringLiteral("--format"), QStringLiteral("json")});
     QCOMPARE(r.code, 0);
     const QJsonArray list = QJsonDocument::fromJson(r.out).array();
     QVERIFY(!list.isEmpty());
@@ -238,14 +238,14 @@ void TestNetnsViews::twoNamespaces()
             QCOMPARE(o.value(u"netns_label").toString(), (n == inodeA ? pair.a : pair.b)->name());
     }
     // The text view's Namespace column says it too.
-    const Run text = run(kCli, {QStringLiteral("snapshot"), QStringLiteral("--netns"),
-                                QStringLiteral("all"), QStringLiteral("--format"),
-                                QStringLiteral("text")});
+    const Run text =
+        run(kCli, {QStringLiteral("snapshot"), QStringLiteral("--netns"), QStringLiteral("all"),
+                   QStringLiteral("--format"), QStringLiteral("text")});
     QVERIFY(text.out.contains(QStringLiteral("%1 (%2)").arg(pair.b->name()).arg(inodeB).toUtf8()));
 
     // The list of namespaces names both.
-    const Run list = run(kCli, {QStringLiteral("netns"), QStringLiteral("--format"),
-                                QStringLiteral("json")});
+    const Run list =
+        run(kCli, {QStringLiteral("netns"), QStringLiteral("--format"), QStringLiteral("json")});
     QSet<QString> named;
     for (const QJsonValue &v : QJsonDocument::fromJson(list.out).array())
         named << v.toObject().value(u"name").toString();

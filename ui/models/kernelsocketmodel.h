@@ -145,7 +145,7 @@ private:
     {
         QString name, text, lower;
     };
-    QHash<qint64, OwnerText> m_ownerText; // by pid
+    QHash<qint64, OwnerText> m_ownerText;    // by pid
     QHash<quint32, QString> m_namespaceText; // by inode, from the batches
     QHash<quint32, QString> m_namespaceLower;
     QString m_noNamespace;

@@ -46,8 +46,9 @@ QString KernelSocketModel::text(const Slot &s, int column) const
             return tr("kernel + packets: %1 (peer %2)").arg(rfcName(p->first), rfcName(p->second));
         return tr("kernel");
     case Namespace:
-        return rec.netns ? m_namespaceText.value(rec.netns, QStringLiteral("net:[%1]").arg(rec.netns))
-                         : QString();
+        return rec.netns
+                   ? m_namespaceText.value(rec.netns, QStringLiteral("net:[%1]").arg(rec.netns))
+                   : QString();
     }
     return QString();
 }
@@ -324,9 +325,10 @@ QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role)
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char *const names[ColumnCount] = {
-        QT_TR_NOOP("Family"),  QT_TR_NOOP("Local"),    QT_TR_NOOP("Remote"), QT_TR_NOOP("State"),
-        QT_TR_NOOP("Process"), QT_TR_NOOP("In state"), QT_TR_NOOP("Age"),    QT_TR_NOOP("Recv-Q"),
-        QT_TR_NOOP("Send-Q"),  QT_TR_NOOP("Timer"),    QT_TR_NOOP("Source"), QT_TR_NOOP("Namespace")};
+        QT_TR_NOOP("Family"), QT_TR_NOOP("Local"),   QT_TR_NOOP("Remote"),
+        QT_TR_NOOP("State"),  QT_TR_NOOP("Process"), QT_TR_NOOP("In state"),
+        QT_TR_NOOP("Age"),    QT_TR_NOOP("Recv-Q"),  QT_TR_NOOP("Send-Q"),
+        QT_TR_NOOP("Timer"),  QT_TR_NOOP("Source"),  QT_TR_NOOP("Namespace")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

@@ -51,9 +51,8 @@ void KernelPage::createNamespaceChooser()
     m_netns->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_netns->addItem(QString(), QStringLiteral("own"));
     m_netns->addItem(QString(), QStringLiteral("all"));
-    connect(m_netns, &QComboBox::activated, this, [this](int i) {
-        setNamespace(selectionOf(m_netns->itemData(i).toString()));
-    });
+    connect(m_netns, &QComboBox::activated, this,
+            [this](int i) { setNamespace(selectionOf(m_netns->itemData(i).toString())); });
     m_toolbar->addWidget(m_netns);
 }
 
@@ -113,8 +112,11 @@ void KernelPage::setNamespace(const NetnsSelection &netns)
     m_netnsSelection = netns;
     if (const int i = m_netns->findData(keyOf(netns)); i >= 0)
         m_netns->setCurrentIndex(i);
-    m_table->setColumnHidden(KernelSocketModel::Namespace,
-                             netns.kind != NetnsSelection::Kind::All);
+    m_fittingColumns = true; // showing it is not the user sizing it
+    m_table->setColumnHidden(KernelSocketModel::Namespace, netns.kind != NetnsSelection::Kind::All);
+    m_fittingColumns = false;
+    m_userSizedColumns &= ~(1u << KernelSocketModel::Namespace);
+    fitColumns(true);
     clearRecord(); // another table: the chart, the histories and the tokens start afresh
     if (m_poller && !m_sessionShown)
         m_poller->setNamespace(netns); // a new table and a new diagnosis, in that namespace
