@@ -2,6 +2,7 @@
 // for a short sample, so that growth and rates exist) or as they change. Exit status 0 when
 // nothing is at warning level or above, 1 when something is, 2 on a usage error.
 #include "cli_diagnose.h"
+#include "cli_netns.h"
 #include "cli_output.h"
 #include "cli_signals.h"
 
@@ -29,6 +30,7 @@ struct DiagnoseOptions
     double sampleS = 2;
     QString language = QStringLiteral("en");
     DiagnosisThresholds thresholds;
+    NetnsSelection netns;
 };
 
 QString parse(const QStringList &args, DiagnoseOptions &o)
@@ -56,7 +58,14 @@ QString parse(const QStringList &args, DiagnoseOptions &o)
         else if (a == u"--sample" && (o.sampleS = v.toDouble(&ok), ok) && o.sampleS >= 0
                  && o.sampleS <= 600)
             continue;
-        else if (a == u"--threshold") {
+        else if (a == u"--netns") {
+            QString error;
+            const auto netns = parseNetnsOption(v, &error);
+            if (!netns || netns->kind == NetnsSelection::Kind::All)
+                return netns ? QStringLiteral("--netns all: diagnose one namespace at a time")
+                             : error;
+            o.netns = *netns;
+        } else if (a == u"--threshold") {
             QString error;
             if (!setThreshold(o.thresholds, v, &error))
                 return error;
@@ -113,11 +122,16 @@ int runDiagnose(const QStringList &args)
     ko.forceProc = o.forceProc;
     if (const QByteArray root = qgetenv("TCPSCOPE_PROC_ROOT"); !root.isEmpty())
         ko.procRoot = QString::fromLocal8Bit(root);
+    ko.netns = o.netns;
     KernelTable table(ko);
+    if (table.source() == TableSource::None) {
+        std::fprintf(stderr, "tcpscope-cli diagnose: %s\n", qPrintable(table.notice()));
+        return 2;
+    }
     DiagnosisEngine engine(o.thresholds, ko.procRoot);
     auto pollOnce = [&] {
         const KernelPollBatch batch = pollBatch(table);
-        engine.addPoll(batch);
+        engine.addPoll(batch.stats.time, *batch.rows, table.hostFacts()); // the namespace's own
         return batch.stats;
     };
     if (!o.watch) {

@@ -1,4 +1,5 @@
 #include "cli_kernel.h"
+#include "cli_netns.h"
 #include "cli_output.h"
 #include "cli_signals.h"
 #include "cli_trace.h"
@@ -34,6 +35,7 @@ struct CommonOptions
     bool tcpInfo = false;
     bool exact = false; // watch --exact: the kernel's own transitions (eBPF)
     QString procRoot = QStringLiteral("/proc");
+    NetnsSelection netns;
 };
 
 int usageError(const char *command, const QString &message)
@@ -96,6 +98,14 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
             o.exact = true;
         } else if (a == u"--tcp-info" && !isWatch) {
             o.tcpInfo = true; // RTT and retransmissions per socket (sock_diag only)
+        } else if (a == u"--netns") {
+            QString error;
+            if (!next(&v))
+                return QStringLiteral("--netns takes a namespace name, a pid or all");
+            const auto netns = parseNetnsOption(v, &error);
+            if (!netns)
+                return error;
+            o.netns = *netns;
         } else if (a == u"--proc") {
             o.forceProc = true; // read /proc/net/tcp even though netlink works
         } else {
@@ -123,6 +133,7 @@ int runSnapshot(const QStringList &args)
     ko.forceProc = o.forceProc;
     ko.tcpInfo = o.tcpInfo;
     ko.procRoot = o.procRoot;
+    ko.netns = o.netns;
     KernelTable table(ko);
     std::vector<SocketRecord> records;
     const bool ok = table.read(records);
@@ -135,11 +146,13 @@ int runSnapshot(const QStringList &args)
         processes.update(records);
     std::string out;
     const char *source = tableSourceName(table.source());
+    const NetnsLabels labels = netnsLabels(table);
     if (o.json)
         writeSnapshotJson(out, records, o.processes ? &processes : nullptr, source, table.notice(),
-                          nowSeconds(), writeStdout); // streamed, a MiB at a time
+                          nowSeconds(), writeStdout, &labels); // streamed, a MiB at a time
     else
-        writeSnapshotText(out, records, o.processes ? &processes : nullptr, source, table.notice());
+        writeSnapshotText(out, records, o.processes ? &processes : nullptr, source, table.notice(),
+                          &labels, o.netns.kind == NetnsSelection::Kind::All);
     writeStdout(out);
     return 0;
 }
@@ -156,6 +169,7 @@ int watchPollingInstead(const ExactWatchOptions &e)
     o.intervalMs = e.intervalMs;
     o.forceProc = e.forceProc;
     o.procRoot = e.procRoot;
+    o.netns = e.netns;
     return watchPolling(o);
 }
 } // namespace
@@ -168,7 +182,7 @@ int runWatch(const QStringList &args)
     if (o.stream)
         return watchStream(o);
     if (o.exact)
-        return runWatchExact({o.json, o.processes, o.intervalMs, o.forceProc, o.procRoot},
+        return runWatchExact({o.json, o.processes, o.intervalMs, o.forceProc, o.procRoot, o.netns},
                              &watchPollingInstead);
     return watchPolling(o);
 }
@@ -180,8 +194,13 @@ int watchPolling(const CommonOptions &o)
     ko.processes = o.processes;
     ko.forceProc = o.forceProc;
     ko.procRoot = o.procRoot;
+    ko.netns = o.netns;
     KernelTable table(ko);
     QString lastNotice;
+    if (table.source() == TableSource::None) {
+        std::fprintf(stderr, "tcpscope-cli watch: %s\n", qPrintable(table.notice()));
+        return 1;
+    }
 
     auto pollOnce = [&] {
         const std::vector<Transition> ts = table.poll();
@@ -196,11 +215,13 @@ int watchPolling(const CommonOptions &o)
         for (const SocketRow &row : table.table().rows())
             byKey.emplace(row.key, &row.record);
         std::string out;
+        const NetnsLabels labels = netnsLabels(table);
         for (const Transition &t : ts) {
             const auto it = byKey.find(t.connection);
             const SocketRecord *rec = it == byKey.end() ? nullptr : it->second;
             if (o.json)
-                writeTransitionJson(out, t, o.processes ? &table.processes() : nullptr, rec);
+                writeTransitionJson(out, t, o.processes ? &table.processes() : nullptr, rec, false,
+                                    &labels);
             else
                 writeTransitionText(out, t, o.processes ? &table.processes() : nullptr, rec);
         }

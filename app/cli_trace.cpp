@@ -1,4 +1,5 @@
 #include "cli_trace.h"
+#include "cli_netns.h"
 #include "cli_output.h"
 
 #include "formats/snapshotformat.h"
@@ -43,10 +44,15 @@ public:
         ko.processes = o.processes;
         ko.forceProc = o.forceProc;
         ko.procRoot = o.procRoot;
+        ko.netns = o.netns;
         return ko;
     }
 
-    void baseline() { m_table.poll(); }
+    void baseline()
+    {
+        m_table.poll();
+        m_labels = netnsLabels(m_table);
+    }
     int sockets() const { return m_table.table().aliveCount(); }
 
     // The trace's new events, printed at once (the process is the event's own).
@@ -56,6 +62,9 @@ public:
         const TraceStream::Status st = m_trace.read(events, 0);
         std::string out;
         for (const TracedEvent &e : events) {
+            // The trace sees every namespace: only the chosen one's (all with 0).
+            if (m_table.namespaceInode() && e.raw.netns != m_table.namespaceInode())
+                continue;
             m_merge.traced(e);
             if (changesState(e))
                 print(out, toTransition(e), nullptr);
@@ -93,7 +102,7 @@ private:
     {
         const ProcessMap *pm = m_o.processes && rec ? &m_table.processes() : nullptr;
         if (m_o.json)
-            writeTransitionJson(out, t, pm, rec, true);
+            writeTransitionJson(out, t, pm, rec, true, &m_labels);
         else
             writeTransitionText(out, t, pm, rec);
     }
@@ -102,6 +111,7 @@ private:
     TraceStream &m_trace;
     KernelTable m_table;
     TraceMerge m_merge;
+    NetnsLabels m_labels;
     std::uint64_t m_reportedLost = 0;
 };
 

@@ -3,6 +3,8 @@
 // helper cannot trace.
 #pragma once
 
+#include "kernel/kerneltable.h"
+
 #include <QString>
 
 struct ExactWatchOptions
@@ -12,6 +14,7 @@ struct ExactWatchOptions
     int intervalMs = 1000;
     bool forceProc = false;
     QString procRoot;
+    tcpscope::NetnsSelection netns;
 };
 
 // Returns the exit code; runs until SIGINT/SIGTERM. `fallback` runs the plain poller (it is

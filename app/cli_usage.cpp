@@ -20,12 +20,19 @@ constexpr const char *kLabHeading =
 constexpr CommandUsage kCommands[] = {
     {"snapshot",
      "  snapshot [--format json|text] [--state S[,S...]] [--no-process] [--tcp-info] [--proc]\n"
+     "           [--netns NAME|PID|all]\n"
      "      every TCP socket now, with its process, timer and queues, and the count per\n"
      "      state. JSON by default. --state filters in the kernel (TIME_WAIT,\n"
      "      close-wait, ESTAB...). --tcp-info adds RTT and retransmissions (netlink only).\n"
-     "      --proc reads /proc/net/tcp instead of netlink.\n"},
+     "      --proc reads /proc/net/tcp instead of netlink. --netns: another network\n"
+     "      namespace's sockets (an `ip netns` name, or a process's namespace), or every\n"
+     "      namespace's, through tcpscope-netns (cap_sys_admin,cap_sys_ptrace).\n"},
+    {"netns", "  netns [--format text|json]\n"
+              "      this host's network namespaces: the named ones (`ip netns`) and those of\n"
+              "      running processes and containers (/proc/PID/ns/net), by inode, with a label\n"
+              "      (the name, the container from the cgroup, or the process and pid).\n"},
     {"watch", "  watch [--exact] [--interval MS] [--format text|json|stream] [--no-process]\n"
-              "        [--proc]\n"
+              "        [--proc] [--netns NAME|PID|all]\n"
               "      one line per state change as the poller sees it (like `ss -E`, with the old\n"
               "      and new state); MS from 100 to 10000, default 1000. Ctrl-C stops.\n"
               "      --format stream: the versioned stream a remote tab reads over SSH (a header,\n"
@@ -46,14 +53,15 @@ constexpr CommandUsage kCommands[] = {
      "      (ListenOverflows, TCPTimeWaitOverflow...); missing ones say so.\n"},
     {"diagnose",
      "  diagnose [--watch] [--interval MS] [--sample SECONDS] [--format text|json]\n"
-     "           [--threshold NAME=VALUE]... [--language en|zh] [--proc]\n"
+     "           [--threshold NAME=VALUE]... [--language en|zh] [--proc] [--netns NAME|PID]\n"
      "      what is wrong, with the numbers and the commands that confirm it: CLOSE_WAIT\n"
      "      leaks per process, ephemeral ports running out per destination, full accept\n"
      "      queues and SYN floods per listener, stuck closes, unanswered connects, dead\n"
      "      peers. Watches the table for SECONDS (default 2) and prints once, or with\n"
      "      --watch prints whenever the findings change. Thresholds: see the README\n"
      "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
-     "      when nothing is at warning level, 1 when something is.\n"},
+     "      when nothing is at warning level, 1 when something is. --netns: another\n"
+     "      namespace's sockets, judged by that namespace's own sysctls.\n"},
     {"serve",
      "  serve --listen ADDRESS:PORT [--interval MS] [--top N] [--threshold NAME=VALUE]...\n"
      "        [--no-process] [--proc]\n"

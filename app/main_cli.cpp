@@ -3,6 +3,7 @@
 #include "cli_export.h"
 #include "cli_kernel.h"
 #include "cli_lab.h"
+#include "cli_netns.h"
 #include "cli_packets.h"
 #include "cli_serve.h"
 #include "cli_trace.h"
@@ -39,6 +40,8 @@ int main(int argc, char *argv[])
         return runSnapshot(args.mid(1));
     if (cmd == u"watch")
         return runWatch(args.mid(1));
+    if (cmd == u"netns")
+        return runNetns(args.mid(1));
     if (cmd == u"settings")
         return runSettings(args.mid(1));
     if (cmd == u"diagnose")

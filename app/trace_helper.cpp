@@ -201,10 +201,8 @@ std::uint32_t chooseHooks(tcptrace *skel)
     const bool expiry = handler != 0 && kernelHas("timer_expire_entry", BPF_TRACE_RAW_TP);
     bpf_program__set_autoload(skel->progs.on_timer_expire, expiry);
     skel->rodata->tw_timer_handler = handler;
-    struct stat ns
-    {};
-    if (::stat("/proc/self/ns/net", &ns) == 0) // the sockets the poller sees: this namespace's
-        skel->rodata->netns_inum = std::uint32_t(ns.st_ino);
+    skel->rodata->netns_inum = 0; // every namespace's: each event names its own (the reader
+                                  // keeps the namespace it shows)
     if (expiry)
         features |= protocol::kTimeWaitExpiry;
     return features | chooseTimeWaitHooks(skel, handler != 0);

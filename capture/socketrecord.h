@@ -43,6 +43,7 @@ struct SocketRecord
     std::uint32_t uid = 0;
     std::uint64_t inode = 0;  // 0 for TIME_WAIT and request sockets: no descriptor
     std::uint64_t cookie = 0; // sock_diag's socket cookie; 0 from /proc
+    std::uint32_t netns = 0;  // its network namespace's inode (0: not told)
     std::optional<TcpInfoSummary> info;
 
     // TIME_WAIT sockets and SYN_RECEIVED request sockets have no file descriptor, so no

@@ -27,6 +27,7 @@ struct Transition
     ObservedBy observedBy = ObservedBy::Polling;
     bool firstSeen = false;       // the socket appeared; `from` is CLOSED by assumption
     std::uint64_t connection = 0; // the socket's identity: its cookie, or a 4-tuple hash
+    std::uint32_t netns = 0;      // the socket's network namespace's inode (0: not told)
     // ObservedBy::Tracing only: the time in ns since the epoch, and who made the change: the
     // process (pid, comm) in a system call, pid 0 for a packet or a timer (softirq).
     std::int64_t timeNs = 0;

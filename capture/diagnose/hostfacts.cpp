@@ -10,25 +10,6 @@
 
 namespace tcpscope {
 
-namespace {
-
-QString readText(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromLatin1(f.readAll()).simplified();
-}
-
-long readNumber(const QString &path, long fallback)
-{
-    bool ok = false;
-    const long v = readText(path).toLong(&ok);
-    return ok ? v : fallback;
-}
-
-} // namespace
-
 int HostFacts::ephemeralPorts() const
 {
     return std::max(0, portHigh - portLow + 1 - reservedInRange);
@@ -63,41 +44,57 @@ int reservedPortsIn(const QString &text, int low, int high)
     return n;
 }
 
-HostFacts readHostFacts(const QString &procRoot)
+HostFacts hostFactsFrom(const std::function<QByteArray(const QString &)> &read)
 {
+    auto text = [&](const QString &name) {
+        return QString::fromLatin1(read(QStringLiteral("sys/net/ipv4/") + name)).simplified();
+    };
+    auto number = [&](const QString &name, long fallback) {
+        bool ok = false;
+        const long v = text(name).toLong(&ok);
+        return ok ? v : fallback;
+    };
     HostFacts f;
-    const QString sys = procRoot + QStringLiteral("/sys/net/ipv4/");
-    const QStringList range = readText(sys + QStringLiteral("ip_local_port_range")).split(u' ');
+    const QStringList range = text(QStringLiteral("ip_local_port_range")).split(u' ');
     if (range.size() == 2) {
         f.portLow = range[0].toInt();
         f.portHigh = range[1].toInt();
     }
-    f.reservedInRange = reservedPortsIn(readText(sys + QStringLiteral("ip_local_reserved_ports")),
-                                        f.portLow, f.portHigh);
-    f.twReuse = int(readNumber(sys + QStringLiteral("tcp_tw_reuse"), 2));
-    f.timestamps = int(readNumber(sys + QStringLiteral("tcp_timestamps"), 1));
-    f.syncookies = int(readNumber(sys + QStringLiteral("tcp_syncookies"), 1));
-    f.maxOrphans = readNumber(sys + QStringLiteral("tcp_max_orphans"), -1);
-    // /proc/self/net follows the reading thread's namespace only for the main thread; the
-    // poller's thread reads /proc/thread-self/net when it exists.
-    const QString net = QFile::exists(procRoot + QStringLiteral("/thread-self/net"))
-                            ? procRoot + QStringLiteral("/thread-self/net")
-                            : procRoot + QStringLiteral("/net");
-    const QStringList sockstat = readText(net + QStringLiteral("/sockstat")).split(u' ');
+    f.reservedInRange =
+        reservedPortsIn(text(QStringLiteral("ip_local_reserved_ports")), f.portLow, f.portHigh);
+    f.twReuse = int(number(QStringLiteral("tcp_tw_reuse"), 2));
+    f.timestamps = int(number(QStringLiteral("tcp_timestamps"), 1));
+    f.syncookies = int(number(QStringLiteral("tcp_syncookies"), 1));
+    f.maxOrphans = number(QStringLiteral("tcp_max_orphans"), -1);
+    const QStringList sockstat =
+        QString::fromLatin1(read(QStringLiteral("net/sockstat"))).simplified().split(u' ');
     const qsizetype at = sockstat.indexOf(QStringLiteral("orphan"));
     if (at >= 0 && at + 1 < sockstat.size())
         f.orphans = sockstat[at + 1].toLong();
-    QFile netstat(net + QStringLiteral("/netstat"));
-    if (netstat.open(QIODevice::ReadOnly)) {
+    const QByteArray netstat = read(QStringLiteral("net/netstat"));
+    if (!netstat.isEmpty()) {
         QStringList wanted;
         for (const QString &n : diagnosisCounterNames())
             wanted << QStringLiteral("TcpExt.") + n;
-        for (const SettingValue &v : parseNetstat(netstat.readAll(), wanted)) {
+        for (const SettingValue &v : parseNetstat(netstat, wanted)) {
             if (v.value)
                 f.counters.insert(v.name.mid(7), v.value->toLongLong());
         }
     }
     return f;
+}
+
+HostFacts readHostFacts(const QString &procRoot)
+{
+    // /proc/self/net follows the reading thread's namespace only for the main thread; the
+    // poller's thread reads /proc/thread-self/net when it exists.
+    const QString net = QFile::exists(procRoot + QStringLiteral("/thread-self/net"))
+                            ? procRoot + QStringLiteral("/thread-self/")
+                            : procRoot + QStringLiteral("/");
+    return hostFactsFrom([&](const QString &name) {
+        QFile file((name.startsWith(u"net/") ? net : procRoot + u'/') + name);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    });
 }
 
 DescriptorUsage readDescriptorUsage(int pid, const QString &procRoot)

@@ -5,8 +5,11 @@
 // directory of their own); what cannot be read stays at -1.
 #pragma once
 
+#include <QByteArray>
 #include <QHash>
 #include <QString>
+
+#include <functional>
 
 namespace tcpscope {
 
@@ -34,6 +37,9 @@ struct HostFacts
 const QStringList &diagnosisCounterNames();
 
 HostFacts readHostFacts(const QString &procRoot = QStringLiteral("/proc"));
+// The same from files named relative to a /proc ("sys/net/ipv4/tcp_tw_reuse", "net/netstat"),
+// as `read` gives them (empty: unreadable): another namespace's, through its helper.
+HostFacts hostFactsFrom(const std::function<QByteArray(const QString &)> &read);
 
 // How many ports of ip_local_reserved_ports' text ("8080,9000-9010") lie in [low, high].
 int reservedPortsIn(const QString &text, int low, int high);

@@ -36,6 +36,21 @@ void writeProcesses(JsonWriter &w, const SocketRecord &r, const ProcessMap *proc
         w.value(std::string_view(ownershipText(o)));
 }
 
+void writeNetns(JsonWriter &w, std::uint32_t netns, const NetnsLabels *labels)
+{
+    if (!netns)
+        return;
+    w.field("netns", std::uint64_t(netns));
+    if (!labels)
+        return;
+    const auto it = labels->find(netns);
+    w.key("netns_label");
+    if (it == labels->end())
+        w.null();
+    else
+        w.value(std::string_view(it->second));
+}
+
 } // namespace
 
 StateCounts countStates(const std::vector<SocketRecord> &records)
@@ -63,7 +78,8 @@ std::string processText(const SocketRecord &r, const ProcessMap &processes)
 
 // The per-socket part of a snapshot is written into reserved space with plain copies: at
 // 100k sockets this loop is most of what the command does besides the kernel's dump.
-void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes)
+void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes,
+                     const NetnsLabels *labels)
 {
     constexpr std::size_t kMaxFixedPart = 640; // everything up to "processes"
     const std::size_t start = out.size();
@@ -109,20 +125,22 @@ void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *
         c.num(r.info->totalRetrans);
         c.lit("}");
     }
-    if (!processes) {
+    if (!processes && !r.netns) {
         c.lit(",\"processes\":null}");
         out.resize(std::size_t(c.end() - out.data()));
         return;
     }
     out.resize(std::size_t(c.end() - out.data()));
     JsonWriter w(out, true);
+    writeNetns(w, r.netns, labels);
     writeProcesses(w, r, processes);
     out += '}';
 }
 
 void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &records,
                        const ProcessMap *processes, const char *source, const QString &notice,
-                       double time, const std::function<void(std::string &)> &flush)
+                       double time, const std::function<void(std::string &)> &flush,
+                       const NetnsLabels *labels)
 {
     constexpr std::size_t kChunk = 1 << 20;
     out.reserve(out.size() + (flush ? kChunk + 4096 : records.size() * 260 + 512));
@@ -142,7 +160,7 @@ void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &record
         if (i)
             out += ',';
         out += "\n  ";
-        writeSocketJson(out, records[i], processes);
+        writeSocketJson(out, records[i], processes, labels);
         if (flush && out.size() >= kChunk)
             flush(out);
     }
@@ -160,13 +178,23 @@ void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &record
 }
 
 void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &records,
-                       const ProcessMap *processes, const char *source, const QString &notice)
+                       const ProcessMap *processes, const char *source, const QString &notice,
+                       const NetnsLabels *labels, bool allNamespaces)
 {
+    auto label = [&](std::uint32_t netns) {
+        const auto it = labels ? labels->find(netns) : NetnsLabels::const_iterator{};
+        return std::string(labels && it != labels->end() ? it->second : std::string("?")) + " ("
+               + std::to_string(netns) + ")";
+    };
     char line[512];
     std::snprintf(line, sizeof line, "# source: %s\n", source);
     out += line;
     if (!notice.isEmpty())
         out += "# notice: " + notice.toStdString() + "\n";
+    if (!records.empty() && !allNamespaces && records.front().netns)
+        out += "# netns: " + label(records.front().netns) + "\n";
+    if (allNamespaces)
+        out += "Namespace                      ";
     std::snprintf(line, sizeof line, "%-12s %7s %7s %-30s %-30s %-22s %s\n", "State", "Recv-Q",
                   "Send-Q", "Local Address:Port", "Peer Address:Port", "Timer", "Process");
     out += line;
@@ -176,6 +204,10 @@ void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &record
             std::snprintf(timer, sizeof timer, "%s,%.3fs,%u", timerKindName(r.timer),
                           r.timerExpiresMs / 1000.0, unsigned(r.retrans));
         const std::string proc = processes ? processText(r, *processes) : std::string();
+        if (allNamespaces) {
+            std::snprintf(line, sizeof line, "%-30s ", label(r.netns).c_str());
+            out += line;
+        }
         std::snprintf(line, sizeof line, "%-12s %7u %7u %-30s %-30s %-22s %s\n",
                       names(r.state).ssColumn, r.recvQ, r.sendQ,
                       endpointChars(r.localAddress, r.localPort).c_str(),
@@ -229,7 +261,7 @@ void writeTransitionText(std::string &out, const Transition &t, const ProcessMap
 }
 
 void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap *processes,
-                         const SocketRecord *record, bool exactMode)
+                         const SocketRecord *record, bool exactMode, const NetnsLabels *labels)
 {
     const bool traced = t.observedBy == ObservedBy::Tracing;
     JsonWriter w(out);
@@ -248,6 +280,7 @@ void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap
                  std::string_view(addr, std::size_t(t.remoteAddress.format(addr))));
     w.field("remote_port", unsigned(t.remotePort));
     w.field("connection", std::uint64_t(t.connection));
+    writeNetns(w, t.netns, labels);
     if (exactMode || traced)
         w.field("exact", traced);
     if (traced) {

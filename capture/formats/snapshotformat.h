@@ -8,23 +8,33 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tcpscope {
 
+// What to call each network namespace (by inode) in "netns_label" and the text's Namespace
+// column. A record whose netns is not 0 carries "netns" (the inode) and, with labels,
+// "netns_label".
+using NetnsLabels = std::unordered_map<std::uint32_t, std::string>;
+
 // processes may be null (--no-process): then "processes" is null for every socket.
-void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes);
+void writeSocketJson(std::string &out, const SocketRecord &r, const ProcessMap *processes,
+                     const NetnsLabels *labels = nullptr);
 
 // The whole `snapshot --format json` document. With flush, it is handed over in pieces of
 // about 1 MiB (flush writes and empties the buffer), so 100k sockets never sit in memory
 // as one 25 MB string.
 void writeSnapshotJson(std::string &out, const std::vector<SocketRecord> &records,
                        const ProcessMap *processes, const char *source, const QString &notice,
-                       double time, const std::function<void(std::string &)> &flush = {});
+                       double time, const std::function<void(std::string &)> &flush = {},
+                       const NetnsLabels *labels = nullptr);
 
 // `snapshot --format text`: a header, one line per socket (like `ss -tanop`), the counts.
+// With allNamespaces, a Namespace column first.
 void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &records,
-                       const ProcessMap *processes, const char *source, const QString &notice);
+                       const ProcessMap *processes, const char *source, const QString &notice,
+                       const NetnsLabels *labels = nullptr, bool allNamespaces = false);
 
 // One `watch` line per transition, text or JSON. A traced transition (`watch --exact`)
 // carries its time to the microsecond in text and to the nanosecond in JSON ("time_ns"), and
@@ -33,7 +43,8 @@ void writeSnapshotText(std::string &out, const std::vector<SocketRecord> &record
 void writeTransitionText(std::string &out, const Transition &t, const ProcessMap *processes,
                          const SocketRecord *record);
 void writeTransitionJson(std::string &out, const Transition &t, const ProcessMap *processes,
-                         const SocketRecord *record, bool exactMode = false);
+                         const SocketRecord *record, bool exactMode = false,
+                         const NetnsLabels *labels = nullptr);
 
 StateCounts countStates(const std::vector<SocketRecord> &records);
 

@@ -32,6 +32,8 @@ KernelPollBatch pollBatch(KernelTable &table)
         rows->push_back(std::move(out));
     }
     batch.rows = std::move(rows);
+    batch.netns = table.namespaceInode();
+    batch.namespaces = std::make_shared<const std::vector<NetNamespace>>(table.namespaces());
     return batch;
 }
 
@@ -70,7 +72,8 @@ private:
         KernelPollBatch batch = pollBatch(*m_table);
         const auto t0 = std::chrono::steady_clock::now();
         m_diagnosis.addTransitions(batch.transitions); // exact ones only (not from polls)
-        batch.findings = std::make_shared<const std::vector<Finding>>(m_diagnosis.addPoll(batch));
+        batch.findings = std::make_shared<const std::vector<Finding>>(
+            m_diagnosis.addPoll(batch.stats.time, *batch.rows, m_table->hostFacts()));
         batch.diagnoseMs =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                 .count();
@@ -134,8 +137,21 @@ void KernelPoller::setStateMask(std::uint32_t mask)
 
 namespace tcpscope {
 
+void KernelPoller::setNamespace(const NetnsSelection &netns)
+{
+    const bool running = isRunning();
+    stop();
+    m_options.netns = netns;
+    if (running) {
+        start(m_intervalMs);
+        if (m_lastThresholds)
+            setDiagnosisThresholds(DiagnosisThresholds(*m_lastThresholds));
+    }
+}
+
 void KernelPoller::setDiagnosisThresholds(const DiagnosisThresholds &thresholds)
 {
+    m_lastThresholds = std::make_shared<DiagnosisThresholds>(thresholds);
     if (m_worker)
         QMetaObject::invokeMethod(m_worker,
                                   [w = m_worker, thresholds] { w->setThresholds(thresholds); });

@@ -32,6 +32,9 @@ struct KernelPollBatch
     std::shared_ptr<const std::vector<Row>> rows;
     // What the diagnosis engine found after this poll (null when the poller does not diagnose).
     std::shared_ptr<const std::vector<Finding>> findings;
+    // The namespace shown (0: every namespace) and the namespaces known, for labels.
+    std::uint32_t netns = 0;
+    std::shared_ptr<const std::vector<NetNamespace>> namespaces;
     double diagnoseMs = 0; // what the diagnosis cost
 };
 
@@ -60,6 +63,9 @@ public:
     // The diagnosis engine runs after every poll on the poller's thread; these are its
     // thresholds from the next poll on.
     void setDiagnosisThresholds(const DiagnosisThresholds &thresholds);
+    // Which namespace(s) from now on: polling starts afresh (a new table, a new diagnosis).
+    void setNamespace(const NetnsSelection &netns);
+    const NetnsSelection &netnsSelection() const { return m_options.netns; }
 
 signals:
     void polled(const tcpscope::KernelPollBatch &batch);
@@ -70,6 +76,7 @@ private:
     Worker *m_worker = nullptr; // lives on m_thread, deleted when it finishes
     KernelTableOptions m_options;
     int m_intervalMs = 1000;
+    std::shared_ptr<DiagnosisThresholds> m_lastThresholds; // the last set, for a restart
 };
 
 } // namespace tcpscope

@@ -1,5 +1,7 @@
 #include "kernel/sockdiag.h"
 
+#include "kernel/sockdiagrequest.h"
+
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -193,41 +195,7 @@ bool SockDiagSocket::dump(std::uint32_t stateMask, bool withTcpInfo, std::vector
 bool SockDiagSocket::dumpRequest(std::uint8_t family, std::uint32_t stateMask, bool withTcpInfo,
                                  std::vector<SocketRecord> &out, QString *error, QByteArray *raw)
 {
-    const std::uint8_t ext = withTcpInfo ? 1 << (INET_DIAG_INFO - 1) : 0;
-    struct
-    {
-        nlmsghdr h;
-        inet_diag_req_v2 r;
-    } v2{};
-    struct
-    {
-        nlmsghdr h;
-        inet_diag_req r;
-    } v1{};
-    nlmsghdr *h = nullptr;
-    if (family == 0) { // both families in one walk
-        h = &v1.h;
-        v1.h.nlmsg_len = sizeof v1;
-        v1.h.nlmsg_type = TCPDIAG_GETSOCK;
-        v1.r.idiag_family = AF_INET;
-        v1.r.idiag_states = stateMask;
-        v1.r.idiag_ext = ext;
-    } else {
-        h = &v2.h;
-        v2.h.nlmsg_len = sizeof v2;
-        v2.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-        v2.r.sdiag_family = family;
-        v2.r.sdiag_protocol = IPPROTO_TCP;
-        v2.r.idiag_states = stateMask;
-        v2.r.idiag_ext = ext;
-    }
-    h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    h->nlmsg_seq = ++m_seq;
-
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(m_fd, h, h->nlmsg_len, 0, reinterpret_cast<sockaddr *>(&kernel), sizeof kernel)
-        < 0) {
+    if (!sockdiag::DumpRequest(family, stateMask, withTcpInfo, ++m_seq).send(m_fd)) {
         if (error)
             *error = QStringLiteral("cannot send the sock_diag request: %1")
                          .arg(QString::fromLocal8Bit(std::strerror(errno)));

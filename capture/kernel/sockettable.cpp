@@ -35,6 +35,7 @@ Transition transitionFor(const SocketRecord &r, TcpState from, TcpState to, doub
     t.to = to;
     t.observedBy = ObservedBy::Polling;
     t.connection = key;
+    t.netns = r.netns;
     return t;
 }
 

@@ -19,7 +19,7 @@
 
 namespace tcpscope::traceprotocol {
 
-inline constexpr std::uint32_t kVersion = 1;
+inline constexpr std::uint32_t kVersion = 2; // 2: events of every namespace, labelled
 inline constexpr char kMagic[8] = {'t', 'c', 'p', 't', 'r', 'a', 'c', 'e'};
 
 enum class FrameType : std::uint32_t { Hello = 1, Event = 2, Stats = 3 };

@@ -1,11 +1,14 @@
 #include "kernel/tracesource.h"
 
+#include "kernel/netnsdiscovery.h"
+
 #include <chrono>
 
 namespace tcpscope {
 
 TraceSource::TraceSource(QObject *parent)
     : QObject(parent)
+    , m_netns(ownNamespaceInode())
 {
     qRegisterMetaType<tcpscope::TraceBatch>();
 }
@@ -69,6 +72,8 @@ std::vector<Transition> TraceSource::take(const TraceBatch &batch)
     std::vector<Transition> out;
     out.reserve(batch.events.size());
     for (const TracedEvent &e : batch.events) {
+        if (m_netns && e.raw.netns != m_netns)
+            continue; // another namespace's socket
         m_merge.traced(e);
         if (changesState(e))
             out.push_back(toTransition(e));

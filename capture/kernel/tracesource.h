@@ -35,8 +35,11 @@ public:
     void stop();
     bool isTracing() const { return m_tracing; }
 
-    // The traced events as transitions (state changes only), and what TraceMerge learns.
+    // The traced events as transitions (state changes only), and what TraceMerge learns. The
+    // trace sees every namespace: only the shown one's events are taken (all with 0).
     std::vector<Transition> take(const TraceBatch &batch);
+    void setNamespace(std::uint32_t inode) { m_netns = inode; }
+    std::uint32_t shownNamespace() const { return m_netns; }
     // The poller's transitions that the trace did not report (a minisocket's inside).
     std::vector<Transition> keepPolled(const std::vector<Transition> &polled);
 
@@ -53,6 +56,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_tracing{false};
     TraceMerge m_merge; // GUI thread only
+    std::uint32_t m_netns = 0;
 };
 
 } // namespace tcpscope

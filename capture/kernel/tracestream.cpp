@@ -60,6 +60,7 @@ Transition toTransition(const TracedEvent &traced)
     t.observedBy = ObservedBy::Tracing;
     t.firstSeen = e.oldstate == 7; // TCP_CLOSE: the socket begins here
     t.connection = e.cookie;
+    t.netns = e.netns;
     t.pid = e.pid;
     std::memcpy(t.comm.data(), e.comm, sizeof e.comm);
     t.comm.back() = '\0';

@@ -174,6 +174,10 @@ ZH = {
     " Poll every ": " 轮询间隔 ", " ms": " 毫秒", " Chart shows ": " 图表显示 ",
     "last minute": "最近 1 分钟", "last 5 minutes": "最近 5 分钟", "last 15 minutes": "最近 15 分钟",
     "whole session": "整个会话", "Stacked": "堆叠",
+    " Namespace ": " 网络命名空间 ", "Namespace": "网络命名空间", "All namespaces": "所有网络命名空间",
+    "This host (net:[%1])": "本机（net:[%1]）", "This host": "本机",
+    "Kernel table: opening %1…": "内核套接字表：正在打开 %1…",
+    "Whose sockets: this host's own network namespace, another one (`ip netns`, a container's, a process's; through tcpscope-netns), or all at once": "看谁的套接字：本机自己的网络命名空间、另一个（`ip netns`、容器的、进程的；经由 tcpscope-netns），或一次看全部",
     "Stack the states' areas instead of drawing lines": "把各状态画成堆叠面积图，而不是折线",
     "&Help": "帮助(&H)", "&About tcpscope": "关于 tcpscope(&A)", "About &Qt": "关于 &Qt",
     "Kernel table via %1 · %2 sockets · poll %3 ms (read %4, processes %5, diff %6)":

@@ -79,6 +79,12 @@ check "the trace helper is root:tcpscope 0750" \
   test "$(stat -c '%U:%G %a' /usr/bin/tcpscope-trace)" = "root:tcpscope 750"
 check "getcap shows the trace helper's capabilities" \
   grep -q "cap_net_admin,cap_syslog,cap_perfmon,cap_bpf=ep" <<<"$trace_caps"
+netns_caps=$(getcap /usr/bin/tcpscope-netns)
+echo "   getcap: $netns_caps"
+check "the namespace helper is root:tcpscope 0750" \
+  test "$(stat -c '%U:%G %a' /usr/bin/tcpscope-netns)" = "root:tcpscope 750"
+check "getcap shows the namespace helper's capabilities" \
+  grep -q "cap_sys_ptrace,cap_sys_admin=ep" <<<"$netns_caps"
 
 useradd --system --no-create-home --shell /usr/sbin/nologin "$in_user"
 useradd --system --no-create-home --shell /usr/sbin/nologin "$out_user"
@@ -129,8 +135,29 @@ sed 's/^/   /' "$work/trace-out.err"
 check "watch --exact names the group and usermod too" \
   grep -q "usermod -aG tcpscope $out_user" "$work/trace-out.err"
 
+echo "== a member of the group looks into another namespace; an outsider is told the route"
+ns=tcpscope-deb-$$
+ip netns add "$ns" && ip netns exec "$ns" ip link set lo up
+ip netns exec "$ns" python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.0.0.1",7070)); s.listen(); time.sleep(8)' &
+ns_pid=$!
+sleep 1
+runuser -u "$in_user" -- tcpscope-cli snapshot --netns "$ns" >"$work/netns.json" \
+  2>"$work/netns.err" && rc=0 || rc=$?
+check "snapshot --netns as a member exits 0 (rc $rc)" test "$rc" -eq 0
+check "it shows the namespace's listener, labelled" \
+  grep -q "\"local_port\":7070.*\"netns_label\":\"$ns\"" "$work/netns.json"
+runuser -u "$out_user" -- tcpscope-cli snapshot --netns "$ns" >/dev/null \
+  2>"$work/netns-out.err" && rc=0 || rc=$?
+sed 's/^/   /' "$work/netns-out.err"
+check "the outsider's snapshot --netns fails (rc $rc)" test "$rc" -ne 0
+check "its message names the group and usermod" \
+  grep -q "usermod -aG tcpscope $out_user" "$work/netns-out.err"
+kill "$ns_pid" 2>/dev/null || true
+ip netns del "$ns"
+
 echo "== manual pages"
-for prog in tcpscope tcpscope-cli tcpscope-capture tcpscope-trace; do
+for prog in tcpscope tcpscope-cli tcpscope-capture tcpscope-trace tcpscope-netns; do
   check "man -w $prog" man -w "$prog"
 done
 

@@ -124,6 +124,12 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
     const bool first = m_now == 0;
     m_now = batch.stats.time;
+    if (batch.namespaces) {
+        for (const NetNamespace &ns : *batch.namespaces) {
+            m_namespaceText.insert(ns.inode, namespaceText(ns));
+            m_namespaceLower.insert(ns.inode, namespaceText(ns).toLower());
+        }
+    }
     if (first && m_firstPoll == 0)
         m_firstPoll = m_now;
     const std::uint32_t gen = ++m_generation;

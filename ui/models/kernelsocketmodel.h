@@ -37,6 +37,7 @@ public:
         SendQ,
         Timer,
         Source,
+        Namespace, // shown with every namespace's sockets: "lab1 (net:[4026532301])"
         ColumnCount
     };
     enum Role { SortRole = Qt::UserRole + 1, StateRole, KeyRole, GoneRole };
@@ -144,7 +145,10 @@ private:
     {
         QString name, text, lower;
     };
-    QHash<qint64, OwnerText> m_ownerText; // by pid
+    QHash<qint64, OwnerText> m_ownerText;    // by pid
+    QHash<quint32, QString> m_namespaceText; // by inode, from the batches
+    QHash<quint32, QString> m_namespaceLower;
+    QString m_noNamespace;
     void updateRows(const KernelPollBatch &batch, std::uint32_t gen,
                     std::vector<const KernelPollBatch::Row *> *fresh, std::vector<int> *changed);
     void removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed);

@@ -45,6 +45,10 @@ QString KernelSocketModel::text(const Slot &s, int column) const
         if (const auto p = packetState(rec))
             return tr("kernel + packets: %1 (peer %2)").arg(rfcName(p->first), rfcName(p->second));
         return tr("kernel");
+    case Namespace:
+        return rec.netns
+                   ? m_namespaceText.value(rec.netns, QStringLiteral("net:[%1]").arg(rec.netns))
+                   : QString();
     }
     return QString();
 }
@@ -135,6 +139,8 @@ QStringList KernelSocketModel::columnTexts(int column) const
         return {QStringLiteral("keepalive 7199.9 s")};
     case Source:
         return {tr("kernel")};
+    case Namespace:
+        return {QStringLiteral("host (net:[4026531840])")};
     }
     return texts;
 }
@@ -261,6 +267,9 @@ SocketSortKey KernelSocketModel::sortKey(int slot, int column) const
             k.value = {1, std::uint64_t(tcpscope::index(p->first)),
                        std::uint64_t(tcpscope::index(p->second)), 0};
         break;
+    case Namespace:
+        k.text = m_namespaceText.value(rec.netns);
+        break;
     }
     return k;
 }
@@ -279,9 +288,12 @@ bool KernelSocketModel::matches(int slot, const SocketFilter &f) const
             return false;
     }
     const QString &state = m_stateSearch[r.alive() ? 1 : 0][tcpscope::index(r.record.state)];
+    const QString &netns = m_namespaceLower.find(r.record.netns) != m_namespaceLower.end()
+                               ? *m_namespaceLower.find(r.record.netns)
+                               : m_noNamespace;
     return std::all_of(f.words.begin(), f.words.end(), [&](const QString &w) {
         return s.local.contains(w) || s.remote.contains(w) || s.processLower.contains(w)
-               || state.contains(w);
+               || state.contains(w) || netns.contains(w);
     });
 }
 
@@ -313,9 +325,10 @@ QVariant KernelSocketModel::headerData(int section, Qt::Orientation o, int role)
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char *const names[ColumnCount] = {
-        QT_TR_NOOP("Family"),  QT_TR_NOOP("Local"),    QT_TR_NOOP("Remote"), QT_TR_NOOP("State"),
-        QT_TR_NOOP("Process"), QT_TR_NOOP("In state"), QT_TR_NOOP("Age"),    QT_TR_NOOP("Recv-Q"),
-        QT_TR_NOOP("Send-Q"),  QT_TR_NOOP("Timer"),    QT_TR_NOOP("Source")};
+        QT_TR_NOOP("Family"), QT_TR_NOOP("Local"),   QT_TR_NOOP("Remote"),
+        QT_TR_NOOP("State"),  QT_TR_NOOP("Process"), QT_TR_NOOP("In state"),
+        QT_TR_NOOP("Age"),    QT_TR_NOOP("Recv-Q"),  QT_TR_NOOP("Send-Q"),
+        QT_TR_NOOP("Timer"),  QT_TR_NOOP("Source"),  QT_TR_NOOP("Namespace")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

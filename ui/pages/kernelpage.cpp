@@ -128,6 +128,8 @@ void KernelPage::createToolBar()
     m_stackedAction = m_toolbar->addAction(QString());
     m_stackedAction->setCheckable(true);
     connect(m_stackedAction, &QAction::toggled, m_chart, &StateCountChart::setStacked);
+    m_toolbar->addSeparator();
+    createNamespaceChooser();
 }
 
 void KernelPage::retranslate()
@@ -152,6 +154,7 @@ void KernelPage::retranslate()
         m_window->setItemText(i, windows[i]);
     m_stackedAction->setText(tr("Stacked"));
     m_stackedAction->setToolTip(tr("Stack the states' areas instead of drawing lines"));
+    retranslateNamespaces();
     fitColumns(true); // the headers' and states' texts in this language
     showHistoryOfSelection();
 }
@@ -171,6 +174,8 @@ void KernelPage::applyBatch(const KernelPollBatch &polled)
     const KernelPollBatch &batch = filtered ? *filtered : polled;
     if (m_sessionShown)
         return; // a saved session is on show; a poll still in flight must not change it
+    if (batch.namespaces)
+        listNamespaces(*batch.namespaces);
     std::shared_ptr<const std::vector<KernelPollBatch::Row>> previous = m_store.latest().rows;
     m_store.record(batch); // the record goes on, paused or not
     // The previous table (100k rows, each with its owners) is freed on a pool thread, not here.

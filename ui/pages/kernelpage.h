@@ -86,6 +86,11 @@ public:
     FindingsPanel *findingsPanel() const { return m_findings; }
     class KernelLadderView *ladderView() const { return m_ladder; }
 
+    // Which network namespace's sockets the tab shows (the toolbar's chooser).
+    void setNamespace(const NetnsSelection &netns);
+    const NetnsSelection &namespaceShown() const { return m_netnsSelection; }
+    QComboBox *namespaceChooser() const { return m_netns; }
+
     void saveSettings() const;
     void restoreSettings();
 
@@ -111,6 +116,9 @@ private:
     void fitColumns(bool widenOnly);
     void applyFilterText();
     void createToolBar();
+    void createNamespaceChooser();
+    void retranslateNamespaces();
+    void listNamespaces(const std::vector<NetNamespace> &found);
     void retranslate();
     void showPicture(const KernelPollBatch &batch);
     void showCounts(StateCounts counts);
@@ -152,6 +160,11 @@ private:
     QSpinBox *m_interval = nullptr;
     QLabel *m_windowLabel = nullptr;
     QComboBox *m_window = nullptr;
+    QLabel *m_netnsLabel = nullptr;
+    QComboBox *m_netns = nullptr;
+    NetnsSelection m_netnsSelection;
+    QStringList m_netnsKeys;
+    std::uint32_t m_ownInode = 0;
 
     std::optional<quint64> m_followedKey;           // the selected socket
     std::optional<SocketSituation> m_lastSituation; // what the panel said of it last

@@ -22,6 +22,8 @@ QWidget *KernelPage::createTablePane()
 {
     m_table = new QTableView;
     m_table->setModel(m_proxy);
+    m_table->setColumnHidden(KernelSocketModel::Namespace, true); // shown with all namespaces,
+    m_table->horizontalHeader()->moveSection(KernelSocketModel::Namespace, 0); // first
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(KernelSocketModel::State, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -90,7 +92,8 @@ void KernelPage::fitColumns(bool widenOnly)
     fits[M::Local].maxChars = fits[M::Remote].maxChars = 46; // up to an IPv6 address's
     fits[M::Process].maxChars = 40;
     fits[M::RecvQ].maxChars = fits[M::SendQ].maxChars = 12;
-    fits[M::Timer].maxChars = 44; // tcp_fin_timeout's, named
+    fits[M::Timer].maxChars = 44;     // tcp_fin_timeout's, named
+    fits[M::Namespace].maxChars = 48; // "docker 3f2a1b0c9d8e (net:[4026532301])"
     for (int c = 0; c < KernelSocketModel::ColumnCount; ++c)
         fits[std::size_t(c)].keep = widenOnly && (m_userSizedColumns >> c & 1u);
     m_fittingColumns = true;

@@ -175,6 +175,7 @@ KernelPollBatch KernelTraceMode::filter(const KernelPollBatch &batch)
     // Every poll sets the counts the traced transitions move from.
     m_counts = batch.counts;
     m_countsAt = m_sampledAt = batch.stats.time;
+    m_source.setNamespace(batch.netns); // the trace's events of the namespace shown (0: all)
     if (!m_exact)
         return batch;
     KernelPollBatch out = batch;

@@ -43,7 +43,8 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the helper before loading. */
 const volatile __u32 context_known = 0;    /* the softirq hooks are attached */
 const volatile __u64 tw_timer_handler = 0; /* its address (/proc/kallsyms), 0: unknown */
-const volatile __u32 netns_inum = 0;       /* only this network namespace's sockets (0: all) */
+const volatile __u32 netns_inum = 0;       /* only this network namespace's sockets (0: all,
+                                              each event labelled with its namespace) */
 const volatile __u32 substate_known = 0;   /* on_packet_freed is attached */
 const volatile __u32 kill_known = 0;       /* on_timer_cancel and on_timer_start are attached */
 
@@ -151,6 +152,7 @@ static __always_inline void fill_event(struct tcptrace_event *e, const struct so
     e->kind = kind;
     e->context = current_context();
     __builtin_memset(e->reserved, 0, sizeof(e->reserved));
+    e->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum); /* whose view the change belongs to */
     __builtin_memset(e->comm, 0, sizeof(e->comm));
     e->pid = 0;
     e->tid = 0;

@@ -54,7 +54,8 @@ struct tcptrace_event
     tcptrace_u8 newstate;
     tcptrace_u8 kind;    /* enum tcptrace_kind */
     tcptrace_u8 context; /* enum tcptrace_context */
-    tcptrace_u8 reserved[6];
+    tcptrace_u8 reserved[2];
+    tcptrace_u32 netns; /* the socket's network namespace (its inode: ns.inum) */
     char comm[16];
 };
 
