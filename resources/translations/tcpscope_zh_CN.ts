@@ -991,6 +991,30 @@
         <source>A socket's ladder needs the exact trace (Exact (eBPF) in the toolbar; root or the trace helper's capabilities). Polling sees a state only when a poll finds it: when it changed between two polls, and a state that lasted less than a poll, would be guesses, so no bands are drawn from polls.</source>
         <translation>套接字的梯形图需要精确跟踪（工具栏中的“精确（eBPF）”；需要 root 或跟踪助手的权能）。轮询只能在某次轮询发现时看到一个状态：两次轮询之间何时发生了变化，以及持续时间短于一次轮询的状态，都只能猜测，所以不根据轮询画状态带。</translation>
     </message>
+    <message>
+        <source> Namespace </source>
+        <translation> 网络命名空间 </translation>
+    </message>
+    <message>
+        <source>Whose sockets: this host's own network namespace, another one (`ip netns`, a container's, a process's; through tcpscope-netns), or all at once</source>
+        <translation>看谁的套接字：本机自己的网络命名空间、另一个（`ip netns`、容器的、进程的；经由 tcpscope-netns），或一次看全部</translation>
+    </message>
+    <message>
+        <source>This host (net:[%1])</source>
+        <translation>本机（net:[%1]）</translation>
+    </message>
+    <message>
+        <source>This host</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>All namespaces</source>
+        <translation>所有网络命名空间</translation>
+    </message>
+    <message>
+        <source>Kernel table: opening %1…</source>
+        <translation>内核套接字表：正在打开 %1…</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>
@@ -1077,6 +1101,10 @@
     <message>
         <source>An orphaned FIN_WAIT_2 socket (its application closed it): the kernel ends it after tcp_fin_timeout; ss names this timer timewait</source>
         <translation>孤儿 FIN_WAIT_2 套接字（应用程序已将其关闭）：内核在 tcp_fin_timeout 之后将其释放；ss 把这个计时器称为 timewait</translation>
+    </message>
+    <message>
+        <source>Namespace</source>
+        <translation>网络命名空间</translation>
     </message>
 </context>
 <context>
