@@ -57,8 +57,7 @@ void TestCliHelp::overviewListsEveryCommand()
     const QStringList names = overviewCommands();
     const QStringList expected{u"snapshot"_qs, u"watch"_qs,     u"settings"_qs, u"diagnose"_qs,
                                u"kill"_qs,     u"summarize"_qs, u"capture"_qs,  u"export"_qs,
-                               u"lab"_qs,      u"serve"_qs,
-                               u"netns"_qs};
+                               u"lab"_qs,      u"serve"_qs,     u"netns"_qs};
     QCOMPARE(QSet<QString>(names.begin(), names.end()),
              QSet<QString>(expected.begin(), expected.end()));
 }
@@ -71,13 +70,17 @@ void TestCliHelp::commandHelp_data()
     // Every command the overview lists, with --help and -h.
     const QStringList names = overviewCommands();
     QVERIFY(!names.isEmpty());
-    const QHash<QString, QString> option{
-        {u"snapshot"_qs, u"--tcp-info"_qs}, {u"watch"_qs, u"--interval"_qs},
-        {u"settings"_qs, u"sysctls"_qs},    {u"summarize"_qs, u"--time-wait"_qs},
-        {u"capture"_qs, u"--duration"_qs},  {u"export"_qs, u"--connection"_qs},
-        {u"lab"_qs, u"--step"_qs},          {u"diagnose"_qs, u"--threshold"_qs},
-        {u"kill"_qs, u"ECONNABORTED"_qs},   {u"serve"_qs, u"--listen"_qs},
-        {u"netns"_qs, u"/proc/PID/ns/net"_qs}};
+    const QHash<QString, QString> option{{u"snapshot"_qs, u"--tcp-info"_qs},
+                                         {u"watch"_qs, u"--interval"_qs},
+                                         {u"settings"_qs, u"sysctls"_qs},
+                                         {u"summarize"_qs, u"--time-wait"_qs},
+                                         {u"capture"_qs, u"--duration"_qs},
+                                         {u"export"_qs, u"--connection"_qs},
+                                         {u"lab"_qs, u"--step"_qs},
+                                         {u"diagnose"_qs, u"--threshold"_qs},
+                                         {u"kill"_qs, u"ECONNABORTED"_qs},
+                                         {u"serve"_qs, u"--listen"_qs},
+                                         {u"netns"_qs, u"/proc/PID/ns/net"_qs}};
     for (const QString &name : names) {
         QTest::addRow("%s --help", qPrintable(name))
             << QStringList{name, u"--help"_qs} << name << option.value(name);

@@ -18,7 +18,6 @@
 
 #include <sys/utsname.h>
 
-
 using namespace tcpscope;
 
 class TestTeaching : public QObject
