@@ -119,6 +119,19 @@ QString parseOptions(const QStringList &args, CommonOptions &o, bool isWatch)
     return {};
 }
 
+// The kernel table the options ask for (watch never sets --state or --tcp-info).
+KernelTableOptions tableOptions(const CommonOptions &o)
+{
+    KernelTableOptions ko;
+    ko.stateMask = o.stateMask;
+    ko.processes = o.processes;
+    ko.forceProc = o.forceProc;
+    ko.tcpInfo = o.tcpInfo;
+    ko.procRoot = o.procRoot;
+    ko.netns = o.netns;
+    return ko;
+}
+
 } // namespace
 
 int runSnapshot(const QStringList &args)
@@ -127,14 +140,7 @@ int runSnapshot(const QStringList &args)
     if (const QString err = parseOptions(args, o, false); !err.isEmpty())
         return usageError("snapshot", err);
 
-    KernelTableOptions ko;
-    ko.stateMask = o.stateMask;
-    ko.processes = o.processes;
-    ko.forceProc = o.forceProc;
-    ko.tcpInfo = o.tcpInfo;
-    ko.procRoot = o.procRoot;
-    ko.netns = o.netns;
-    KernelTable table(ko);
+    KernelTable table(tableOptions(o));
     std::vector<SocketRecord> records;
     const bool ok = table.read(records);
     if (!table.notice().isEmpty())
@@ -190,12 +196,7 @@ int runWatch(const QStringList &args)
 namespace {
 int watchPolling(const CommonOptions &o)
 {
-    KernelTableOptions ko;
-    ko.processes = o.processes;
-    ko.forceProc = o.forceProc;
-    ko.procRoot = o.procRoot;
-    ko.netns = o.netns;
-    KernelTable table(ko);
+    KernelTable table(tableOptions(o));
     QString lastNotice;
     if (table.source() == TableSource::None) {
         std::fprintf(stderr, "tcpscope-cli watch: %s\n", qPrintable(table.notice()));
@@ -249,11 +250,7 @@ namespace {
 // with the sysctls and the host's facts whenever they change.
 int watchStream(const CommonOptions &o)
 {
-    KernelTableOptions ko;
-    ko.processes = o.processes;
-    ko.forceProc = o.forceProc;
-    ko.procRoot = o.procRoot;
-    KernelTable table(ko);
+    KernelTable table(tableOptions(o)); // --netns too: another namespace's stream
     WatchStreamWriter writer;
     QString lastNotice;
     bool headerWritten = false;
