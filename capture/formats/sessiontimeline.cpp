@@ -131,6 +131,7 @@ QJsonObject rowJson(const KernelPollBatch::Row &r)
                        {u"recv_q"_qs, double(s.recvQ)},
                        {u"send_q"_qs, double(s.sendQ)},
                        {u"uid"_qs, double(s.uid)},
+                       {u"netns"_qs, double(s.netns)},
                        {u"inode"_qs, QString::number(s.inode)},
                        {u"cookie"_qs, QString::number(s.cookie)},
                        {u"key"_qs, QString::number(r.row.key)},
@@ -147,7 +148,20 @@ bool readRecordNumbers(const QJsonObject &o, SocketRecord &s, QString *why)
            && readPort(o, u"remote_port", &s.remotePort, why)
            && readU32(o, u"timer_ms", &s.timerExpiresMs, why)
            && readU32(o, u"recv_q", &s.recvQ, why) && readU32(o, u"send_q", &s.sendQ, why)
-           && readU32(o, u"uid", &s.uid, why);
+           && readU32(o, u"uid", &s.uid, why) && readU32(o, u"netns", &s.netns, why);
+}
+
+// The namespaces the table's rows name (for their labels): inode, name, pid, label, own.
+QJsonArray namespacesJson(const std::vector<NetNamespace> &namespaces)
+{
+    QJsonArray out;
+    for (const NetNamespace &ns : namespaces)
+        out.append(QJsonObject{{u"inode"_qs, double(ns.inode)},
+                               {u"name"_qs, ns.name},
+                               {u"pid"_qs, ns.pid},
+                               {u"label"_qs, ns.label},
+                               {u"own"_qs, ns.own}});
+    return out;
 }
 
 std::optional<KernelPollBatch::Row> rowFrom(const QJsonObject &o, QString *why)
@@ -195,6 +209,29 @@ struct Damage
     }
 };
 
+std::shared_ptr<const std::vector<NetNamespace>> namespacesFrom(const QJsonArray &array,
+                                                                Damage &damage)
+{
+    if (array.isEmpty())
+        return nullptr; // a session saved before namespaces were told
+    auto out = std::make_shared<std::vector<NetNamespace>>();
+    QString why;
+    for (const QJsonValue &v : array) {
+        const QJsonObject o = v.toObject();
+        NetNamespace ns;
+        if (!readU32(o, u"inode", &ns.inode, &why)) {
+            damage.reject(QStringLiteral("a namespace"), why);
+            continue;
+        }
+        ns.name = o.value(u"name").toString();
+        ns.pid = std::max(0, o.value(u"pid").toInt());
+        ns.label = o.value(u"label").toString();
+        ns.own = o.value(u"own").toBool();
+        out->push_back(std::move(ns));
+    }
+    return out;
+}
+
 void readSamples(const QJsonArray &samples, KernelTimeline &t, Damage &damage)
 {
     for (const QJsonValue &s : samples) {
@@ -239,6 +276,7 @@ void readLatest(const QJsonObject &latest, KernelTimeline &t, Damage &damage)
             damage.reject(QStringLiteral("a socket"), why);
     }
     t.latest.rows = std::move(rows);
+    t.latest.namespaces = namespacesFrom(latest.value(u"namespaces").toArray(), damage);
     int rejected = 0;
     auto findings = std::make_shared<std::vector<Finding>>(
         findingsFromJson(latest.value(u"findings").toArray(), &rejected));
@@ -267,6 +305,8 @@ QByteArray timelineJson(const KernelTimeline &t)
         {u"counts"_qs, countsJson(t.latest.counts)},
         {u"sockets"_qs, t.latest.stats.sockets},
         {u"rows"_qs, rows},
+        {u"namespaces"_qs,
+         namespacesJson(t.latest.namespaces ? *t.latest.namespaces : std::vector<NetNamespace>{})},
         {u"findings"_qs,
          findingsJson(t.latest.findings ? *t.latest.findings : std::vector<Finding>{})}};
     const QJsonObject root{{u"format"_qs, u"tcpscope-session"_qs},

@@ -47,6 +47,9 @@ void KernelTimelineStore::record(const KernelPollBatch &batch)
     m_latest.rows = batch.rows;
     m_latest.findings = batch.findings;
     m_latest.diagnoseMs = batch.diagnoseMs;
+    m_latest.netns = batch.netns;
+    if (batch.namespaces) // told when they change: the last list names the rows
+        m_latest.namespaces = batch.namespaces;
 }
 
 void KernelTimelineStore::recordTransitions(const std::vector<Transition> &transitions)

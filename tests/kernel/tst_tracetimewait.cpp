@@ -132,6 +132,15 @@ void TestTraceTimeWait::reusedMinisocketIsKilled()
     const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     const int one = 1;
     ::setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    // The client's port is below the ephemeral range: a busy host's other connections (the
+    // suites run in parallel) are never given it while this one waits, so the bind below
+    // meets only our minisocket.
+    bool bound = false;
+    for (int p = 20000 + int(::getpid() % 5000); !bound && p < 32000; p += 7) {
+        sockaddr_in at{AF_INET, htons(quint16(p)), {htonl(INADDR_LOOPBACK)}, {}};
+        bound = ::bind(c, reinterpret_cast<sockaddr *>(&at), sizeof at) == 0;
+    }
+    QVERIFY2(bound, "no free port below the ephemeral range");
     sockaddr_in peer{AF_INET, htons(port), {htonl(INADDR_LOOPBACK)}, {}};
     QCOMPARE(::connect(c, reinterpret_cast<sockaddr *>(&peer), sizeof peer), 0);
     const int a = socks.accept(l);

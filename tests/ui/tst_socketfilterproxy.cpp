@@ -317,7 +317,7 @@ void TestSocketFilterProxy::burstAppliedInSlices()
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(KernelSocketModel::RecvQ, Qt::DescendingOrder);
     poll(table, model);
-    QTRY_COMPARE(proxy.pendingRows(), std::size_t(0));
+    QTRY_COMPARE_WITH_TIMEOUT(proxy.pendingRows(), std::size_t(0), 60000);
     QCOMPARE(shownKeys(proxy), independentOrder(model, KernelSocketModel::RecvQ, true));
     // Select a socket the burst leaves alone (the last pair's server end).
     const int server = traffic.pairs.back().second;
@@ -344,7 +344,7 @@ void TestSocketFilterProxy::burstAppliedInSlices()
     QCOMPARE(model.rowCount(), int(b.rows->size())); // the new rows fit in one chunk
     QVERIFY(proxy.pendingRows() > 100);              // the rest waits for later turns
     QVERIFY(proxy.rowCount() < model.rowCount());    // the new rows among them
-    QTRY_COMPARE(proxy.pendingRows(), std::size_t(0));
+    QTRY_COMPARE_WITH_TIMEOUT(proxy.pendingRows(), std::size_t(0), 60000);
     QCOMPARE(resets.count(), 0);
     QCOMPARE(proxy.rowCount(), model.rowCount());
     QCOMPARE(shownKeys(proxy), independentOrder(model, KernelSocketModel::RecvQ, true));
@@ -366,7 +366,7 @@ void TestSocketFilterProxy::burstAppliedInSlices()
     QVERIFY(proxy.pendingRows() > 0);
     proxy.setStates({TcpState::Established});
     proxy.sort(KernelSocketModel::Local, Qt::AscendingOrder);
-    QTRY_COMPARE(proxy.pendingRows(), std::size_t(0));
+    QTRY_COMPARE_WITH_TIMEOUT(proxy.pendingRows(), std::size_t(0), 60000);
     std::vector<quint64> expected;
     for (quint64 k : independentOrder(model, KernelSocketModel::Local, false)) {
         if (independentlyAccepted(model, *model.rowOf(k), {TcpState::Established}, {}))
