@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "models/fleetmodel.h"
 #include "pages/fleetpage.h"
+#include "pages/remotepage.h"
 #include "support/loopsockets.h"
 #include "theme.h"
 #include "uilanguage.h"
@@ -302,6 +303,15 @@ void TestPrometheus::fleetShowsTheInstance()
     QCOMPARE(history.first().first().toString(), m_instance);
     QVERIFY(page->chart()->samples().back().second[std::size_t(index(TcpState::CloseWait))]
             >= kHeld);
+    // Its context menu's "Open live tab over SSH": the window opens that host's remote tab
+    // (the ssh program is /bin/false here: only the tab is checked, no connection is made).
+    qputenv("TCPSCOPE_SSH", "/bin/false");
+    const int tabs = window.tabs()->count();
+    Q_EMIT page->openRemoteRequested(u"127.0.0.1"_qs);
+    QCOMPARE(window.tabs()->count(), tabs + 1);
+    QVERIFY(qobject_cast<RemotePage *>(window.tabs()->currentWidget()));
+    QVERIFY(window.tabs()->tabToolTip(window.tabs()->currentIndex()).contains(u"127.0.0.1"));
+    window.tabs()->setCurrentWidget(page);
     screenshots(window, *page);
 }
 
