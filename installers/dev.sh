@@ -54,20 +54,39 @@ case "$cmd" in
     build default -DTCPSCOPE_WERROR=ON
     echo "== build: asan (ASan + UBSan, warnings as errors)"
     build asan -DTCPSCOPE_WERROR=ON
-    status=0
+    failed=()
+    stage() { # stage NAME COMMAND...: runs it, remembers NAME when it fails
+      local name=$1
+      shift
+      "$@" || failed+=("$name")
+    }
+    failed_tests() { # the suites a ctest preset's last run failed, for the summary
+      local log=$1/Testing/Temporary/LastTestsFailed.log
+      [[ -s $log ]] && sed 's/^[0-9]*:/  /' "$log"
+      return 0
+    }
     echo "== tests: asan build"
-    ctest --preset asan -j "$jobs" || status=1
+    stage "tests (asan)" ctest --preset asan -j "$jobs"
     echo "== tests: default build"
-    ctest --preset default -j "$jobs" || status=1
+    stage "tests (default)" ctest --preset default -j "$jobs"
     # GCC's UBSan has no float-cast-overflow: capture/ and its suites once more with clang's.
     echo "== build + tests: clang-ubsan (capture/ and the core, packets, formats, kernel suites)"
     build clang-ubsan -DTCPSCOPE_WERROR=ON --target capture_suites
-    ctest --preset clang-ubsan -j "$jobs" -L capture || status=1
+    stage "tests (clang-ubsan)" ctest --preset clang-ubsan -j "$jobs" -L capture
     echo "== fuzz: each target of tests/fuzz for 20,000 inputs (clang, ASan + UBSan)"
-    FUZZ_BUILD_JOBS=$jobs tests/fuzz/run.sh --runs 20000 || status=1
+    stage "fuzz" env FUZZ_BUILD_JOBS="$jobs" tests/fuzz/run.sh --runs 20000
     echo "== packages: build, lint, install, use as a member and an outsider, purge"
-    tests/package/test-deb.sh || status=1
-    exit $status
+    stage "packages (test-deb)" tests/package/test-deb.sh
+    echo "== summary"
+    if ((${#failed[@]} == 0)); then
+      echo "every stage passed"
+      exit 0
+    fi
+    for name in "${failed[@]}"; do echo "FAILED: $name"; done
+    failed_tests build-asan | sed 's/^/  (asan) /'
+    failed_tests build | sed 's/^/  (default) /'
+    failed_tests build-clang | sed 's/^/  (clang-ubsan) /'
+    exit 1
     ;;
   *)
     echo "usage: installers/dev.sh run|test|build" >&2
