@@ -9,6 +9,7 @@
 #include "diagnose/diagnosisengine.h"
 #include "diagnose/findingformat.h"
 #include "formats/jsonwriter.h"
+#include "kernel/tracestream.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -25,7 +26,7 @@ namespace {
 
 struct DiagnoseOptions
 {
-    bool watch = false, json = false, forceProc = false;
+    bool watch = false, json = false, forceProc = false, exact = false;
     int intervalMs = 1000;
     double sampleS = 2;
     QString language = QStringLiteral("en");
@@ -45,6 +46,10 @@ QString parse(const QStringList &args, DiagnoseOptions &o)
         }
         if (a == u"--proc") {
             o.forceProc = true;
+            continue;
+        }
+        if (a == u"--exact") {
+            o.exact = true;
             continue;
         }
         ++i; // every other option takes a value
@@ -108,6 +113,38 @@ QString signature(const std::vector<Finding> &findings)
     return s;
 }
 
+// --exact: the kernel's own transitions since the last poll, for the connects and refusals a
+// poll cannot see. False once the trace has ended.
+bool feedTrace(TraceStream &trace, std::uint32_t netns, DiagnosisEngine &engine)
+{
+    std::vector<TracedEvent> events;
+    TraceStream::Status st = TraceStream::Status::Events;
+    for (int reads = 0; reads < 256 && st == TraceStream::Status::Events; ++reads)
+        st = trace.read(events, 0);
+    std::vector<Transition> ts;
+    for (const TracedEvent &e : events) {
+        if (changesState(e) && (!netns || e.raw.netns == netns))
+            ts.push_back(toTransition(e));
+    }
+    engine.addTransitions(ts);
+    return st != TraceStream::Status::Ended;
+}
+
+std::unique_ptr<TraceStream> startTrace()
+{
+    auto trace = std::make_unique<TraceStream>();
+    QString error;
+    if (trace->start(&error)) {
+        std::fprintf(stderr, "tcpscope-cli diagnose: exact transitions from the kernel (eBPF)\n");
+        return trace;
+    }
+    std::fprintf(stderr,
+                 "tcpscope-cli diagnose: no exact transitions (%s): diagnosing from polls "
+                 "alone, without refused connects\n",
+                 qPrintable(error.simplified()));
+    return nullptr;
+}
+
 } // namespace
 
 int runDiagnose(const QStringList &args)
@@ -129,7 +166,13 @@ int runDiagnose(const QStringList &args)
         return 2;
     }
     DiagnosisEngine engine(o.thresholds, ko.procRoot);
+    std::unique_ptr<TraceStream> trace = o.exact ? startTrace() : nullptr;
     auto pollOnce = [&] {
+        if (trace && !feedTrace(*trace, table.namespaceInode(), engine)) {
+            std::fprintf(stderr, "tcpscope-cli diagnose: the trace ended: %s\n",
+                         qPrintable(trace->errorText().simplified()));
+            trace.reset();
+        }
         const KernelPollBatch batch = pollBatch(table);
         engine.addPoll(batch.stats.time, *batch.rows, table.hostFacts()); // the namespace's own
         return batch.stats;

@@ -54,6 +54,7 @@ constexpr CommandUsage kCommands[] = {
     {"diagnose",
      "  diagnose [--watch] [--interval MS] [--sample SECONDS] [--format text|json]\n"
      "           [--threshold NAME=VALUE]... [--language en|zh] [--proc] [--netns NAME|PID]\n"
+     "           [--exact]\n"
      "      what is wrong, with the numbers and the commands that confirm it: CLOSE_WAIT\n"
      "      leaks per process, ephemeral ports running out per destination, full accept\n"
      "      queues and SYN floods per listener, stuck closes, unanswered connects, dead\n"
@@ -61,7 +62,9 @@ constexpr CommandUsage kCommands[] = {
      "      --watch prints whenever the findings change. Thresholds: see the README\n"
      "      (close-wait-count=10, close-wait-age=60, port-warn-share=0.5...). Exits 0\n"
      "      when nothing is at warning level, 1 when something is. --netns: another\n"
-     "      namespace's sockets, judged by that namespace's own sysctls.\n"},
+     "      namespace's sockets, judged by that namespace's own sysctls. --exact: the\n"
+     "      kernel's own transitions too (eBPF, tcpscope-trace), for the connects refused\n"
+     "      at once and the connect rates that polls cannot see.\n"},
     {"serve",
      "  serve --listen ADDRESS:PORT [--interval MS] [--top N] [--threshold NAME=VALUE]...\n"
      "        [--no-process] [--proc]\n"

@@ -31,6 +31,8 @@ const char *findingKindId(FindingKind k)
         return "syn-sent-pileup";
     case FindingKind::DeadPeer:
         return "dead-peer";
+    case FindingKind::ConnectsRefused:
+        return "connects-refused";
     }
     return "unknown";
 }
@@ -86,6 +88,7 @@ const std::vector<std::pair<const char *, int DiagnosisThresholds::*>> &intThres
         {"port-min-sockets", &T::portMinSockets}, {"syn-recv-count", &T::synRecvCount},
         {"fin-wait-2-count", &T::finWait2Count},  {"close-retrans-count", &T::closeRetransCount},
         {"syn-sent-count", &T::synSentCount},     {"dead-peer-retrans", &T::deadPeerRetrans},
+        {"refused-count", &T::refusedCount},
     };
     return v;
 }
@@ -186,12 +189,19 @@ void DiagnosisEngine::trimTracks(double time)
         it = m_tracks.count(it->first) ? std::next(it) : m_since.erase(it);
     while (m_counters.size() > 1 && m_counters.front().first < time - 60)
         m_counters.pop_front();
-    for (auto &[dest, ev] : m_exact) {
+    for (auto it = m_exact.begin(); it != m_exact.end();) {
+        ExactEvents &ev = it->second;
         for (std::deque<double> *q : {&ev.opened, &ev.failed}) {
             while (!q->empty() && q->front() < time - 60)
                 q->pop_front();
         }
+        while (!ev.refused.empty() && ev.refused.front().time < time - 60)
+            ev.refused.pop_front();
+        const bool quiet = ev.opened.empty() && ev.failed.empty() && ev.refused.empty();
+        it = quiet ? m_exact.erase(it) : std::next(it);
     }
+    for (auto it = m_synSentAt.begin(); it != m_synSentAt.end();) // lost ends; a retrying SYN
+        it = it->second < time - 300 ? m_synSentAt.erase(it) : std::next(it);
 }
 
 const std::vector<Finding> &DiagnosisEngine::addPoll(double time, const DiagnosisRows &rows,
@@ -226,11 +236,33 @@ void DiagnosisEngine::addTransitions(const std::vector<Transition> &transitions)
         if (t.observedBy == ObservedBy::Polling)
             continue;
         const QString dest = endpointText(t.remoteAddress, t.remotePort);
-        if (t.to == TcpState::SynSent)
+        const bool packets = t.observedBy == ObservedBy::Packets;
+        if (t.to == TcpState::SynSent && !packets) {
             m_exact[dest].opened.push_back(t.time);
-        else if (t.from == TcpState::SynSent && t.to == TcpState::Closed)
-            m_exact[dest].failed.push_back(t.time);
+            m_synSentAt[t.connection] = t.time;
+        } else if (t.from == TcpState::SynSent && t.to == TcpState::Closed) {
+            ExactEvents &ev = m_exact[dest];
+            const auto at = m_synSentAt.find(t.connection);
+            const bool quick = packets || (at != m_synSentAt.end() && t.time - at->second < 1.0);
+            if (!packets)
+                ev.failed.push_back(t.time);
+            if (quick && !ev.seen(t.time, t.localPort))
+                ev.refused.push_back({t.time, t.localPort, packets ? 0 : t.connection});
+            if (quick)
+                (packets ? ev.refusalCaptured : ev.refusalTraced) = true;
+        }
+        if (t.from == TcpState::SynSent && !packets)
+            m_synSentAt.erase(t.connection);
     }
+}
+
+bool DiagnosisEngine::ExactEvents::seen(double time, std::uint16_t localPort) const
+{
+    for (auto it = refused.rbegin(); it != refused.rend() && it->time > time - 2; ++it) {
+        if (it->localPort == localPort && it->time < time + 2)
+            return true;
+    }
+    return false;
 }
 
 FindingLevel DiagnosisEngine::worstLevel() const

@@ -33,6 +33,7 @@ struct DiagnosisThresholds
     double synSentAgeS = 3;         // ... the oldest at least this old
     int deadPeerRetrans = 3;        // retransmissions of an ESTABLISHED socket's data
     double sendQBytes = 1 << 20;    // a Send-Q this large and growing: the peer does not read
+    int refusedCount = 5;           // connects refused in the last minute toward one destination
     double windowS = 300;           // growth is measured over this window
 };
 
@@ -61,7 +62,9 @@ public:
     // Convenience: reads the host's facts under procRoot itself.
     const std::vector<Finding> &addPoll(const KernelPollBatch &batch);
     // Exact transitions (a trace source; packets): each connect() seen opening and each
-    // SYN_SENT that ended in CLOSED is counted per destination. Poll-observed transitions are
+    // SYN_SENT that ended in CLOSED is counted per destination; an end within a second (before
+    // the SYN's first retransmission) is a refusal, and every SYN_SENT -> CLOSED the packets
+    // report is one (they report only refused connects). Poll-observed transitions are
     // ignored here: the poll's rows already carry what a poll can know.
     void addTransitions(const std::vector<Transition> &transitions);
 
@@ -83,6 +86,16 @@ public:
     struct ExactEvents
     {
         std::deque<double> opened, failed;
+        struct Refusal
+        {
+            double time = 0;
+            std::uint16_t localPort = 0;
+            std::uint64_t socket = 0; // its cookie when traced (the table's key), else 0
+        };
+        std::deque<Refusal> refused;
+        // True when this refusal is there already (the trace and the packets both saw it).
+        bool seen(double time, std::uint16_t localPort) const;
+        bool refusalTraced = false, refusalCaptured = false; // who saw refusals: eBPF, packets
     };
 
 private:
@@ -98,6 +111,7 @@ private:
     std::unordered_map<std::uint64_t, std::uint32_t> m_lastSendQ;     // socket key → Send-Q
     std::deque<std::pair<double, QHash<QString, qint64>>> m_counters; // per poll, windowed
     std::unordered_map<QString, ExactEvents> m_exact;
+    std::unordered_map<std::uint64_t, double> m_synSentAt; // traced connection -> its connect()
     double m_firstPoll = 0, m_lastPoll = 0;
     bool m_directClients = false; // most client sockets went to large destinations last poll
 };

@@ -79,6 +79,7 @@ void DiagnosisPass::run()
     listenerRule();
     closeRules();
     synSentRule();
+    refusedRule();
     deadPeerRule();
 }
 

@@ -121,6 +121,7 @@ struct DiagnosisPass
     void listenerRule();
     void closeRules();
     void synSentRule();
+    void refusedRule();
     void deadPeerRule();
 
     Finding &make(FindingKind kind, FindingLevel level, const QString &subject, TcpState state,

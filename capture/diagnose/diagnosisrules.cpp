@@ -133,6 +133,36 @@ void DiagnosisPass::synSentRule()
     }
 }
 
+// Refusals end SYN_SENT at once and leave no socket for a poll to see: only the trace's and
+// the packets' events show them, counted over the last minute.
+void DiagnosisPass::refusedRule()
+{
+    for (const auto &[dest, ev] : engine.m_exact) {
+        const auto refused = double(ev.refused.size());
+        if (refused < engine.m_thresholds.refusedCount)
+            continue;
+        Bucket evidence; // the traced ones, while the table still shows them fading
+        for (const DiagnosisEngine::ExactEvents::Refusal &r : ev.refused) {
+            if (r.socket)
+                evidence.sockets.push_back(r.socket);
+        }
+        Finding &f = make(FindingKind::ConnectsRefused, FindingLevel::Warning,
+                          QStringLiteral("\u2192 ") + dest, TcpState::SynSent, evidence, refused);
+        // The trace sees every connect(); the packets only the refused ones.
+        const double attempts = ev.refusalTraced ? double(ev.opened.size()) : -1;
+        QStringList seenBy;
+        if (ev.refusalTraced)
+            seenBy << QStringLiteral("eBPF");
+        if (ev.refusalCaptured)
+            seenBy << QStringLiteral("packets");
+        f.numbers = {{QStringLiteral("refused"), refused},
+                     {QStringLiteral("refused_per_s"), std::round(refused / 6.0) / 10},
+                     {QStringLiteral("attempts"), attempts}};
+        f.facts = {{QStringLiteral("seen_by"), seenBy.join(u'+')},
+                   {QStringLiteral("connect_error"), QStringLiteral("ECONNREFUSED")}};
+    }
+}
+
 void DiagnosisPass::deadPeerRule()
 {
     for (auto &[peer, b] : deadPeers) {

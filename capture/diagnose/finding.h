@@ -27,8 +27,10 @@ enum class FindingKind : std::uint8_t {
     OrphansNearLimit, // orphaned sockets against tcp_max_orphans
     SynSentPileup,    // SYNs to one destination unanswered (black-holed)
     DeadPeer,         // ESTABLISHED retransmitting, or a Send-Q the peer does not drain
+    ConnectsRefused,  // connects answered at once with RST (or ICMP unreachable): seen by the
+                      // trace or the packets, never by polls
 };
-inline constexpr int kFindingKindCount = 10;
+inline constexpr int kFindingKindCount = 11;
 
 // Stable ids, used in JSON, in the teaching text (findings.json) and on the command line.
 const char *findingKindId(FindingKind k);     // "close-wait-leak", "port-exhaustion", ...

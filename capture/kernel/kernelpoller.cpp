@@ -65,6 +65,7 @@ public:
             m_table->setStateMask(mask);
     }
     void setThresholds(const DiagnosisThresholds &t) { m_diagnosis.setThresholds(t); }
+    void addExact(const std::vector<Transition> &ts) { m_diagnosis.addTransitions(ts); }
 
 private:
     void pollOnce()
@@ -147,6 +148,13 @@ void KernelPoller::setNamespace(const NetnsSelection &netns)
         if (m_lastThresholds)
             setDiagnosisThresholds(DiagnosisThresholds(*m_lastThresholds));
     }
+}
+
+void KernelPoller::addExactTransitions(std::vector<Transition> transitions)
+{
+    if (m_worker && !transitions.empty())
+        QMetaObject::invokeMethod(m_worker,
+                                  [w = m_worker, ts = std::move(transitions)] { w->addExact(ts); });
 }
 
 void KernelPoller::setDiagnosisThresholds(const DiagnosisThresholds &thresholds)

@@ -63,6 +63,9 @@ public:
     // The diagnosis engine runs after every poll on the poller's thread; these are its
     // thresholds from the next poll on.
     void setDiagnosisThresholds(const DiagnosisThresholds &thresholds);
+    // Transitions another source saw exactly (the eBPF trace, a live capture's refused
+    // connects), for the diagnosis engine's connect and refusal counts from the next poll on.
+    void addExactTransitions(std::vector<Transition> transitions);
     // Which namespace(s) from now on: polling starts afresh (a new table, a new diagnosis).
     void setNamespace(const NetnsSelection &netns);
     const NetnsSelection &netnsSelection() const { return m_options.netns; }

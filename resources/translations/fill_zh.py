@@ -93,6 +93,7 @@ ZH = {
     "Closes retransmitting their FIN": "重传 FIN 的关闭",
     "Orphans / tcp_max_orphans": "孤儿套接字 / tcp_max_orphans",
     "SYN_SENT toward one destination": "通往同一目的地的 SYN_SENT",
+    "Refused connects a minute to one destination": "每分钟通往同一目的地被拒绝的连接",
     "SYN_SENT oldest at least": "最老的 SYN_SENT 至少",
     "Retransmissions of ESTABLISHED data": "ESTABLISHED 数据的重传次数",
     "Send-Q of a peer not reading": "对端不读取时的 Send-Q",

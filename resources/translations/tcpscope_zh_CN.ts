@@ -2117,6 +2117,10 @@
         <source>The same names are taken by &lt;tt&gt;tcpscope-cli diagnose --threshold NAME=VALUE&lt;/tt&gt; (hover a field for its name).</source>
         <translation>&lt;tt&gt;tcpscope-cli diagnose --threshold NAME=VALUE&lt;/tt&gt; 使用相同的名称（鼠标停在输入框上可看到名称）。</translation>
     </message>
+    <message>
+        <source>Refused connects a minute to one destination</source>
+        <translation>每分钟通往同一目的地被拒绝的连接</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::WindowExport</name>

@@ -15,6 +15,7 @@ class TestCliDiagnose : public QObject
 private slots:
     void leakThenQuiet();
     void watchPrintsAsTheFindingsChange();
+    void exactSeesRefusedConnects();
     void badOptionIsAUsageError();
 };
 
@@ -133,6 +134,60 @@ void TestCliDiagnose::watchPrintsAsTheFindingsChange()
     QVERIFY(watch.waitForFinished(5000));
     QCOMPARE(watch.exitStatus(), QProcess::NormalExit);
     QCOMPARE(watch.exitCode(), 0);
+}
+
+// Refused connects never reach a poll (the kernel drops the socket at the RST): --exact counts
+// them from the trace, with the connects it saw, and says nothing of a destination that
+// accepts.
+void TestCliDiagnose::exactSeesRefusedConnects()
+{
+    if (!TestNetns::canCreate())
+        QSKIP("needs root: the trace helper loads BPF programs; the CLI runs in a namespace of "
+              "the test's own");
+    if (!QFile::exists(QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-trace")))
+        QSKIP("tcpscope-trace was not built (libbpf-dev, clang or bpftool missing)");
+    TestNetns ns(QStringLiteral("clirefused"));
+    QVERIFY(ns.ok() && ns.enter());
+    LoopSockets s;
+    const int listener = s.listen("127.0.0.1", 64);
+    const int open = LoopSockets::port(listener);
+    const int closed = open == 9 ? 10 : 9; // nothing listens there in a new namespace
+    QProcess cli;
+    cli.start(QStringLiteral("ip"),
+              {QStringLiteral("netns"), QStringLiteral("exec"), ns.name(),
+               QStringLiteral(TCPSCOPE_BIN_DIR "/tcpscope-cli"), QStringLiteral("diagnose"),
+               QStringLiteral("--exact"), QStringLiteral("--sample"), QStringLiteral("2"),
+               QStringLiteral("--interval"), QStringLiteral("200"), QStringLiteral("--format"),
+               QStringLiteral("json")});
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += cli.readAllStandardError()).contains("tcpscope-cli diagnose:"),
+                             30000);
+    if (!err.contains("exact transitions from the kernel (eBPF)"))
+        QSKIP(qPrintable(u"the kernel cannot be traced here: "_qs + QString::fromLocal8Bit(err)));
+    constexpr int kRefused = 7, kAccepted = 6;
+    for (int i = 0; i < kRefused; ++i) {
+        const int fd = s.connect("127.0.0.1", closed);
+        const int error = errno;
+        QCOMPARE(fd, -1);
+        QCOMPARE(error, ECONNREFUSED);
+    }
+    for (int i = 0; i < kAccepted; ++i)
+        s.close(s.connect("127.0.0.1", open));
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 1);
+    const QJsonObject doc = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    QJsonObject refused;
+    for (const QJsonValue v : doc.value(u"findings").toArray()) {
+        QVERIFY2(v.toObject().value(u"kind").toString() == u"connects-refused",
+                 "a namespace with a listener and refused connects has nothing else to say");
+        refused = v.toObject();
+    }
+    QCOMPARE(refused.value(u"subject").toString(), u"\u2192 127.0.0.1:%1"_qs.arg(closed));
+    QCOMPARE(refused.value(u"level").toString(), u"warning"_qs);
+    const QJsonObject numbers = refused.value(u"numbers").toObject();
+    QCOMPARE(numbers.value(u"refused").toInt(), kRefused);
+    QCOMPARE(numbers.value(u"attempts").toInt(), kRefused); // each connect() to that port
+    QCOMPARE(refused.value(u"facts").toObject().value(u"seen_by").toString(), u"eBPF"_qs);
 }
 
 void TestCliDiagnose::badOptionIsAUsageError()

@@ -470,11 +470,11 @@ void TestTeaching::everyFindingExplained()
     // Each diagnosis of capture/diagnose has its teaching entry, every field in both languages,
     // states that exist and topics that exist; its line names only numbers the engine gives.
     const TeachingText &t = TeachingText::builtin();
-    const QStringList ids{u"close-wait-leak"_qs,   u"close-wait-burst"_qs,
-                          u"port-exhaustion"_qs,   u"accept-queue-full"_qs,
-                          u"syn-flood"_qs,         u"fin-wait-2-pileup"_qs,
-                          u"close-retransmits"_qs, u"orphans-near-limit"_qs,
-                          u"syn-sent-pileup"_qs,   u"dead-peer"_qs};
+    const QStringList ids{
+        u"close-wait-leak"_qs,   u"close-wait-burst"_qs,   u"port-exhaustion"_qs,
+        u"accept-queue-full"_qs, u"syn-flood"_qs,          u"fin-wait-2-pileup"_qs,
+        u"close-retransmits"_qs, u"orphans-near-limit"_qs, u"syn-sent-pileup"_qs,
+        u"dead-peer"_qs,         u"connects-refused"_qs};
     QCOMPARE(qsizetype(t.findings().size()), ids.size());
     for (const QString &id : ids) {
         const TeachingEntry *e = t.finding(id);

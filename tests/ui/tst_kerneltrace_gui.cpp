@@ -14,6 +14,7 @@
 #include "support/netns.h"
 #include "theme.h"
 #include "uilanguage.h"
+#include "widgets/findingspanel.h"
 #include "widgets/statecountchart.h"
 
 #include <QCheckBox>
@@ -35,6 +36,7 @@ private slots:
     void initTestCase();
     void fiveMillisecondConnectionIsShownExactly();
     void chartCountsFollowTracedTransitions();
+    void refusedConnectsAreAFinding();
 
 private:
     void screenshot(KernelPage &page);
@@ -214,6 +216,64 @@ void TestKernelTraceGui::chartCountsFollowTracedTransitions()
     QTRY_COMPARE_WITH_TIMEOUT(peak(), 2, 5000);
     QCOMPARE(page.store().samples().size(), polled); // no poll saw it: the trace did
     QTRY_COMPARE_WITH_TIMEOUT(chart->samples().back().second[established], 0, 5000); // closed
+}
+
+// Refused connects leave no socket for a poll: the trace's transitions reach the diagnosis
+// engine on the poller's thread, and the Findings tab lists them with their count.
+void TestKernelTraceGui::refusedConnectsAreAFinding()
+{
+    KernelPage page(true);
+    page.resize(1200, 800);
+    page.show();
+    auto *mode = page.findChild<KernelTraceMode *>();
+    QVERIFY(mode);
+    QTRY_VERIFY_WITH_TIMEOUT(mode->isExact() || !mode->notice().isEmpty(), 90000);
+    QVERIFY2(mode->isExact(), qPrintable(mode->notice()));
+    auto *panel = page.findChild<FindingsPanel *>();
+    QVERIFY(panel);
+    LoopSockets s;
+    const int probe = s.listen("127.0.0.1");
+    const int closed = LoopSockets::port(probe);
+    s.close(probe); // nothing listens there now, in this namespace of the test's own
+    constexpr int kRefused = 6;
+    for (int i = 0; i < kRefused; ++i)
+        QCOMPARE(s.connect("127.0.0.1", closed), -1);
+    const auto refused = [&]() -> const Finding * {
+        for (const Finding &f : panel->findings()) {
+            if (f.kind == FindingKind::ConnectsRefused)
+                return &f;
+        }
+        return nullptr;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(refused(), 5000);
+    QCOMPARE(refused()->number(u"refused"_qs), double(kRefused));
+    QCOMPARE(refused()->subject, u"\u2192 127.0.0.1:%1"_qs.arg(closed));
+    QCOMPARE(panel->list()->topLevelItemCount(), 1);
+    const QString line =
+        panel->list()->topLevelItem(0)->text(0) + panel->list()->topLevelItem(0)->text(1);
+    QVERIFY2(line.contains(u"127.0.0.1:%1"_qs.arg(closed)), qPrintable(line));
+    // Clicking it shows its sockets: the refused ones, fading in the table.
+    QCOMPARE(refused()->sockets.size(), std::size_t(kRefused));
+    QTreeWidget *list = panel->list();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      list->visualItemRect(list->topLevelItem(0)).center());
+    auto *proxy = page.findChild<SocketFilterProxy *>();
+    QVERIFY(proxy);
+    QTRY_COMPARE(proxy->rowCount(), kRefused);
+    for (int row = 0; row < proxy->rowCount(); ++row) {
+        const QString remote = proxy->index(row, KernelSocketModel::Remote).data().toString();
+        QCOMPARE(remote, u"127.0.0.1:%1"_qs.arg(closed));
+    }
+    if (const QString dir = qEnvironmentVariable("TCPSCOPE_SCREENSHOTS"); !dir.isEmpty()) {
+        for (QWidget *w = panel; w; w = w->parentWidget()) {
+            if (auto *tabs = qobject_cast<QTabWidget *>(w)) {
+                tabs->setCurrentIndex(tabs->indexOf(panel));
+                break;
+            }
+        }
+        QTest::qWait(300);
+        QVERIFY(page.grab().save(dir + u"/refused-findings.png"_qs));
+    }
 }
 
 // TCPSCOPE_SCREENSHOT=PATH.png (and TCPSCOPE_SCREENSHOT_STYLE=en-light|zh-dark...): the page

@@ -6,6 +6,7 @@
 #include "formats/findingdata.h"
 #include "models/kernelsocketmodel.h"
 #include "models/socketfilterproxy.h"
+#include "packets/refusedconnects.h"
 #include "pages/kerneltrace.h"
 #include "pages/livecapture.h"
 #include "pages/sourceviews.h"
@@ -81,6 +82,9 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
         m_trace->setChartSink([this](double time, const StateCounts &counts) {
             if (!m_sessionShown)
                 m_chart->addSample(time, counts);
+        });
+        m_trace->setExactSink([this](const std::vector<Transition> &ts) {
+            m_poller->addExactTransitions(ts); // connects and refusals for the diagnosis
         });
         m_trace->startIfWanted();
     }
@@ -313,6 +317,14 @@ void KernelPage::mergePacketsOf(LiveCapturePage *capture)
     // (The model is the context: these connections go with it when the page closes.)
     connect(capture, &LiveCapturePage::deltaShown, m_model, &KernelSocketModel::applyPacketDelta);
     connect(capture, &QObject::destroyed, m_model, [m = m_model] { m->setPacketView(nullptr); });
+    if (!m_poller)
+        return;
+    // The refused connects the packets show: a poll never sees them.
+    auto refused = std::make_shared<RefusedConnects>();
+    connect(capture, &LiveCapturePage::deltaShown, m_poller,
+            [poller = m_poller, refused](const LiveDelta &d) {
+                poller->addExactTransitions(refused->take(d));
+            });
 }
 
 ExportTarget KernelPage::exportTarget() const

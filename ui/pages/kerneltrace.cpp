@@ -87,6 +87,8 @@ void KernelTraceMode::onTraced(const TraceBatch &batch)
     const std::vector<Transition> ts = m_source.take(batch);
     m_lost = batch.lost;
     m_store.recordTransitions(ts);
+    if (m_exactSink && !ts.empty())
+        m_exactSink(ts);
     followCounts(ts);
     noteLifetimes(ts);
     pace(ts);

@@ -57,6 +57,9 @@ public:
     // held for a few milliseconds shows in the counts, not only what a poll caught.
     using ChartSink = std::function<void(double time, const StateCounts &counts)>;
     void setChartSink(ChartSink sink) { m_chartSink = std::move(sink); }
+    // Every traced batch's transitions (for the diagnosis engine).
+    using ExactSink = std::function<void(const std::vector<Transition> &)>;
+    void setExactSink(ExactSink sink) { m_exactSink = std::move(sink); }
     static constexpr double kChartStep = 0.005;
 
 signals:
@@ -98,6 +101,7 @@ private:
     std::size_t m_queued = 0;
     QTimer *m_pacer = nullptr;
     ChartSink m_chartSink;
+    ExactSink m_exactSink;
     StateCounts m_counts{};  // the last poll's, moved by the traced transitions since
     double m_countsAt = -1;  // that poll's time (-1: none yet)
     double m_sampledAt = -1; // the last sample given to the chart
