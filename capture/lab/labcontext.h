@@ -60,6 +60,12 @@ public:
     bool nft(const QStringList &args);
     // Several nft commands as one transaction (`nft -f`): no packet sees half of them.
     bool nftScript(const QString &script);
+    // Inside the namespace: lo's queue holds every packet sent from now on, unsent (a TCP
+    // socket does not retransmit what still waits there), until releaseLo() lets them all go
+    // at once; freeLo() gives lo its empty queue back.
+    bool holdLo();
+    bool releaseLo();
+    bool freeLo();
     // Inside the namespace: a sysctl of its own ("net.ipv4.tcp_rto_max_ms").
     bool setSysctl(const QString &name, const QString &value);
     bool inNamespace() const { return !m_namespace.isEmpty(); }
@@ -99,6 +105,8 @@ private:
     bool fail(const QString &what);
     bool order(const QString &name, char command);
     void startCapture();
+    bool run(const QString &program, const QStringList &args); // a tool (nft, tc) must succeed
+    bool sendToSelf(int bytes);                                // a UDP datagram on lo
 
     std::map<QString, Endpoint> m_sockets;
     std::map<QString, std::vector<Endpoint>> m_groups;

@@ -1,15 +1,19 @@
 // The network-namespace part of LabContext (root only): entering a namespace of its own,
-// its nftables rules and sysctls, and the capture on its lo.
+// its nftables rules, lo's queue (tc), sysctls, and the capture on its lo.
 #include "lab/labcapture.h"
 #include "lab/labcontext.h"
 
 #include <QFile>
 #include <QProcess>
 
+#include <arpa/inet.h>
 #include <cstring>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 namespace tcpscope {
 
@@ -74,17 +78,61 @@ bool LabContext::setSysctl(const QString &name, const QString &value)
     return true;
 }
 
-bool LabContext::nft(const QStringList &args)
+bool LabContext::nft(const QStringList &args) { return run(QStringLiteral("nft"), args); }
+
+bool LabContext::run(const QString &program, const QStringList &args)
 {
     QProcess p;
-    p.start(QStringLiteral("nft"), args);
+    p.start(program, args);
     if (!p.waitForFinished(5000) || p.exitCode() != 0) {
-        m_error =
-            QStringLiteral("nft %1: %2")
-                .arg(args.join(u' '), QString::fromLocal8Bit(p.readAllStandardError()).trimmed());
+        m_error = QStringLiteral("%1 %2: %3")
+                      .arg(program, args.join(u' '),
+                           QString::fromLocal8Bit(p.readAllStandardError()).trimmed());
         return false;
     }
     return true;
+}
+
+bool LabContext::sendToSelf(int bytes)
+{
+    const UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in self{};
+    self.sin_family = AF_INET;
+    self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof self;
+    const std::vector<char> payload(static_cast<size_t>(bytes), 'x');
+    if (!fd || ::bind(fd.get(), reinterpret_cast<sockaddr *>(&self), len) != 0
+        || ::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&self), &len) != 0
+        || ::sendto(fd.get(), payload.data(), payload.size(), 0,
+                    reinterpret_cast<sockaddr *>(&self), len)
+               < 0)
+        return fail(QStringLiteral("a datagram to itself on lo"));
+    return true;
+}
+
+// lo's root qdisc becomes a token bucket that fills at 1 byte/s, and a datagram emptying it
+// is sent at once: every packet after it waits in the queue.
+bool LabContext::holdLo()
+{
+    return run(QStringLiteral("tc"),
+               {u"qdisc"_qs, u"replace"_qs, u"dev"_qs, u"lo"_qs, u"root"_qs, u"tbf"_qs, u"rate"_qs,
+                u"8bit"_qs, u"burst"_qs, u"1000"_qs, u"limit"_qs, u"100000"_qs})
+           && sendToSelf(900);
+}
+
+// The same bucket filling at 1 Gbit/s (the same limit keeps its queue), and a datagram to run
+// the queue: the held packets leave together, in the order they were sent.
+bool LabContext::releaseLo()
+{
+    return run(QStringLiteral("tc"),
+               {u"qdisc"_qs, u"change"_qs, u"dev"_qs, u"lo"_qs, u"root"_qs, u"tbf"_qs, u"rate"_qs,
+                u"1gbit"_qs, u"burst"_qs, u"100000"_qs, u"limit"_qs, u"100000"_qs})
+           && sendToSelf(1);
+}
+
+bool LabContext::freeLo()
+{
+    return run(QStringLiteral("tc"), {u"qdisc"_qs, u"del"_qs, u"dev"_qs, u"lo"_qs, u"root"_qs});
 }
 
 } // namespace tcpscope
