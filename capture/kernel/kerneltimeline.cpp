@@ -4,26 +4,20 @@
 
 namespace tcpscope {
 
-namespace {
-
-QByteArray tupleKey(const IpAddress &local, std::uint16_t localPort, const IpAddress &remote,
-                    std::uint16_t remotePort)
+KernelTimelineStore::Tuple KernelTimelineStore::tupleOf(const IpAddress &local,
+                                                        std::uint16_t localPort,
+                                                        const IpAddress &remote,
+                                                        std::uint16_t remotePort)
 {
-    QByteArray k;
-    k.reserve(37);
-    k.append(char(local.family));
-    k.append(reinterpret_cast<const char *>(local.bytes.data()), 16);
-    k.append(reinterpret_cast<const char *>(remote.bytes.data()), 16);
-    k.append(char(localPort >> 8)).append(char(localPort)).append(char(remotePort >> 8));
-    return k.append(char(remotePort));
+    static_assert(sizeof(Tuple) == 38, "Tuple is hashed as its bytes: no padding");
+    Tuple t;
+    t.local = local.bytes;
+    t.remote = remote.bytes;
+    t.localPort = localPort;
+    t.remotePort = remotePort;
+    t.family = quint8(local.family);
+    return t;
 }
-
-QByteArray tupleKey(const Transition &t)
-{
-    return tupleKey(t.localAddress, t.localPort, t.remoteAddress, t.remotePort);
-}
-
-} // namespace
 
 KernelTimelineStore::KernelTimelineStore(std::size_t maxTransitions, std::size_t maxSamples)
     : m_maxTransitions(std::max<std::size_t>(1, maxTransitions))
@@ -64,14 +58,15 @@ void KernelTimelineStore::add(const Transition &t)
         dropOldest();
     const std::uint64_t seq = m_firstSequence + m_transitions.size();
     const auto it = m_newest.find(t.connection);
-    if (it == m_newest.end()) {
+    if (it == m_newest.end()) { // a socket new to the record: its tuple is its own now
         m_previous.push_back(kNone);
         m_newest.insert(t.connection, seq);
+        m_byTuple.insert(tupleOf(t.localAddress, t.localPort, t.remoteAddress, t.remotePort),
+                         t.connection);
     } else {
         m_previous.push_back(*it);
         *it = seq;
     }
-    m_byTuple.insert(tupleKey(t), t.connection);
     m_transitions.push_back(t);
 }
 
@@ -83,7 +78,8 @@ void KernelTimelineStore::dropOldest()
     const auto it = m_newest.find(oldest.connection);
     if (it != m_newest.end() && *it == m_firstSequence) {
         m_newest.erase(it);
-        const auto tuple = m_byTuple.constFind(tupleKey(oldest));
+        const auto tuple = m_byTuple.constFind(tupleOf(oldest.localAddress, oldest.localPort,
+                                                       oldest.remoteAddress, oldest.remotePort));
         if (tuple != m_byTuple.constEnd() && *tuple == oldest.connection)
             m_byTuple.erase(tuple);
     }
@@ -145,7 +141,7 @@ std::optional<quint64> KernelTimelineStore::socketWithTuple(const IpAddress &loc
                                                             const IpAddress &remote,
                                                             std::uint16_t remotePort) const
 {
-    const auto it = m_byTuple.constFind(tupleKey(local, localPort, remote, remotePort));
+    const auto it = m_byTuple.constFind(tupleOf(local, localPort, remote, remotePort));
     if (it == m_byTuple.constEnd())
         return std::nullopt;
     return *it;

@@ -9,6 +9,7 @@
 
 #include <QHash>
 
+#include <array>
 #include <deque>
 #include <optional>
 #include <vector>
@@ -27,9 +28,10 @@ struct KernelTimeline
 class KernelTimelineStore
 {
 public:
-    // ~130 MB of transitions at most (a Transition is 96 bytes, plus 8 of its chain); a day
-    // of polling every second at 100k sockets churning 10 a second fits.
-    static constexpr std::size_t kMaxTransitions = 1'000'000;
+    // ~60 MB of transitions at most (~200 bytes each with its chain and its socket's index
+    // entries): ~6 minutes of a TIME_WAIT churn of 400 connections a second (each appears and
+    // goes: 800 transitions a second), days of an ordinary workstation.
+    static constexpr std::size_t kMaxTransitions = 300'000;
     // 12 days of samples at one a second (~60 MB).
     static constexpr std::size_t kMaxSamples = 1'000'000;
 
@@ -51,7 +53,7 @@ public:
     const KernelPollBatch &latest() const { return m_latest; }
     // The transitions of one socket (by key), oldest first.
     std::vector<Transition> history(quint64 key) const;
-    // The socket last recorded with this 4-tuple (local first), if the record has one: the
+    // The socket that last appeared with this 4-tuple (local first), if the record has one: the
     // other end of a connection between two sockets of this host has the reversed tuple.
     std::optional<quint64> socketWithTuple(const IpAddress &local, std::uint16_t localPort,
                                            const IpAddress &remote, std::uint16_t remotePort) const;
@@ -77,7 +79,18 @@ private:
     std::uint64_t m_firstSequence = 0; // sequence number of m_transitions.front()
     // socket key → the sequence number of its newest transition
     QHash<quint64, std::uint64_t> m_newest;
-    QHash<QByteArray, quint64> m_byTuple; // 4-tuple → the socket last recorded with it
+    // A 4-tuple, as a hash key of fixed size (no allocation: one was made per transition).
+    struct Tuple
+    {
+        std::array<quint8, 16> local{}, remote{};
+        quint16 localPort = 0, remotePort = 0;
+        quint8 family = 0, unused = 0; // no padding: the key is hashed as its bytes
+        bool operator==(const Tuple &) const = default;
+        friend size_t qHash(const Tuple &t, size_t seed) { return qHashBits(&t, sizeof t, seed); }
+    };
+    static Tuple tupleOf(const IpAddress &local, std::uint16_t localPort, const IpAddress &remote,
+                         std::uint16_t remotePort);
+    QHash<Tuple, quint64> m_byTuple; // 4-tuple → the socket that last appeared with it
     std::uint64_t m_dropped = 0;
     KernelPollBatch m_latest;
 };

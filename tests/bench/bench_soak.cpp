@@ -3,11 +3,14 @@
 // second (--no-kernel-poll: without, so that a live capture is measured alone) — either
 // capturing live on lo ("tcp port PORT", through the real helper) or just watching the kernel
 // table. Every 10 s it prints the resident memory, the longest event-loop stall of those 10 s
-// (the gap between ticks of a 10 ms timer, less 10 ms), and for a live capture the packets,
+// (the gap between ticks of a 10 ms timer, less 10 ms), the kernel table's rows and the
+// transitions its record keeps, and for a live capture the packets,
 // the connections kept and the helper's drop report; at the end a summary: the RSS range
 // and its growth over the second half (after warm-up), and the longest stall after the first
 // 5 s. Run it under xvfb-run (tests/bench/soak_live.sh, soak_kernel.sh).
 #include "mainwindow.h"
+#include "models/kernelsocketmodel.h"
+#include "pages/kernelpage.h"
 #include "pages/livecapture.h"
 
 #include <QApplication>
@@ -90,6 +93,9 @@ int main(int argc, char *argv[])
         samples.push_back({t, rssMb(), double(worst) / 1e6});
         std::printf("soak: %4d s  rss %7.1f MB  longest stall %6.1f ms", t, samples.back().rss,
                     samples.back().stallMs);
+        const tcpscope::KernelPage *kernel = window.kernelPage();
+        std::printf("  table rows %d  transitions kept %zu", kernel->model()->rowCount(),
+                    kernel->store().transitionCount());
         if (live)
             std::printf("  packets %llu  kept %u  %s", (unsigned long long)last.packets,
                         last.connections, qPrintable(last.dropReport));

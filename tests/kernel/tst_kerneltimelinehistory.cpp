@@ -74,6 +74,7 @@ private slots:
     void historiesOfInterleavedSockets();
     void boundDropsTheOldest();
     void clearAndLoad();
+    void tupleNamesTheSocketThatLastAppeared();
 };
 
 void TestKernelTimelineHistory::historiesOfInterleavedSockets()
@@ -130,6 +131,38 @@ void TestKernelTimelineHistory::clearAndLoad()
     KernelTimelineStore reloaded;
     reloaded.load(saved);
     QVERIFY(same(reloaded.history(key), expectedHistory(all, key)));
+}
+
+// A 4-tuple reused (a new connection on the ports of a TIME_WAIT) names the new socket, even
+// when the old one's last transition comes after; the reversed tuple is the other end; a
+// socket whose transitions were all dropped leaves the index.
+void TestKernelTimelineHistory::tupleNamesTheSocketThatLastAppeared()
+{
+    const IpAddress a = IpAddress::v4("\x7f\x00\x00\x01"), b = IpAddress::v4("\x0a\x00\x00\x02");
+    const auto step = [&](quint64 socket, std::uint16_t localPort, std::uint16_t remotePort,
+                          TcpState from, TcpState to) {
+        Transition t;
+        t.connection = socket;
+        t.localAddress = a;
+        t.remoteAddress = b;
+        t.localPort = localPort;
+        t.remotePort = remotePort;
+        t.from = from;
+        t.to = to;
+        return t;
+    };
+    KernelTimelineStore store(3);
+    store.recordTransitions({step(1, 40000, 80, TcpState::Established, TcpState::TimeWait),
+                             step(2, 40000, 80, TcpState::Closed, TcpState::SynSent),
+                             step(1, 40000, 80, TcpState::TimeWait, TcpState::Closed)});
+    QCOMPARE(store.socketWithTuple(a, 40000, b, 80), std::optional<quint64>(2));
+    QCOMPARE(store.socketWithTuple(b, 80, a, 40000), std::nullopt);
+    QCOMPARE(store.socketWithTuple(a, 40000, b, 81), std::nullopt);
+    // Three more transitions of socket 3: sockets 1 and 2 are dropped whole.
+    for (int i = 0; i < 3; ++i)
+        store.recordTransitions({step(3, 40001, 80, TcpState::Closed, TcpState::SynSent)});
+    QCOMPARE(store.socketWithTuple(a, 40000, b, 80), std::nullopt);
+    QCOMPARE(store.socketWithTuple(a, 40001, b, 80), std::optional<quint64>(3));
 }
 
 QTEST_GUILESS_MAIN(TestKernelTimelineHistory)
