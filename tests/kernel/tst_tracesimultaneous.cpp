@@ -1,6 +1,6 @@
 // Simultaneous close and simultaneous open, traced, against libbpf-tools' `tcpstates` run
 // alongside: the Lab's own choreography (scenario "simultaneous": a network namespace whose
-// nftables rules hold the FINs, then the SYNs, until both ends have sent theirs), the trace
+// lo holds the FINs, then the SYNs, in its queue until both ends have sent theirs), the trace
 // helper started inside that namespace. Every socket's transitions must equal tcpstates'
 // lines one for one and in order (a minisocket's entry is tcpstates' "X -> CLOSE"), and be
 // the textbook's: FIN_WAIT_1 -> CLOSING -> TIME_WAIT on both ends, SYN_SENT -> SYN_RECEIVED
@@ -175,8 +175,16 @@ void TestTraceSimultaneous::closeAndOpenMatchTcpstates()
     while (!complete() && t.elapsed() < 20000)
         pump(100);
     QCOMPARE(m_trace.eventsLost(), 0u);
+    const QString lost = QString::fromLocal8Bit(m_tcpstates.readAllStandardError());
     for (const auto &p : {client, server, left, right}) {
-        QCOMPARE(ourSteps(p, true), tcpstatesSteps(p)); // one for one, in order
+        const QStringList ours = ourSteps(p, true), truth = tcpstatesSteps(p);
+        QVERIFY2(
+            ours == truth, // one for one, in order
+            qPrintable(QStringLiteral("%1-%2: ours %3, tcpstates %4%5")
+                           .arg(p.first)
+                           .arg(p.second)
+                           .arg(ours.join(u' '), truth.join(u' '),
+                                lost.isEmpty() ? QString() : u"; tcpstates said: "_qs + lost)));
         QCOMPARE(ourSteps(p, false), p == client || p == server ? closing : opening);
     }
 }
