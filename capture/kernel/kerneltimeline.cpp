@@ -22,15 +22,25 @@ KernelTimelineStore::Tuple KernelTimelineStore::tupleOf(const IpAddress &local,
 KernelTimelineStore::KernelTimelineStore(std::size_t maxTransitions, std::size_t maxSamples)
     : m_maxTransitions(std::max<std::size_t>(1, maxTransitions))
     , m_maxSamples(std::max<std::size_t>(1, maxSamples))
-{}
+{
+    reserveIndexes();
+}
+
+// Room for as many sockets as the record can name (~2.5 MB at the default bound; a span's
+// entries are allocated as they fill): a growing index rehashed every entry in one event-loop
+// turn of a burst.
+void KernelTimelineStore::reserveIndexes()
+{
+    m_newest.reserve(qsizetype(m_maxTransitions));
+    m_byTuple.reserve(qsizetype(m_maxTransitions));
+}
 
 void KernelTimelineStore::record(const KernelPollBatch &batch)
 {
     m_samples.emplace_back(batch.stats.time, batch.counts);
     if (m_samples.size() > m_maxSamples)
         m_samples.pop_front();
-    for (const Transition &t : batch.transitions)
-        add(t);
+    queue(batch.transitions);
     // The table as last shown; its transitions are in the record already (a burst's 50,000
     // would be copied for nothing).
     m_latest.stats = batch.stats;
@@ -48,8 +58,37 @@ void KernelTimelineStore::record(const KernelPollBatch &batch)
 
 void KernelTimelineStore::recordTransitions(const std::vector<Transition> &transitions)
 {
-    for (const Transition &t : transitions)
-        add(t);
+    queue(transitions);
+}
+
+void KernelTimelineStore::queue(const std::vector<Transition> &transitions)
+{
+    m_queued.insert(m_queued.end(), transitions.begin(), transitions.end());
+    // Bounded: a window that does not file keeps at most a record's worth queued.
+    if (m_queued.size() - m_queuedFrom > m_maxTransitions)
+        fileQueued(m_queued.size());
+}
+
+bool KernelTimelineStore::fileQueued(std::size_t n)
+{
+    const std::size_t end = m_queuedFrom + std::min(n, m_queued.size() - m_queuedFrom);
+    for (; m_queuedFrom < end; ++m_queuedFrom)
+        add(m_queued[m_queuedFrom]);
+    if (m_queuedFrom < m_queued.size())
+        return true;
+    m_queued.clear();
+    m_queuedFrom = 0;
+    if (m_queued.capacity() > m_maxTransitions / 4)
+        m_queued.shrink_to_fit(); // a burst's room, not kept for good
+    return false;
+}
+
+// Filing moves what is recorded into the record's indexes without changing what it holds: a
+// read that files first is a const read in all but name (a store is never defined const).
+void KernelTimelineStore::settle() const
+{
+    if (hasQueued())
+        const_cast<KernelTimelineStore *>(this)->fileQueued(m_queued.size());
 }
 
 void KernelTimelineStore::add(const Transition &t)
@@ -96,8 +135,11 @@ void KernelTimelineStore::clear()
     m_previous.clear();
     m_newest.clear();
     m_byTuple.clear();
+    reserveIndexes();
     m_firstSequence = 0;
     m_dropped = 0;
+    m_queued.clear();
+    m_queuedFrom = 0;
 }
 
 void KernelTimelineStore::load(const KernelTimeline &timeline)
@@ -115,6 +157,7 @@ void KernelTimelineStore::load(const KernelTimeline &timeline)
 
 KernelTimeline KernelTimelineStore::toTimeline(const QString &host) const
 {
+    settle();
     KernelTimeline t;
     t.host = host;
     t.samples.assign(m_samples.begin(), m_samples.end());
@@ -125,14 +168,23 @@ KernelTimeline KernelTimelineStore::toTimeline(const QString &host) const
 
 std::vector<Transition> KernelTimelineStore::history(quint64 key) const
 {
+    // Filing the queue would drop the record's oldest past the bound: those are not kept.
+    const std::size_t queued = m_queued.size() - m_queuedFrom;
+    const std::size_t total = m_transitions.size() + queued;
+    const std::size_t over = total > m_maxTransitions ? total - m_maxTransitions : 0;
+    const std::uint64_t keptFrom = m_firstSequence + over;
     std::vector<Transition> out;
     const auto it = m_newest.constFind(key);
-    if (it == m_newest.constEnd())
-        return out;
-    for (std::uint64_t seq = *it; seq != kNone && seq >= m_firstSequence;
-         seq = m_previous[std::size_t(seq - m_firstSequence)])
+    for (std::uint64_t seq = it == m_newest.constEnd() ? kNone : *it;
+         seq != kNone && seq >= keptFrom; seq = m_previous[std::size_t(seq - m_firstSequence)])
         out.push_back(m_transitions[std::size_t(seq - m_firstSequence)]);
     std::reverse(out.begin(), out.end());
+    const std::size_t from =
+        m_queuedFrom + (queued > m_maxTransitions ? queued - m_maxTransitions : 0);
+    for (std::size_t i = from; i < m_queued.size(); ++i) {
+        if (m_queued[i].connection == key)
+            out.push_back(m_queued[i]);
+    }
     return out;
 }
 
@@ -141,6 +193,7 @@ std::optional<quint64> KernelTimelineStore::socketWithTuple(const IpAddress &loc
                                                             const IpAddress &remote,
                                                             std::uint16_t remotePort) const
 {
+    settle();
     const auto it = m_byTuple.constFind(tupleOf(local, localPort, remote, remotePort));
     if (it == m_byTuple.constEnd())
         return std::nullopt;
@@ -149,6 +202,7 @@ std::optional<quint64> KernelTimelineStore::socketWithTuple(const IpAddress &loc
 
 std::vector<Transition> KernelTimelineStore::allTransitions() const
 {
+    settle();
     return {m_transitions.begin(), m_transitions.end()};
 }
 

@@ -38,10 +38,18 @@ public:
     explicit KernelTimelineStore(std::size_t maxTransitions = kMaxTransitions,
                                  std::size_t maxSamples = kMaxSamples);
 
-    // One poll: its counts as a sample, its transitions, and its table as the latest.
+    // One poll: its counts as a sample, its transitions (queued, see fileQueued()), and its
+    // table as the latest.
     void record(const KernelPollBatch &batch);
-    // Transitions that came without a poll: the exact ones of the kernel trace.
+    // Transitions that came without a poll: the exact ones of the kernel trace (queued too).
     void recordTransitions(const std::vector<Transition> &transitions);
+    // Recording only queues transitions; this files up to `n` of them into the record (its
+    // chains and indexes, ~0.7 µs each) and is true while some remain, so that a window files
+    // a burst's 50,000 over several event-loop turns, not in the one that brought them. Every
+    // read files the whole queue first, except history(), which reads the queue where it is:
+    // no read sees a partial record.
+    bool fileQueued(std::size_t n);
+    bool hasQueued() const { return m_queuedFrom < m_queued.size(); }
     // Forgets the samples and transitions (the latest table stays: it is what the kernel has).
     void clear();
     // Replaces the whole record with a saved session's.
@@ -59,14 +67,25 @@ public:
                                            const IpAddress &remote, std::uint16_t remotePort) const;
     // Every transition kept, oldest first.
     std::vector<Transition> allTransitions() const;
-    std::size_t transitionCount() const { return m_transitions.size(); }
+    std::size_t transitionCount() const
+    {
+        settle();
+        return m_transitions.size();
+    }
     // How many of the oldest transitions were dropped to stay within the bound.
-    std::uint64_t droppedTransitions() const { return m_dropped; }
+    std::uint64_t droppedTransitions() const
+    {
+        settle();
+        return m_dropped;
+    }
     std::size_t maxTransitions() const { return m_maxTransitions; }
 
 private:
     void add(const Transition &t);
     void dropOldest();
+    void reserveIndexes();
+    void queue(const std::vector<Transition> &transitions);
+    void settle() const;
 
     std::size_t m_maxTransitions, m_maxSamples;
     std::deque<std::pair<double, StateCounts>> m_samples;
@@ -92,6 +111,8 @@ private:
                          std::uint16_t remotePort);
     QHash<Tuple, quint64> m_byTuple; // 4-tuple → the socket that last appeared with it
     std::uint64_t m_dropped = 0;
+    std::vector<Transition> m_queued; // recorded, not yet filed: from m_queuedFrom on
+    std::size_t m_queuedFrom = 0;
     KernelPollBatch m_latest;
 };
 

@@ -75,6 +75,7 @@ private slots:
     void boundDropsTheOldest();
     void clearAndLoad();
     void tupleNamesTheSocketThatLastAppeared();
+    void queuedReadsAsFiled();
 };
 
 void TestKernelTimelineHistory::historiesOfInterleavedSockets()
@@ -163,6 +164,34 @@ void TestKernelTimelineHistory::tupleNamesTheSocketThatLastAppeared()
         store.recordTransitions({step(3, 40001, 80, TcpState::Closed, TcpState::SynSent)});
     QCOMPARE(store.socketWithTuple(a, 40000, b, 80), std::nullopt);
     QCOMPARE(store.socketWithTuple(a, 40001, b, 80), std::optional<quint64>(3));
+}
+
+// A burst is queued, then filed a slice at a time: at every point a socket's history is what
+// the whole record will hold (the queue read where it is, the bound applied), and the counts
+// file the rest first.
+void TestKernelTimelineHistory::queuedReadsAsFiled()
+{
+    const std::vector<Transition> all = interleaved(500, 4); // 3,000
+    const std::size_t bound = 2500;
+    KernelTimelineStore store(bound);
+    store.recordTransitions({all.begin(), all.begin() + 1000});
+    QVERIFY(store.hasQueued());
+    QVERIFY(!store.fileQueued(1000));
+    store.recordTransitions({all.begin() + 1000, all.end()});
+    const std::vector<Transition> kept(all.end() - std::ptrdiff_t(bound), all.end());
+    for (const std::size_t slice : {std::size_t(0), std::size_t(700), std::size_t(700)}) {
+        store.fileQueued(slice);
+        QVERIFY(store.hasQueued());
+        for (int k = 0; k < 500; k += 3) {
+            const quint64 key = 0x9e3779b97f4a7c15ULL * std::uint64_t(k + 1);
+            QVERIFY2(same(store.history(key), expectedHistory(kept, key)),
+                     qPrintable(QStringLiteral("socket %1 after filing %2").arg(k).arg(slice)));
+        }
+    }
+    QCOMPARE(store.transitionCount(), bound); // files the rest
+    QVERIFY(!store.hasQueued());
+    QCOMPARE(store.droppedTransitions(), std::uint64_t(all.size() - bound));
+    QVERIFY(same(store.allTransitions(), kept));
 }
 
 QTEST_GUILESS_MAIN(TestKernelTimelineHistory)

@@ -6,9 +6,12 @@
 #include <QBrush>
 #include <QGuiApplication>
 #include <QPalette>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 namespace tcpscope {
 
@@ -135,12 +138,11 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
     SlotChanges changes;
-    updateRows(batch, gen, &fresh, &changes.changed);
-    std::size_t stale = 0, runs = 0;
+    const std::size_t kept = updateRows(batch, gen, &fresh, &changes.changed);
+    std::size_t stale = m_order.size() - kept, runs = 0;
     bool previousStale = false;
-    for (int slot : m_order) {
-        const bool s = m_pool[std::size_t(slot)].generation != gen;
-        stale += s;
+    for (std::size_t row = 0; stale > 0 && row < m_order.size(); ++row) { // none: no pass
+        const bool s = m_pool[std::size_t(m_order[row])].generation != gen;
         runs += s && !previousStale;
         previousStale = s;
     }
@@ -171,10 +173,11 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
     Q_EMIT slotsChanged(changes);
 }
 
-void KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t gen,
-                                   std::vector<const KernelPollBatch::Row *> *fresh,
-                                   std::vector<int> *changed)
+std::size_t KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t gen,
+                                          std::vector<const KernelPollBatch::Row *> *fresh,
+                                          std::vector<int> *changed)
 {
+    std::size_t kept = 0;
     for (const KernelPollBatch::Row &r : *batch.rows) {
         const auto it = m_slotOf.constFind(r.row.key);
         if (it == m_slotOf.constEnd()) {
@@ -182,6 +185,7 @@ void KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t g
             continue;
         }
         Slot &slot = m_pool[std::size_t(*it)];
+        ++kept;
         // The owners rarely change: copy them (strings and all) only when they do.
         const bool owners = sameOwners(slot.row.processes, r.processes);
         const bool shown = sameShown(slot.row, r);
@@ -196,15 +200,19 @@ void KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t g
         if (!owner)
             makeTexts(slot, false);
     }
+    return kept;
 }
 
 // Rows the poll no longer has have finished fading: removed, in runs announced one by one, or
 // in one pass (inside a reset).
 void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed)
 {
+    // The removed rows' strings and owners are freed on a pool thread: 50,000 of them held the
+    // event-loop turn of a burst.
+    auto graveyard = std::make_shared<std::vector<Slot>>();
     const auto free = [&](int slot) {
         m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
-        m_pool[std::size_t(slot)] = Slot{};
+        graveyard->push_back(std::exchange(m_pool[std::size_t(slot)], Slot{}));
         m_rowOfSlot[std::size_t(slot)] = -1;
         m_free.push_back(slot);
         removed->push_back(slot);
@@ -220,6 +228,7 @@ void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vecto
             return true;
         });
         renumberRows();
+        bury(std::move(graveyard));
         return;
     }
     for (int row = int(m_order.size()) - 1; row >= 0;) {
@@ -239,6 +248,14 @@ void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vecto
     }
     if (!removed->empty())
         renumberRows();
+    bury(std::move(graveyard));
+}
+
+void KernelSocketModel::bury(std::shared_ptr<std::vector<Slot>> dead)
+{
+    if (dead->size() < 1000) // not worth a thread
+        return;
+    QThreadPool::globalInstance()->start([dead = std::move(dead)]() mutable { dead.reset(); });
 }
 
 void KernelSocketModel::renumberRows()

@@ -15,6 +15,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -129,7 +130,9 @@ private:
     static constexpr double kTimeWaitSeconds = 60; // TCP_TIMEWAIT_LEN
     QVariant sortValue(const Slot &s, int column) const;
 
-    std::vector<Slot> m_pool;     // stable storage
+    // Stable storage, a deque: growing never moves the slots (a vector's doubling moved 100k
+    // of them, strings and all, in one event-loop turn of a burst).
+    std::deque<Slot> m_pool;
     std::vector<int> m_free;      // free slots in m_pool
     std::vector<int> m_order;     // row → slot
     std::vector<int> m_rowOfSlot; // slot → row (-1: free)
@@ -149,8 +152,11 @@ private:
     QHash<quint32, QString> m_namespaceText; // by inode, from the batches
     QHash<quint32, QString> m_namespaceLower;
     QString m_noNamespace;
-    void updateRows(const KernelPollBatch &batch, std::uint32_t gen,
-                    std::vector<const KernelPollBatch::Row *> *fresh, std::vector<int> *changed);
+    // Updates the rows the poll still has in place; how many it had.
+    std::size_t updateRows(const KernelPollBatch &batch, std::uint32_t gen,
+                           std::vector<const KernelPollBatch::Row *> *fresh,
+                           std::vector<int> *changed);
+    static void bury(std::shared_ptr<std::vector<Slot>> dead);
     void removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed);
     void renumberRows();
     void announceChanges(const std::vector<int> &changedSlots);

@@ -32,6 +32,7 @@
 #include <QSysInfo>
 #include <QTableView>
 #include <QThreadPool>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -67,6 +68,14 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
 
     createToolBar();
     retranslate();
+    // The record files what the polls and the trace recorded a slice per event-loop turn.
+    m_filing = new QTimer(this);
+    m_filing->setSingleShot(true);
+    m_filing->setInterval(0);
+    connect(m_filing, &QTimer::timeout, this, [this] {
+        if (m_store.fileQueued(kFilePerTurn))
+            m_filing->start();
+    });
 
     if (startPolling) {
         m_poller = new KernelPoller({}, this);
@@ -77,7 +86,12 @@ KernelPage::KernelPage(bool startPolling, QWidget *parent)
                 &KernelPoller::setDiagnosisThresholds);
         m_status = tr("Kernel table: starting…");
         m_trace = new KernelTraceMode(
-            m_store, m_views, [this] { showHistoryOfSelection(); }, this);
+            m_store, m_views,
+            [this] {
+                m_filing->start();
+                showHistoryOfSelection();
+            },
+            this);
         m_toolbar->addAction(m_trace->action());
         m_trace->setChartSink([this](double time, const StateCounts &counts) {
             if (!m_sessionShown)
@@ -182,6 +196,8 @@ void KernelPage::applyBatch(const KernelPollBatch &polled)
         listNamespaces(*batch.namespaces);
     std::shared_ptr<const std::vector<KernelPollBatch::Row>> previous = m_store.latest().rows;
     m_store.record(batch); // the record goes on, paused or not
+    if (m_store.hasQueued())
+        m_filing->start();
     // The previous table (100k rows, each with its owners) is freed on a pool thread, not here.
     if (previous && previous != batch.rows && previous.use_count() == 1)
         QThreadPool::globalInstance()->start(

@@ -171,7 +171,10 @@ private:
     std::optional<quint64> m_keptTop; // the socket at the top of the view, across an update
     int m_keptTopRow = -1;
     class QTimer *m_filterPause = nullptr; // a pause in the typing
-    QElapsedTimer m_filterApplied;         // when the filter last changed
+    // Files the record's queued transitions, kFilePerTurn per event-loop turn (~7 ms).
+    class QTimer *m_filing = nullptr;
+    static constexpr std::size_t kFilePerTurn = 10'000;
+    QElapsedTimer m_filterApplied; // when the filter last changed
     static constexpr int kFilterPauseMs = 150;
     bool m_paused = false;
     bool m_pendingBatch = false; // a poll arrived while paused
