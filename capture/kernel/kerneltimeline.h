@@ -28,7 +28,7 @@ struct KernelTimeline
 class KernelTimelineStore
 {
 public:
-    // ~60 MB of transitions at most (~200 bytes each with its chain and its socket's index
+    // ~90 MB of transitions at most (~300 bytes each with its chain and its socket's index
     // entries): ~6 minutes of a TIME_WAIT churn of 400 connections a second (each appears and
     // goes: 800 transitions a second), days of an ordinary workstation.
     static constexpr std::size_t kMaxTransitions = 300'000;
