@@ -114,6 +114,21 @@ bool connectLeakClients(LabContext &c)
     return ok;
 }
 
+// shutdown() first, close() once the FINs are acknowledged: the orphan then lives out its
+// 5 s in FIN_WAIT_2 as a minisocket and goes silently. A socket orphaned in FIN_WAIT_1 whose
+// ACK arrived while close() still held it waits on a timer instead, which ends it with an RST
+// to the server (tcp_keepalive_timer, when the orphan timeout is under TIME_WAIT's 60 s), and
+// that RST ended the very CLOSE_WAIT the scenario shows (seen in CI on a loaded host).
+bool closeLeakClients(LabContext &c)
+{
+    if (!forEachLeakClient(u"client"_qs, [&c](const QString &cn) {
+            return c.setOrphanTimeout(cn, 5) && c.shutdownWrite(cn);
+        }))
+        return false;
+    QThread::msleep(300); // the FINs' ACKs (a delayed ACK waits at most 200 ms)
+    return forEachLeakClient(u"client"_qs, [&c](const QString &cn) { return c.close(cn); });
+}
+
 LabScenario closeWaitLeak()
 {
     return {u"close-wait-leak"_qs,
@@ -126,11 +141,7 @@ LabScenario closeWaitLeak()
                in(u"servers"_qs, S::Established, kLeakClients)}},
              {u"clients-close"_qs,
               S::CloseWait,
-              [](LabContext &c) {
-                  return forEachLeakClient(u"client"_qs, [&c](const QString &cn) {
-                      return c.setOrphanTimeout(cn, 5) && c.close(cn);
-                  });
-              },
+              closeLeakClients,
               {in(u"servers"_qs, S::CloseWait, kLeakClients),
                in(u"clients"_qs, S::FinWait2, kLeakClients)}},
              {u"never-closed"_qs,
