@@ -10,7 +10,11 @@ void FinishedConnections::update(const Connection &c, std::uint32_t id)
 {
     if (id >= m_finished.size())
         m_finished.resize(std::size_t(id) + 1, 0);
-    const bool now = c.ep[0].state == TcpState::Closed && c.ep[1].state == TcpState::Closed;
+    // Nothing left (or, parking, nothing but TIME_WAIT's timer).
+    const auto done = [this](TcpState s) {
+        return s == TcpState::Closed || (m_park && s == TcpState::TimeWait);
+    };
+    const bool now = done(c.ep[0].state) && done(c.ep[1].state);
     m_count += std::size_t(now) - std::size_t(m_finished[id] != 0);
     m_finished[id] = now;
 }
@@ -47,6 +51,8 @@ std::vector<std::uint32_t> FinishedConnections::retire(TcpTracker &tracker,
         for (std::uint32_t id : retired)
             values->push_back(conns[id]);
     }
+    if (m_park)
+        tracker.park(retired);
     tracker.retire(retired, false);
     // Renumber the caller's ids as the tracker did.
     for (std::uint32_t &id : touched)

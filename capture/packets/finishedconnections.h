@@ -2,6 +2,12 @@
 // of the oldest of them beyond a bound: shared by the live worker (the window's capture tab)
 // and `tcpscope-cli capture`, so that neither keeps every connection of a long capture.
 //
+// With TimeWaits::Parked (the window), a connection whose endpoints are CLOSED or waiting out
+// TIME_WAIT (nothing but a timer left) is finished too: an endpoint retired in TIME_WAIT stays
+// counted there (TcpTracker::park), so a TIME_WAIT storm's last 60 s of connections are
+// counts, not connections with their histories. Its TIME_WAIT → CLOSED is then not recorded
+// as a change: `tcpscope-cli capture`, which prints every change, keeps them (TimeWaits::Kept).
+//
 // The owner says which connections may have changed (update()); retire() then removes from
 // the tracker (TcpTracker::retire, without history) the oldest finished ones beyond
 // keepFinished that have been idle for the grace period — only once they exceed the bound by
@@ -19,9 +25,12 @@ namespace tcpscope {
 class FinishedConnections
 {
 public:
-    FinishedConnections(std::size_t keepFinished, std::int64_t graceNs)
+    enum class TimeWaits : std::uint8_t { Kept, Parked };
+    FinishedConnections(std::size_t keepFinished, std::int64_t graceNs,
+                        TimeWaits timeWaits = TimeWaits::Kept)
         : m_keep(keepFinished)
         , m_graceNs(graceNs)
+        , m_park(timeWaits == TimeWaits::Parked)
     {}
 
     // Connection id's flag from its current state.
@@ -55,6 +64,7 @@ public:
 private:
     std::size_t m_keep;
     std::int64_t m_graceNs;
+    bool m_park;
     std::vector<std::uint8_t> m_finished; // per connection id
     std::size_t m_count = 0;
 };

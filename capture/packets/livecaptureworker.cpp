@@ -30,7 +30,8 @@ struct LiveCaptureWorker::Source
 LiveCaptureWorker::LiveCaptureWorker(LiveCaptureOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-    , m_finished(m_options.keepFinished, m_options.retireAfterNs)
+    , m_finished(m_options.keepFinished, m_options.retireAfterNs,
+                 FinishedConnections::TimeWaits::Parked)
 {}
 
 LiveCaptureWorker::~LiveCaptureWorker()

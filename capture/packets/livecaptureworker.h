@@ -14,11 +14,12 @@
 // is emitted once when the slot fills; until the consumer takes it (takeDelta()), later
 // publishes are merged into it, so a slow GUI gets one bigger delta, not a queue.
 //
-// Bounded memory: open connections are all kept; of the finished ones (both endpoints
-// CLOSED, idle for retireAfterNs of capture time) the newest keepFinished are kept with their
+// Bounded memory: open connections are all kept; of the finished ones (each endpoint CLOSED or
+// in TIME_WAIT, idle for retireAfterNs of capture time) the newest keepFinished are kept with their
 // histories, and the older ones are retired — removed from the worker's tracker (ids renumbered,
 // the same way a view renumbers, see LiveDelta) and counted in the view's RetiredSummary. Their
-// packets stay in the kept pcap file. Retirement waits until finished ones exceed
+// packets stay in the kept pcap file; an endpoint retired in TIME_WAIT is counted there until
+// its timer ends (TcpTracker::park, ~60 bytes each). Retirement waits until finished ones exceed
 // keepFinished by a quarter (so its O(kept) pass is amortised) and until the consumer has
 // taken the previous delta (so numbering never has to be merged).
 //

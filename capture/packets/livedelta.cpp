@@ -8,6 +8,7 @@ void RetiredSummary::add(const RetiredSummary &o)
 {
     connections += o.connections;
     refused += o.refused;
+    timeWait += o.timeWait;
     for (std::size_t i = 0; i < closedFrom.size(); ++i)
         closedFrom[i] += o.closedFrom[i];
 }

@@ -25,8 +25,10 @@ struct RetiredSummary
     std::uint64_t connections = 0;
     std::uint64_t refused = 0;
     // Per endpoint: the state it left for CLOSED (CLOSED: it never left CLOSED, e.g. the
-    // side of a refused SYN).
+    // side of a refused SYN). An endpoint retired in TIME_WAIT counts as leaving TIME_WAIT:
+    // the source counts it in TIME_WAIT until its timer ends (TcpTracker::park).
     std::array<std::uint64_t, kTcpStateCount> closedFrom{};
+    std::uint64_t timeWait = 0; // endpoints retired in TIME_WAIT (in closedFrom too)
 
     void add(const RetiredSummary &o);
     bool operator==(const RetiredSummary &) const = default;

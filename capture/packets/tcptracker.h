@@ -20,6 +20,7 @@
 // with a new sequence number on a synchronized connection is no new incarnation (§4).
 #pragma once
 
+#include "packets/parkedtimewaits.h"
 #include "packets/segment.h"
 #include "tcpstate.h"
 
@@ -185,6 +186,12 @@ public:
     // (ascending) and renumbers the rest in order; keepHistory: the changes of the others
     // stay (a view), else the published changes go too (the worker needs no history).
     RetiredSummary retire(const std::vector<std::uint32_t> &ids, bool keepHistory);
+    // Before retire(ids, false) in a live source: the endpoints of `ids` still in TIME_WAIT
+    // stay counted there, parked (packets/parkedtimewaits.h), until their timer ends or a new
+    // incarnation takes the 4-tuple.
+    void park(const std::vector<std::uint32_t> &ids);
+    // Parked TIME_WAIT endpoints (of connections no longer kept).
+    int parkedTimeWaits() const { return m_parked.endpoints(); }
     // A view's tracker follows a worker's: the delta's connections and changes (after
     // retire(delta.retired, true)).
     void apply(const LiveDelta &delta);
@@ -241,6 +248,7 @@ private:
     static void markPending(TrackedEndpoint &receiver, const Segment &s);
     void dropAssumedListener(TrackedEndpoint &ep);
     void expireConnection(std::uint32_t conn, std::int64_t nowNs);
+    void unpark(int endpoints); // parked TIME_WAIT endpoints end: counted CLOSED
     // Loss, RSTs and revisions (packets/tcptrackerloss.cpp).
     enum class RstFit : std::uint8_t { Resets, InWindow, OutOfWindow };
     RstFit rstFit(const Connection &c, int sender, const Segment &s) const;
@@ -279,6 +287,7 @@ private:
     std::size_t m_published = 0;
     std::uint32_t m_lastConnection = UINT32_MAX;
     std::vector<std::uint32_t> m_timeWait; // connections with an endpoint in TIME_WAIT
+    ParkedTimeWaits m_parked;
     // Packet → its capture time, for the packets whose change was confirmed later.
     std::unordered_map<std::uint32_t, std::int64_t> m_causeTimes;
 };

@@ -76,7 +76,10 @@ std::uint32_t TcpTracker::create(const Segment &s)
     c.address = {s.src, s.dst};
     c.port = {s.srcPort, s.dstPort};
     c.firstSeenNs = s.timeNs;
-    insertIndex(tupleHash(s.src, s.srcPort, s.dst, s.dstPort), id);
+    const std::uint64_t hash = tupleHash(s.src, s.srcPort, s.dst, s.dstPort);
+    if (!m_parked.empty()) [[unlikely]] // a TIME_WAIT no longer kept ends as this one opens
+        unpark(m_parked.take(hash));
+    insertIndex(hash, id);
     m_recent[recentKey(s)] = id; // the 4-tuple's current incarnation now
     startConnection(c, id, s);
     return m_lastConnection = id;

@@ -1,7 +1,8 @@
 // The tracker's part in live views: retiring finished connections (bounded memory) and a
 // view's copy following a worker's deltas. Kept apart from the packet logic in tcptracker.cpp.
+#include "nanoseconds.h"
 #include "packets/livedelta.h"
-#include "packets/tcptracker.h"
+#include "packets/tcptrackerinline.h"
 
 namespace tcpscope {
 
@@ -12,11 +13,17 @@ void summarise(const std::vector<StateChange> &changes, const std::vector<std::u
                const std::vector<Connection> &connections, const std::vector<std::uint32_t> &ids,
                RetiredSummary &out)
 {
-    std::vector<std::array<TcpState, 2>> closedFrom(ids.size(),
-                                                    {TcpState::Closed, TcpState::Closed});
+    // An endpoint retired in TIME_WAIT leaves it when its timer ends (or a SYN reuses it).
+    std::vector<std::array<TcpState, 2>> closedFrom(ids.size());
     std::vector<std::uint32_t> slot(connections.size(), UINT32_MAX);
-    for (std::uint32_t k = 0; k < ids.size(); ++k)
+    for (std::uint32_t k = 0; k < ids.size(); ++k) {
         slot[ids[k]] = k;
+        for (int e = 0; e < 2; ++e) {
+            const bool waiting = connections[ids[k]].ep[std::size_t(e)].state == TcpState::TimeWait;
+            closedFrom[k][std::size_t(e)] = waiting ? TcpState::TimeWait : TcpState::Closed;
+            out.timeWait += waiting ? 1 : 0;
+        }
+    }
     for (const StateChange &c : changes) {
         if (map[c.connection] == UINT32_MAX && c.to == TcpState::Closed)
             closedFrom[slot[c.connection]][c.endpoint] = c.from;
@@ -30,6 +37,31 @@ void summarise(const std::vector<StateChange> &changes, const std::vector<std::u
 }
 
 } // namespace
+
+void TcpTracker::park(const std::vector<std::uint32_t> &ids)
+{
+    for (std::uint32_t id : ids) {
+        const Connection &c = m_connections[id];
+        int waiting = 0;
+        std::int64_t endNs = 0;
+        for (const TrackedEndpoint &ep : c.ep) {
+            if (ep.state == TcpState::TimeWait) {
+                ++waiting;
+                endNs = std::max(endNs, saturatingAdd(ep.timeWaitSinceNs, m_twoMslNs));
+            }
+        }
+        if (waiting > 0)
+            unpark(m_parked.park(
+                trackerindex::tupleHash(c.address[0], c.port[0], c.address[1], c.port[1]), endNs,
+                waiting));
+    }
+}
+
+void TcpTracker::unpark(int endpoints)
+{
+    m_counts[index(TcpState::TimeWait)] -= endpoints;
+    m_counts[index(TcpState::Closed)] += endpoints;
+}
 
 RetiredSummary TcpTracker::retire(const std::vector<std::uint32_t> &ids, bool keepHistory)
 {

@@ -96,6 +96,8 @@ void TcpTracker::expireConnection(std::uint32_t conn, std::int64_t nowNs)
 
 void TcpTracker::expire(std::int64_t nowNs)
 {
+    if (!m_parked.empty()) [[unlikely]]
+        unpark(m_parked.expire(nowNs));
     std::erase_if(m_timeWait, [&](std::uint32_t conn) {
         expireConnection(conn, nowNs);
         const Connection &c = m_connections[conn];

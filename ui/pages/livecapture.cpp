@@ -233,12 +233,18 @@ void LiveCapturePage::showStats(const LiveDelta &d)
         else if (n > 0)
             from << tr("%1 from %2").arg(n).arg(rfcName(TcpState(i)));
     }
-    m_retired->setText(
+    QString text =
         tr("%1 earlier connections finished and are no longer listed (%2 refused); their "
            "endpoints closed: %3. Their packets are kept: File ▸ Save packets saves them all.")
             .arg(r.connections)
             .arg(r.refused)
-            .arg(from.join(QStringLiteral(", "))));
+            .arg(from.join(QStringLiteral(", ")));
+    if (r.timeWait > 0)
+        text += QLatin1Char(' ')
+                + tr("%1 of their endpoints were still in TIME_WAIT: the counts and the chart "
+                     "keep them there until their 2·MSL timer ends.")
+                      .arg(r.timeWait);
+    m_retired->setText(text);
     m_retired->show();
 }
 
