@@ -325,6 +325,7 @@ ZH = {
     '%1 never left CLOSED': '%1 从未离开 CLOSED',
     '%1 from %2': '%1 来自 %2',
     '%1 earlier connections finished and are no longer listed (%2 refused); their endpoints closed: %3. Their packets are kept: File ▸ Save packets saves them all.': '先前有 %1 条连接已结束，不再列出（其中 %2 条被拒绝）；其端点关闭前的状态：%3。它们的报文仍被保留：文件 ▸ 保存报文会全部保存。',
+    '%1 of their endpoints were still in TIME_WAIT: the counts and the chart keep them there until their 2·MSL timer ends.': '其中 %1 个端点当时仍处于 TIME_WAIT：计数和图表会把它们留在 TIME_WAIT，直到各自的 2MSL 计时器到期。',
     'Step': '步骤',
     'client': '客户端',
     'server': '服务器',

@@ -1507,6 +1507,10 @@
         <source>The packets can no longer be kept for saving (%1). The live view goes on; File ▸ Save packets saves the %2 packets kept.</source>
         <translation>报文无法再保留以供保存（%1）。实时视图继续；文件 ▸ 保存报文会保存已保留的 %2 个报文。</translation>
     </message>
+    <message>
+        <source>%1 of their endpoints were still in TIME_WAIT: the counts and the chart keep them there until their 2·MSL timer ends.</source>
+        <translation>其中 %1 个端点当时仍处于 TIME_WAIT：计数和图表会把它们留在 TIME_WAIT，直到各自的 2MSL 计时器到期。</translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::MainWindow</name>

@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -68,6 +69,7 @@ private slots:
     void bothSourcesOneRow();
     void killedHelperIsSaid();
     void streamWithRetirementKeepsModelSound();
+    void timeWaitsRetiredStayCounted();
     void ladderGrowsWhileSelected();
     void fullTmpdirIsSaidAndSaveCountsWhatIsMissing();
 };
@@ -257,6 +259,43 @@ void TestLiveCaptureGui::streamWithRetirementKeepsModelSound()
     QVERIFY(live.message().isEmpty());
     QVERIFY(held.isValid());
     QVERIFY(live.page()->table()->selectionModel()->isRowSelected(held.row(), {}));
+}
+
+// A TIME_WAIT storm in miniature: the recording's clients stay in TIME_WAIT (60 s, longer
+// than the file), and all but 2 finished connections are retired. The rows are bounded, yet
+// the counts the diagram and chart show keep every TIME_WAIT the file has, and the page
+// says that retired endpoints are still counted there.
+void TestLiveCaptureGui::timeWaitsRetiredStayCounted()
+{
+    const QString file = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/many_short.lo.pcap");
+    const CaptureResult want = readCapture(file);
+    QVERIFY2(want.tracker, qPrintable(want.error));
+    const int timeWaits = want.tracker->counts()[std::size_t(index(TcpState::TimeWait))];
+    QVERIFY2(timeWaits > 20, qPrintable(QString::number(timeWaits)));
+    LiveCapturePage live;
+    live.show();
+    LiveCaptureOptions o;
+    o.wallClock = false;
+    o.keepFinished = 2;
+    o.retireAfterNs = 0;
+    o.publishIntervalMs = 10;
+    o.keepPackets = false;
+    int p[2];
+    QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
+    QSignalSpy stopped(&live, &LiveCapturePage::stopped);
+    live.startStream(p[0], u"many_short"_qs, o);
+    {
+        test::PcapFeeder feed(test::splitPcap(file), p[1], 4, 15ms);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 20000);
+    }
+    const PacketConnectionModel *model = live.page()->model();
+    QVERIFY2(model->rowCount() <= 2 + 16 + 8, qPrintable(QString::number(model->rowCount())));
+    QVERIFY(model->retired().timeWait > 0);
+    QCOMPARE(model->result().tracker->counts(), want.tracker->counts());
+    bool said = false;
+    for (const QLabel *l : live.findChildren<QLabel *>())
+        said = said || (l->isVisible() && l->text().contains(u"still in TIME_WAIT"_qs));
+    QVERIFY2(said, "the page does not say that retired TIME_WAITs are still counted");
 }
 
 // A connection selected at its first packet: its ladder grows with every delta, the selected
