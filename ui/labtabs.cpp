@@ -160,6 +160,7 @@ void LabTabs::showTable(const LabTableEvent &table)
     if (!m_namespaceTable)
         return;
     m_namespaceTable->applyBatch(m_feed.apply(table));
+    m_namespaceTable->showFixedNamespace(table.netns);
     const int i = m_tabs->indexOf(m_namespaceTable);
     m_tabs->setTabText(
         i, tr("Lab kernel table: %1 (namespace %2)").arg(m_lab->runningScenario(), table.netns));

@@ -120,6 +120,7 @@ ZH = {
     "The packets of the Lab scenario %1": "实验场景 %1 的报文",
     "Lab kernel table: %1": "实验内核表：%1",
     "Lab kernel table: %1 (namespace %2)": "实验内核表：%1（命名空间 %2）",
+    " Namespace: %1 (the Lab's own) ": " 网络命名空间：%1（实验专用） ",
     "The socket table of the network namespace the scenario %1 runs in, polled by the Lab's worker: the kernel table tab (this machine's namespace) never sees these sockets":
         "场景 %1 所在网络命名空间的套接字表，由实验的工作进程轮询：内核表标签页（本机的命名空间）永远看不到这些套接字",
     "The Lab scenario has ended: the kernel table shows your filter again (type %1 in the filter to see what is left of the scenario's sockets).":

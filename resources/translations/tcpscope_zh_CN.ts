@@ -1015,6 +1015,10 @@
         <source>Kernel table: opening %1…</source>
         <translation>内核套接字表：正在打开 %1…</translation>
     </message>
+    <message>
+        <source> Namespace: %1 (the Lab's own) </source>
+        <translation> 网络命名空间：%1（实验专用） </translation>
+    </message>
 </context>
 <context>
     <name>tcpscope::KernelSocketModel</name>

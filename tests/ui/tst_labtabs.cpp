@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
@@ -26,6 +27,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QToolBar>
 
 #include <algorithm>
 #include <unistd.h>
@@ -203,6 +205,12 @@ void TestLabTabs::simultaneousShowsItsNamespace()
     }
     QTRY_VERIFY_WITH_TIMEOUT(!lab->isRunning(), 10000);
     QVERIFY(w.tabs()->tabText(w.tabs()->indexOf(table)).contains(u"tcpscope-lab-"));
+    // Its toolbar names the Lab's namespace, with no chooser offering "This host".
+    QVERIFY(!table->namespaceChooser()->isVisibleTo(table->toolBar()));
+    const QList<QLabel *> labels = table->toolBar()->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(), [](const QLabel *l) {
+        return l->text().contains(u"Namespace: tcpscope-lab-");
+    }));
     // The packets tab read the namespace's lo: both closes crossed, and the simultaneous
     // open shows both ends in SYN_SENT in the connection's history.
     LiveCapturePage *packets = w.labTabs()->packetsTab();

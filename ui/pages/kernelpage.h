@@ -90,6 +90,8 @@ public:
     void setNamespace(const NetnsSelection &netns);
     const NetnsSelection &namespaceShown() const { return m_netnsSelection; }
     QComboBox *namespaceChooser() const { return m_netns; }
+    // A page fed from one namespace (the Lab's): the toolbar names it, with no chooser.
+    void showFixedNamespace(const QString &name);
 
     void saveSettings() const;
     void restoreSettings();
@@ -162,6 +164,8 @@ private:
     QComboBox *m_window = nullptr;
     QLabel *m_netnsLabel = nullptr;
     QComboBox *m_netns = nullptr;
+    QAction *m_netnsAction = nullptr;
+    QString m_fixedNetns;
     NetnsSelection m_netnsSelection;
     QStringList m_netnsKeys;
     std::uint32_t m_ownInode = 0;

@@ -53,12 +53,23 @@ void KernelPage::createNamespaceChooser()
     m_netns->addItem(QString(), QStringLiteral("all"));
     connect(m_netns, &QComboBox::activated, this,
             [this](int i) { setNamespace(selectionOf(m_netns->itemData(i).toString())); });
-    m_toolbar->addWidget(m_netns);
+    m_netnsAction = m_toolbar->addWidget(m_netns);
+}
+
+void KernelPage::showFixedNamespace(const QString &name)
+{
+    if (name == m_fixedNetns)
+        return;
+    m_fixedNetns = name;
+    m_netnsAction->setVisible(false);
+    retranslateNamespaces();
 }
 
 void KernelPage::retranslateNamespaces()
 {
-    m_netnsLabel->setText(tr(" Namespace "));
+    m_netnsLabel->setText(m_fixedNetns.isEmpty()
+                              ? tr(" Namespace ")
+                              : tr(" Namespace: %1 (the Lab's own) ").arg(m_fixedNetns));
     m_netns->setToolTip(tr("Whose sockets: this host's own network namespace, another one "
                            "(`ip netns`, a container's, a process's; through tcpscope-netns), "
                            "or all at once"));
