@@ -321,6 +321,13 @@ void TestFindingsPanel::clickingALeakShowsItsSockets()
             item = panel->list()->topLevelItem(i);
     }
     QVERIFY2(item, "no CLOSE_WAIT leak line for the server");
+    // Its level, in bold, is not cut ("warning" was, at the first wave's fixed width).
+    QFont bold = panel->list()->font();
+    bold.setBold(true);
+    QVERIFY2(
+        QFontMetrics(bold).horizontalAdvance(item->text(0)) < panel->list()->columnWidth(0) - 8,
+        qPrintable(
+            QStringLiteral("%1 in %2 px").arg(item->text(0)).arg(panel->list()->columnWidth(0))));
     QVERIFY(counts.size() >= 3);
     QVERIFY(counts.last().at(1).toInt() >= 1); // the badge: at least one warning
     QTabWidget *side = page.sourceViews()->side;

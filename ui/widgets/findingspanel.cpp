@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -50,7 +51,6 @@ FindingsPanel::FindingsPanel(QWidget *parent)
     m_list->setAlternatingRowColors(true);
     m_list->header()->setStretchLastSection(true);
     const int charW = fontMetrics().averageCharWidth();
-    m_list->setColumnWidth(0, 9 * charW);
     m_list->setColumnWidth(1, 34 * charW); // title and subject, on two lines
     m_empty = new QLabel;
     m_empty->setWordWrap(true);
@@ -142,6 +142,20 @@ bool FindingsPanel::select(const QString &key)
     return false;
 }
 
+// The level column as wide as its widest word in bold ("warning" was cut at 9 average
+// characters), in either language.
+void FindingsPanel::fitLevelColumn()
+{
+    QFont bold = m_list->font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    int width = m_list->header()->fontMetrics().horizontalAdvance(tr("Level"));
+    for (const QString &word : {tr("critical"), tr("warning"), tr("info")})
+        width = std::max(width, fm.horizontalAdvance(word));
+    const int margin = 2 * (m_list->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 1) + 12;
+    m_list->setColumnWidth(0, width + margin);
+}
+
 void FindingsPanel::refill()
 {
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
@@ -173,6 +187,7 @@ void FindingsPanel::refill()
     }
     if (selected)
         selected->setSelected(true);
+    fitLevelColumn();
     m_list->blockSignals(false);
     m_list->setVisible(!m_findings.empty());
     m_empty->setVisible(m_findings.empty());

@@ -53,6 +53,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void fitLevelColumn();
     void refill();
     void onSelection();
     void retranslate();
