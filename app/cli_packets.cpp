@@ -7,6 +7,7 @@
 #include "packets/capturehelper.h"
 #include "packets/capturereader.h"
 #include "packets/interfaces.h"
+#include "packets/pipelinedread.h"
 
 #include <QCoreApplication>
 
@@ -72,7 +73,7 @@ int runSummarize(const QStringList &args)
     }
     TcpTracker tracker(*nsFromSeconds(timeWaitSeconds));
     reader.reserveFor(tracker);
-    const bool complete = reader.read(tracker, &error);
+    const bool complete = readPipelined(reader, tracker, &error);
     tracker.finish(reader.stats().lastTimeNs);
     std::string out;
     if (json) {

@@ -1,6 +1,7 @@
 #include "packets/capturereader.h"
 
 #include "nanoseconds.h"
+#include "packets/classicpcapfile.h"
 #include "packets/inputfile.h"
 #include "packets/pcapngfile.h"
 
@@ -63,7 +64,11 @@ bool CaptureReader::open(const QString &path, QString *error)
         *error = QStringLiteral("%1: %2").arg(m_name, what);
         return false;
     }
-    return finishOpen(error);
+    if (!finishOpen(error))
+        return false;
+    if (path != u"-")
+        m_classic = ClassicPcapFile::open(fileno(pcap_file(m_pcap)), pcap_snapshot(m_pcap));
+    return true;
 }
 
 // libpcap 1.10 reads a pcapng file only if all its interfaces share one link type and snap
@@ -114,6 +119,8 @@ bool CaptureReader::waitForData(int timeoutMs) const
 
 bool CaptureReader::saveTo(const QString &path, QString *error)
 {
+    if (m_classic && !handOverToLibpcap(error))
+        return false;
     if (!m_pcap) {
         *error = QStringLiteral("%1: only a libpcap stream can be saved").arg(m_name);
         return false;
@@ -132,6 +139,10 @@ bool CaptureReader::saveTo(const QString &path, QString *error)
 
 bool CaptureReader::saveTo(FILE *f, const QString &name, QString *error)
 {
+    if (m_classic && !handOverToLibpcap(error)) {
+        std::fclose(f);
+        return false;
+    }
     if (!m_pcap) {
         std::fclose(f);
         *error = QStringLiteral("%1: only a libpcap stream can be saved").arg(m_name);
@@ -256,6 +267,36 @@ bool CaptureReader::readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *seg
     return true;
 }
 
+// The fast path's records, up to where it stops; then libpcap reads on from that record.
+bool CaptureReader::readClassic(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
+                                std::uint64_t maxPackets, std::uint64_t &n)
+{
+    ClassicPcapFile::Record r;
+    for (; !maxPackets || n < maxPackets; ++n) {
+        if (!m_classic->next(r))
+            return handOverToLibpcap(error);
+        if (const auto ns = nsFromParts(r.seconds, r.nanoseconds))
+            take(r.data, r.caplen, m_linkType, *ns, tracker, segments);
+        else
+            skipOutOfRangeTime();
+    }
+    return true;
+}
+
+bool CaptureReader::handOverToLibpcap(QString *error)
+{
+    const std::int64_t offset = m_classic->offset();
+    m_classic.reset();
+    if (fseeko(pcap_file(m_pcap), off_t(offset), SEEK_SET) == 0)
+        return true;
+    m_atEnd = true;
+    *error = QStringLiteral("%1: cannot seek to packet %2 (%3)")
+                 .arg(m_name)
+                 .arg(m_stats.packets + 1)
+                 .arg(QString::fromLocal8Bit(std::strerror(errno)));
+    return false;
+}
+
 bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
                          std::uint64_t maxPackets)
 {
@@ -265,9 +306,16 @@ bool CaptureReader::read(TcpTracker *tracker, std::vector<Segment> *segments, QS
         return readOwnPcapng(tracker, segments, error, maxPackets);
     if (!m_pcap)
         return false;
+    std::uint64_t n = 0;
+    if (m_classic) {
+        if (!readClassic(tracker, segments, error, maxPackets, n))
+            return false;
+        if (m_classic) // maxPackets read
+            return true;
+    }
     pcap_pkthdr *h = nullptr;
     const u_char *data = nullptr;
-    for (std::uint64_t n = 0; !maxPackets || n < maxPackets; ++n) {
+    for (; !maxPackets || n < maxPackets; ++n) {
         const int r = pcap_next_ex(m_pcap, &h, &data);
         if (r == PCAP_ERROR_BREAK) { // end of file
             m_atEnd = true;

@@ -16,8 +16,9 @@ struct pcap;
 struct pcap_dumper;
 
 namespace tcpscope {
+class ClassicPcapFile;
 class PcapngFile;
-}
+} // namespace tcpscope
 
 namespace tcpscope {
 
@@ -92,6 +93,9 @@ private:
     bool finishOpen(QString *error);
     bool openOwnPcapng(const QString &path);
 
+    bool readClassic(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
+                     std::uint64_t maxPackets, std::uint64_t &n);
+    bool handOverToLibpcap(QString *error);
     bool readOwnPcapng(TcpTracker *tracker, std::vector<Segment> *segments, QString *error,
                        std::uint64_t maxPackets);
     void take(const std::uint8_t *data, std::size_t caplen, int linkType, std::int64_t ns,
@@ -107,6 +111,8 @@ private:
     std::uint64_t m_unflushedPackets = 0; // dumped since
     std::int64_t m_savedBytes = 0;        // the file's length at the last flush
     std::unique_ptr<PcapngFile> m_ng;     // for pcapng files libpcap cannot read
+    // Reads a classic pcap file's records before libpcap does (packets/classicpcapfile.h).
+    std::unique_ptr<ClassicPcapFile> m_classic;
     QString m_name;
     int m_linkType = -1;
     bool m_atEnd = false;
