@@ -164,8 +164,7 @@ public:
 
     void process(const Segment &s);
     // Room for about this many connections and changes, so that a large capture's record
-    // grows without copying (and without touching its memory twice), in huge pages where the
-    // system offers them. Optional.
+    // grows without copying (and without touching its memory twice). Optional.
     void reserve(std::size_t connections, std::size_t changes);
     // Expires TIME_WAITs whose 2·MSL has passed at nowNs and delivers what is still pending
     // (assumed to have arrived): the state at the end of a file is the state at its last

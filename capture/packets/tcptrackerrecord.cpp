@@ -4,26 +4,7 @@
 #include "nanoseconds.h"
 #include "packets/tcptrackerinline.h"
 
-#include <sys/mman.h>
-
 namespace tcpscope {
-
-namespace {
-
-// Asks for transparent huge pages (THP "madvise" mode) over the 2 MB-aligned part of a
-// reserved record: its first touch then costs one fault per 2 MB instead of one per 4 KB
-// (summarize of a million packets took ~13,000 faults in the tracker), and the lookups miss
-// the TLB less. Only a hint: without THP nothing changes.
-void adviseHugePages(const void *p, std::size_t bytes)
-{
-    constexpr std::uintptr_t kHuge = 2u << 20;
-    const auto begin = (std::uintptr_t(p) + kHuge - 1) & ~(kHuge - 1);
-    const auto end = (std::uintptr_t(p) + bytes) & ~(kHuge - 1);
-    if (end > begin)
-        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-} // namespace
 
 const char *roleName(Role r)
 {
@@ -49,8 +30,6 @@ void TcpTracker::reserve(std::size_t connections, std::size_t changes)
 {
     m_connections.reserve(connections);
     m_changes.reserve(changes);
-    adviseHugePages(m_connections.data(), m_connections.capacity() * sizeof(Connection));
-    adviseHugePages(m_changes.data(), m_changes.capacity() * sizeof(StateChange));
 }
 
 // How the first segment we see of a connection places its two endpoints. Endpoint 0 is its
