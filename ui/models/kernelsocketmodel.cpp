@@ -7,7 +7,6 @@
 #include <QGuiApplication>
 #include <QPalette>
 #include <QThreadPool>
-#include <QTimer>
 
 #include <algorithm>
 #include <memory>
@@ -34,6 +33,9 @@ KernelSocketModel::KernelSocketModel(QObject *parent)
         Q_EMIT slotsChanged(changes);
     });
     retranslateOnLanguageChange(this);
+    m_deferred.setSingleShot(true);
+    m_deferred.setInterval(0);
+    connect(&m_deferred, &QTimer::timeout, this, &KernelSocketModel::continueDeferred);
 }
 
 int KernelSocketModel::rowCount(const QModelIndex &parent) const
@@ -125,6 +127,7 @@ bool sameOwners(const std::vector<ProcessInfo> &a, const std::vector<ProcessInfo
 
 void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
+    finishRemoval(); // the last burst's rows leave before this poll is compared with them
     const bool first = m_now == 0;
     m_now = batch.stats.time;
     if (batch.namespaces) {
@@ -138,28 +141,27 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
     SlotChanges changes;
-    const std::size_t kept = updateRows(batch, gen, &fresh, &changes.changed);
-    std::size_t stale = m_order.size() - kept, runs = 0;
-    bool previousStale = false;
-    for (std::size_t row = 0; stale > 0 && row < m_order.size(); ++row) { // none: no pass
-        const bool s = m_pool[std::size_t(m_order[row])].generation != gen;
-        runs += s && !previousStale;
-        previousStale = s;
-    }
+    const std::size_t stale = m_order.size() - updateRows(batch, gen, &fresh, &changes.changed);
 
     // The new rows are copied as they are inserted, a chunk per turn (a burst's 50,000 copied
     // at once held the window): until then the poll's table is kept alive for them.
     m_fresh = std::move(fresh);
     m_freshRows = m_fresh.empty() ? nullptr : batch.rows;
     m_freshSeenAt = first ? 0.0 : m_now;
-    // Thousands of rows removed at once go in one reset, in one pass (row by row, each run
-    // removed would move every row after it). New rows go a chunk per event-loop turn.
-    if (stale > kBurstRows || runs > kBurstRuns) {
+    // Their fade over, thousands of rows leave in the next event-loop turn, in one reset (row by
+    // row, each run removed would move every row after it); a few scattered ones in one reset
+    // now; the others in runs.
+    if (stale > kBurstRows) {
+        m_staleGeneration = gen;
+        m_staleRows = stale;
+        announceChanges(changes.changed);
+    } else if (stale > 0 && staleRuns(gen) > kBurstRuns) {
         beginResetModel();
-        removeStale(gen, false, &changes.removed);
+        removeStale(gen, stale, false, &changes.removed);
         endResetModel();
     } else {
-        removeStale(gen, true, &changes.removed);
+        if (stale > 0)
+            removeStale(gen, stale, true, &changes.removed);
         announceChanges(changes.changed);
     }
     if (!m_fresh.empty()) {
@@ -168,9 +170,22 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         beginInsertRows({}, at, at + int(n) - 1);
         insertFreshChunk(n, &changes.added);
         endInsertRows();
-        scheduleFresh();
     }
+    scheduleDeferred();
     Q_EMIT slotsChanged(changes);
+}
+
+// How many runs of adjacent rows the rows not of poll `gen` make.
+std::size_t KernelSocketModel::staleRuns(std::uint32_t gen) const
+{
+    std::size_t runs = 0;
+    bool previousStale = false;
+    for (int slot : m_order) {
+        const bool s = m_pool[std::size_t(slot)].generation != gen;
+        runs += s && !previousStale;
+        previousStale = s;
+    }
+    return runs;
 }
 
 std::size_t KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t gen,
@@ -205,14 +220,18 @@ std::size_t KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uin
 
 // Rows the poll no longer has have finished fading: removed, in runs announced one by one, or
 // in one pass (inside a reset).
-void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed)
+void KernelSocketModel::removeStale(std::uint32_t gen, std::size_t count, bool announce,
+                                    std::vector<int> *removed)
 {
     // The removed rows' strings and owners are freed on a pool thread: 50,000 of them held the
-    // event-loop turn of a burst.
-    auto graveyard = std::make_shared<std::vector<Slot>>();
+    // event-loop turn of a burst. (The slot keeps the rest until it is reused.)
+    auto graveyard = std::make_shared<std::vector<Remains>>();
+    graveyard->reserve(count);
     const auto free = [&](int slot) {
-        m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
-        graveyard->push_back(std::exchange(m_pool[std::size_t(slot)], Slot{}));
+        Slot &s = m_pool[std::size_t(slot)];
+        m_slotOf.remove(s.row.row.key);
+        graveyard->push_back({std::move(s.row.processes), std::move(s.local), std::move(s.remote),
+                              std::move(s.process), std::move(s.processLower)});
         m_rowOfSlot[std::size_t(slot)] = -1;
         m_free.push_back(slot);
         removed->push_back(slot);
@@ -251,7 +270,7 @@ void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vecto
     bury(std::move(graveyard));
 }
 
-void KernelSocketModel::bury(std::shared_ptr<std::vector<Slot>> dead)
+void KernelSocketModel::bury(std::shared_ptr<std::vector<Remains>> dead)
 {
     if (dead->size() < 1000) // not worth a thread
         return;
@@ -324,17 +343,37 @@ std::optional<int> KernelSocketModel::rowOf(quint64 key) const
     return row < 0 ? std::nullopt : std::optional(row);
 }
 
-void KernelSocketModel::scheduleFresh()
+void KernelSocketModel::scheduleDeferred()
 {
-    if (m_fresh.empty() || m_freshScheduled)
+    if ((!m_fresh.empty() || m_staleGeneration != 0) && !m_deferred.isActive())
+        m_deferred.start();
+}
+
+void KernelSocketModel::continueDeferred()
+{
+    if (m_staleGeneration != 0)
+        finishRemoval();
+    else
+        insertFresh();
+    scheduleDeferred();
+}
+
+// The rows the last poll did not have, removed in one pass inside a reset (the sorted view is
+// not reset: it drops them from its own rows).
+void KernelSocketModel::finishRemoval()
+{
+    if (m_staleGeneration == 0)
         return;
-    m_freshScheduled = true;
-    QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
+    const std::uint32_t gen = std::exchange(m_staleGeneration, 0);
+    SlotChanges changes;
+    beginResetModel();
+    removeStale(gen, m_staleRows, false, &changes.removed);
+    endResetModel();
+    Q_EMIT slotsChanged(changes);
 }
 
 void KernelSocketModel::insertFresh()
 {
-    m_freshScheduled = false;
     if (m_fresh.empty())
         return;
     const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
@@ -344,7 +383,6 @@ void KernelSocketModel::insertFresh()
     insertFreshChunk(n, &changes.added);
     endInsertRows();
     Q_EMIT slotsChanged(changes);
-    scheduleFresh();
 }
 
 void KernelSocketModel::insertFreshChunk(std::size_t n, std::vector<int> *added)
