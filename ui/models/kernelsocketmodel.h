@@ -116,7 +116,7 @@ private:
     {
         KernelPollBatch::Row row;
         double seenAt = 0;             // when this model first saw it (for the "new" highlight)
-        std::uint32_t generation = 0;  // the last poll that had it
+        std::uint32_t generation = 0;  // the last poll that had it (0: a free slot)
         QString local, remote;         // as shown (and searched: inet_ntop's text is lower case)
         QString process, processLower; // the Process column, made when the owners change
     };
@@ -157,7 +157,17 @@ private:
     // Updates the rows the poll still has in place; how many it had.
     std::size_t updateRows(const KernelPollBatch &batch, std::uint32_t gen,
                            std::vector<const KernelPollBatch::Row *> *fresh,
-                           std::vector<int> *changed);
+                           std::vector<char> *kinds, std::vector<int> *changed);
+    struct Hint // where a row of the poll is (slot -1: a new socket)
+    {
+        int slot = -1;
+        Slot *at = nullptr; // (a deque's slots never move)
+    };
+    Hint slotOfRow(std::size_t i, quint64 key);
+    void prefetchSlot(std::size_t i, bool owners) const;
+    char updateRow(Slot &slot, const KernelPollBatch::Row &r, std::uint32_t gen);
+    std::vector<Hint> m_hints; // by index in the last poll's table: where its row was
+    static constexpr std::size_t kPrefetchRows = 16;
     struct Remains // what a removed row holds on the heap, freed on a pool thread
     {
         std::vector<ProcessInfo> processes;
@@ -169,7 +179,7 @@ private:
                      std::vector<int> *removed);
     void finishRemoval(); // the burst a poll left to remove, now
     void renumberRows();
-    void announceChanges(const std::vector<int> &changedSlots);
+    void announceChanges(const std::vector<char> &kinds);
     // What a poll leaves for later turns, one step a turn: first the burst of rows it removes
     // (a burst's 50,000, removed in the turn of its update, held the window ~30 ms more), then
     // its new rows, kInsertChunk a turn.
