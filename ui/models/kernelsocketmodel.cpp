@@ -7,9 +7,9 @@
 #include <QGuiApplication>
 #include <QPalette>
 #include <QThreadPool>
-#include <QTimer>
 
 #include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <utility>
 
@@ -34,6 +34,9 @@ KernelSocketModel::KernelSocketModel(QObject *parent)
         Q_EMIT slotsChanged(changes);
     });
     retranslateOnLanguageChange(this);
+    m_deferred.setSingleShot(true);
+    m_deferred.setInterval(0);
+    connect(&m_deferred, &QTimer::timeout, this, &KernelSocketModel::continueDeferred);
 }
 
 int KernelSocketModel::rowCount(const QModelIndex &parent) const
@@ -125,6 +128,7 @@ bool sameOwners(const std::vector<ProcessInfo> &a, const std::vector<ProcessInfo
 
 void KernelSocketModel::apply(const KernelPollBatch &batch)
 {
+    finishRemoval(); // the last burst's rows leave before this poll is compared with them
     const bool first = m_now == 0;
     m_now = batch.stats.time;
     if (batch.namespaces) {
@@ -137,30 +141,31 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         m_firstPoll = m_now;
     const std::uint32_t gen = ++m_generation;
     std::vector<const KernelPollBatch::Row *> fresh;
+    std::vector<char> kinds; // by slot: what the view must draw again (announceChanges)
     SlotChanges changes;
-    const std::size_t kept = updateRows(batch, gen, &fresh, &changes.changed);
-    std::size_t stale = m_order.size() - kept, runs = 0;
-    bool previousStale = false;
-    for (std::size_t row = 0; stale > 0 && row < m_order.size(); ++row) { // none: no pass
-        const bool s = m_pool[std::size_t(m_order[row])].generation != gen;
-        runs += s && !previousStale;
-        previousStale = s;
-    }
+    const std::size_t stale =
+        m_order.size() - updateRows(batch, gen, &fresh, &kinds, &changes.changed);
 
     // The new rows are copied as they are inserted, a chunk per turn (a burst's 50,000 copied
     // at once held the window): until then the poll's table is kept alive for them.
     m_fresh = std::move(fresh);
     m_freshRows = m_fresh.empty() ? nullptr : batch.rows;
     m_freshSeenAt = first ? 0.0 : m_now;
-    // Thousands of rows removed at once go in one reset, in one pass (row by row, each run
-    // removed would move every row after it). New rows go a chunk per event-loop turn.
-    if (stale > kBurstRows || runs > kBurstRuns) {
+    // Their fade over, thousands of rows leave in the next event-loop turn, in one reset (row by
+    // row, each run removed would move every row after it); a few scattered ones in one reset
+    // now; the others in runs.
+    if (stale > kBurstRows) {
+        m_staleGeneration = gen;
+        m_staleRows = stale;
+        announceChanges(kinds);
+    } else if (stale > 0 && staleRuns(gen) > kBurstRuns) {
         beginResetModel();
-        removeStale(gen, false, &changes.removed);
+        removeStale(gen, stale, false, &changes.removed);
         endResetModel();
     } else {
-        removeStale(gen, true, &changes.removed);
-        announceChanges(changes.changed);
+        if (stale > 0)
+            removeStale(gen, stale, true, &changes.removed);
+        announceChanges(kinds);
     }
     if (!m_fresh.empty()) {
         const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
@@ -168,51 +173,119 @@ void KernelSocketModel::apply(const KernelPollBatch &batch)
         beginInsertRows({}, at, at + int(n) - 1);
         insertFreshChunk(n, &changes.added);
         endInsertRows();
-        scheduleFresh();
     }
+    scheduleDeferred();
     Q_EMIT slotsChanged(changes);
 }
 
+// How many runs of adjacent rows the rows not of poll `gen` make.
+std::size_t KernelSocketModel::staleRuns(std::uint32_t gen) const
+{
+    std::size_t runs = 0;
+    bool previousStale = false;
+    for (int slot : m_order) {
+        const bool s = m_pool[std::size_t(slot)].generation != gen;
+        runs += s && !previousStale;
+        previousStale = s;
+    }
+    return runs;
+}
+
+// Each row of the poll into its slot: found where the last poll's row of the same index was
+// (its table keeps its order, but for the rows it drops), else by key; the slots of the rows
+// some way ahead fetched into the cache meanwhile (100k slots visited in the table's order
+// missed the cache at almost every row: ~20 ms a poll).
 std::size_t KernelSocketModel::updateRows(const KernelPollBatch &batch, std::uint32_t gen,
                                           std::vector<const KernelPollBatch::Row *> *fresh,
-                                          std::vector<int> *changed)
+                                          std::vector<char> *kinds, std::vector<int> *changed)
 {
+    const std::vector<KernelPollBatch::Row> &rows = *batch.rows;
+    std::vector<Hint> hints(rows.size());
+    kinds->assign(m_pool.size(), 0);
     std::size_t kept = 0;
-    for (const KernelPollBatch::Row &r : *batch.rows) {
-        const auto it = m_slotOf.constFind(r.row.key);
-        if (it == m_slotOf.constEnd()) {
-            fresh->push_back(&r);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        prefetchSlot(i + kPrefetchRows, false);
+        prefetchSlot(i + kPrefetchRows / 2, true);
+        const Hint h = slotOfRow(i, rows[i].row.key);
+        if (h.slot < 0) {
+            fresh->push_back(&rows[i]);
             continue;
         }
-        Slot &slot = m_pool[std::size_t(*it)];
+        hints[i] = h;
         ++kept;
-        // The owners rarely change: copy them (strings and all) only when they do.
-        const bool owners = sameOwners(slot.row.processes, r.processes);
-        const bool shown = sameShown(slot.row, r);
-        const bool owner = owners && slot.row.ownership == r.ownership;
-        slot.row.row = r.row;
-        slot.row.ownership = r.ownership;
-        if (!owners)
-            slot.row.processes = r.processes;
-        slot.generation = gen;
-        if (!owners || !shown)
-            changed->push_back(*it);
-        if (!owner)
-            makeTexts(slot, false);
+        const char kind = updateRow(*h.at, rows[i], gen);
+        (*kinds)[std::size_t(h.slot)] = kind;
+        if (kind == 2)
+            changed->push_back(h.slot);
     }
+    m_hints = std::move(hints);
     return kept;
+}
+
+KernelSocketModel::Hint KernelSocketModel::slotOfRow(std::size_t i, quint64 key)
+{
+    if (i < m_hints.size() && m_hints[i].at && m_hints[i].at->generation != 0
+        && m_hints[i].at->row.row.key == key)
+        return m_hints[i];
+    const auto it = m_slotOf.constFind(key);
+    if (it == m_slotOf.constEnd())
+        return {};
+    return {*it, &m_pool[std::size_t(*it)]};
+}
+
+// The slot the row of index `i` most likely has, or (`owners`) its owners, into the cache.
+void KernelSocketModel::prefetchSlot(std::size_t i, bool owners) const
+{
+    if (i >= m_hints.size() || !m_hints[i].at)
+        return;
+    const Slot &s = *m_hints[i].at;
+    if (owners) {
+        if (!s.row.processes.empty())
+            __builtin_prefetch(s.row.processes.data());
+        return;
+    }
+    const char *p = reinterpret_cast<const char *>(&s);
+    for (std::size_t line = 0; line < offsetof(Slot, local); line += 64)
+        __builtin_prefetch(p + line);
+}
+
+// A poll's row into its slot; what the view must draw again of it: 0 its times, 1 its tint too,
+// 2 all of it.
+char KernelSocketModel::updateRow(Slot &slot, const KernelPollBatch::Row &r, std::uint32_t gen)
+{
+    // The owners rarely change: copy them (strings and all) only when they do.
+    const bool owners = sameOwners(slot.row.processes, r.processes);
+    const bool shown = sameShown(slot.row, r);
+    const bool owner = owners && slot.row.ownership == r.ownership;
+    slot.row.row = r.row;
+    slot.row.ownership = r.ownership;
+    if (!owners)
+        slot.row.processes = r.processes;
+    slot.generation = gen;
+    if (!owner)
+        makeTexts(slot, false);
+    if (!owners || !shown)
+        return 2;
+    const bool tinted =
+        !slot.row.row.alive() || (slot.seenAt > 0 && m_now - slot.seenAt < kNewSeconds + 1);
+    return tinted ? 1 : 0;
 }
 
 // Rows the poll no longer has have finished fading: removed, in runs announced one by one, or
 // in one pass (inside a reset).
-void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed)
+void KernelSocketModel::removeStale(std::uint32_t gen, std::size_t count, bool announce,
+                                    std::vector<int> *removed)
 {
     // The removed rows' strings and owners are freed on a pool thread: 50,000 of them held the
-    // event-loop turn of a burst.
-    auto graveyard = std::make_shared<std::vector<Slot>>();
+    // event-loop turn of a burst. (The slot keeps the rest until it is reused.)
+    auto graveyard = std::make_shared<std::vector<Remains>>();
+    graveyard->reserve(count);
     const auto free = [&](int slot) {
-        m_slotOf.remove(m_pool[std::size_t(slot)].row.row.key);
-        graveyard->push_back(std::exchange(m_pool[std::size_t(slot)], Slot{}));
+        Slot &s = m_pool[std::size_t(slot)];
+        m_slotOf.remove(s.row.row.key);
+        graveyard->push_back({std::move(s.row.processes), std::move(s.local), std::move(s.remote),
+                              std::move(s.process), std::move(s.processLower)});
+        s.generation = 0; // free (a row's hint may still point here)
         m_rowOfSlot[std::size_t(slot)] = -1;
         m_free.push_back(slot);
         removed->push_back(slot);
@@ -251,7 +324,7 @@ void KernelSocketModel::removeStale(std::uint32_t gen, bool announce, std::vecto
     bury(std::move(graveyard));
 }
 
-void KernelSocketModel::bury(std::shared_ptr<std::vector<Slot>> dead)
+void KernelSocketModel::bury(std::shared_ptr<std::vector<Remains>> dead)
 {
     if (dead->size() < 1000) // not worth a thread
         return;
@@ -268,26 +341,19 @@ void KernelSocketModel::renumberRows()
 // time columns are announced for display only (the sorted, filtered view keeps its order).
 // The tints of new and fading rows change with time too. Rows that changed otherwise are
 // announced whole.
-void KernelSocketModel::announceChanges(const std::vector<int> &changedSlots)
+void KernelSocketModel::announceChanges(const std::vector<char> &kinds)
 {
     if (m_order.empty())
         return;
     const int last = int(m_order.size()) - 1;
     Q_EMIT dataChanged(index(0, InState), index(last, Timer), {Qt::DisplayRole});
-    std::vector<char> whole(m_pool.size(), 0);
-    for (int slot : changedSlots)
-        whole[std::size_t(slot)] = 1;
-    // 0: only its times, 1: its tint too, 2: everything; announced a run of rows at a time (a
-    // burst tints tens of thousands of rows, most of them side by side)
+    // announced a run of rows of one kind at a time (a burst tints tens of thousands of rows,
+    // most of them side by side)
     const auto kind = [&](int row) {
-        const int slot = m_order[std::size_t(row)];
-        if (whole[std::size_t(slot)])
-            return 2;
-        const Slot &s = m_pool[std::size_t(slot)];
-        return !s.row.row.alive() || (s.seenAt > 0 && m_now - s.seenAt < kNewSeconds + 1) ? 1 : 0;
+        return kinds[std::size_t(m_order[std::size_t(row)])];
     };
     for (int row = 0; row <= last;) {
-        const int k = kind(row);
+        const char k = kind(row);
         int end = row;
         while (end < last && kind(end + 1) == k)
             ++end;
@@ -324,17 +390,37 @@ std::optional<int> KernelSocketModel::rowOf(quint64 key) const
     return row < 0 ? std::nullopt : std::optional(row);
 }
 
-void KernelSocketModel::scheduleFresh()
+void KernelSocketModel::scheduleDeferred()
 {
-    if (m_fresh.empty() || m_freshScheduled)
+    if ((!m_fresh.empty() || m_staleGeneration != 0) && !m_deferred.isActive())
+        m_deferred.start();
+}
+
+void KernelSocketModel::continueDeferred()
+{
+    if (m_staleGeneration != 0)
+        finishRemoval();
+    else
+        insertFresh();
+    scheduleDeferred();
+}
+
+// The rows the last poll did not have, removed in one pass inside a reset (the sorted view is
+// not reset: it drops them from its own rows).
+void KernelSocketModel::finishRemoval()
+{
+    if (m_staleGeneration == 0)
         return;
-    m_freshScheduled = true;
-    QTimer::singleShot(0, this, &KernelSocketModel::insertFresh);
+    const std::uint32_t gen = std::exchange(m_staleGeneration, 0);
+    SlotChanges changes;
+    beginResetModel();
+    removeStale(gen, m_staleRows, false, &changes.removed);
+    endResetModel();
+    Q_EMIT slotsChanged(changes);
 }
 
 void KernelSocketModel::insertFresh()
 {
-    m_freshScheduled = false;
     if (m_fresh.empty())
         return;
     const std::size_t n = std::min(m_fresh.size(), kInsertChunk);
@@ -344,7 +430,6 @@ void KernelSocketModel::insertFresh()
     insertFreshChunk(n, &changes.added);
     endInsertRows();
     Q_EMIT slotsChanged(changes);
-    scheduleFresh();
 }
 
 void KernelSocketModel::insertFreshChunk(std::size_t n, std::vector<int> *added)

@@ -1,8 +1,9 @@
 // The kernel's socket table as a Qt model: one row per socket, updated incrementally from
-// each poll (rows inserted, removed, dataChanged; a burst of removals as one reset), with raw
-// values for sorting (SortRole) separate from the text shown. Each row keeps what the sorted,
-// filtered view (SocketFilterProxy) needs ready: its texts to search and its sort key, made when
-// the row changes; and after each step the model says which storage slots changed.
+// each poll (rows inserted, removed, dataChanged; a burst of removals as one reset, in the next
+// event-loop turn), with raw values for sorting (SortRole) separate from the text shown. Each row
+// keeps what the sorted, filtered view (SocketFilterProxy) needs ready: its texts to search and
+// its sort key, made when the row changes; and after each step the model says which storage
+// slots changed.
 #pragma once
 
 #include "kernel/kernelpoller.h"
@@ -14,6 +15,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QTimer>
 
 #include <deque>
 #include <memory>
@@ -61,8 +63,8 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
     // Applies one poll: new sockets are inserted (a chunk per event-loop turn), vanished ones
-    // (gone from the batch after their fade) removed, the rest updated in place. (Its
-    // transitions are the record's: KernelTimelineStore keeps them.)
+    // (gone from the batch after their fade) removed (thousands of them in the next turn), the
+    // rest updated in place. (Its transitions are the record's: KernelTimelineStore keeps them.)
     void apply(const KernelPollBatch &batch);
     // What a live packet capture says of the same connections: the socket whose 4-tuple the
     // capture has seen shows both views in one row (null: no capture).
@@ -114,7 +116,7 @@ private:
     {
         KernelPollBatch::Row row;
         double seenAt = 0;             // when this model first saw it (for the "new" highlight)
-        std::uint32_t generation = 0;  // the last poll that had it
+        std::uint32_t generation = 0;  // the last poll that had it (0: a free slot)
         QString local, remote;         // as shown (and searched: inet_ntop's text is lower case)
         QString process, processLower; // the Process column, made when the owners change
     };
@@ -155,17 +157,43 @@ private:
     // Updates the rows the poll still has in place; how many it had.
     std::size_t updateRows(const KernelPollBatch &batch, std::uint32_t gen,
                            std::vector<const KernelPollBatch::Row *> *fresh,
-                           std::vector<int> *changed);
-    static void bury(std::shared_ptr<std::vector<Slot>> dead);
-    void removeStale(std::uint32_t gen, bool announce, std::vector<int> *removed);
+                           std::vector<char> *kinds, std::vector<int> *changed);
+    struct Hint // where a row of the poll is (slot -1: a new socket)
+    {
+        int slot = -1;
+        Slot *at = nullptr; // (a deque's slots never move)
+    };
+    Hint slotOfRow(std::size_t i, quint64 key);
+    void prefetchSlot(std::size_t i, bool owners) const;
+    char updateRow(Slot &slot, const KernelPollBatch::Row &r, std::uint32_t gen);
+    std::vector<Hint> m_hints; // by index in the last poll's table: where its row was
+    static constexpr std::size_t kPrefetchRows = 16;
+    struct Remains // what a removed row holds on the heap, freed on a pool thread
+    {
+        std::vector<ProcessInfo> processes;
+        QString local, remote, process, processLower;
+    };
+    static void bury(std::shared_ptr<std::vector<Remains>> dead);
+    std::size_t staleRuns(std::uint32_t gen) const;
+    void removeStale(std::uint32_t gen, std::size_t count, bool announce,
+                     std::vector<int> *removed);
+    void finishRemoval(); // the burst a poll left to remove, now
     void renumberRows();
-    void announceChanges(const std::vector<int> &changedSlots);
-    void insertFresh(); // inserts up to kInsertChunk rows of m_fresh, then the rest later
-    void scheduleFresh();
-    bool m_freshScheduled = false;
+    void announceChanges(const std::vector<char> &kinds);
+    // What a poll leaves for later turns, one step a turn: first the burst of rows it removes
+    // (a burst's 50,000, removed in the turn of its update, held the window ~30 ms more), then
+    // its new rows, kInsertChunk a turn.
+    // (A timer, not a posted call: a call posted in the poll's turn ran before the event loop's
+    // timers, in the same stretch as the poll's own work.)
+    void scheduleDeferred();
+    void continueDeferred();
+    QTimer m_deferred;
+    std::uint32_t m_staleGeneration = 0; // a burst to remove: the rows not of this poll
+    std::size_t m_staleRows = 0;         // (how many)
+    void insertFresh();                  // inserts up to kInsertChunk rows of m_fresh
     void insertFreshChunk(std::size_t n, std::vector<int> *added);
-    // New rows go in a chunk per turn of the event loop; a poll that removes more rows than
-    // kBurstRows (or in more than kBurstRuns runs) removes them in one reset.
+    // A poll that removes more rows than kBurstRows leaves them for the next turn, removed in
+    // one reset; fewer in more than kBurstRuns runs are removed in one reset at once.
     static constexpr std::size_t kInsertChunk = 2000;
     static constexpr std::size_t kBurstRows = 2000;
     static constexpr std::size_t kBurstRuns = 64;

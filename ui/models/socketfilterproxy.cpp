@@ -159,7 +159,10 @@ void SocketFilterProxy::fitToModel()
 // log rows), against a sort of every row); past kSliceRows of them, the rest in later turns.
 void SocketFilterProxy::onSlotsChanged(const KernelSocketModel::SlotChanges &c)
 {
-    step(c, m_sliceRows);
+    // A step that only removes rows (a burst the model removes in a turn of its own) takes no
+    // rows waiting for a slice: they keep their own turns.
+    const bool onlyRemoves = !c.all && c.changed.empty() && c.added.empty();
+    step(c, onlyRemoves ? 0 : m_sliceRows);
 }
 
 void SocketFilterProxy::step(const KernelSocketModel::SlotChanges &c, std::size_t limit)
