@@ -6,6 +6,8 @@
 // nanosecond magic, an older version, the other byte order, reading in small steps.
 #include "packets/capturereader.h"
 
+#include "support/filecontents.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,13 +19,7 @@ using namespace tcpscope;
 namespace {
 const QString kData = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/");
 
-QByteArray contents(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
+using test::fileContents;
 
 std::uint32_t u32At(const QByteArray &b, qsizetype off)
 {
@@ -140,7 +136,7 @@ void TestClassicPcapFile::sameAsLibpcap_data()
     QTest::addColumn<quint64>("step"); // packets per read() call, 0: all
     QTest::addColumn<bool>("complete");
 
-    const QByteArray base = contents(kData + u"client_close.lo.pcap"_qs);
+    const QByteArray base = fileContents(kData + u"client_close.lo.pcap"_qs);
     const QList<qsizetype> rec = recordOffsets(base);
     QVERIFY(rec.size() > 4);
     const auto add = [&](const char *name, const QByteArray &data, bool complete,

@@ -5,6 +5,8 @@
 #include "formats/sessionfile.h"
 #include "packets/capturereader.h"
 
+#include "support/filecontents.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,13 +18,7 @@ using namespace tcpscope;
 namespace {
 const QString kData = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/");
 
-QByteArray contents(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
+using test::fileContents;
 
 struct Read
 {
@@ -92,7 +88,8 @@ void TestPcapngSections::sectionsOfDifferentLinkTypes()
     const QString both = m_dir.filePath(loFirst ? u"lo-any.pcapng"_qs : u"any-lo.pcapng"_qs);
     QFile f(both);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(loFirst ? contents(m_lo) + contents(m_any) : contents(m_any) + contents(m_lo));
+    f.write(loFirst ? fileContents(m_lo) + fileContents(m_any)
+                    : fileContents(m_any) + fileContents(m_lo));
     f.close();
 
     const Read r = readAll(both);

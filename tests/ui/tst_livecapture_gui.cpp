@@ -216,6 +216,19 @@ void TestLiveCaptureGui::killedHelperIsSaid()
     QVERIFY(live->page()->model()->result().packets >= 4);
 }
 
+// A recording played on its own clock, published often, retiring all but 2 finished
+// connections at once.
+static LiveCaptureOptions retiringAllButTwo()
+{
+    LiveCaptureOptions o;
+    o.wallClock = false;
+    o.keepFinished = 2;
+    o.retireAfterNs = 0;
+    o.publishIntervalMs = 10;
+    o.keepPackets = false;
+    return o;
+}
+
 // A recorded capture through a pipe into the real page, retiring all but 2 finished
 // connections: the model stays sound under QAbstractItemModelTester, a held selection
 // survives the removals, and the rows kept are bounded.
@@ -227,13 +240,8 @@ void TestLiveCaptureGui::streamWithRetirementKeepsModelSound()
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester proxyTester(live.page()->table()->model(),
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
-    LiveCaptureOptions o;
-    o.wallClock = false;
+    LiveCaptureOptions o = retiringAllButTwo();
     o.twoMslNs = 1'000'000; // TIME_WAIT 1 ms: the recording's connections finish as it plays
-    o.keepFinished = 2;
-    o.retireAfterNs = 0;
-    o.publishIntervalMs = 10;
-    o.keepPackets = false;
     int p[2];
     QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
     const QString file = QStringLiteral(TCPSCOPE_TEST_DATA "/packets/many_short.lo.pcap");
@@ -274,12 +282,7 @@ void TestLiveCaptureGui::timeWaitsRetiredStayCounted()
     QVERIFY2(timeWaits > 20, qPrintable(QString::number(timeWaits)));
     LiveCapturePage live;
     live.show();
-    LiveCaptureOptions o;
-    o.wallClock = false;
-    o.keepFinished = 2;
-    o.retireAfterNs = 0;
-    o.publishIntervalMs = 10;
-    o.keepPackets = false;
+    const LiveCaptureOptions o = retiringAllButTwo();
     int p[2];
     QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
     QSignalSpy stopped(&live, &LiveCapturePage::stopped);
