@@ -19,7 +19,7 @@
 // histories, and the older ones are retired — removed from the worker's tracker (ids renumbered,
 // the same way a view renumbers, see LiveDelta) and counted in the view's RetiredSummary. Their
 // packets stay in the kept pcap file; an endpoint retired in TIME_WAIT is counted there until
-// its timer ends (TcpTracker::park, ~60 bytes each). Retirement waits until finished ones exceed
+// its timer ends (TcpTracker::park, ~90 bytes each). Retirement waits until finished ones exceed
 // keepFinished by a quarter (so its O(kept) pass is amortised) and until the consumer has
 // taken the previous delta (so numbering never has to be merged).
 //

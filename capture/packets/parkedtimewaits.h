@@ -1,7 +1,7 @@
 // The TIME_WAITs a live tracker no longer keeps as connections. A finished connection whose
 // last endpoint only waits out 2·MSL is retired like one fully CLOSED (FinishedConnections),
 // but that endpoint is still in TIME_WAIT: it is parked here as its 4-tuple's hash and the
-// time its timer ends, ~60 bytes instead of a whole connection with its history. A TIME_WAIT
+// time its timer ends, ~90 bytes instead of a whole connection with its history. A TIME_WAIT
 // storm of a million sockets then costs the window tens of MB, not GBs. The tracker keeps
 // counting a parked endpoint in TIME_WAIT until its timer ends (expire) or a new incarnation
 // takes its 4-tuple (take), as the kernel ends a TIME_WAIT socket that a SYN reuses.
