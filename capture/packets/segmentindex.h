@@ -45,9 +45,9 @@ public:
     void fileAnnotations(const std::vector<SegmentAnnotation> &notes);
     // All three from a delta the view's tracker has just applied (it had knownChanges before).
     void fileDelta(const LiveDelta &d, const TcpTracker &view, std::size_t knownChanges);
-    // Removes the retired connections (ascending) and renumbers the rest as the tracker does;
-    // their changes must be filed again (fileChanges(…, 0)): the tracker renumbered them.
-    void retire(const std::vector<std::uint32_t> &ids);
+    // Removes the retired connections (ascending) and renumbers the rest and their changes as
+    // the tracker did (changeMap: TcpTracker::retire's old change index → new).
+    void retire(const std::vector<std::uint32_t> &ids, const std::vector<std::uint32_t> &changeMap);
     // Bounded: past `maxSegments` in all, the segments of the oldest connections other than
     // `keep` are dropped (to three quarters of the bound); a dropped connection is no longer
     // complete and files no more segments.

@@ -3,6 +3,7 @@
 #include "packets/segmentindex.h"
 
 #include "packets/livedelta.h"
+#include "packets/retiredids.h"
 
 #include <algorithm>
 
@@ -15,18 +16,6 @@ void growTo(std::vector<T> &v, std::uint32_t conn)
 {
     if (conn >= v.size())
         v.resize(std::size_t(conn) + 1);
-}
-
-// Keeps the entries whose index is not in `ids` (ascending), in order.
-template<typename T>
-void removeIds(std::vector<T> &v, const std::vector<std::uint32_t> &ids)
-{
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!std::binary_search(ids.begin(), ids.end(), std::uint32_t(i)))
-            v[next++] = std::move(v[i]);
-    }
-    v.resize(next);
 }
 
 } // namespace
@@ -67,7 +56,8 @@ void SegmentIndex::fileDelta(const LiveDelta &d, const TcpTracker &view, std::si
     fileAnnotations(d.notes);
 }
 
-void SegmentIndex::retire(const std::vector<std::uint32_t> &ids)
+void SegmentIndex::retire(const std::vector<std::uint32_t> &ids,
+                          const std::vector<std::uint32_t> &changeMap)
 {
     if (ids.empty())
         return;
@@ -75,15 +65,15 @@ void SegmentIndex::retire(const std::vector<std::uint32_t> &ids)
         if (id < m_segments.size())
             m_total -= m_segments[id].size();
     }
-    removeIds(m_segments, ids);
-    removeIds(m_notes, ids);
-    removeIds(m_dropped, ids);
+    eraseIds(m_segments, ids);
+    eraseIds(m_notes, ids);
+    eraseIds(m_dropped, ids);
     for (auto &bucket : m_notes) {
         for (SegmentAnnotation &a : bucket)
             a.connection -=
                 std::uint32_t(std::lower_bound(ids.begin(), ids.end(), a.connection) - ids.begin());
     }
-    m_changes.clear();
+    retireChangeLists(m_changes, ids, changeMap);
 }
 
 void SegmentIndex::bound(std::size_t maxSegments, std::uint32_t keep)

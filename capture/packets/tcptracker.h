@@ -185,7 +185,10 @@ public:
     // For live views (defined in packets/tcptrackerlive.cpp): removes the connections `ids`
     // (ascending) and renumbers the rest in order; keepHistory: the changes of the others
     // stay (a view), else the published changes go too (the worker needs no history).
-    RetiredSummary retire(const std::vector<std::uint32_t> &ids, bool keepHistory);
+    // changeMap, if given: each old change index's new one (UINT32_MAX: gone), for the
+    // view's indexes of changes per connection (packets/retiredids.h).
+    RetiredSummary retire(const std::vector<std::uint32_t> &ids, bool keepHistory,
+                          std::vector<std::uint32_t> *changeMap = nullptr);
     // Before retire(ids, false) in a live source: the endpoints of `ids` still in TIME_WAIT
     // stay counted there, parked (packets/parkedtimewaits.h), until their timer ends or a new
     // incarnation takes the 4-tuple.

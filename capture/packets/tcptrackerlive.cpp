@@ -63,7 +63,8 @@ void TcpTracker::unpark(int endpoints)
     m_counts[index(TcpState::Closed)] += endpoints;
 }
 
-RetiredSummary TcpTracker::retire(const std::vector<std::uint32_t> &ids, bool keepHistory)
+RetiredSummary TcpTracker::retire(const std::vector<std::uint32_t> &ids, bool keepHistory,
+                                  std::vector<std::uint32_t> *changeMapOut)
 {
     RetiredSummary summary;
     if (ids.empty())
@@ -121,6 +122,8 @@ RetiredSummary TcpTracker::retire(const std::vector<std::uint32_t> &ids, bool ke
     m_recent.fill(UINT32_MAX); // ids changed
     if (m_used > 0)
         rebuildIndex();
+    if (changeMapOut)
+        *changeMapOut = std::move(changeMap);
     return summary;
 }
 

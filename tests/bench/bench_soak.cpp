@@ -8,6 +8,8 @@
 // the connections kept and the helper's drop report; at the end a summary: the RSS range
 // and its growth over the second half (after warm-up), and the longest stall after the first
 // 5 s. Run it under xvfb-run (tests/bench/soak_live.sh, soak_kernel.sh).
+// With TCPSCOPE_SLOW_EVENTS=MS it also prints, to stderr, every event of the GUI thread that
+// took longer than MS milliseconds: its type and its receiver's class (where a stall comes from).
 #include "mainwindow.h"
 #include "models/kernelsocketmodel.h"
 #include "pages/kernelpage.h"
@@ -36,6 +38,34 @@ double rssMb()
     return -1;
 }
 
+// QApplication that times each outermost event it delivers.
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    qint64 slowNs = qgetenv("TCPSCOPE_SLOW_EVENTS").toLongLong() * 1'000'000;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (slowNs <= 0 || m_depth > 0)
+            return QApplication::notify(receiver, event);
+        const int type = int(event->type());
+        const char *cls = receiver->metaObject()->className();
+        QElapsedTimer t;
+        t.start();
+        ++m_depth;
+        const bool done = QApplication::notify(receiver, event);
+        --m_depth;
+        if (t.nsecsElapsed() > slowNs)
+            std::fprintf(stderr, "slow event: %6.1f ms  type %d  %s\n", t.nsecsElapsed() / 1e6,
+                         type, cls);
+        return done;
+    }
+
+private:
+    int m_depth = 0;
+};
+
 struct Sample
 {
     int seconds;
@@ -47,7 +77,7 @@ struct Sample
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QStringList args = QApplication::arguments().mid(1);
     int port = 0;
     double minutes = 10;

@@ -9,6 +9,7 @@
 # the longest event-loop stall every 10 s; its kernel-table poller is off unless
 # --with-kernel-poll (the storm's TIME_WAITs, 60 s x the rate, would make that a kernel-table
 # benchmark: soak_kernel.sh is that one). Each ends with the helper's drop report.
+# TCPSCOPE_SLOW_EVENTS=MS TCPSCOPE_SLOW_LOG=FILE: the window's events over MS ms, to FILE.
 # Default 10 minutes each. Targets: RSS flat after warm-up, no stall over 100 ms, drops said.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -67,7 +68,7 @@ if [[ $do_window -eq 1 ]]; then
   out=$(mktemp)
   TCPSCOPE_CAPTURE_HELPER=$PWD/$build/app/tcpscope-capture ip netns exec "$ns" \
     xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$build/tests/bench/bench_soak" --live $port --minutes "$minutes" $poll >"$out" 2>/dev/null &
+    "$build/tests/bench/bench_soak" --live $port --minutes "$minutes" $poll >"$out" 2>"${TCPSCOPE_SLOW_LOG:-/dev/null}" &
   win=$!; pids+=($win)
   sleep 4
   storm "$seconds" "$rates"

@@ -44,10 +44,9 @@ struct Replica
             broken = QStringLiteral("a delta after the final one");
         if (d.first != (deltas == 0) && broken.isEmpty())
             broken = QStringLiteral("delta %1: first is %2").arg(deltas).arg(d.first);
-        retired.add(view.retire(d.retired, true));
-        segments.retire(d.retired);
-        if (!d.retired.empty())
-            segments.fileChanges(view.changes(), 0);
+        std::vector<std::uint32_t> changeMap;
+        retired.add(view.retire(d.retired, true, &changeMap));
+        segments.retire(d.retired, changeMap);
         const std::size_t knownChanges = view.changes().size();
         if (d.firstNew != view.connections().size() && broken.isEmpty())
             broken = QStringLiteral("delta %1 adds at %2, the view has %3")
@@ -420,6 +419,12 @@ void TestLiveWorker::retirementKeepsTheViewBounded()
     for (const StateChange &c : all.changes())
         keptChanges += keptInFile[c.connection];
     QCOMPARE(replica.view.changes().size(), keptChanges);
+    // The changes per connection, renumbered at each retirement, are those a fresh filing of
+    // the kept changes gives.
+    SegmentIndex fresh;
+    fresh.fileChanges(replica.view.changes(), 0);
+    for (std::uint32_t c = 0; c < replica.view.connections().size(); ++c)
+        QVERIFY2(replica.segments.changes(c) == fresh.changes(c), qPrintable(QString::number(c)));
 }
 
 void TestLiveWorker::keptFileIsPrivateAndWhole()

@@ -267,6 +267,22 @@ void TestLiveCaptureGui::streamWithRetirementKeepsModelSound()
     QVERIFY(live.message().isEmpty());
     QVERIFY(held.isValid());
     QVERIFY(live.page()->table()->selectionModel()->isRowSelected(held.row(), {}));
+    // Each kept connection's history, its index renumbered at every retirement, is its changes.
+    const TcpTracker &view = *live.page()->model()->result().tracker;
+    for (std::uint32_t c = 0; c < view.connections().size(); ++c) {
+        std::vector<StateChange> want;
+        for (const StateChange &ch : view.changes()) {
+            if (ch.connection == c)
+                want.push_back(ch);
+        }
+        const std::vector<StateChange> got = live.page()->model()->history(c);
+        QCOMPARE(got.size(), want.size());
+        for (std::size_t k = 0; k < got.size(); ++k) {
+            QCOMPARE(got[k].connection, c);
+            QCOMPARE(got[k].timeNs, want[k].timeNs);
+            QVERIFY(got[k].to == want[k].to);
+        }
+    }
 }
 
 // A TIME_WAIT storm in miniature: the recording's clients stay in TIME_WAIT (60 s, longer

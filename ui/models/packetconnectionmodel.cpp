@@ -1,6 +1,7 @@
 #include "models/packetconnectionmodel.h"
 
 #include "models/kernelsocketmodel.h"
+#include "packets/retiredids.h"
 #include "statepalette.h"
 #include "uilanguage.h"
 
@@ -81,13 +82,12 @@ void PacketConnectionModel::removeRetired(const std::vector<std::uint32_t> &ids)
         m_removedCount += run->second;
         endRemoveRows();
     }
-    m_retired.add(m_live->retire(ids, true));
-    m_liveSegments->retire(ids);
-    m_liveSegments->fileChanges(m_live->changes(), 0); // renumbered
+    std::vector<std::uint32_t> changeMap;
+    m_retired.add(m_live->retire(ids, true, &changeMap));
+    m_liveSegments->retire(ids, changeMap);
+    retireChangeLists(m_changesByConnection, ids, changeMap);
     m_removedRuns.clear();
     m_removedCount = 0;
-    m_changesByConnection.clear();
-    indexChanges(0);
 }
 
 void PacketConnectionModel::fileSegments(const LiveDelta &d, std::size_t knownChanges)
