@@ -2,6 +2,7 @@
 
 #include "formats/summaryformat.h"
 #include "nanoseconds.h"
+#include "packets/retiredids.h"
 
 namespace tcpscope {
 
@@ -42,7 +43,7 @@ void LivePrinter::afterSegment(std::string &out, std::int64_t nowNs)
         m_finished.retire(m_tracker, std::uint32_t(m_tracker.connections().size()), nowNs, none);
     if (ids.empty())
         return;
-    FinishedConnections::compact(m_numbers, ids);
+    eraseIds(m_numbers, ids);
     m_retired += ids.size();
     m_printed = m_tracker.changes().size(); // retire() dropped the printed ones
 }

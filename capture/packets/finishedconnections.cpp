@@ -1,6 +1,7 @@
 #include "packets/finishedconnections.h"
 
 #include "nanoseconds.h"
+#include "packets/retiredids.h"
 
 #include <algorithm>
 
@@ -57,7 +58,7 @@ std::vector<std::uint32_t> FinishedConnections::retire(TcpTracker &tracker,
     // Renumber the caller's ids as the tracker did.
     for (std::uint32_t &id : touched)
         id -= std::uint32_t(std::lower_bound(retired.begin(), retired.end(), id) - retired.begin());
-    compact(m_finished, retired);
+    eraseIds(m_finished, retired);
     m_count -= retired.size();
     return retired;
 }

@@ -46,21 +46,6 @@ public:
                                       std::int64_t nowNs, std::vector<std::uint32_t> &touched,
                                       std::vector<Connection> *values = nullptr);
 
-    // Removes the entries of `retired` (ascending) from a per-connection vector.
-    template<typename T>
-    static void compact(std::vector<T> &v, const std::vector<std::uint32_t> &retired)
-    {
-        std::size_t next = 0, r = 0;
-        for (std::size_t id = 0; id < v.size(); ++id) {
-            if (r < retired.size() && retired[r] == id) {
-                ++r;
-                continue;
-            }
-            v[next++] = v[id];
-        }
-        v.resize(next);
-    }
-
 private:
     std::size_t m_keep;
     std::int64_t m_graceNs;

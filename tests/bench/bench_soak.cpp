@@ -14,6 +14,7 @@
 #include "models/kernelsocketmodel.h"
 #include "pages/kernelpage.h"
 #include "pages/livecapture.h"
+#include "timedapplication.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -38,34 +39,6 @@ double rssMb()
     return -1;
 }
 
-// QApplication that times each outermost event it delivers.
-class TimedApplication : public QApplication
-{
-public:
-    using QApplication::QApplication;
-    qint64 slowNs = qgetenv("TCPSCOPE_SLOW_EVENTS").toLongLong() * 1'000'000;
-
-    bool notify(QObject *receiver, QEvent *event) override
-    {
-        if (slowNs <= 0 || m_depth > 0)
-            return QApplication::notify(receiver, event);
-        const int type = int(event->type());
-        const char *cls = receiver->metaObject()->className();
-        QElapsedTimer t;
-        t.start();
-        ++m_depth;
-        const bool done = QApplication::notify(receiver, event);
-        --m_depth;
-        if (t.nsecsElapsed() > slowNs)
-            std::fprintf(stderr, "slow event: %6.1f ms  type %d  %s\n", t.nsecsElapsed() / 1e6,
-                         type, cls);
-        return done;
-    }
-
-private:
-    int m_depth = 0;
-};
-
 struct Sample
 {
     int seconds;
@@ -77,7 +50,7 @@ struct Sample
 
 int main(int argc, char *argv[])
 {
-    TimedApplication app(argc, argv);
+    tcpscope::bench::TimedApplication app(argc, argv);
     QStringList args = QApplication::arguments().mid(1);
     int port = 0;
     double minutes = 10;

@@ -12,6 +12,7 @@
 #include "pages/kernelpage.h"
 #include "pages/kerneltrace.h"
 #include "pages/sourceviews.h"
+#include "timedapplication.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -55,7 +56,7 @@ struct Stats
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
+    tcpscope::bench::TimedApplication app(argc, argv);
     const double seconds = argc > 1 ? std::atof(argv[1]) : 15;
     const int threads = argc > 2 ? std::atoi(argv[2]) : 2;
     KernelPage page(true);
